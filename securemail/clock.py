@@ -1,0 +1,51 @@
+"""Injected time. Logic never reads the wall clock itself; services receive a Clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+ICT = timezone(timedelta(hours=7), "ICT")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware current time."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(ICT)
+
+
+class FixedClock:
+    """A clock for tests and demos: starts at a given time and moves only when told."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware datetime")
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+    def set(self, when: datetime) -> None:
+        self._now = when
+
+
+def iso(ts: datetime) -> str:
+    """The one textual form of a time stored in the ledger (microseconds, with offset)."""
+    if ts.tzinfo is None:
+        raise ValueError("naive datetime")
+    return ts.isoformat(timespec="microseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    ts = datetime.fromisoformat(text)
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=ICT)
+    return ts

@@ -1,0 +1,1 @@
+"""The only importer of cryptography.hazmat: canonical bytes, signatures, key wrapping."""

@@ -1,0 +1,98 @@
+"""Ed25519 signatures over domain-separated messages, key fingerprints and encodings."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from enum import Enum
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+
+class Domain(bytes, Enum):
+    """Every signature names what it is for, so one can never be replayed as another."""
+
+    EVENT = b"securemail-event-v1\x00"
+    COSIGN = b"securemail-cosign-v1\x00"
+    CHECKPOINT = b"securemail-checkpoint-v1\x00"
+    WITNESS = b"securemail-witness-v1\x00"
+    STATEMENT = b"securemail-statement-v1\x00"
+    BUNDLE = b"securemail-bundle-v1\x00"
+
+
+class SigningKey:
+    """An Ed25519 private key held as raw bytes in a bytearray (best effort: Python cannot wipe reliably)."""
+
+    def __init__(self, raw: bytes | bytearray) -> None:
+        if len(raw) != 32:
+            raise ValueError("Ed25519 private key must be 32 bytes")
+        self._raw = bytearray(raw)
+        self._key = Ed25519PrivateKey.from_private_bytes(bytes(self._raw))
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        key = Ed25519PrivateKey.generate()
+        raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
+        return cls(raw)
+
+    def raw(self) -> bytes:
+        return bytes(self._raw)
+
+    def public_raw(self) -> bytes:
+        return self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    def sign(self, domain: Domain, message: bytes) -> bytes:
+        return self._key.sign(domain.value + message)
+
+    def wipe(self) -> None:
+        for i in range(len(self._raw)):
+            self._raw[i] = 0
+
+    def __repr__(self) -> str:
+        return f"SigningKey(fingerprint={fingerprint(self.public_raw())})"
+
+
+def verify(public_raw: bytes, domain: Domain, message: bytes, signature: bytes) -> bool:
+    """True only for a valid signature; never raises on malformed keys or signatures."""
+    if len(public_raw) != 32 or len(signature) != 64:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, domain.value + message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def fingerprint(public_raw: bytes) -> str:
+    """SHA-256 of the raw public key, hex, grouped for reading aloud: 'ab12 cd34 ...' (first 16 bytes)."""
+    digest = hashlib.sha256(b"securemail-key-v1\x00" + public_raw).hexdigest()[:32]
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def key_id(public_raw: bytes) -> bytes:
+    """4-byte key id as in the C2SP signed-note format (hash of name-free key)."""
+    return hashlib.sha256(b"securemail-keyid-v1\x00" + public_raw).digest()[:4]
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def unb64url(text: str) -> bytes:
+    pad = "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode((text + pad).encode("ascii"))
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()

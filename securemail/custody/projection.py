@@ -1,0 +1,264 @@
+"""Current state as a projection of the ledger.
+
+`apply_event` is the one function that turns an event into rows of the projection tables (users, agencies,
+items, bags, incidents, norms, settings). The writer calls it inside the append transaction; verification calls
+it again on an empty in-memory database and compares the result with what the vault shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from securemail.crypto.signing import unb64
+from securemail.custody import kinds as K
+from securemail.custody.events import Event
+from securemail.domain.enums import BagStatus, ItemStatus
+from securemail.domain.errors import IllegalTransition
+from securemail.domain.lifecycle import Action, next_status
+from securemail.domain.norms import DEFAULT_NORMS
+from securemail.storage.database import Connection
+
+
+class ProjectionError(Exception):
+    """An event that cannot be applied to the current state (illegal transition, unknown subject...)."""
+
+
+ITEM_FIELDS = ("sender_agency", "recipient_agency", "secrecy", "service", "scope", "appointed_at", "doc_ref",
+               "doc_date", "named_recipient", "named_only", "envelopes", "weight_grams", "seal_numbers",
+               "seal_condition", "description", "recall", "recall_deadline", "copy_number", "page_count", "notes",
+               "sender_person", "sender_person_id")
+
+Handler = Callable[[Connection, Event], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*event_kinds: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for kind in event_kinds:
+            _HANDLERS[kind] = fn
+        return fn
+    return register
+
+
+def apply_event(conn: Connection, event: Event) -> None:
+    handler = _HANDLERS.get(event.kind)
+    if handler is None:
+        raise ProjectionError(f"unknown event kind {event.kind!r}")
+    handler(conn, event)
+
+
+# ---- directory ---------------------------------------------------------------------------------------------
+
+@handles(K.VAULT_CREATED)
+def _vault_created(conn: Connection, e: Event) -> None:
+    for key in ("office_code", "office_name", "office_public_key", "province"):
+        if e.data.get(key) is not None:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, str(e.data[key])))
+    for n in DEFAULT_NORMS:
+        conn.execute("INSERT OR REPLACE INTO norms VALUES (?, ?, ?, ?, ?, 1)",
+                     (n.service.value, n.scope.value, n.working_days_tenths, n.min_lead_hours, n.source))
+
+
+@handles(K.USER_ENROLLED)
+def _user_enrolled(conn: Connection, e: Event) -> None:
+    d = e.data
+    conn.execute("INSERT INTO users (username, full_name, role, agency, public_key, active, enrolled_seq) "
+                 "VALUES (?, ?, ?, ?, ?, 1, ?)",
+                 (d["username"], d["full_name"], d["role"], d.get("agency"), unb64(d["public_key"]), e.seq))
+
+
+@handles(K.USER_ROLE_CHANGED)
+def _user_role_changed(conn: Connection, e: Event) -> None:
+    _update_user(conn, e, "role = ?, agency = ?", (e.data["role"], e.data.get("agency")))
+
+
+@handles(K.USER_REVOKED)
+def _user_revoked(conn: Connection, e: Event) -> None:
+    _update_user(conn, e, "active = 0, revoked_seq = ?", (e.seq,))
+
+
+@handles(K.USER_KEY_ROTATED)
+def _user_key_rotated(conn: Connection, e: Event) -> None:
+    _update_user(conn, e, "public_key = ?", (unb64(e.data["public_key"]),))
+
+
+def _update_user(conn: Connection, e: Event, assignments: str, values: tuple[Any, ...]) -> None:
+    cur = conn.execute(f"UPDATE users SET {assignments} WHERE username = ?",  # noqa: S608 - fixed fragments
+                       (*values, e.data["username"]))
+    if cur.rowcount != 1:
+        raise ProjectionError(f"no user {e.data['username']!r}")
+
+
+@handles(K.AGENCY_ADDED, K.AGENCY_CHANGED)
+def _agency(conn: Connection, e: Event) -> None:
+    conn.execute("INSERT OR REPLACE INTO agencies (code, name, province, updated_seq) VALUES (?, ?, ?, ?)",
+                 (e.data["code"], e.data["name"], e.data.get("province"), e.seq))
+
+
+@handles(K.CHECKPOINT_WITNESSED)
+def _witnessed(conn: Connection, e: Event) -> None:
+    return None
+
+
+@handles(K.NORM_SET)
+def _norm_set(conn: Connection, e: Event) -> None:
+    d = e.data
+    conn.execute("INSERT OR REPLACE INTO norms VALUES (?, ?, ?, ?, ?, 0)",
+                 (d["service"], d["scope"], d.get("working_days_tenths"), d.get("min_lead_hours"), d["source"]))
+
+
+@handles(K.SETTING_SET)
+def _setting_set(conn: Connection, e: Event) -> None:
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (e.data["key"], str(e.data["value"])))
+
+
+# ---- items -------------------------------------------------------------------------------------------------
+
+_ACTIONS: dict[str, Action] = {
+    K.ITEM_HANDED_OVER: Action.HANDOVER, K.ITEM_ARRIVED: Action.ARRIVE,
+    K.ITEM_OUT_FOR_DELIVERY: Action.OUT_FOR_DELIVERY, K.ITEM_DELIVERED: Action.DELIVER,
+    K.ITEM_DELIVERY_FAILED: Action.FAIL, K.ITEM_RETURNED: Action.RETURN, K.ITEM_FORWARDED: Action.FORWARD,
+    K.ITEM_BAGGED: Action.BAG, K.ITEM_UNBAGGED: Action.UNBAG, K.ITEM_INCIDENT: Action.INCIDENT,
+    K.ITEM_INCIDENT_CLOSED: Action.CLOSE_INCIDENT, K.ITEM_NOTE: Action.NOTE,
+}
+
+
+def _item_status(conn: Connection, tracking: str) -> ItemStatus:
+    row = conn.execute("SELECT status FROM items WHERE tracking = ?", (tracking,)).fetchone()
+    if row is None:
+        raise ProjectionError(f"no item {tracking!r}")
+    return ItemStatus(row[0])
+
+
+def _move(conn: Connection, tracking: str, action: Action, seq: int, sets: str = "",
+          values: tuple[Any, ...] = ()) -> None:
+    current = _item_status(conn, tracking)
+    try:
+        status = next_status(current, action)
+    except IllegalTransition as exc:
+        raise ProjectionError(f"illegal transition {current.value} --{action.value}--> for {tracking}") from exc
+    extra = f", {sets}" if sets else ""
+    conn.execute(f"UPDATE items SET status = ?, last_seq = ?{extra} WHERE tracking = ?",  # noqa: S608
+                 (status.value, seq, *values, tracking))
+
+
+@handles(K.ITEM_ACCEPTED)
+def _item_accepted(conn: Connection, e: Event) -> None:
+    item = e.data["item"]
+    cols = [f for f in ITEM_FIELDS if f in item]
+    values = [item[f] for f in cols]
+    cols += ["tracking", "status", "holder", "location", "accepted_at", "accepted_by", "due_at", "last_seq"]
+    values += [e.subject, ItemStatus.ACCEPTED.value, e.actor, e.data.get("location"), e.time, e.actor,
+               e.data.get("due_at"), e.seq]
+    placeholders = ", ".join("?" for _ in cols)
+    conn.execute(f"INSERT INTO items ({', '.join(cols)}) VALUES ({placeholders})", values)  # noqa: S608
+
+
+@handles(K.ITEM_HANDED_OVER)
+def _item_handed_over(conn: Connection, e: Event) -> None:
+    _move(conn, e.subject, Action.HANDOVER, e.seq, "holder = ?", (e.data["to"],))
+
+
+@handles(K.ITEM_ARRIVED)
+def _item_arrived(conn: Connection, e: Event) -> None:
+    _move(conn, e.subject, Action.ARRIVE, e.seq, "holder = ?, location = ?, bag = NULL",
+          (e.actor, e.data.get("location")))
+
+
+@handles(K.ITEM_OUT_FOR_DELIVERY, K.ITEM_DELIVERY_FAILED, K.ITEM_NOTE)
+def _item_simple(conn: Connection, e: Event) -> None:
+    _move(conn, e.subject, _ACTIONS[e.kind], e.seq)
+
+
+@handles(K.ITEM_DELIVERED)
+def _item_delivered(conn: Connection, e: Event) -> None:
+    to = e.data.get("to") or (e.data.get("person") or {}).get("name")
+    _move(conn, e.subject, Action.DELIVER, e.seq, "holder = NULL, delivered_at = ?, delivered_to = ?", (e.time, to))
+
+
+@handles(K.ITEM_RETURNED, K.ITEM_FORWARDED)
+def _item_redirected(conn: Connection, e: Event) -> None:
+    _move(conn, e.subject, _ACTIONS[e.kind], e.seq, "destination = ?", (e.data["destination"],))
+
+
+@handles(K.ITEM_BAGGED)
+def _item_bagged(conn: Connection, e: Event) -> None:
+    bag = e.data["bag"]
+    _bag_status(conn, bag, {BagStatus.OPEN})
+    _move(conn, e.subject, Action.BAG, e.seq, "bag = ?", (bag,))
+    conn.execute("INSERT INTO bag_items (bag, tracking) VALUES (?, ?)", (bag, e.subject))
+
+
+@handles(K.ITEM_UNBAGGED)
+def _item_unbagged(conn: Connection, e: Event) -> None:
+    bag = e.data["bag"]
+    _bag_status(conn, bag, {BagStatus.OPEN})
+    _move(conn, e.subject, Action.UNBAG, e.seq, "bag = NULL")
+    conn.execute("DELETE FROM bag_items WHERE bag = ? AND tracking = ?", (bag, e.subject))
+
+
+@handles(K.ITEM_INCIDENT)
+def _item_incident(conn: Connection, e: Event) -> None:
+    _move(conn, e.subject, Action.INCIDENT, e.seq, "open_incidents = open_incidents + 1")
+    conn.execute("INSERT INTO incidents (id, tracking, kind, description, opened_by, opened_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 (e.seq, e.subject, e.data["incident_kind"], e.data["description"], e.actor, e.time))
+
+
+@handles(K.ITEM_INCIDENT_CLOSED)
+def _item_incident_closed(conn: Connection, e: Event) -> None:
+    cur = conn.execute("UPDATE incidents SET closed_seq = ?, closed_by = ?, closed_at = ?, closing_note = ? "
+                       "WHERE id = ? AND tracking = ? AND closed_seq IS NULL",
+                       (e.seq, e.actor, e.time, e.data["note"], e.data["incident"], e.subject))
+    if cur.rowcount != 1:
+        raise ProjectionError(f"no open incident {e.data['incident']} on {e.subject}")
+    _move(conn, e.subject, Action.CLOSE_INCIDENT, e.seq, "open_incidents = open_incidents - 1")
+
+
+# ---- bags --------------------------------------------------------------------------------------------------
+
+def _bag_status(conn: Connection, bag: str, allowed: set[BagStatus]) -> BagStatus:
+    row = conn.execute("SELECT status FROM bags WHERE bag = ?", (bag,)).fetchone()
+    if row is None:
+        raise ProjectionError(f"no bag {bag!r}")
+    status = BagStatus(row[0])
+    if status not in allowed:
+        raise ProjectionError(f"bag {bag} is {status.value}")
+    return status
+
+
+@handles(K.BAG_CREATED)
+def _bag_created(conn: Connection, e: Event) -> None:
+    conn.execute("INSERT INTO bags (bag, destination, status, created_by, created_at, holder, last_seq) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (e.data["bag"], e.data["destination"], BagStatus.OPEN.value, e.actor, e.time, e.actor, e.seq))
+
+
+@handles(K.BAG_CLOSED)
+def _bag_closed(conn: Connection, e: Event) -> None:
+    bag = e.data["bag"]
+    _bag_status(conn, bag, {BagStatus.OPEN})
+    conn.execute("UPDATE bags SET status = ?, seal = ?, last_seq = ? WHERE bag = ?",
+                 (BagStatus.CLOSED.value, e.data["seal"], e.seq, bag))
+
+
+@handles(K.BAG_DISPATCHED)
+def _bag_dispatched(conn: Connection, e: Event) -> None:
+    bag = e.data["bag"]
+    _bag_status(conn, bag, {BagStatus.CLOSED})
+    conn.execute("UPDATE bags SET status = ?, holder = ?, last_seq = ? WHERE bag = ?",
+                 (BagStatus.DISPATCHED.value, e.data["to"], e.seq, bag))
+    for tracking in e.data["items"]:
+        _move(conn, tracking, Action.DISPATCH, e.seq, "holder = ?", (e.data["to"],))
+
+
+@handles(K.BAG_OPENED)
+def _bag_opened(conn: Connection, e: Event) -> None:
+    bag = e.data["bag"]
+    _bag_status(conn, bag, {BagStatus.DISPATCHED})
+    conn.execute("UPDATE bags SET status = ?, holder = ?, last_seq = ? WHERE bag = ?",
+                 (BagStatus.OPENED.value, e.actor, e.seq, bag))
+    for tracking in e.data["found"]:
+        _move(conn, tracking, Action.ARRIVE, e.seq, "holder = ?, location = ?, bag = NULL",
+              (e.actor, e.data.get("location")))

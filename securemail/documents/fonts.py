@@ -1,0 +1,64 @@
+"""Be Vietnam Pro, registered once with reportlab.
+
+reportlab's own fonts cannot print Vietnamese, so every string on every document uses the names exported here.
+TrueType fonts are embedded as subsets by reportlab, so the PDFs print the same anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Final
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+RESOURCES_ENV: Final = "SECUREMAIL_RESOURCES"
+
+FONT_REGULAR: Final = "BeVietnamPro"
+FONT_BOLD: Final = "BeVietnamPro-Bold"
+FONT_ITALIC: Final = "BeVietnamPro-Italic"
+FONT_BOLD_ITALIC: Final = "BeVietnamPro-BoldItalic"
+
+_FILES: Final = {
+    FONT_REGULAR: "BeVietnamPro-Regular.ttf",
+    FONT_BOLD: "BeVietnamPro-Bold.ttf",
+    FONT_ITALIC: "BeVietnamPro-Italic.ttf",
+    FONT_BOLD_ITALIC: "BeVietnamPro-BoldItalic.ttf",
+}
+
+_lock = threading.Lock()
+_registered = False
+
+
+class FontsNotFoundError(FileNotFoundError):
+    """The Be Vietnam Pro font files are not where SecureMail looks for them."""
+
+
+def fonts_dir() -> Path:
+    """The folder holding the TTFs: ``$SECUREMAIL_RESOURCES/fonts`` or ``<repo>/resources/fonts``."""
+    override = os.environ.get(RESOURCES_ENV)
+    if override:
+        return Path(override) / "fonts"
+    return Path(__file__).resolve().parents[2] / "resources" / "fonts"
+
+
+def register_fonts() -> None:
+    """Register the four styles and the family mapping (for <b>/<i> in paragraphs). Safe to call repeatedly."""
+    global _registered  # noqa: PLW0603 - one process-wide registration, guarded by a lock
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        folder = fonts_dir()
+        missing = [name for name in _FILES.values() if not (folder / name).is_file()]
+        if missing:
+            raise FontsNotFoundError(f"font files missing in {folder}: {', '.join(missing)}")
+        for font_name, file_name in _FILES.items():
+            pdfmetrics.registerFont(TTFont(font_name, str(folder / file_name)))
+        pdfmetrics.registerFontFamily(
+            FONT_REGULAR, normal=FONT_REGULAR, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+        )
+        _registered = True

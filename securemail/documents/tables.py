@@ -1,0 +1,90 @@
+"""Grid tables of paragraphs, chunked so that long reports lay out in linear time.
+
+One platypus Table per ~200 rows keeps splitting cheap (a single giant Table re-wraps its tail at every page break).
+A chunk repeats the column header at the top of every page, but not where it merely continues the previous chunk in
+the middle of a page, so the printout reads as one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from securemail.documents.styles import Styles, markup
+
+CHUNK_ROWS = 200
+Row = Sequence[Flowable]
+
+_GRID: list[Any] = [
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+]
+_HEAD: list[Any] = [
+    ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
+    ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+]
+
+
+class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """Up to CHUNK_ROWS body rows; draws the header row when it starts a page (or the table)."""
+
+    def __init__(self, header: Row, rows: Sequence[Row], widths: Sequence[float], *, first: bool) -> None:
+        super().__init__()
+        self._header = header
+        self._rows = rows
+        self._widths = widths
+        self._first = first
+        self._table: Table | None = None
+
+    def _with_header(self) -> bool:
+        frame = getattr(self, "_frame", None)
+        return self._first or frame is None or bool(getattr(frame, "_atTop", True))
+
+    def _make(self, header: bool) -> Table:
+        data = [list(self._header), *[list(r) for r in self._rows]] if header else [list(r) for r in self._rows]
+        table = Table(data, colWidths=list(self._widths), repeatRows=1 if header else 0)
+        table.setStyle(TableStyle(_GRID + _HEAD if header else _GRID))
+        return table
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._table = self._make(self._with_header())
+        width, height = self._table.wrap(avail_width, avail_height)
+        return float(width), float(height)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        header = self._with_header()
+        table = self._make(header)
+        parts: list[Flowable] = table.split(avail_width, avail_height)
+        if header or len(parts) < 2:
+            return parts
+        done = len(parts[0]._cellvalues)  # body rows that fit on this page
+        rest = _Chunk(self._header, self._rows[done:], self._widths, first=True)
+        return [parts[0], rest]
+
+    def draw(self) -> None:
+        assert self._table is not None
+        self._table.drawOn(self.canv, 0, 0)
+
+
+def grid(
+    headers: Sequence[str], rows: Sequence[Row], widths: Sequence[float], st: Styles, *,
+    empty_text: str = "Không có dữ liệu", chunk: int = CHUNK_ROWS,
+) -> list[Flowable]:
+    """A bordered table with a grey header row; ``headers`` is trusted markup, cells are flowables."""
+    if not rows:
+        head = [markup(h, st.cell_head) for h in headers]
+        table = Table([head, [markup(empty_text, st.cell_center)]], colWidths=list(widths), repeatRows=1)
+        table.setStyle(TableStyle([*_GRID, *_HEAD, ("SPAN", (0, 1), (-1, 1))]))
+        return [table]
+    flowables: list[Flowable] = []
+    for start in range(0, len(rows), chunk):
+        head = [markup(h, st.cell_head) for h in headers]
+        flowables.append(_Chunk(head, rows[start:start + chunk], widths, first=start == 0))
+    return flowables

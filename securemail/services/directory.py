@@ -1,0 +1,185 @@
+"""Users, roles and agencies: directory events in the ledger plus key slots beside the database."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from securemail.crypto.keywrap import new_kdf_params
+from securemail.crypto.signing import SigningKey, b64
+from securemail.custody import kinds as K
+from securemail.custody.ledger import Signer
+from securemail.domain.enums import Role
+from securemail.domain.errors import FieldError
+from securemail.domain.labels import parse_choice
+from securemail.domain.text import clean_code, clean_text
+from securemail.errors import BadInputError, NotFoundError
+from securemail.services.permissions import Permission
+from securemail.services.session import Session, UserInfo, check_password, field_error, load_user
+from securemail.storage.database import rekey_pragma
+from securemail.storage.keyslots import (
+    commit_pending_dek,
+    create_slot,
+    rewrap_slot,
+    unlock_slot,
+    with_pending_dek,
+)
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+
+def clean_username(value: str) -> str:
+    name = (value or "").strip()
+    if not _USERNAME.match(name):
+        raise BadInputError("input.bad_username", field="username")
+    return name
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    province: str | None
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    rows = session.conn.execute("SELECT username FROM users ORDER BY username").fetchall()
+    return [u for (name,) in rows if (u := load_user(session.conn, name)) is not None]
+
+
+def get_user(session: Session, username: str) -> UserInfo:
+    user = load_user(session.conn, username)
+    if user is None:
+        raise NotFoundError("notfound.user", user=username)
+    return user
+
+
+def add_user(session: Session, username: str, *, role: str, full_name: str, password: str,
+             agency: str | None = None) -> UserInfo:
+    """Enrol a user: a new signing key, a key slot under their password, and a signed directory event."""
+    session.require(Permission.MANAGE_USERS)
+    name = clean_username(username)
+    try:
+        role_v = parse_choice(Role, role, field="role")
+        fname = clean_text(full_name, field="full_name", max_len=200, required=True)
+        agency_code = clean_code(agency, "agency") if agency else None
+    except FieldError as e:
+        raise field_error(e) from e
+    if role_v is Role.SECRETARY and agency_code is None:
+        raise BadInputError("input.secretary_needs_agency", field="agency")
+    if agency_code is not None:
+        get_agency(session, agency_code)
+    check_password(password)
+    if load_user(session.conn, name) is not None or name in session.slots.slots:
+        raise BadInputError("input.user_exists", field="username", user=name)
+    key = SigningKey.generate()
+    dek = _current_dek(session)
+    slot = create_slot(session.vault_id, name, role_v.value, password, dek, key, new_kdf_params(session.slots.kdf_profile))
+    with session.write() as ledger:
+        ledger.append(K.USER_ENROLLED, K.DIRECTORY, session.signer, {
+            "username": name, "full_name": fname, "role": role_v.value, "agency": agency_code,
+            "public_key": b64(key.public_raw())}, cosigner=Signer(name, key))
+        session.slots.slots[name] = slot
+        session.slots.save(session.paths.keyslots)
+    key.wipe()
+    return get_user(session, name)
+
+
+def change_password(session: Session, current_password: str, new_password: str) -> None:
+    """The signed-in user sets a new password; the signing key stays the same."""
+    check_password(new_password)
+    slot = session.slots.slots[session.user.username]
+    unlocked = unlock_slot(session.vault_id, slot, current_password)
+    fresh = rewrap_slot(session.vault_id, slot, unlocked, new_password, new_kdf_params(session.slots.kdf_profile))
+    session.slots.slots[slot.user] = fresh
+    session.slots.save(session.paths.keyslots)
+
+
+def reset_password(session: Session, username: str, new_password: str) -> None:
+    """An admin gives another user a new password. Their old signing key cannot be recovered without the old
+    password, so they get a new key, recorded as a key rotation signed by the admin and the user's new key."""
+    session.require(Permission.MANAGE_USERS)
+    user = get_user(session, username)
+    if not user.active:
+        raise NotFoundError("notfound.user", user=username)
+    check_password(new_password)
+    key = SigningKey.generate()
+    slot = create_slot(session.vault_id, username, user.role.value, new_password, _current_dek(session), key,
+                       new_kdf_params(session.slots.kdf_profile))
+    with session.write() as ledger:
+        ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
+                      {"username": username, "public_key": b64(key.public_raw())}, cosigner=Signer(username, key))
+        session.slots.slots[username] = slot
+        session.slots.save(session.paths.keyslots)
+    key.wipe()
+
+
+def revoke_user(session: Session, username: str) -> None:
+    """Revoke: a signed directory event, the slot removed, and the database rekeyed with a fresh data key."""
+    session.require(Permission.MANAGE_USERS)
+    user = get_user(session, username)
+    if not user.active:
+        raise NotFoundError("notfound.user", user=username)
+    if user.role is Role.ADMIN:
+        admins = session.conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+        if admins <= 1:
+            raise BadInputError("input.last_admin", field="username")
+    with session.write() as ledger:
+        ledger.append(K.USER_REVOKED, K.DIRECTORY, session.signer, {"username": username})
+    session.slots.slots.pop(username, None)
+    session.slots.save(session.paths.keyslots)
+    rekey(session)
+
+
+def rekey(session: Session) -> None:
+    """Give the database a fresh data key and seal it to every remaining slot.
+
+    Crash-safe order: slots get the new key as 'pending' first, then the database is rekeyed, then the pending key
+    becomes current. Opening tries both keys, so an interruption at any point leaves a vault that opens.
+    """
+    session.require(Permission.MANAGE_USERS)
+    new_dek = bytearray(os.urandom(32))
+    try:
+        slots = session.slots
+        slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek)) for u, s in slots.slots.items()}
+        slots.save(session.paths.keyslots)
+        session.conn.execute(rekey_pragma(new_dek))
+        slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
+        slots.save(session.paths.keyslots)
+        session.replace_dek(new_dek)
+    finally:
+        new_dek[:] = bytes(32)
+
+
+def _current_dek(session: Session) -> bytes:
+    """The data key, from the signed-in user's own slot (needs no password: sealed to the session's KEM key)."""
+    return session.current_dek()
+
+
+def add_agency(session: Session, code: str, *, name: str, province: str | None = None) -> Agency:
+    session.require(Permission.MANAGE_AGENCIES)
+    try:
+        c = clean_code(code, "code")
+        n = clean_text(name, field="name", max_len=300, required=True)
+        p = clean_text(province, field="province", max_len=100)
+    except FieldError as e:
+        raise field_error(e) from e
+    if session.conn.execute("SELECT 1 FROM agencies WHERE code = ?", (c,)).fetchone():
+        raise BadInputError("input.agency_exists", field="code", code=c)
+    with session.write() as ledger:
+        ledger.append(K.AGENCY_ADDED, K.DIRECTORY, session.signer, {"code": c, "name": n, "province": p})
+    return Agency(c, n or "", p)
+
+
+def get_agency(session: Session, code: str) -> Agency:
+    row = session.conn.execute("SELECT code, name, province FROM agencies WHERE code = ?",
+                               (code.strip().upper(),)).fetchone()
+    if row is None:
+        raise NotFoundError("notfound.agency", code=code)
+    return Agency(row[0], row[1], row[2])
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    rows = session.conn.execute("SELECT code, name, province FROM agencies ORDER BY code").fetchall()
+    return [Agency(*r) for r in rows]

@@ -1,0 +1,240 @@
+"""Opening a vault as a user: unlock, check the signed directory, refuse rollbacks, and write through the ledger."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from securemail.clock import Clock, SystemClock
+from securemail.crypto.keywrap import new_kdf_params
+from securemail.crypto.signing import SigningKey, b64
+from securemail.custody import kinds as K
+from securemail.custody.checkpoint import Checkpoint, parse_note
+from securemail.custody.ledger import LedgerWriter, Signer, latest_checkpoint, leaf_hashes, log_size
+from securemail.custody.merkle import root_from_leaf_hashes
+from securemail.domain.enums import Role
+from securemail.domain.errors import FieldError
+from securemail.domain.text import clean_code, clean_text
+from securemail.errors import AuthenticationError, BadInputError, RollbackError, VaultError
+from securemail.services.permissions import Permission, require
+from securemail.storage.database import Connection, open_database
+from securemail.storage.files import ensure_private_dir
+from securemail.storage.keyslots import KeySlotFile, create_slot
+from securemail.storage.schema import migrate
+from securemail.storage.vault import Sleeper, VaultPaths, open_unlocked, read_state, unlock, write_state
+
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    full_name: str
+    role: Role
+    agency: str | None
+    public_key: bytes
+    active: bool
+
+
+def field_error(e: FieldError) -> BadInputError:
+    """Turn a domain FieldError into the user-facing error that names the field."""
+    return BadInputError(f"input.{e.code}", field=e.field, **{k: v for k, v in e.params.items() if k != "field"})
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise BadInputError("input.password_short", field="password", min=MIN_PASSWORD)
+
+
+def load_user(conn: Connection, username: str) -> UserInfo | None:
+    row = conn.execute("SELECT username, full_name, role, agency, public_key, active FROM users WHERE username = ?",
+                       (username,)).fetchone()
+    if row is None:
+        return None
+    return UserInfo(row[0], row[1], Role(row[2]), row[3], bytes(row[4]), bool(row[5]))
+
+
+class Session:
+    """One user's open vault. Writes go through `write()`, which commits events with a checkpoint."""
+
+    def __init__(self, paths: VaultPaths, conn: Connection, slots: KeySlotFile, user: UserInfo,
+                 signing_key: SigningKey, dek: bytes | bytearray, clock: Clock, *, readonly: bool = False) -> None:
+        self.paths = paths
+        self.conn = conn
+        self.slots = slots
+        self.user = user
+        self.signer = Signer(user.username, signing_key)
+        self.clock = clock
+        self.readonly = readonly
+        self._dek = bytearray(dek)
+        self.vault_id = slots.vault_id
+        self.office_code = self.setting("office_code") or ""
+        self.office_name = self.setting("office_name") or ""
+        row = conn.execute("SELECT private_key, public_key FROM office_key WHERE id = 1").fetchone()
+        if row is None:
+            raise VaultError("vault.damaged", detail="office key missing")
+        self.office_key = SigningKey(bytes(row[0]))
+        self.ledger = LedgerWriter(conn, vault_id=self.vault_id, office_code=self.office_code,
+                                   office_key=self.office_key, clock=clock)
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    def require(self, permission: Permission) -> None:
+        require(self.user.role, permission)
+
+    def current_dek(self) -> bytes:
+        return bytes(self._dek)
+
+    def replace_dek(self, dek: bytes | bytearray) -> None:
+        self._dek[:] = dek
+
+    def setting(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    @contextmanager
+    def write(self) -> Iterator[LedgerWriter]:
+        if self.readonly:
+            raise VaultError("vault.damaged", detail="opened read-only")
+        with self.ledger.transaction():
+            yield self.ledger
+        cp = self.ledger.last_checkpoint
+        if cp is not None:
+            remember_checkpoint(self.paths, cp)
+
+    def close(self) -> None:
+        self.signer.key.wipe()
+        self.office_key.wipe()
+        self._dek[:] = bytes(len(self._dek))
+        self.conn.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def remember_checkpoint(paths: VaultPaths, cp: Checkpoint) -> None:
+    """Keep the newest checkpoint seen outside the database (rollback defence)."""
+    state = read_state(paths)
+    seen = state.get("checkpoint")
+    if seen:
+        try:
+            if parse_note(seen).size > cp.size:
+                return
+        except ValueError:
+            pass
+    state["checkpoint"] = cp.note()
+    write_state(paths, state)
+
+
+def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str) -> None:
+    state = read_state(paths)
+    seen_note = state.get("checkpoint")
+    if not seen_note:
+        return
+    try:
+        seen = parse_note(seen_note)
+    except ValueError as e:
+        raise VaultError("vault.damaged", detail="state.json checkpoint") from e
+    size = log_size(conn)
+    if size < seen.size:
+        raise RollbackError("vault.rollback_shorter", size=size, seen=seen.size)
+    if not seen.origin.endswith("/" + vault_id) or root_from_leaf_hashes(leaf_hashes(conn, seen.size)) != seen.root:
+        raise RollbackError("vault.rollback_fork", seen=seen.size)
+
+
+def open_session(vault: Path, username: str, password: str, *, clock: Clock | None = None,
+                 sleep: Sleeper = time.sleep, on_wait: Callable[[int, int], None] | None = None,
+                 allow_rollback: bool = False) -> Session:
+    """Unlock and open. With `allow_rollback` a refused vault opens read-only so it can be inspected and verified."""
+    paths = VaultPaths(vault)
+    slots, slot, unlocked = unlock(paths, username, password, sleep=sleep, on_wait=on_wait)
+    conn, dek = open_unlocked(paths, slots, unlocked)
+    readonly = False
+    try:
+        user = load_user(conn, username)
+        if user is None or not user.active:
+            raise AuthenticationError("auth.failed")
+        if user.public_key != slot.signing_public or user.role.value != slot.role:
+            raise AuthenticationError("auth.role_mismatch", user=username)
+        try:
+            check_not_rolled_back(paths, conn, slots.vault_id)
+        except RollbackError:
+            if not allow_rollback:
+                raise
+            readonly = True
+        return Session(paths, conn, slots, user, unlocked.signing_key, dek, clock or SystemClock(),
+                       readonly=readonly)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, full_name: str, password: str,
+               province: str | None = None, clock: Clock | None = None, kdf_profile: str = "standard") -> Session:
+    """Create a new office vault with its first administrator; returns an open session for that admin."""
+    from securemail.services.directory import clean_username  # noqa: PLC0415
+
+    clock = clock or SystemClock()
+    paths = VaultPaths(vault)
+    try:
+        code = clean_code(office_code, "office_code")
+        name = clean_text(office_name, field="office_name", max_len=200, required=True)
+        fname = clean_text(full_name, field="full_name", max_len=200, required=True)
+        prov = clean_text(province, field="province", max_len=100)
+    except FieldError as e:
+        raise field_error(e) from e
+    username = clean_username(admin)
+    check_password(password)
+    if vault.exists() and any(vault.iterdir()):
+        raise VaultError("vault.exists", path=str(vault))
+    ensure_private_dir(vault)
+    vault_id = secrets.token_hex(16)
+    dek = bytearray(os.urandom(32))
+    office_key = SigningKey.generate()
+    admin_key = SigningKey.generate()
+    kdf = new_kdf_params(kdf_profile)
+    slot = create_slot(vault_id, username, Role.ADMIN.value, password, bytes(dek), admin_key, kdf)
+    conn = open_database(paths.db, dek, create=True)
+    try:
+        migrate(conn)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
+        conn.execute("INSERT INTO office_key (id, private_key, public_key) VALUES (1, ?, ?)",
+                     (office_key.raw(), office_key.public_raw()))
+        writer = LedgerWriter(conn, vault_id=vault_id, office_code=code or "", office_key=office_key, clock=clock)
+        signer = Signer(username, admin_key)
+        with writer.transaction():
+            writer.append(K.VAULT_CREATED, K.DIRECTORY, signer, {
+                "vault_id": vault_id, "office_code": code, "office_name": name, "province": prov,
+                "office_public_key": b64(office_key.public_raw())})
+            writer.append(K.USER_ENROLLED, K.DIRECTORY, signer, {
+                "username": username, "full_name": fname, "role": Role.ADMIN.value, "agency": None,
+                "public_key": b64(admin_key.public_raw())})
+        slots = KeySlotFile(vault_id=vault_id, kdf_profile=kdf_profile, slots={username: slot})
+        slots.save(paths.keyslots)
+        if writer.last_checkpoint is not None:
+            remember_checkpoint(paths, writer.last_checkpoint)
+        user = load_user(conn, username)
+        assert user is not None
+        return Session(paths, conn, slots, user, admin_key, dek, clock)
+    except BaseException:
+        conn.close()
+        raise
+    finally:
+        dek[:] = bytes(32)
+
+
+def office_checkpoint(session: Session) -> Checkpoint:
+    cp = latest_checkpoint(session.conn)
+    if cp is None:
+        raise VaultError("vault.damaged", detail="no checkpoint")
+    return cp

@@ -1,0 +1,61 @@
+"""The SQLCipher connection: raw 256-bit key, settings from security.md, schema migration on open."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from securemail.errors import VaultError
+
+Connection = Any  # sqlcipher3.dbapi2.Connection has no type stubs
+DatabaseError = sqlcipher3.dbapi2.DatabaseError
+
+DB_NAME = "vault.db"
+
+
+def raw_key_pragma(dek: bytes | bytearray) -> str:
+    """PRAGMA text for a raw key. Validated here: a wrong length would silently become a passphrase."""
+    if len(dek) != 32:
+        raise VaultError("vault.key_invalid")
+    return "PRAGMA key = \"x'" + bytes(dek).hex() + "'\""
+
+
+def rekey_pragma(dek: bytes | bytearray) -> str:
+    if len(dek) != 32:
+        raise VaultError("vault.key_invalid")
+    return "PRAGMA rekey = \"x'" + bytes(dek).hex() + "'\""
+
+
+def open_database(path: Path, dek: bytes | bytearray, *, create: bool = False, readonly: bool = False) -> Connection:
+    """Open (or create) the encrypted database; raises DatabaseError if the key does not fit."""
+    if not create and not path.exists():
+        raise VaultError("vault.missing", path=str(path.parent))
+    if create and not path.exists():
+        # Create the file 0o600 first: SQLite gives -wal and -shm the same mode as the database.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    target = f"file:{path}?mode=ro" if readonly else str(path)
+    conn = sqlcipher3.connect(target, isolation_level=None, uri=readonly, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(raw_key_pragma(dek))
+        conn.execute("PRAGMA temp_store = MEMORY")        # TEMP spill files would hold plaintext
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails here for a wrong key
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except Exception:
+        conn.close()
+        raise
+    return conn
+
+
+def open_memory() -> Connection:
+    """An in-memory database (never touches disk) used to replay the ledger during verification."""
+    conn = sqlcipher3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn

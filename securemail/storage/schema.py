@@ -1,0 +1,135 @@
+"""Schema versions and migrations. `PRAGMA user_version` holds the version; each step runs in one transaction.
+
+Ledger tables (events, attachments, checkpoints) are append-only: triggers refuse UPDATE and DELETE as a second
+line of defence; the first line is cryptography (securemail.custody.verify).
+Every other table is a projection of the ledger, rebuilt and compared by verification.
+"""
+
+from __future__ import annotations
+
+from securemail.storage.database import Connection
+
+LEDGER_TABLES = ("events", "attachments", "checkpoints")
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE office_key (id INTEGER PRIMARY KEY CHECK (id = 1), private_key BLOB NOT NULL,
+                         public_key BLOB NOT NULL);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    time TEXT NOT NULL,
+    body BLOB NOT NULL,
+    signatures TEXT NOT NULL,
+    event_hash BLOB NOT NULL,
+    leaf_hash BLOB NOT NULL
+);
+CREATE INDEX events_subject ON events (subject, seq);
+CREATE TABLE attachments (sha256 BLOB PRIMARY KEY, media_type TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, time TEXT NOT NULL, note TEXT NOT NULL);
+CREATE TABLE merkle_frontier (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL);
+CREATE TABLE users (
+    username TEXT PRIMARY KEY, full_name TEXT NOT NULL, role TEXT NOT NULL, agency TEXT,
+    public_key BLOB NOT NULL, active INTEGER NOT NULL, enrolled_seq INTEGER NOT NULL, revoked_seq INTEGER
+);
+CREATE TABLE agencies (code TEXT PRIMARY KEY, name TEXT NOT NULL, province TEXT, updated_seq INTEGER NOT NULL);
+"""
+
+_V2 = """
+CREATE TABLE items (
+    tracking TEXT PRIMARY KEY,
+    sender_agency TEXT NOT NULL, recipient_agency TEXT NOT NULL,
+    secrecy TEXT NOT NULL, service TEXT NOT NULL, scope TEXT NOT NULL, appointed_at TEXT,
+    doc_ref TEXT, doc_date TEXT, named_recipient TEXT, named_only INTEGER NOT NULL,
+    envelopes INTEGER NOT NULL, weight_grams INTEGER, seal_numbers TEXT, seal_condition TEXT NOT NULL,
+    description TEXT, recall INTEGER NOT NULL, recall_deadline TEXT, copy_number INTEGER, page_count INTEGER,
+    notes TEXT, sender_person TEXT, sender_person_id TEXT,
+    status TEXT NOT NULL, holder TEXT, location TEXT, bag TEXT, destination TEXT,
+    accepted_at TEXT NOT NULL, accepted_by TEXT NOT NULL, due_at TEXT, delivered_at TEXT, delivered_to TEXT,
+    open_incidents INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL
+);
+CREATE INDEX items_status ON items (status, accepted_at);
+CREATE INDEX items_accepted ON items (accepted_at);
+CREATE INDEX items_sender ON items (sender_agency, accepted_at);
+CREATE INDEX items_recipient ON items (recipient_agency, accepted_at);
+CREATE INDEX items_doc_ref ON items (doc_ref);
+CREATE INDEX items_secrecy ON items (secrecy, accepted_at);
+CREATE INDEX items_service ON items (service, accepted_at);
+CREATE INDEX items_due ON items (due_at) WHERE delivered_at IS NULL;
+CREATE INDEX items_holder ON items (holder);
+CREATE TABLE bags (
+    bag TEXT PRIMARY KEY, destination TEXT NOT NULL, status TEXT NOT NULL, seal TEXT,
+    created_by TEXT NOT NULL, created_at TEXT NOT NULL, holder TEXT, last_seq INTEGER NOT NULL
+);
+CREATE TABLE bag_items (bag TEXT NOT NULL, tracking TEXT NOT NULL, PRIMARY KEY (bag, tracking));
+CREATE TABLE incidents (
+    id INTEGER PRIMARY KEY, tracking TEXT NOT NULL, kind TEXT NOT NULL, description TEXT NOT NULL,
+    opened_by TEXT NOT NULL, opened_at TEXT NOT NULL,
+    closed_seq INTEGER, closed_by TEXT, closed_at TEXT, closing_note TEXT
+);
+CREATE INDEX incidents_tracking ON incidents (tracking);
+CREATE TABLE norms (
+    service TEXT NOT NULL, scope TEXT NOT NULL, working_days_tenths INTEGER, min_lead_hours INTEGER,
+    source TEXT NOT NULL, is_default INTEGER NOT NULL, PRIMARY KEY (service, scope)
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _append_only_triggers() -> str:
+    out = []
+    for table in LEDGER_TABLES:
+        for op in ("UPDATE", "DELETE"):
+            out.append(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, 'append-only ledger table: {table}'); END;"
+            )
+    return "\n".join(out)
+
+
+# version -> SQL that brings the previous version to this one
+MIGRATIONS: dict[int, str] = {
+    1: _V1 + _append_only_triggers(),
+    2: _V2,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+PROJECTION_TABLES = ("users", "agencies", "items", "bags", "bag_items", "incidents", "norms", "settings")
+
+
+def schema_version(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema from its current version up to `target`; returns the version reached."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema {current} is newer than this program ({SCHEMA_VERSION})")
+    for version in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)
+
+
+def _split(script: str) -> list[str]:
+    """Split a migration into statements (trigger bodies contain ';' so split on lines ending a statement)."""
+    statements, buf = [], []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.upper().endswith("END;")):
+            statements.append(text)
+            buf = []
+    if "".join(buf).strip():
+        statements.append("\n".join(buf))
+    return statements
