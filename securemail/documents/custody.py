@@ -28,9 +28,17 @@ TITLE = "Báo cáo chuỗi lưu giữ"
 VALID = "Hợp lệ"
 INVALID = "KHÔNG hợp lệ"
 HASH_PREFIX = 12
-HEADERS = ["Số TT sự kiện", "Thời gian", "Sự kiện", "Người thực hiện", "Người ký cùng", "Địa điểm", "Chữ ký",
-           "Mã băm"]
-WIDTHS_MM = [14, 20, 24, 28, 28, 26, 18, 22]
+HEADERS = [
+    "Số TT sự kiện",
+    "Thời gian",
+    "Sự kiện",
+    "Người thực hiện",
+    "Người ký cùng",
+    "Địa điểm",
+    "Chữ ký",
+    "Mã băm",
+]
+WIDTHS_MM = [13, 25, 22, 27, 27, 24, 17, 25]
 
 
 def _status(ok: bool, st: Styles) -> Flowable:
@@ -69,12 +77,15 @@ def render_custody(data: CustodyData, out: Path | BinaryIO) -> None:
             ("Thời hạn phát", fmt_dt(item.due_at)),
             ("Trạng thái hiện tại", item.status),
         ],
-        st, width - table_width(qr) - 6 * mm, 36 * mm,
+        st,
+        width - table_width(qr) - 6 * mm,
+        36 * mm,
     )
     bad = sum(1 for e in data.events if not e.signature_ok)
     summary = f"{len(data.events)} sự kiện; "
-    summary += (f'<font color="#b00000"><b>{bad} chữ ký {INVALID}</b></font>' if bad
-                else "tất cả chữ ký hợp lệ")
+    summary += (
+        f'<font color="#b00000"><b>{bad} chữ ký {INVALID}</b></font>' if bad else "tất cả chữ ký hợp lệ"
+    )
     widths = [w * mm for w in WIDTHS_MM]
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
@@ -87,5 +98,11 @@ def render_custody(data: CustodyData, out: Path | BinaryIO) -> None:
         Spacer(1, 2 * mm),
         markup(f"Mã băm: {HASH_PREFIX} ký tự đầu của mã băm sự kiện trong sổ cái.", st.small),
     ]
-    build_pdf(out, story, imprint=data.imprint, pagesize=PAGE_A4, title=f"{TITLE} {item.tracking}",
-              footer_note=item.tracking)
+    build_pdf(
+        out,
+        story,
+        imprint=data.imprint,
+        pagesize=PAGE_A4,
+        title=f"{TITLE} {item.tracking}",
+        footer_note=item.tracking,
+    )

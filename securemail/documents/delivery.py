@@ -25,12 +25,10 @@ from securemail.documents.layout import (
 )
 from securemail.documents.models import DeliveryData
 from securemail.documents.receipt import secrecy_text
-from securemail.documents.styles import fmt_dt, make_styles, markup, para
+from securemail.documents.styles import fmt_dt, make_styles, markup
 
 TITLE = "Phiếu xác nhận đã nhận"
-STATEMENT = (
-    "Cơ quan nhận xác nhận đã nhận bưu gửi nêu trên, đủ số bì, với tình trạng niêm phong như đã ghi."
-)
+STATEMENT = "Cơ quan nhận xác nhận đã nhận bưu gửi nêu trên, đủ số bì, với tình trạng niêm phong như đã ghi."
 
 
 def render_delivery(data: DeliveryData, out: Path | BinaryIO) -> None:
@@ -60,9 +58,10 @@ def render_delivery(data: DeliveryData, out: Path | BinaryIO) -> None:
     signatures = signature_blocks(
         [
             Signature("Người giao", data.delivered_by),
-            Signature("Người nhận", data.receiving_person, note=data.receiving_person_title),
+            Signature("Người nhận", data.receiving_person, caption=data.receiving_person_title),
         ],
-        st, width - table_width(qr) - 6 * mm,
+        st,
+        width - table_width(qr) - 6 * mm,
     )
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
@@ -75,5 +74,11 @@ def render_delivery(data: DeliveryData, out: Path | BinaryIO) -> None:
         Spacer(1, 5 * mm),
         side_by_side(signatures, qr, width, table_width(qr), gap=6 * mm),
     ]
-    build_pdf(out, story, imprint=data.imprint, pagesize=PAGE_A4, title=f"{TITLE} {data.tracking}",
-              footer_note=data.tracking)
+    build_pdf(
+        out,
+        story,
+        imprint=data.imprint,
+        pagesize=PAGE_A4,
+        title=f"{TITLE} {data.tracking}",
+        footer_note=data.tracking,
+    )

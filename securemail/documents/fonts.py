@@ -29,7 +29,7 @@ _FILES: Final = {
 }
 
 _lock = threading.Lock()
-_registered = False
+_registered: list[Path] = []  # the folder the fonts were registered from, once
 
 
 class FontsNotFoundError(FileNotFoundError):
@@ -45,8 +45,7 @@ def fonts_dir() -> Path:
 
 
 def register_fonts() -> None:
-    """Register the four styles and the family mapping (for <b>/<i> in paragraphs). Safe to call repeatedly."""
-    global _registered  # noqa: PLW0603 - one process-wide registration, guarded by a lock
+    """Register the four styles and the family mapping (for <b>/<i>). Safe to call repeatedly."""
     if _registered:
         return
     with _lock:
@@ -61,4 +60,4 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT_REGULAR, normal=FONT_REGULAR, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
-        _registered = True
+        _registered.append(folder)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeAlias
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCode
@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, 
 
 from securemail.documents.fonts import FONT_REGULAR, register_fonts
 from securemail.documents.models import Imprint
-from securemail.documents.styles import EMPTY, Styles, clean, fmt_dt, markup, para
+from securemail.documents.styles import Styles, clean, fmt_dt, markup, para
 
 PageSize = tuple[float, float]
 PAGE_A5: PageSize = A5
@@ -31,13 +31,15 @@ QR_MODULE = 1.5  # points per QR module: 3.1 px at 150 dpi
 BARCODE_MODULE = 0.4 * mm  # Code128 X-dimension: 2.4 px at 150 dpi
 FOOTER_SIZE = 7.5
 
-_PLAIN = TableStyle([
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ("TOPPADDING", (0, 0), (-1, -1), 0),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-])
+_PLAIN = TableStyle(
+    [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]
+)
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
@@ -48,7 +50,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type 
         self._footer = footer
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -62,7 +64,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type 
 
     def _draw_footer(self, number: int, total: int) -> None:
         width, _height = self._pagesize
-        margin = 12 * mm if width < 500 else 15 * mm
+        margin = page_margin(self._pagesize)
         right = f"Trang {number}/{total}"
         right_w = stringWidth(right, FONT_REGULAR, FOOTER_SIZE)
         room = width - 2 * margin - right_w - 6 * mm
@@ -88,16 +90,29 @@ def printed_line(imprint: Imprint) -> str:
 
 
 def build_pdf(
-    out: Path | BinaryIO, story: list[Flowable], *, imprint: Imprint, pagesize: PageSize, title: str,
+    out: Path | BinaryIO,
+    story: list[Flowable],
+    *,
+    imprint: Imprint,
+    pagesize: PageSize,
+    title: str,
     footer_note: str | None = None,
 ) -> None:
     """Lay out ``story`` and write the PDF, numbering pages and stamping who printed it."""
     register_fonts()
-    margin = 12 * mm if pagesize[0] < 500 else 15 * mm
+    margin = page_margin(pagesize)
     doc = SimpleDocTemplate(
-        str(out) if isinstance(out, Path) else out, pagesize=pagesize,
-        leftMargin=margin, rightMargin=margin, topMargin=margin * 0.8, bottomMargin=16 * mm,
-        title=title, author=imprint.office_name, subject=title, creator="SecureMail", lang="vi-VN",
+        str(out) if isinstance(out, Path) else out,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin * 0.8,
+        bottomMargin=16 * mm,
+        title=title,
+        author=imprint.office_name,
+        subject=title,
+        creator="SecureMail",
+        lang="vi-VN",
         initialFontName=FONT_REGULAR,
     )
     footer = printed_line(imprint)
@@ -106,15 +121,28 @@ def build_pdf(
     doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
 
 
+def page_margin(pagesize: PageSize) -> float:
+    return float(12 * mm if pagesize[0] < 500 else 15 * mm)
+
+
 def frame_width(pagesize: PageSize) -> float:
-    return pagesize[0] - 2 * (12 * mm if pagesize[0] < 500 else 15 * mm)
+    return pagesize[0] - 2 * page_margin(pagesize)
 
 
-def official_header(imprint: Imprint, st: Styles, width: float) -> Table:
-    """Office (left) and the national motto (right), as on Vietnamese administrative papers."""
-    left = [
-        para(imprint.office_name.upper(), st.center),
-        markup("BƯU ĐIỆN KT1", st.center_bold),
+def official_header(
+    imprint: Imprint,
+    st: Styles,
+    width: float,
+    issuer: tuple[str | None, str] | None = None,
+) -> Table:
+    """Issuer (left) and the national motto (right), as on Vietnamese administrative papers.
+
+    ``issuer`` is (superior body or None, issuing body); by default the printing office and "Bưu điện KT1".
+    """
+    upper, lower = issuer or (imprint.office_name, "Bưu điện KT1")
+    left: list[Flowable] = [para(upper.upper(), st.center)] if upper else []
+    left += [
+        para(lower.upper(), st.center_bold),
         HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=1, hAlign="CENTER"),
     ]
     right = [
@@ -139,22 +167,21 @@ def title_block(title: str, st: Styles, *subtitles: str) -> list[Flowable]:
 class Signature:
     title: str  # "Bên giao", "Giao dịch viên KT1", ...
     name: str | None = None  # printed name under the space, if known
-    note: str | None = None  # e.g. position or date line above the title
+    caption: str | None = None  # e.g. the signer's position, under the name
 
 
 def signature_blocks(blocks: Sequence[Signature], st: Styles, width: float, space: float = 18 * mm) -> Table:
     cells: list[list[Flowable]] = []
     for block in blocks:
-        cell: list[Flowable] = []
-        if block.note:
-            cell.append(para(block.note, st.center_italic))
-        cell += [
+        cell: list[Flowable] = [
             para(block.title, st.center_bold),
             markup("(Ký, ghi rõ họ tên)", st.center_italic),
             Spacer(1, space),
         ]
         if block.name:
             cell.append(para(block.name, st.center_bold))
+        if block.caption:
+            cell.append(para(block.caption, st.center_italic))
         cells.append(cell)
     table = Table([cells], colWidths=[width / len(blocks)] * len(blocks))
     table.setStyle(_PLAIN)
@@ -171,7 +198,13 @@ def barcode(value: str, st: Styles, max_width: float) -> Table:
     if probe.width > max_width:
         bar_width *= max_width / probe.width
     code = Code128(
-        value, barWidth=bar_width, barHeight=11 * mm, quiet=1, humanReadable=0, fontName=FONT_REGULAR, fontSize=8,
+        value,
+        barWidth=bar_width,
+        barHeight=11 * mm,
+        quiet=1,
+        humanReadable=0,
+        fontName=FONT_REGULAR,
+        fontSize=8,
     )
     table = Table([[code], [para(value, st.center)]], colWidths=[max(code.width, 30 * mm)])
     table.setStyle(_PLAIN)
@@ -192,7 +225,7 @@ def qr_code(payload: str, st: Styles, module: float = QR_MODULE) -> Table:
     return table
 
 
-FieldValue = str | Flowable | list[Flowable] | None
+FieldValue: TypeAlias = str | Flowable | list[Flowable] | None
 
 
 def field_table(rows: Sequence[tuple[str, FieldValue]], st: Styles, width: float, label: float) -> Table:
@@ -202,14 +235,18 @@ def field_table(rows: Sequence[tuple[str, FieldValue]], st: Styles, width: float
         for name, value in rows
     ]
     table = Table(data, colWidths=[label, width - label])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
     return table
 
 
@@ -217,7 +254,9 @@ def table_width(table: Table) -> float:
     return float(sum(table._colWidths))
 
 
-def side_by_side(left: Flowable, right: Flowable, width: float, right_width: float, gap: float = 4 * mm) -> Table:
+def side_by_side(
+    left: Flowable, right: Flowable, width: float, right_width: float, gap: float = 4 * mm
+) -> Table:
     table = Table([[left, right]], colWidths=[width - right_width - gap, right_width + gap])
     table.setStyle(_PLAIN)
     table.setStyle(TableStyle([("ALIGN", (1, 0), (1, 0), "RIGHT")]))

@@ -22,8 +22,8 @@ from securemail.documents.layout import (
     title_block,
 )
 from securemail.documents.models import ManifestData
-from securemail.documents.styles import EMPTY, fmt_dt, fmt_grams, make_styles, para
-from securemail.documents.tables import grid
+from securemail.documents.styles import EMPTY, fmt_dt, fmt_grams, make_styles, markup, para
+from securemail.documents.tables import grid_then, mm_widths
 
 TITLE = "Bảng kê chi tiết gửi"
 HEADERS = ["STT", "Số hiệu bưu gửi", "Độ mật", "Dịch vụ", "Nơi nhận", "Số bì", "Khối lượng"]
@@ -42,10 +42,11 @@ def render_manifest(data: ManifestData, out: Path | BinaryIO) -> None:
             ("Bưu cục nhận", data.to_office),
             ("Thời điểm đóng túi", fmt_dt(data.closed_at)),
         ],
-        st, width - table_width(qr) - 6 * mm, 38 * mm,
+        st,
+        width - table_width(qr) - 6 * mm,
+        38 * mm,
     )
-    fixed = sum(WIDTHS_MM) * mm
-    widths = [w * mm if w else width - fixed for w in WIDTHS_MM]
+    widths = mm_widths(WIDTHS_MM, width)
     rows: list[list[Flowable]] = [
         [
             para(str(number), st.cell_center),
@@ -60,24 +61,36 @@ def render_manifest(data: ManifestData, out: Path | BinaryIO) -> None:
     ]
     if data.items:
         weights = [i.weight_grams for i in data.items if i.weight_grams is not None]
-        rows.append([
-            para("", st.cell), para("Tổng cộng", st.bold), para("", st.cell), para("", st.cell),
-            para(f"{len(data.items)} bưu gửi", st.bold),
-            para(str(sum(i.envelopes for i in data.items)), st.cell_center),
-            para(fmt_grams(sum(weights)) if weights else EMPTY, st.cell_right),
-        ])
+        rows.append(
+            [
+                markup("", st.cell),
+                para("Tổng cộng", st.bold),
+                markup("", st.cell),
+                markup("", st.cell),
+                para(f"{len(data.items)} bưu gửi", st.bold),
+                para(str(sum(i.envelopes for i in data.items)), st.cell_center),
+                para(fmt_grams(sum(weights)) if weights else EMPTY, st.cell_right),
+            ]
+        )
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
         *title_block(TITLE, st, f"Túi số {data.bag_number}"),
         side_by_side(fields, qr, width, table_width(qr), gap=6 * mm),
         Spacer(1, 4 * mm),
-        *grid(HEADERS, rows, widths, st, empty_text="Túi không có bưu gửi"),
     ]
-    if data.notes:
-        story += [Spacer(1, 2 * mm), para(f"Ghi chú: {data.notes}", st.body)]
-    story += [
+    tail: list[Flowable] = [Spacer(1, 2 * mm), para(f"Ghi chú: {data.notes}", st.body)] if data.notes else []
+    tail += [
         Spacer(1, 6 * mm),
-        signature_blocks([Signature("Bên giao", data.handed_by), Signature("Bên nhận", data.received_by)], st, width),
+        signature_blocks(
+            [Signature("Bên giao", data.handed_by), Signature("Bên nhận", data.received_by)], st, width
+        ),
     ]
-    build_pdf(out, story, imprint=data.imprint, pagesize=PAGE_A4, title=f"{TITLE} {data.bag_number}",
-              footer_note=f"Túi {data.bag_number}")
+    story += grid_then(HEADERS, rows, widths, st, tail, empty_text="Túi không có bưu gửi")
+    build_pdf(
+        out,
+        story,
+        imprint=data.imprint,
+        pagesize=PAGE_A4,
+        title=f"{TITLE} {data.bag_number}",
+        footer_note=f"Túi {data.bag_number}",
+    )

@@ -1,8 +1,8 @@
 """Plain, already-prepared data for the printed documents.
 
-The services fill these; the renderers only lay them out. Text is shown exactly as given (escaped, NFC-normalised),
-datetimes are printed as given (pass local office time), and ``qr_payload`` is an opaque ASCII string that is only
-drawn as a QR code.
+The services fill these; the renderers only lay them out. Text is shown exactly as given (escaped, NFC-
+normalised), datetimes are printed as given (pass local office time), and ``qr_payload`` is an opaque ASCII
+string that is only drawn as a QR code.
 """
 
 from __future__ import annotations
@@ -143,8 +143,8 @@ class CustodyData:
 
 
 class RegisterKind(StrEnum):
-    SECRET_OUTGOING = "secret-outgoing"  # sổ đăng ký bí mật nhà nước đi
-    SECRET_INCOMING = "secret-incoming"  # sổ đăng ký bí mật nhà nước đến
+    SECRET_OUTGOING = "secret-outgoing"  # noqa: S105 - not a password; sổ đăng ký bí mật nhà nước đi
+    SECRET_INCOMING = "secret-incoming"  # noqa: S105 - not a password; sổ đăng ký bí mật nhà nước đến
     POST_OUTGOING = "post-outgoing"  # sổ gửi văn bản đi bưu điện (NĐ 30/2020)
 
 

@@ -9,8 +9,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from securemail.documents.layout import (
-    FieldValue,
     PAGE_A5,
+    FieldValue,
     Signature,
     barcode,
     build_pdf,
@@ -19,8 +19,8 @@ from securemail.documents.layout import (
     official_header,
     qr_code,
     side_by_side,
-    table_width,
     signature_blocks,
+    table_width,
     title_block,
 )
 from securemail.documents.models import ReceiptData, Secrecy
@@ -88,7 +88,9 @@ def render_receipt(data: ReceiptData, out: Path | BinaryIO) -> None:
     qr = qr_code(data.qr_payload, st)
     signatures = signature_blocks(
         [Signature("Người nộp", data.sender_person), Signature("Giao dịch viên KT1", data.clerk_name)],
-        st, width - table_width(qr) - 3 * mm, space=16 * mm,
+        st,
+        width - table_width(qr) - 3 * mm,
+        space=16 * mm,
     )
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
@@ -99,5 +101,11 @@ def render_receipt(data: ReceiptData, out: Path | BinaryIO) -> None:
         Spacer(1, 3 * mm),
         side_by_side(signatures, qr, width, table_width(qr), gap=3 * mm),
     ]
-    build_pdf(out, story, imprint=data.imprint, pagesize=PAGE_A5, title=f"{TITLE} {data.tracking}",
-              footer_note=data.tracking)
+    build_pdf(
+        out,
+        story,
+        imprint=data.imprint,
+        pagesize=PAGE_A5,
+        title=f"{TITLE} {data.tracking}",
+        footer_note=data.tracking,
+    )

@@ -42,8 +42,13 @@ def make_styles(size: float) -> Styles:
 
     def style(name: str, font: str = FONT_REGULAR, fs: float = size, align: int = TA_LEFT) -> ParagraphStyle:
         return ParagraphStyle(
-            f"sm-{name}-{size}", fontName=font, fontSize=fs, leading=fs * 1.25, alignment=align,
-            splitLongWords=1, wordWrap=None,
+            f"sm-{name}-{size}",
+            fontName=font,
+            fontSize=fs,
+            leading=fs * 1.25,
+            alignment=align,
+            splitLongWords=1,
+            wordWrap=None,
         )
 
     cell_size = size - 0.5
@@ -57,8 +62,13 @@ def make_styles(size: float) -> Styles:
         center_italic=style("center-italic", FONT_ITALIC, align=TA_CENTER),
         right=style("right", align=TA_RIGHT),
         title=ParagraphStyle(
-            f"sm-title-{size}", fontName=FONT_BOLD, fontSize=size + 5, leading=(size + 5) * 1.25,
-            alignment=TA_CENTER, spaceBefore=lead * 0.6, spaceAfter=2,
+            f"sm-title-{size}",
+            fontName=FONT_BOLD,
+            fontSize=size + 5,
+            leading=(size + 5) * 1.25,
+            alignment=TA_CENTER,
+            spaceBefore=lead * 0.6,
+            spaceAfter=2,
         ),
         subtitle=style("subtitle", FONT_ITALIC, align=TA_CENTER),
         cell=style("cell", fs=cell_size),

@@ -1,8 +1,8 @@
 """Grid tables of paragraphs, chunked so that long reports lay out in linear time.
 
-One platypus Table per ~200 rows keeps splitting cheap (a single giant Table re-wraps its tail at every page break).
-A chunk repeats the column header at the top of every page, but not where it merely continues the previous chunk in
-the middle of a page, so the printout reads as one table.
+One platypus Table per ~200 rows keeps splitting cheap (a single giant Table re-wraps its tail at every page
+break). A chunk repeats the column header at the top of every page, but not where it merely continues the
+previous chunk in the middle of a page, so the printout reads as one table.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from securemail.documents.styles import Styles, markup
 
@@ -48,7 +49,9 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         return self._first or frame is None or bool(getattr(frame, "_atTop", True))
 
     def _make(self, header: bool) -> Table:
-        data = [list(self._header), *[list(r) for r in self._rows]] if header else [list(r) for r in self._rows]
+        data = (
+            [list(self._header), *[list(r) for r in self._rows]] if header else [list(r) for r in self._rows]
+        )
         table = Table(data, colWidths=list(self._widths), repeatRows=1 if header else 0)
         table.setStyle(TableStyle(_GRID + _HEAD if header else _GRID))
         return table
@@ -74,8 +77,14 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
 
 
 def grid(
-    headers: Sequence[str], rows: Sequence[Row], widths: Sequence[float], st: Styles, *,
-    empty_text: str = "Không có dữ liệu", chunk: int = CHUNK_ROWS,
+    headers: Sequence[str],
+    rows: Sequence[Row],
+    widths: Sequence[float],
+    st: Styles,
+    *,
+    empty_text: str = "Không có dữ liệu",
+    chunk: int = CHUNK_ROWS,
+    continued: bool = False,
 ) -> list[Flowable]:
     """A bordered table with a grey header row; ``headers`` is trusted markup, cells are flowables."""
     if not rows:
@@ -86,5 +95,31 @@ def grid(
     flowables: list[Flowable] = []
     for start in range(0, len(rows), chunk):
         head = [markup(h, st.cell_head) for h in headers]
-        flowables.append(_Chunk(head, rows[start:start + chunk], widths, first=start == 0))
+        flowables.append(
+            _Chunk(head, rows[start : start + chunk], widths, first=start == 0 and not continued)
+        )
     return flowables
+
+
+def grid_then(
+    headers: Sequence[str],
+    rows: Sequence[Row],
+    widths: Sequence[float],
+    st: Styles,
+    tail: Sequence[Flowable],
+    *,
+    keep_rows: int = 3,
+    empty_text: str = "Không có dữ liệu",
+) -> list[Flowable]:
+    """``grid`` followed by ``tail`` (e.g. signatures), never leaving the tail alone on a page."""
+    if len(rows) <= keep_rows:
+        return [KeepTogether([*grid(headers, rows, widths, st, empty_text=empty_text), *tail])]
+    body = grid(headers, rows[:-keep_rows], widths, st)
+    last = grid(headers, rows[-keep_rows:], widths, st, continued=True)
+    return [*body, KeepTogether([*last, *tail])]
+
+
+def mm_widths(spec_mm: Sequence[float], width: float) -> list[float]:
+    """Column widths from millimetres; a 0 entry takes whatever width is left."""
+    fixed = sum(spec_mm) * mm
+    return [w * mm if w else width - fixed for w in spec_mm]

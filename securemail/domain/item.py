@@ -29,6 +29,7 @@ from securemail.domain.tracking import parse_tracking
 __all__ = [
     "DESCRIPTION_MAX",
     "DOC_REF_MAX",
+    "FIELD_ORDER",
     "INT_MAX",
     "NAME_MAX",
     "NOTES_MAX",
@@ -115,9 +116,13 @@ def parse_int(value: object, field: str, *, minimum: int = 0, maximum: int = INT
         text = value.strip()
         if not text.isascii() or _INT_TEXT.fullmatch(text) is None:
             raise FieldError(field, "not_integer")
-        if len(text.lstrip("+-").lstrip("0")) > len(str(maximum)):
-            raise FieldError(field, "negative" if text.startswith("-") else "too_large", max=maximum)
-        number = int(text)
+        negative = text.startswith("-")
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > len(str(maximum)):  # also keeps int() away from megabyte-long digit strings
+            if negative:
+                raise FieldError(field, "negative")
+            raise FieldError(field, "too_large", max=maximum)
+        number = -int(digits) if negative else int(digits)
     else:
         raise FieldError(field, "not_integer")
     if number < 0:

@@ -259,6 +259,26 @@ def ref_subproof(m: int, d: Sequence[bytes], b: bool) -> list[tuple[bytes, str]]
     return [*ref_subproof(m - k, d[k:], False), (ref_mth(d[:k]), "L")]
 
 
+def _path_tags(m: int, n: int) -> tuple[str, ...]:
+    """Tags of ref_path(m, D[n]) computed from sizes only (works for huge n)."""
+    if n == 1:
+        return ()
+    k = _k(n)
+    if m < k:
+        return (*_path_tags(m, k), "R")
+    return (*_path_tags(m - k, n - k), "L")
+
+
+def _subproof_tags(m: int, n: int, b: bool) -> tuple[str, ...]:
+    """Tags of ref_subproof(m, D[n], b) computed from sizes only."""
+    if m == n:
+        return () if b else ("S",)
+    k = _k(n)
+    if m <= k:
+        return (*_subproof_tags(m, k, b), "R")
+    return (*_subproof_tags(m - k, n - k, False), "L")
+
+
 def inclusion_shape(index: int, size: int) -> tuple[str, ...] | None:
     """Sequence of sibling sides the verifier must use for (index, size); None if invalid.
 
@@ -267,8 +287,7 @@ def inclusion_shape(index: int, size: int) -> tuple[str, ...] | None:
     """
     if index < 0 or size <= 0 or index >= size:
         return None
-    dummy = [b"\x00" * HASH_SIZE] * size
-    return tuple(tag for _, tag in ref_path(index, dummy))
+    return _path_tags(index, size)
 
 
 def consistency_shape(m: int, n: int) -> tuple[str, ...] | None:
@@ -278,8 +297,7 @@ def consistency_shape(m: int, n: int) -> tuple[str, ...] | None:
         return ("ZERO",)
     if m == n:
         return ("EQUAL",)
-    dummy = [b"\x00" * HASH_SIZE] * n
-    return tuple(tag for _, tag in ref_subproof(m, dummy, True))
+    return _subproof_tags(m, n, True)
 
 
 def make_leaves(n: int, salt: bytes = b"") -> list[bytes]:
@@ -305,6 +323,7 @@ ROOTS_64 = [ref_mth(LEAVES_64[:n]) for n in range(65)]
 
 def test_empty_root() -> None:
     assert EMPTY_ROOT == SHA256_EMPTY == RFC6962_ROOTS[0]
+    assert len(EMPTY_ROOT) == HASH_SIZE
     assert root_from_leaf_hashes([]) == EMPTY_ROOT
 
 
@@ -449,7 +468,8 @@ def test_known_inclusion_proofs(index: int, size: int, expected: list[bytes]) ->
     leaves = RFC6962_LEAF_HASHES[:size]
     root = RFC6962_ROOTS[size]
     assert inclusion_proof(leaves, index) == expected
-    assert MerkleLog.from_leaf_hashes(RFC6962_LEAF_HASHES, chunk_level=1).inclusion_proof(index, size) == expected
+    log = MerkleLog.from_leaf_hashes(RFC6962_LEAF_HASHES, chunk_level=1)
+    assert log.inclusion_proof(index, size) == expected
     assert root_from_inclusion_proof(leaves[index], index, size, expected) == root
     assert verify_inclusion(leaves[index], index, size, expected, root)
     accepted = [
@@ -498,7 +518,7 @@ X2 = hashlib.sha256(b"don't care 2").digest()
 
 
 @pytest.mark.parametrize(
-    ("m", "n", "r1", "r2", "proof", "ok"),
+    "case",
     [
         # Port of the table in TestVerifyConsistency.  Upstream passes 12-byte "don't care" roots
         # and accepts (0, 0, r, r) and (0, 1, any, any); this module rejects non-32-byte roots
@@ -520,7 +540,8 @@ X2 = hashlib.sha256(b"don't care 2").digest()
         (1, 1, SHA256_EMPTY, SHA256_EMPTY, [SHA256_EMPTY], False),
     ],
 )
-def test_go_verify_consistency_table(m: int, n: int, r1: bytes, r2: bytes, proof: list[bytes], ok: bool) -> None:
+def test_go_verify_consistency_table(case: tuple[int, int, bytes, bytes, list[bytes], bool]) -> None:
+    m, n, r1, r2, proof, ok = case
     assert verify_consistency(m, n, r1, r2, proof) is ok
 
 
@@ -539,6 +560,20 @@ def test_generated_inclusion_all_indices(size: int) -> None:
         assert proof == [x for x, _ in ref_path(index, leaves)], (index, size)
         assert verify_inclusion(leaves[index], index, size, proof, root), (index, size)
         assert root_from_inclusion_proof(leaves[index], index, size, proof) == root
+
+
+def test_root_from_inclusion_proof_rejects_wrong_length() -> None:
+    for size in range(1, 65):
+        for index in range(size):
+            proof = inclusion_proof(LEAVES_64[:size], index)
+            leaf = LEAVES_64[index]
+            for bad in ([*proof, SOME_HASH], [*proof, ROOTS_64[size]], proof[:-1] if proof else [SOME_HASH]):
+                with pytest.raises(ValueError):
+                    root_from_inclusion_proof(leaf, index, size, bad)
+    with pytest.raises(ValueError):
+        root_from_inclusion_proof(b"short", 0, 1, [])
+    with pytest.raises(ValueError):
+        root_from_inclusion_proof(LEAVES_64[0], 0, 1, None)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("new_size", range(0, 65))
@@ -606,13 +641,13 @@ def inclusion_param_mutations(index: int, size: int) -> list[tuple[str, int, int
     ]
 
 
-def inclusion_data_mutations(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> list[
-    tuple[str, Inclusion]
-]:
+def inclusion_data_mutations(
+    leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes
+) -> list[tuple[str, Inclusion]]:
     out: list[tuple[str, Inclusion]] = [
         ("wrong leaf", (leaf_hash(b"WrongLeaf"), index, size, proof, root)),
         ("short leaf", (b"WrongLeaf", index, size, proof, root)),
-        ("leaf is root", (root, index, size, proof, root) if root != leaf else (SOME_HASH, index, size, proof, root)),
+        ("leaf is root", (root if root != leaf else SOME_HASH, index, size, proof, root)),
         ("empty root", (leaf, index, size, proof, EMPTY_ROOT)),
         ("random root", (leaf, index, size, proof, SOME_HASH)),
         ("flipped root", (leaf, index, size, proof, flip(root, 31, 0))),
@@ -634,8 +669,10 @@ def inclusion_data_mutations(leaf: bytes, index: int, size: int, proof: list[byt
         out.append((f"removed proof[{i}]", (leaf, index, size, proof[:i] + proof[i + 1 :], root)))
         out.append((f"duplicated proof[{i}]", (leaf, index, size, proof[: i + 1] + proof[i:], root)))
         out.append((f"inserted some at {i}", (leaf, index, size, [*proof[:i], SOME_HASH, *proof[i:]], root)))
-        out.append((f"short proof[{i}]", (leaf, index, size, [*proof[:i], proof[i][:31], *proof[i + 1 :]], root)))
-        out.append((f"long proof[{i}]", (leaf, index, size, [*proof[:i], proof[i] + b"\x00", *proof[i + 1 :]], root)))
+        short = [*proof[:i], proof[i][:31], *proof[i + 1 :]]
+        long_ = [*proof[:i], proof[i] + b"\x00", *proof[i + 1 :]]
+        out.append((f"short proof[{i}]", (leaf, index, size, short, root)))
+        out.append((f"long proof[{i}]", (leaf, index, size, long_, root)))
     if len(proof) > 1:
         out.append(("reversed proof", (leaf, index, size, proof[::-1], root)))
         swapped = list(proof)
@@ -695,16 +732,15 @@ def consistency_param_mutations(m: int, n: int) -> list[tuple[str, int, int]]:
     ]
 
 
-def consistency_data_mutations(m: int, n: int, r1: bytes, r2: bytes, proof: list[bytes]) -> list[
-    tuple[str, Consistency]
-]:
+def consistency_data_mutations(
+    m: int, n: int, r1: bytes, r2: bytes, proof: list[bytes]
+) -> list[tuple[str, Consistency]]:
     out: list[tuple[str, Consistency]] = [
         ("wrong root1", (m, n, b"WrongRoot", r2, proof)),
         ("wrong root2", (m, n, r1, b"WrongRoot", proof)),
         ("random root1", (m, n, SOME_HASH, r2, proof)),
         ("random root2", (m, n, r1, SOME_HASH, proof)),
         ("empty root1", (m, n, EMPTY_ROOT, r2, proof)),
-        ("root2 = root1", (m, n, r1, r1, proof)),
         ("trailing garbage", (m, n, r1, r2, [*proof, b""])),
         ("trailing root1", (m, n, r1, r2, [*proof, r1])),
         ("trailing root2", (m, n, r1, r2, [*proof, r2])),
@@ -715,6 +751,7 @@ def consistency_data_mutations(m: int, n: int, r1: bytes, r2: bytes, proof: list
     if r1 != r2:
         out.append(("swapped roots", (m, n, r2, r1, proof)))
         out.append(("root1 = root2", (m, n, r2, r2, proof)))
+        out.append(("root2 = root1", (m, n, r1, r1, proof)))
     for b, bit in FLIPS:
         out.append((f"root1 bit {b}.{bit}", (m, n, flip(r1, b, bit), r2, proof)))
         out.append((f"root2 bit {b}.{bit}", (m, n, r1, flip(r2, b, bit), proof)))
@@ -814,7 +851,7 @@ GARBAGE: list[object] = [
 def test_verify_inclusion_never_raises_on_garbage() -> None:
     leaf, root, proof = LEAVES_64[3], ROOTS_64[10], inclusion_proof(LEAVES_64[:10], 3)
     assert verify_inclusion(leaf, 3, 10, proof, root)
-    assert verify_inclusion(bytearray(leaf), 3, 10, tuple(proof), bytearray(root))
+    assert verify_inclusion(bytearray(leaf), 3, 10, tuple(proof), bytearray(root))  # type: ignore[arg-type]
     for g in GARBAGE:
         for args in (
             (g, 3, 10, proof, root),
@@ -824,7 +861,7 @@ def test_verify_inclusion_never_raises_on_garbage() -> None:
             (leaf, 3, 10, [*proof[:-1], g], root),
             (leaf, 3, 10, proof, g),
         ):
-            assert verify_inclusion(*args) is False, args  # type: ignore[arg-type]
+            assert verify_inclusion(*args) is False, args
     assert verify_inclusion(leaf, 3, 10, iter(proof), root) is False  # type: ignore[arg-type]
     assert verify_inclusion(leaf, -7, 10, proof, root) is False
     assert verify_inclusion(leaf, 3, -10, proof, root) is False
@@ -834,7 +871,7 @@ def test_verify_inclusion_never_raises_on_garbage() -> None:
 def test_verify_consistency_never_raises_on_garbage() -> None:
     r1, r2, proof = ROOTS_64[5], ROOTS_64[13], consistency_proof(LEAVES_64[:13], 5)
     assert verify_consistency(5, 13, r1, r2, proof)
-    assert verify_consistency(5, 13, bytearray(r1), bytearray(r2), tuple(proof))
+    assert verify_consistency(5, 13, bytearray(r1), bytearray(r2), tuple(proof))  # type: ignore[arg-type]
     for g in GARBAGE:
         for args in (
             (g, 13, r1, r2, proof),
@@ -844,7 +881,7 @@ def test_verify_consistency_never_raises_on_garbage() -> None:
             (5, 13, r1, r2, g),
             (5, 13, r1, r2, [*proof[:-1], g]),
         ):
-            assert verify_consistency(*args) is False, args  # type: ignore[arg-type]
+            assert verify_consistency(*args) is False, args
     assert verify_consistency(-5, 13, r1, r2, proof) is False
     assert verify_consistency(13, 5, r1, r2, proof) is False
     assert verify_consistency(1 << 80, 1 << 81, r1, r2, proof) is False
@@ -941,7 +978,7 @@ def test_compact_range_rejects_bad_state() -> None:
         CompactRange(-1, [])
     with pytest.raises(ValueError):
         CompactRange(1 << 64, [LEAVES_300[0]])
-    for obj in (
+    bad_dicts: list[object] = [
         None,
         [],
         {"size": 1},
@@ -951,7 +988,8 @@ def test_compact_range_rejects_bad_state() -> None:
         {"size": 1, "hashes": [LEAVES_300[0].hex()], "extra": 1},
         {"size": 2, "hashes": [LEAVES_300[0].hex(), LEAVES_300[1].hex()]},
         {"size": 1, "hashes": [1]},
-    ):
+    ]
+    for obj in bad_dicts:
         with pytest.raises(ValueError):
             CompactRange.from_dict(obj)
     cr = CompactRange()
@@ -1036,11 +1074,12 @@ def test_merkle_log_cache_avoids_refetching() -> None:
     fetch.calls.clear()
     proof = log.inclusion_proof(1234, 5000)
     assert verify_inclusion(leaves[1234], 1234, 5000, proof, root)
-    # 5000 = 4096 + 512 + 256 + 128 + 8: everything but the last partial chunk is cached
-    assert sum(e - s for s, e in fetch.calls) <= 16
+    # Perfect subtrees above the chunk size (16) are cached; a proof refetches only siblings of
+    # at most one chunk (1 + 2 + 4 + 8 + 16 leaves) plus the partial chunk at the right edge.
+    assert sum(e - s for s, e in fetch.calls) < 3 * 16
     fetch.calls.clear()
     log.consistency_proof(4097, 5000)
-    assert sum(e - s for s, e in fetch.calls) <= 32
+    assert sum(e - s for s, e in fetch.calls) < 3 * 16
 
 
 def test_merkle_log_shared_cache_and_bad_fetch() -> None:

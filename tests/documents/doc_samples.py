@@ -26,7 +26,9 @@ from securemail.documents.models import (
 )
 
 SENDER = "Sở Khoa học và Công nghệ tỉnh Gia Lai"
-RECIPIENT = "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk - Phòng Hành chính, Tổ chức và Quản trị (bộ phận văn thư mật)"
+RECIPIENT = (
+    "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk - Phòng Hành chính, Tổ chức và Quản trị (bộ phận văn thư mật)"
+)
 PERSON = "Nguyễn Thị Hồng Nhung"
 CLERK = "Trần Văn Bảo"
 TRACKING = "KA123456785VN"
@@ -86,18 +88,35 @@ def manifest(items: int = 12) -> ManifestData:
         for i in range(items)
     ]
     return ManifestData(
-        imprint=IMPRINT, qr_payload=payload("manifest", 300), bag_number="GL-DL-2026-00042", seal="KT1-77881",
-        from_office="Bưu điện tỉnh Gia Lai", to_office="Bưu điện tỉnh Đắk Lắk", closed_at=NOW, items=rows,
-        handed_by=CLERK, received_by="Võ Minh Tuấn",
+        imprint=IMPRINT,
+        qr_payload=payload("manifest", 300),
+        bag_number="GL-DL-2026-00042",
+        seal="KT1-77881",
+        from_office="Bưu điện tỉnh Gia Lai",
+        to_office="Bưu điện tỉnh Đắk Lắk",
+        closed_at=NOW,
+        items=rows,
+        handed_by=CLERK,
+        received_by="Võ Minh Tuấn",
     )
 
 
 def delivery() -> DeliveryData:
     return DeliveryData(
-        imprint=IMPRINT, qr_payload=payload("delivery", 280), tracking=TRACKING, sender_agency=SENDER,
-        recipient_agency=RECIPIENT, named_recipient="Phạm Quốc Hưng", secrecy=TUYET_MAT, service_class="Hỏa tốc",
-        doc_ref="Số 125/SKHCN-VP ngày 10/03/2026", envelopes=2, seal_condition="Nguyên vẹn",
-        delivered_at=NOW + timedelta(days=1, hours=3), receiving_person=PERSON, receiving_person_title="Văn thư",
+        imprint=IMPRINT,
+        qr_payload=payload("delivery", 280),
+        tracking=TRACKING,
+        sender_agency=SENDER,
+        recipient_agency=RECIPIENT,
+        named_recipient="Phạm Quốc Hưng",
+        secrecy=TUYET_MAT,
+        service_class="Hỏa tốc",
+        doc_ref="Số 125/SKHCN-VP ngày 10/03/2026",
+        envelopes=2,
+        seal_condition="Nguyên vẹn",
+        delivered_at=NOW + timedelta(days=1, hours=3),
+        receiving_person=PERSON,
+        receiving_person_title="Văn thư",
         delivered_by="Võ Minh Tuấn",
     )
 
@@ -106,17 +125,28 @@ def custody(events: int = 8) -> CustodyData:
     labels = ["Chấp nhận", "Đóng túi", "Bàn giao", "Đến bưu cục", "Đi phát", "Đã phát"]
     timeline = [
         CustodyEvent(
-            seq=1000 + i, time=NOW + timedelta(hours=5 * i), label=labels[i % len(labels)],
-            actor=[CLERK, "Võ Minh Tuấn", PERSON][i % 3], cosigner=PERSON if i % 2 else None,
+            seq=1000 + i,
+            time=NOW + timedelta(hours=5 * i),
+            label=labels[i % len(labels)],
+            actor=[CLERK, "Võ Minh Tuấn", PERSON][i % 3],
+            cosigner=PERSON if i % 2 else None,
             place="Bưu điện tỉnh Gia Lai" if i < 3 else "Bưu điện tỉnh Đắk Lắk",
-            signature_ok=i != 4, event_hash=f"{i:02x}" + "9f3ab27c" * 8,
+            signature_ok=i != 4,
+            event_hash=f"{i:02x}" + "9f3ab27c" * 8,
         )
         for i in range(events)
     ]
     item = ItemSummary(
-        tracking=TRACKING, sender_agency=SENDER, recipient_agency=RECIPIENT, secrecy=TUYET_MAT,
-        service_class="Hỏa tốc", scope="Liên tỉnh", doc_ref="Số 125/SKHCN-VP", accepted_at=NOW,
-        due_at=NOW + timedelta(days=3), status="Đã phát",
+        tracking=TRACKING,
+        sender_agency=SENDER,
+        recipient_agency=RECIPIENT,
+        secrecy=TUYET_MAT,
+        service_class="Hỏa tốc",
+        scope="Liên tỉnh",
+        doc_ref="Số 125/SKHCN-VP",
+        accepted_at=NOW,
+        due_at=NOW + timedelta(days=3),
+        status="Đã phát",
     )
     return CustodyData(imprint=IMPRINT, qr_payload=payload("custody", 320), item=item, events=timeline)
 
@@ -124,26 +154,36 @@ def custody(events: int = 8) -> CustodyData:
 def register_rows(count: int) -> list[dict[str, str]]:
     rows = []
     for i in range(count):
-        rows.append({
-            "so_thu_tu": str(i + 1),
-            "so_ky_hieu": f"{i + 1}/SKHCN-VP",
-            "ngay_thang": f"{1 + i % 28:02d}/03/2026",
-            "trich_yeu": "Công văn" if i % 3 == 0 else "Báo cáo tình hình thực hiện nhiệm vụ bảo vệ bí mật nhà nước",
-            "do_mat": ["Tuyệt mật", "Tối mật", "Mật"][i % 3],
-            "nguoi_ky": "Nguyễn Văn An",
-            "noi_nhan": RECIPIENT if i % 4 == 0 else "Công an tỉnh Gia Lai",
-            "don_vi_luu": "Văn phòng Sở",
-            "so_luong": str(1 + i % 3),
-            "ghi_chu": "",
-        })
+        rows.append(
+            {
+                "so_thu_tu": str(i + 1),
+                "so_ky_hieu": f"{i + 1}/SKHCN-VP",
+                "ngay_thang": f"{1 + i % 28:02d}/03/2026",
+                "trich_yeu": "Công văn"
+                if i % 3 == 0
+                else "Báo cáo tình hình thực hiện nhiệm vụ bảo vệ bí mật nhà nước",
+                "do_mat": ["Tuyệt mật", "Tối mật", "Mật"][i % 3],
+                "nguoi_ky": "Nguyễn Văn An",
+                "noi_nhan": RECIPIENT if i % 4 == 0 else "Công an tỉnh Gia Lai",
+                "don_vi_luu": "Văn phòng Sở",
+                "so_luong": str(1 + i % 3),
+                "ghi_chu": "",
+            }
+        )
     return rows
 
 
 def register(count: int = 30, start: date = date(2026, 3, 1), end: date = date(2026, 3, 31)) -> RegisterData:
     return RegisterData(
-        imprint=IMPRINT, qr_payload=payload("register", 260), kind=RegisterKind.SECRET_OUTGOING,
-        period_start=start, period_end=end, agency_name=SENDER, superior_agency="Ủy ban nhân dân tỉnh Gia Lai",
-        volume="01", rows=register_rows(count),
+        imprint=IMPRINT,
+        qr_payload=payload("register", 260),
+        kind=RegisterKind.SECRET_OUTGOING,
+        period_start=start,
+        period_end=end,
+        agency_name=SENDER,
+        superior_agency="Ủy ban nhân dân tỉnh Gia Lai",
+        volume="01",
+        rows=register_rows(count),
     )
 
 
@@ -156,29 +196,57 @@ def overdue() -> OverdueData:
     ]
     items = [
         OverdueItem(
-            tracking=f"KA20000{i}5VN", secrecy_code="B", service_class="Thường", scope="Liên tỉnh",
-            recipient_agency=RECIPIENT, accepted_at=NOW - timedelta(days=6), due_at=NOW - timedelta(days=2, hours=i),
-            delivered_at=None if i % 2 else NOW - timedelta(hours=3), status="Đang chuyển" if i % 2 else "Đã phát",
+            tracking=f"KA20000{i}5VN",
+            secrecy_code="B",
+            service_class="Thường",
+            scope="Liên tỉnh",
+            recipient_agency=RECIPIENT,
+            accepted_at=NOW - timedelta(days=6),
+            due_at=NOW - timedelta(days=2, hours=i),
+            delivered_at=None if i % 2 else NOW - timedelta(hours=3),
+            status="Đang chuyển" if i % 2 else "Đã phát",
         )
         for i in range(5)
     ]
     return OverdueData(
-        imprint=IMPRINT, qr_payload=payload("overdue", 250), period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31), as_of=NOW, norms_source="TT 16/2017/TT-BTTTT, Điều 4 khoản 4",
-        stats=stats, overdue_items=items,
+        imprint=IMPRINT,
+        qr_payload=payload("overdue", 250),
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+        as_of=NOW,
+        norms_source="TT 16/2017/TT-BTTTT, Điều 4 khoản 4",
+        stats=stats,
+        overdue_items=items,
     )
 
 
 def audit(ok: bool = False) -> AuditData:
-    problems = [] if ok else [
-        AuditProblem(seq=1004, tracking=TRACKING, code="SIG_INVALID",
-                     message="Chữ ký của sự kiện không khớp với khóa công khai của người dùng tại thời điểm ký"),
-        AuditProblem(seq=None, tracking=None, code="CHECKPOINT_ROLLBACK",
-                     message="Kho dữ liệu cũ hơn điểm kiểm tra đã xuất ngày 10/03/2026"),
-    ]
+    problems = (
+        []
+        if ok
+        else [
+            AuditProblem(
+                seq=1004,
+                tracking=TRACKING,
+                code="SIG_INVALID",
+                message="Chữ ký của sự kiện không khớp với khóa công khai của người dùng tại thời điểm ký",
+            ),
+            AuditProblem(
+                seq=None,
+                tracking=None,
+                code="CHECKPOINT_ROLLBACK",
+                message="Kho dữ liệu cũ hơn điểm kiểm tra đã xuất ngày 10/03/2026",
+            ),
+        ]
+    )
     return AuditData(
-        imprint=IMPRINT, qr_payload=payload("audit", 200), verified_at=NOW, events_checked=15234,
-        checkpoints_checked=12, ok=ok, content_hash="b3f1" + "0a1b2c3d" * 7 + "9e8f",
+        imprint=IMPRINT,
+        qr_payload=payload("audit", 200),
+        verified_at=NOW,
+        events_checked=15234,
+        checkpoints_checked=12,
+        ok=ok,
+        content_hash="b3f1" + "0a1b2c3d" * 7 + "9e8f",
         checks=[
             AuditCheck(label="Chữ ký từng sự kiện", ok=ok, detail="15.234 sự kiện"),
             AuditCheck(label="Liên kết chuỗi băm", ok=True),

@@ -1,0 +1,142 @@
+"""init, user add|list|passwd|revoke, agency add|list, rekey."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from securemail.cli import passwords
+from securemail.cli.context import Ctx
+from securemail.domain.labels import label
+from securemail.i18n import tr
+from securemail.services import directory
+from securemail.services.permissions import Permission
+from securemail.services.session import UserInfo, init_vault
+
+Sub = Any  # argparse._SubParsersAction has no public type
+
+
+def register(sub: Sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="create an office vault and its first administrator")
+    p.add_argument("--office-code", required=True)
+    p.add_argument("--office-name", required=True)
+    p.add_argument("--province")
+    p.add_argument("--admin", required=True, help="the administrator's user name")
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--kdf-profile", choices=("standard", "strong", "minimum"), default="standard",
+                   help="Argon2id cost for key slots (minimum = OWASP floor, for old machines and tests)")
+    p.set_defaults(handler=cmd_init)
+
+    users = sub.add_parser("user", parents=[common], help="users and roles").add_subparsers(dest="action",
+                                                                                           required=True)
+    p = users.add_parser("add", parents=[common])
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=("admin", "clerk", "courier", "secretary", "auditor"))
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--agency")
+    p.set_defaults(handler=cmd_user_add)
+    p = users.add_parser("list", parents=[common])
+    p.set_defaults(handler=cmd_user_list)
+    p = users.add_parser("passwd", parents=[common], help="change your password, or (admin) reset another user's")
+    p.add_argument("username", nargs="?")
+    p.set_defaults(handler=cmd_user_passwd)
+    p = users.add_parser("revoke", parents=[common])
+    p.add_argument("username")
+    p.set_defaults(handler=cmd_user_revoke)
+
+    agencies = sub.add_parser("agency", parents=[common], help="the directory of agencies").add_subparsers(
+        dest="action", required=True)
+    p = agencies.add_parser("add", parents=[common])
+    p.add_argument("code")
+    p.add_argument("--name", required=True)
+    p.add_argument("--province")
+    p.set_defaults(handler=cmd_agency_add)
+    p = agencies.add_parser("list", parents=[common])
+    p.set_defaults(handler=cmd_agency_list)
+
+    p = sub.add_parser("rekey", parents=[common], help="give the database a fresh data key (admin)")
+    p.set_defaults(handler=cmd_rekey)
+
+
+def user_json(u: UserInfo) -> dict[str, Any]:
+    from securemail.crypto.signing import fingerprint  # noqa: PLC0415
+
+    return {"username": u.username, "full_name": u.full_name, "role": u.role.value, "agency": u.agency,
+            "active": u.active, "key_fingerprint": fingerprint(u.public_key)}
+
+
+def cmd_init(ctx: Ctx) -> int:
+    a = ctx.args
+    password = passwords.user_password(ctx.use_stdin)
+    with init_vault(Path(ctx.vault), office_code=a.office_code, office_name=a.office_name, admin=a.admin,
+                    full_name=a.full_name, password=password, province=a.province,
+                    kdf_profile=a.kdf_profile) as s:
+        doc = {"vault": str(ctx.vault), "vault_id": s.vault_id, "office_code": s.office_code,
+               "admin": s.user.username}
+        ctx.emit(doc, tr("cli.init_done", path=str(ctx.vault), office=s.office_name, admin=s.user.username))
+    return 0
+
+
+def cmd_user_add(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        s.require(Permission.MANAGE_USERS)
+        new = passwords.new_password(ctx.use_stdin, a.username)
+        user = directory.add_user(s, a.username, role=a.role, full_name=a.full_name, password=new, agency=a.agency)
+        ctx.emit(user_json(user), tr("cli.user_added", user=user.username, role=label(user.role, ctx.lang)))
+    return 0
+
+
+def cmd_user_list(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        users = directory.list_users(s)
+        lines = [f"{u.username:<16} {label(u.role, ctx.lang):<14} {'' if u.active else '[x] '}{u.full_name}"
+                 + (f" ({u.agency})" if u.agency else "") for u in users]
+        ctx.emit([user_json(u) for u in users], lines)
+    return 0
+
+
+def cmd_user_passwd(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        target = a.username or s.user.username
+        new = passwords.new_password(ctx.use_stdin, target)
+        if target == s.user.username:
+            directory.change_password(s, ctx.password(), new)
+        else:
+            directory.reset_password(s, target, new)
+        ctx.emit({"username": target, "changed": True}, tr("cli.password_changed", user=target))
+    return 0
+
+
+def cmd_user_revoke(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        directory.revoke_user(s, ctx.args.username)
+        ctx.emit({"username": ctx.args.username, "revoked": True, "rekeyed": True},
+                 tr("cli.user_revoked", user=ctx.args.username))
+    return 0
+
+
+def cmd_agency_add(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        ag = directory.add_agency(s, a.code, name=a.name, province=a.province)
+        ctx.emit({"code": ag.code, "name": ag.name, "province": ag.province},
+                 tr("cli.agency_added", code=ag.code, name=ag.name))
+    return 0
+
+
+def cmd_agency_list(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        rows = directory.list_agencies(s)
+        ctx.emit([{"code": r.code, "name": r.name, "province": r.province} for r in rows],
+                 [f"{r.code:<12} {r.name}" + (f" - {r.province}" if r.province else "") for r in rows])
+    return 0
+
+
+def cmd_rekey(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        directory.rekey(s)
+        ctx.emit({"rekeyed": True}, tr("cli.rekeyed"))
+    return 0

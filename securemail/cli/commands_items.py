@@ -1,0 +1,400 @@
+"""item accept|show|list, bag ..., handover, arrive, out, deliver, fail, return, forward, incident, note, norm."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from securemail.cli import passwords
+from securemail.cli.context import Ctx
+from securemail.clock import ICT
+from securemail.custody.ledger import Signer
+from securemail.domain.enums import ItemStatus
+from securemail.domain.labels import label
+from securemail.errors import BadInputError
+from securemail.i18n import tr
+from securemail.services import bags, incidents, items, norms, transfers
+from securemail.services.cosign import cosigner
+from securemail.services.session import Session, UserInfo
+
+Sub = Any
+
+
+def register(sub: Sub, common: argparse.ArgumentParser) -> None:
+    item = sub.add_parser("item", parents=[common], help="items").add_subparsers(dest="action", required=True)
+    p = item.add_parser("accept", parents=[common], help="accept an item at the counter")
+    p.add_argument("--sender", required=True)
+    p.add_argument("--recipient", required=True)
+    p.add_argument("--secrecy", required=True)
+    p.add_argument("--service", required=True)
+    p.add_argument("--appointed")
+    p.add_argument("--scope", default="noi-tinh")
+    p.add_argument("--doc-ref")
+    p.add_argument("--doc-date")
+    p.add_argument("--named-recipient")
+    p.add_argument("--named-only", action="store_true")
+    p.add_argument("--envelopes", default="1")
+    p.add_argument("--weight")
+    p.add_argument("--seal")
+    p.add_argument("--seal-condition", default="intact")
+    p.add_argument("--description")
+    p.add_argument("--recall", action="store_true")
+    p.add_argument("--recall-deadline")
+    p.add_argument("--copy-number")
+    p.add_argument("--page-count")
+    p.add_argument("--notes")
+    p.add_argument("--tracking")
+    p.add_argument("--messenger-name")
+    p.add_argument("--messenger-id")
+    p.add_argument("--messenger-signature", type=Path, help="PNG of the messenger's handwritten signature")
+    p.set_defaults(handler=cmd_accept)
+    p = item.add_parser("show", parents=[common])
+    p.add_argument("tracking")
+    p.set_defaults(handler=cmd_show)
+    p = item.add_parser("list", parents=[common])
+    for opt in ("status", "secrecy", "service", "sender-agency", "recipient-agency", "doc-ref", "holder", "agency"):
+        p.add_argument(f"--{opt}")
+    p.add_argument("--from", dest="date_from", help="accepted on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="accepted before (YYYY-MM-DD)")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--limit", type=int, default=200)
+    p.set_defaults(handler=cmd_list)
+
+    bag = sub.add_parser("bag", parents=[common], help="bags / dispatches").add_subparsers(dest="action",
+                                                                                          required=True)
+    p = bag.add_parser("create", parents=[common])
+    p.add_argument("--destination", required=True)
+    p.add_argument("--id")
+    p.set_defaults(handler=cmd_bag_create)
+    p = bag.add_parser("add", parents=[common])
+    p.add_argument("bag")
+    p.add_argument("tracking", nargs="+")
+    p.set_defaults(handler=cmd_bag_add)
+    p = bag.add_parser("close", parents=[common])
+    p.add_argument("bag")
+    p.add_argument("--seal", required=True)
+    p.set_defaults(handler=cmd_bag_close)
+    p = bag.add_parser("show", parents=[common])
+    p.add_argument("bag")
+    p.set_defaults(handler=cmd_bag_show)
+    p = bag.add_parser("list", parents=[common])
+    p.add_argument("--status")
+    p.set_defaults(handler=cmd_bag_list)
+
+    p = sub.add_parser("handover", parents=[common], help="hand items (or a sealed bag) to a courier or clerk")
+    p.add_argument("tracking", nargs="*")
+    p.add_argument("--bag")
+    p.add_argument("--to", required=True)
+    p.set_defaults(handler=cmd_handover)
+    p = sub.add_parser("arrive", parents=[common], help="take items or a bag from their holder at this office")
+    p.add_argument("tracking", nargs="*")
+    p.add_argument("--bag")
+    p.add_argument("--scan", nargs="*", default=[], help="tracking numbers found in the bag")
+    p.add_argument("--from", dest="giver", help="the holder handing over (co-signs)")
+    p.set_defaults(handler=cmd_arrive)
+    p = sub.add_parser("out", parents=[common], help="mark an item out for delivery")
+    p.add_argument("tracking")
+    p.set_defaults(handler=cmd_out)
+    p = sub.add_parser("deliver", parents=[common], help="deliver to the recipient agency")
+    p.add_argument("tracking")
+    p.add_argument("--to", help="the receiving secretary's user name (co-signs)")
+    p.add_argument("--person-name")
+    p.add_argument("--person-id")
+    p.add_argument("--signature-image", type=Path)
+    p.add_argument("--as-delegate", action="store_true",
+                   help="receiver acts as leadership delegate (Hỏa tốc, when the setting allows)")
+    p.set_defaults(handler=cmd_deliver)
+    p = sub.add_parser("fail", parents=[common], help="record a failed delivery")
+    p.add_argument("tracking")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_fail)
+    p = sub.add_parser("return", parents=[common], help="return to sender")
+    p.add_argument("tracking")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--destination")
+    p.set_defaults(handler=cmd_return)
+    p = sub.add_parser("forward", parents=[common], help="forward to another agency or office")
+    p.add_argument("tracking")
+    p.add_argument("--destination", required=True)
+    p.add_argument("--reason")
+    p.set_defaults(handler=cmd_forward)
+
+    inc = sub.add_parser("incident", parents=[common], help="incidents")
+    inc.add_argument("tracking", nargs="?")
+    inc.add_argument("--kind", help="seal-broken|damaged|opened|lost|misrouted|contents-mismatch")
+    inc.add_argument("--description")
+    inc.add_argument("--close", type=int, metavar="ID", help="close incident ID (auditor)")
+    inc.add_argument("--note", help="closing note")
+    inc.add_argument("--list", action="store_true")
+    inc.set_defaults(handler=cmd_incident)
+    p = sub.add_parser("note", parents=[common], help="add a note or correction to an item")
+    p.add_argument("tracking")
+    p.add_argument("text")
+    p.set_defaults(handler=cmd_note)
+
+    norm = sub.add_parser("norm", parents=[common], help="delivery-time norms").add_subparsers(dest="action",
+                                                                                              required=True)
+    p = norm.add_parser("list", parents=[common])
+    p.set_defaults(handler=cmd_norm_list)
+    p = norm.add_parser("set", parents=[common])
+    p.add_argument("service")
+    p.add_argument("scope")
+    p.add_argument("--working-days-tenths")
+    p.add_argument("--min-lead-hours")
+    p.add_argument("--source", required=True)
+    p.set_defaults(handler=cmd_norm_set)
+    p = sub.add_parser("setting", parents=[common], help="office settings (admin)")
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(handler=cmd_setting)
+
+
+def _cosign(ctx: Ctx, s: Session, username: str) -> tuple[Signer, UserInfo]:
+    return cosigner(s, username, passwords.cosign_password(ctx.use_stdin, username))
+
+
+def _read_png(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise BadInputError("input.file_unreadable", field="signature_image", path=str(path)) from e
+
+
+def cmd_accept(ctx: Ctx) -> int:
+    a = ctx.args
+    raw = {"sender_agency": a.sender, "recipient_agency": a.recipient, "secrecy": a.secrecy, "service": a.service,
+           "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref, "doc_date": a.doc_date,
+           "named_recipient": a.named_recipient, "named_only": a.named_only, "envelopes": a.envelopes,
+           "weight_grams": a.weight, "seal_numbers": a.seal, "seal_condition": a.seal_condition,
+           "description": a.description, "recall": a.recall, "recall_deadline": a.recall_deadline,
+           "copy_number": a.copy_number, "page_count": a.page_count, "notes": a.notes, "tracking": a.tracking,
+           "sender_person": a.messenger_name, "sender_person_id": a.messenger_id}
+    messenger = None
+    if a.messenger_name:
+        messenger = items.ExternalPerson(a.messenger_name, a.messenger_id, _read_png(a.messenger_signature))
+    with ctx.open() as s:
+        tracking = items.accept_item(s, raw, messenger=messenger)
+        row = items.item_row(s, tracking)
+        ctx.emit({"tracking": tracking, "status": row["status"], "due_at": row["due_at"]},
+                 tr("cli.accepted", tracking=tracking, due=row["due_at"] or "-"))
+    return 0
+
+
+def item_json(s: Session, row: dict[str, Any], with_events: bool) -> dict[str, Any]:
+    out = dict(row)
+    out["overdue"] = items.is_overdue_row(row, s.clock.now())
+    out["flagged"] = bool(row["open_incidents"])
+    if with_events:
+        out["events"] = items.timeline(s, row["tracking"])
+    return out
+
+
+def cmd_show(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        row = items.item_row(s, ctx.args.tracking)
+        doc = item_json(s, row, True)
+        lines = [f"{row['tracking']}  {label(ItemStatus(row['status']), ctx.lang)}"
+                 + ("  [!] " + tr("cli.flagged") if row["open_incidents"] else ""),
+                 f"  {row['sender_agency']} -> {row['recipient_agency']}  {row['secrecy']} {row['service']}",
+                 f"  holder: {row['holder'] or '-'}  due: {row['due_at'] or '-'}"]
+        for e in doc["events"]:
+            ok = "OK " if e["signature_ok"] else "BAD"
+            lines.append(f"  #{e['seq']:<6} {e['time'][:19]}  {ok}  {e['kind']:<22} {e['actor']}"
+                         + (f" + {e['cosigner']}" if e["cosigner"] else ""))
+        ctx.emit(doc, lines)
+    return 0
+
+
+def _date(text: str | None, field: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=ICT)
+    except ValueError as e:
+        raise BadInputError("input.bad_format", field=field) from e
+
+
+def cmd_list(ctx: Ctx) -> int:
+    a = ctx.args
+    filters = {"status": a.status, "secrecy": a.secrecy, "service": a.service, "sender_agency": a.sender_agency,
+               "recipient_agency": a.recipient_agency, "doc_ref": a.doc_ref, "holder": a.holder}
+    with ctx.open() as s:
+        rows = items.search_items(s, filters=filters, agency=a.agency, date_from=_date(a.date_from, "date_from"),
+                                  date_to=_date(a.date_to, "date_to"),
+                                  overdue_at=s.clock.now() if a.overdue else None, limit=a.limit)
+        docs = [item_json(s, r, False) for r in rows]
+        lines = [f"{r['tracking']}  {r['accepted_at'][:16]}  {r['status']:<16} {r['secrecy']:<9} {r['service']:<8}"
+                 f" {r['sender_agency']} -> {r['recipient_agency']}" + ("  [!]" if r["open_incidents"] else "")
+                 + ("  [quá hạn]" if d["overdue"] else "") for r, d in zip(rows, docs, strict=True)]
+        ctx.emit(docs, lines or [tr("cli.none")])
+    return 0
+
+
+def cmd_bag_create(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        bag = bags.create_bag(s, ctx.args.destination, ctx.args.id)
+        ctx.emit({"bag": bag}, tr("cli.bag_created", bag=bag))
+    return 0
+
+
+def cmd_bag_add(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        added = bags.add_to_bag(s, ctx.args.bag, ctx.args.tracking)
+        ctx.emit({"bag": ctx.args.bag, "added": added}, tr("cli.bag_added", bag=ctx.args.bag, count=len(added)))
+    return 0
+
+
+def cmd_bag_close(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        b = bags.close_bag(s, ctx.args.bag, ctx.args.seal)
+        ctx.emit(b, tr("cli.bag_closed", bag=b["bag"], seal=b["seal"], count=len(b["items"])))
+    return 0
+
+
+def cmd_bag_show(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        b = bags.get_bag(s, ctx.args.bag)
+        ctx.emit(b, [f"{b['bag']}  {b['status']}  -> {b['destination']}  seal {b['seal'] or '-'}", *b["items"]])
+    return 0
+
+
+def cmd_bag_list(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        rows = bags.list_bags(s, ctx.args.status)
+        ctx.emit(rows, [f"{b['bag']}  {b['status']:<10} -> {b['destination']}  ({len(b['items'])})" for b in rows]
+                 or [tr("cli.none")])
+    return 0
+
+
+def cmd_handover(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        signer, user = _cosign(ctx, s, a.to)
+        if a.bag:
+            b = bags.dispatch_bag(s, a.bag, signer, user)
+            ctx.emit({"bag": b["bag"], "to": user.username, "items": b["items"]},
+                     tr("cli.handed_over", count=len(b["items"]), to=user.full_name))
+            return 0
+        if not a.tracking:
+            raise BadInputError("input.required", field="tracking")
+        done = transfers.handover(s, a.tracking, signer, user)
+        ctx.emit({"handed_over": done, "to": user.username}, tr("cli.handed_over", count=len(done), to=user.full_name))
+    return 0
+
+
+def cmd_arrive(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        giver = _cosign(ctx, s, a.giver)[0] if a.giver else None
+        if a.bag:
+            r = bags.open_bag(s, a.bag, a.scan, giver)
+            ctx.emit(r.__dict__, tr("cli.bag_opened", bag=r.bag, found=len(r.found), missing=len(r.missing),
+                                    extra=len(r.extra)))
+            return 0 if not (r.missing or r.extra) else 1
+        if not a.tracking:
+            raise BadInputError("input.required", field="tracking")
+        done = transfers.arrive(s, a.tracking, giver)
+        ctx.emit({"arrived": done}, tr("cli.arrived", count=len(done)))
+    return 0
+
+
+def cmd_out(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        transfers.out_for_delivery(s, ctx.args.tracking)
+        ctx.emit({"tracking": ctx.args.tracking, "status": ItemStatus.OUT_FOR_DELIVERY.value}, tr("cli.done"))
+    return 0
+
+
+def cmd_deliver(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        if a.to:
+            signer, user = _cosign(ctx, s, a.to)
+            transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate)
+            who = user.full_name
+        else:
+            if not a.person_name:
+                raise BadInputError("input.required", field="person_name")
+            person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image))
+            transfers.deliver(s, a.tracking, person=person, as_delegate=a.as_delegate)
+            who = a.person_name
+        ctx.emit({"tracking": a.tracking, "status": ItemStatus.DELIVERED.value, "to": who},
+                 tr("cli.delivered", tracking=a.tracking, to=who))
+    return 0
+
+
+def cmd_fail(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        transfers.fail(s, ctx.args.tracking, ctx.args.reason)
+        ctx.emit({"tracking": ctx.args.tracking, "status": ItemStatus.DELIVERY_FAILED.value}, tr("cli.done"))
+    return 0
+
+
+def cmd_return(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        transfers.return_to_sender(s, ctx.args.tracking, ctx.args.reason, ctx.args.destination)
+        ctx.emit({"tracking": ctx.args.tracking, "status": ItemStatus.RETURNED.value}, tr("cli.done"))
+    return 0
+
+
+def cmd_forward(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        transfers.forward(s, ctx.args.tracking, ctx.args.destination, ctx.args.reason)
+        ctx.emit({"tracking": ctx.args.tracking, "status": ItemStatus.FORWARDED.value}, tr("cli.done"))
+    return 0
+
+
+def cmd_incident(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        if a.list:
+            rows = incidents.list_incidents(s, open_only=True, tracking=a.tracking)
+            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {r['kind']}: {r['description']}" for r in rows]
+                     or [tr("cli.none")])
+            return 0
+        if a.close is not None:
+            incidents.close_incident(s, a.close, a.note or "")
+            ctx.emit({"incident": a.close, "closed": True}, tr("cli.done"))
+            return 0
+        if not a.tracking:
+            raise BadInputError("input.required", field="tracking")
+        iid = incidents.report_incident(s, a.tracking, a.kind or "", a.description or "")
+        ctx.emit({"incident": iid, "tracking": a.tracking}, tr("cli.incident_opened", id=iid))
+    return 0
+
+
+def cmd_note(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        incidents.add_note(s, ctx.args.tracking, ctx.args.text)
+        ctx.emit({"tracking": ctx.args.tracking, "noted": True}, tr("cli.done"))
+    return 0
+
+
+def cmd_norm_list(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        rows = norms.list_norms(s)
+        docs = [{"service": n.service.value, "scope": n.scope.value, "working_days_tenths": n.working_days_tenths,
+                 "min_lead_hours": n.min_lead_hours, "source": n.source, "is_default": n.is_default} for n in rows]
+        ctx.emit(docs, [f"{label(n.service, ctx.lang):<10} {label(n.scope, ctx.lang):<10} "
+                        f"{n.target_text or tr('cli.appointed')}  {n.source}" for n in rows])
+    return 0
+
+
+def cmd_norm_set(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        n = norms.set_norm(s, a.service, a.scope, working_days_tenths=a.working_days_tenths,
+                           min_lead_hours=a.min_lead_hours, source=a.source)
+        ctx.emit({"service": n.service.value, "scope": n.scope.value}, tr("cli.done"))
+    return 0
+
+
+def cmd_setting(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        norms.set_setting(s, ctx.args.key, ctx.args.value)
+        ctx.emit({ctx.args.key: ctx.args.value}, tr("cli.done"))
+    return 0

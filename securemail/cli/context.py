@@ -1,0 +1,76 @@
+"""What every command gets: parsed options, output helpers, and a way to open the vault as the user."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from securemail.cli import passwords
+from securemail.errors import BadInputError
+from securemail.i18n import current_language, tr
+from securemail.services.session import Session, open_session
+
+
+def default_vault() -> Path:
+    env = os.environ.get("SECUREMAIL_VAULT")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("securemail", appauthor=False)) / "vault"
+
+
+@dataclass
+class Ctx:
+    args: argparse.Namespace
+
+    @property
+    def vault(self) -> Path:
+        v = getattr(self.args, "vault", None)
+        return Path(v) if v else default_vault()
+
+    @property
+    def username(self) -> str:
+        u = getattr(self.args, "user", None) or os.environ.get("SECUREMAIL_USER")
+        if not u:
+            raise BadInputError("auth.no_user", field="username")
+        return str(u)
+
+    @property
+    def as_json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def lang(self) -> str:
+        return current_language()
+
+    @property
+    def use_stdin(self) -> bool:
+        return bool(getattr(self.args, "password_stdin", False))
+
+    def password(self) -> str:
+        return passwords.user_password(self.use_stdin)
+
+    def open(self, *, allow_rollback: bool = False) -> Session:
+        username = self.username
+        password = self.password()
+
+        def on_wait(count: int, seconds: int) -> None:
+            print(tr("auth.waiting", count=count, seconds=seconds), file=sys.stderr)
+
+        return open_session(self.vault, username, password, on_wait=on_wait, allow_rollback=allow_rollback)
+
+    def emit(self, doc: Any, human: str | list[str]) -> None:
+        if self.as_json:
+            print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+        else:
+            print(human if isinstance(human, str) else "\n".join(human))
+
+    def info(self, text: str) -> None:
+        """Progress and notes go to stderr so stdout stays machine-readable."""
+        print(text, file=sys.stderr)

@@ -1,0 +1,72 @@
+"""Entry point of securemail-cli: options, dispatch, and turning errors into one line and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+from collections.abc import Sequence
+
+from securemail import __version__
+from securemail.cli import commands_admin, commands_audit, commands_items, commands_reports
+from securemail.cli.context import Ctx
+from securemail.errors import UserFacingError
+from securemail.i18n import set_language, tr
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options accepted both before and after the command name."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--vault", default=argparse.SUPPRESS, help="vault folder (env SECUREMAIL_VAULT)")
+    p.add_argument("--user", default=argparse.SUPPRESS, help="user name (env SECUREMAIL_USER)")
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON document")
+    p.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help="message language")
+    p.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
+                   help="read the password from the first line of standard input")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(prog="securemail-cli", parents=[common],
+                                     description="SecureMail: chain-of-custody log for KT1 classified mail.")
+    parser.add_argument("--version", action="version", version=f"securemail {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (commands_admin, commands_items, commands_audit, commands_reports):
+        module.register(sub, common)
+    return parser
+
+
+def _harden_process() -> None:
+    # No core dumps: they would hold keys and plaintext.
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _harden_process()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(getattr(args, "lang", None))
+    ctx = Ctx(args)
+    try:
+        code: int = args.handler(ctx)
+        return code
+    except UserFacingError as e:
+        print(e.message(), file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print(tr("cli.interrupted"), file=sys.stderr)
+        return 130
+    except Exception as e:
+        if os.environ.get("SECUREMAIL_DEBUG"):
+            raise
+        print(tr("error.internal", kind=type(e).__name__), file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

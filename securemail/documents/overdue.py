@@ -1,0 +1,145 @@
+"""Overdue / on-time report: counts per service class and scope, and the list of overdue items."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from securemail.documents.layout import (
+    PAGE_A4,
+    build_pdf,
+    field_table,
+    frame_width,
+    official_header,
+    qr_code,
+    side_by_side,
+    table_width,
+    title_block,
+)
+from securemail.documents.models import OverdueData, OverdueItem, ServiceStat
+from securemail.documents.styles import EMPTY, Styles, clean, fmt_date, fmt_dt, make_styles, markup, para
+from securemail.documents.tables import grid, mm_widths
+
+TITLE = "Báo cáo bưu gửi đúng hạn và quá hạn"
+STAT_HEADERS = ["Dịch vụ", "Phạm vi", "Tổng số", "Đúng hạn", "Quá hạn", "Chưa đến hạn", "Tỷ lệ đúng hạn"]
+STAT_WIDTHS_MM = [0, 30, 20, 20, 20, 24, 26]
+ITEM_HEADERS = [
+    "STT",
+    "Số hiệu bưu gửi",
+    "Độ mật",
+    "Dịch vụ, phạm vi",
+    "Nơi nhận",
+    "Hạn phát",
+    "Đã phát lúc",
+    "Quá hạn",
+]
+ITEM_WIDTHS_MM = [9, 27, 11, 22, 0, 24, 24, 23]
+
+
+def percent(met: int, total: int) -> str:
+    return EMPTY if total == 0 else f"{100 * met / total:.1f} %".replace(".", ",")
+
+
+def delay_text(delay: timedelta) -> str:
+    minutes = max(0, int(delay.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} ngày {hours} giờ"
+    return f"{hours} giờ {mins} phút"
+
+
+def _stat_row(stat: ServiceStat, st: Styles, *, bold: bool = False) -> list[Flowable]:
+    def cell(text: str, style: ParagraphStyle) -> Flowable:
+        return markup(f"<b>{clean(text)}</b>" if bold else clean(text), style)
+
+    numbers = (stat.total, stat.met, stat.late, stat.pending)
+    return [
+        cell(stat.service_class, st.cell),
+        cell(stat.scope, st.cell),
+        *(cell(str(n), st.cell_right) for n in numbers),
+        cell(percent(stat.met, stat.total), st.cell_right),
+    ]
+
+
+def _item_row(number: int, item: OverdueItem, data: OverdueData, st: Styles) -> list[Flowable]:
+    late = (item.delivered_at or data.as_of) - item.due_at
+    delivered = fmt_dt(item.delivered_at) if item.delivered_at else f"Chưa phát ({item.status})"
+    return [
+        para(str(number), st.cell_center),
+        para(item.tracking, st.cell),
+        para(item.secrecy_code or EMPTY, st.cell_center),
+        para(f"{item.service_class}, {item.scope}", st.cell),
+        para(item.recipient_agency, st.cell),
+        para(fmt_dt(item.due_at), st.cell),
+        para(delivered, st.cell),
+        para(delay_text(late), st.cell),
+    ]
+
+
+def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
+    st = make_styles(9)
+    width = frame_width(PAGE_A4)
+    qr = qr_code(data.qr_payload, st)
+    total = ServiceStat(
+        service_class="Tổng cộng",
+        scope="",
+        total=sum(s.total for s in data.stats),
+        met=sum(s.met for s in data.stats),
+        late=sum(s.late for s in data.stats),
+        pending=sum(s.pending for s in data.stats),
+    )
+    fields = field_table(
+        [
+            ("Kỳ báo cáo", f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
+            ("Số liệu tính đến", fmt_dt(data.as_of)),
+            ("Chỉ tiêu thời gian", data.norms_source),
+            ("Tỷ lệ đúng hạn chung", percent(total.met, total.total)),
+            ("Số bưu gửi quá hạn", str(len(data.overdue_items))),
+        ],
+        st,
+        width - table_width(qr) - 6 * mm,
+        40 * mm,
+    )
+    stats = [_stat_row(s, st) for s in data.stats]
+    if data.stats:
+        stats.append(_stat_row(total, st, bold=True))
+    items = [_item_row(n, item, data, st) for n, item in enumerate(data.overdue_items, start=1)]
+    story: list[Flowable] = [
+        official_header(data.imprint, st, width),
+        *title_block(
+            TITLE, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"
+        ),
+        side_by_side(fields, qr, width, table_width(qr), gap=6 * mm),
+        Spacer(1, 4 * mm),
+        markup("<b>1. Theo loại dịch vụ và phạm vi</b>", st.body),
+        Spacer(1, 2 * mm),
+        *grid(
+            STAT_HEADERS, stats, mm_widths(STAT_WIDTHS_MM, width), st, empty_text="Không có bưu gửi trong kỳ"
+        ),
+        Spacer(1, 1 * mm),
+        markup(
+            "Tỷ lệ đúng hạn = số đúng hạn / tổng số. Quá hạn gồm bưu gửi phát trễ và bưu gửi chưa phát "
+            "đã quá thời hạn.",
+            st.small,
+        ),
+        Spacer(1, 5 * mm),
+        markup("<b>2. Danh sách bưu gửi quá hạn</b>", st.body),
+        Spacer(1, 2 * mm),
+        *grid(
+            ITEM_HEADERS, items, mm_widths(ITEM_WIDTHS_MM, width), st, empty_text="Không có bưu gửi quá hạn"
+        ),
+    ]
+    build_pdf(
+        out,
+        story,
+        imprint=data.imprint,
+        pagesize=PAGE_A4,
+        title=TITLE,
+        footer_note=f"Kỳ {fmt_date(data.period_start)}-{fmt_date(data.period_end)}",
+    )

@@ -1,0 +1,160 @@
+"""Bags / dispatches: make up, seal, hand over as a unit, open at arrival against the manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from securemail.custody import kinds as K
+from securemail.custody.ledger import Signer
+from securemail.domain.enums import BagStatus, IncidentKind, Role
+from securemail.domain.errors import FieldError
+from securemail.domain.labels import label
+from securemail.domain.lifecycle import Action
+from securemail.domain.text import clean_code, clean_text
+from securemail.errors import NotFoundError, PermissionDeniedError, StateError
+from securemail.i18n import current_language
+from securemail.services.items import item_row, normalise_tracking
+from securemail.services.permissions import Permission
+from securemail.services.session import Session, UserInfo, field_error
+from securemail.services.transfers import _check_move
+
+
+@dataclass(frozen=True)
+class BagOpening:
+    bag: str
+    found: list[str]
+    missing: list[str]
+    extra: list[str]
+
+
+def get_bag(session: Session, bag: str) -> dict[str, Any]:
+    cur = session.conn.execute("SELECT * FROM bags WHERE bag = ?", (bag.strip().upper(),))
+    row = cur.fetchone()
+    if row is None:
+        raise NotFoundError("notfound.bag", bag=bag)
+    out = dict(zip([c[0] for c in cur.description], row, strict=True))
+    out["items"] = bag_items(session, out["bag"])
+    return out
+
+
+def bag_items(session: Session, bag: str) -> list[str]:
+    return [r[0] for r in session.conn.execute("SELECT tracking FROM bag_items WHERE bag = ? ORDER BY tracking",
+                                               (bag,))]
+
+
+def list_bags(session: Session, status: str | None = None) -> list[dict[str, Any]]:
+    session.require(Permission.VIEW_ALL)
+    sql = "SELECT bag FROM bags" + (" WHERE status = ?" if status else "") + " ORDER BY created_at DESC"
+    return [get_bag(session, r[0]) for r in session.conn.execute(sql, (status,) if status else ())]
+
+
+def _require_status(bag: dict[str, Any], status: BagStatus, action: str) -> None:
+    if bag["status"] != status.value:
+        raise StateError("state.bag", bag=bag["bag"], status=label(BagStatus(bag["status"]), current_language()),
+                         action=action)
+
+
+def create_bag(session: Session, destination: str, bag_id: str | None = None) -> str:
+    session.require(Permission.MANAGE_BAGS)
+    try:
+        dest = clean_code(destination, "destination")
+        bag = clean_code(bag_id, "bag") if bag_id else None
+    except FieldError as e:
+        raise field_error(e) from e
+    if bag is None:
+        day = session.clock.now().strftime("%Y%m%d")
+        n = session.conn.execute("SELECT count(*) FROM bags WHERE bag LIKE ?", (f"T{day}-%",)).fetchone()[0] + 1
+        bag = f"T{day}-{n:03d}"
+    if session.conn.execute("SELECT 1 FROM bags WHERE bag = ?", (bag,)).fetchone():
+        raise StateError("state.bag", bag=bag, status="exists", action="create")
+    with session.write() as ledger:
+        ledger.append(K.BAG_CREATED, K.bag_subject(bag), session.signer, {"bag": bag, "destination": dest})
+    return bag
+
+
+def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str]:
+    session.require(Permission.MANAGE_BAGS)
+    b = get_bag(session, bag)
+    _require_status(b, BagStatus.OPEN, "add")
+    items = [item_row(session, t) for t in trackings]
+    for item in items:
+        _check_move(session, item, Action.BAG)
+    with session.write() as ledger:
+        for item in items:
+            ledger.append(K.ITEM_BAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
+    return [i["tracking"] for i in items]
+
+
+def remove_from_bag(session: Session, bag: str, tracking: str) -> None:
+    session.require(Permission.MANAGE_BAGS)
+    b = get_bag(session, bag)
+    _require_status(b, BagStatus.OPEN, "remove")
+    item = item_row(session, tracking)
+    if item["bag"] != b["bag"]:
+        raise NotFoundError("notfound.item", tracking=tracking)
+    with session.write() as ledger:
+        ledger.append(K.ITEM_UNBAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
+
+
+def close_bag(session: Session, bag: str, seal: str) -> dict[str, Any]:
+    session.require(Permission.MANAGE_BAGS)
+    b = get_bag(session, bag)
+    _require_status(b, BagStatus.OPEN, "close")
+    try:
+        seal_text = clean_text(seal, field="seal", max_len=100, required=True)
+    except FieldError as e:
+        raise field_error(e) from e
+    with session.write() as ledger:
+        ledger.append(K.BAG_CLOSED, K.bag_subject(b["bag"]), session.signer,
+                      {"bag": b["bag"], "seal": seal_text, "items": b["items"]})
+    return get_bag(session, b["bag"])
+
+
+def dispatch_bag(session: Session, bag: str, to: Signer, to_user: UserInfo) -> dict[str, Any]:
+    """Hand the sealed bag to a courier as one unit; the courier co-signs; every item in it moves."""
+    session.require(Permission.MANAGE_BAGS)
+    if to_user.role is not Role.COURIER:
+        raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="take a bag")
+    b = get_bag(session, bag)
+    _require_status(b, BagStatus.CLOSED, "dispatch")
+    if b["holder"] != session.user.username:
+        raise PermissionDeniedError("perm.not_holder", user=session.user.username, tracking=b["bag"],
+                                    holder=b["holder"] or "-")
+    with session.write() as ledger:
+        ledger.append(K.BAG_DISPATCHED, K.bag_subject(b["bag"]), session.signer,
+                      {"bag": b["bag"], "to": to_user.username, "seal": b["seal"], "items": b["items"]}, cosigner=to)
+    return get_bag(session, b["bag"])
+
+
+def open_bag(session: Session, bag: str, scanned: Sequence[str], giver: Signer | None) -> BagOpening:
+    """Receive a bag at this office: scanned contents are checked against the manifest; any missing or extra
+    item is flagged as an incident in the same transaction."""
+    session.require(Permission.ARRIVE)
+    b = get_bag(session, bag)
+    _require_status(b, BagStatus.DISPATCHED, "open")
+    if b["holder"] != (giver.username if giver else None):
+        raise PermissionDeniedError("perm.not_holder", user=giver.username if giver else "-", tracking=b["bag"],
+                                    holder=b["holder"] or "-")
+    seen = list(dict.fromkeys(normalise_tracking(t) for t in scanned))
+    expected = set(b["items"])
+    found = [t for t in seen if t in expected]
+    missing = sorted(expected - set(found))
+    extra = [t for t in seen if t not in expected]
+    with session.write() as ledger:
+        ledger.append(K.BAG_OPENED, K.bag_subject(b["bag"]), session.signer,
+                      {"bag": b["bag"], "location": session.office_code, "expected": sorted(expected),
+                       "found": found, "missing": missing, "extra": extra}, cosigner=giver)
+        for t in missing:
+            ledger.append(K.ITEM_INCIDENT, t, session.signer, {
+                "incident_kind": IncidentKind.LOST.value,
+                "description": f"Không có trong túi {b['bag']} khi mở (thiếu so với bảng kê) / "
+                               f"missing from bag {b['bag']} at opening"})
+        for t in extra:
+            if session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (t,)).fetchone():
+                ledger.append(K.ITEM_INCIDENT, t, session.signer, {
+                    "incident_kind": IncidentKind.MISROUTED.value,
+                    "description": f"Có trong túi {b['bag']} nhưng không có trong bảng kê / "
+                                   f"found in bag {b['bag']} but not on its manifest"})
+    return BagOpening(b["bag"], found, missing, extra)

@@ -1,0 +1,24 @@
+"""The second person at a transfer: a user of this vault who types their own password on the spot."""
+
+from __future__ import annotations
+
+from securemail.custody.ledger import Signer
+from securemail.errors import AuthenticationError, BadInputError
+from securemail.services.session import Session, UserInfo, load_user
+from securemail.storage.vault import unlock
+
+
+def cosigner(session: Session, username: str, password: str) -> tuple[Signer, UserInfo]:
+    """Unlock `username`'s slot with their password and check them against the signed directory."""
+    if username == session.user.username:
+        raise BadInputError("input.self_cosign", field="username")
+    try:
+        _slots, slot, unlocked = unlock(session.paths, username, password)
+    except AuthenticationError as e:
+        raise AuthenticationError("auth.cosign_failed", user=username) from e
+    user = load_user(session.conn, username)
+    if user is None or not user.active or user.public_key != slot.signing_public or user.role.value != slot.role:
+        raise AuthenticationError("auth.cosign_failed", user=username)
+    for dek in unlocked.deks:
+        dek[:] = bytes(len(dek))
+    return Signer(username, unlocked.signing_key), user

@@ -1,0 +1,73 @@
+"""Incidents (seal broken, damaged, opened, lost, misrouted, contents mismatch), their closing, and notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from securemail.custody import kinds as K
+from securemail.domain.enums import IncidentKind
+from securemail.domain.errors import FieldError
+from securemail.domain.labels import parse_choice
+from securemail.domain.text import clean_text
+from securemail.errors import NotFoundError, StateError
+from securemail.services.items import item_row
+from securemail.services.permissions import Permission
+from securemail.services.session import Session, field_error
+
+
+def _text(value: str | None, field: str) -> str:
+    try:
+        out = clean_text(value, field=field, max_len=2000, required=True, multiline=True)
+    except FieldError as e:
+        raise field_error(e) from e
+    return out or ""
+
+
+def report_incident(session: Session, tracking: str, kind: str, description: str) -> int:
+    """Open an incident; the item is flagged wherever it appears until an auditor closes it. Returns its id."""
+    session.require(Permission.REPORT_INCIDENT)
+    item = item_row(session, tracking)
+    try:
+        k = parse_choice(IncidentKind, kind, field="kind")
+    except FieldError as e:
+        raise field_error(e) from e
+    text = _text(description, "description")
+    with session.write() as ledger:
+        e = ledger.append(K.ITEM_INCIDENT, item["tracking"], session.signer,
+                          {"incident_kind": k.value, "description": text})
+    return e.seq
+
+
+def close_incident(session: Session, incident_id: int, note: str) -> None:
+    session.require(Permission.CLOSE_INCIDENT)
+    row = session.conn.execute("SELECT tracking, closed_seq FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    if row is None:
+        raise NotFoundError("notfound.incident", incident=incident_id)
+    if row[1] is not None:
+        raise StateError("state.incident_closed", incident=incident_id)
+    text = _text(note, "text")
+    with session.write() as ledger:
+        ledger.append(K.ITEM_INCIDENT_CLOSED, row[0], session.signer, {"incident": incident_id, "note": text})
+
+
+def list_incidents(session: Session, *, open_only: bool = True, tracking: str | None = None) -> list[dict[str, Any]]:
+    session.require(Permission.VIEW_ALL)
+    sql = "SELECT * FROM incidents WHERE 1 = 1"
+    args: list[Any] = []
+    if open_only:
+        sql += " AND closed_seq IS NULL"
+    if tracking:
+        sql += " AND tracking = ?"
+        args.append(tracking)
+    cur = session.conn.execute(sql + " ORDER BY id", args)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def add_note(session: Session, tracking: str, text: str) -> None:
+    """A note or correction: a new signed event, never an edit."""
+    session.require(Permission.NOTE)
+    item = item_row(session, tracking)
+    body = _text(text, "text")
+    with session.write() as ledger:
+        ledger.append(K.ITEM_NOTE, item["tracking"], session.signer, {"text": body})

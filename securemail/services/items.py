@@ -1,0 +1,219 @@
+"""Accepting items at the counter, reading them back, searching, and each item's signed timeline."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from securemail.clock import iso, parse_iso
+from securemail.custody import kinds as K
+from securemail.custody.keys import load_history, signatures_ok
+from securemail.custody.ledger import read_events
+from securemail.custody.projection import ITEM_FIELDS
+from securemail.domain.enums import Role, Scope, ServiceClass
+from securemail.domain.errors import FieldError
+from securemail.domain.item import ItemDraft, validate_item
+from securemail.domain.norms import Norm, due_at
+from securemail.domain.tracking import make_tracking, parse_tracking
+from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
+from securemail.services.directory import get_agency
+from securemail.services.permissions import Permission, allowed
+from securemail.services.session import Session, field_error
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE_IMAGE = 512 * 1024
+
+
+@dataclass(frozen=True)
+class ExternalPerson:
+    """Someone without an account (a messenger, a remote recipient): recorded by name, ID and drawn signature."""
+
+    name: str
+    id_number: str | None
+    signature_png: bytes | None
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if hasattr(value, "value"):
+        return value.value  # enums
+    return value
+
+
+def draft_to_data(draft: ItemDraft) -> dict[str, Any]:
+    return {f: _jsonable(getattr(draft, f)) for f in ITEM_FIELDS}
+
+
+def load_norms(session: Session) -> list[Norm]:
+    rows = session.conn.execute("SELECT service, scope, working_days_tenths, min_lead_hours, source, is_default "
+                                "FROM norms").fetchall()
+    return [Norm(ServiceClass(r[0]), Scope(r[1]), r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+
+def record_person(session: Session, ledger: Any, person: ExternalPerson | None) -> dict[str, Any] | None:
+    """Validate an external person's details and store their signature image; the event covers its hash."""
+    if person is None:
+        return None
+    from securemail.domain.text import clean_text  # noqa: PLC0415
+
+    try:
+        name = clean_text(person.name, field="person_name", max_len=200, required=True)
+        id_number = clean_text(person.id_number, field="person_id", max_len=50)
+    except FieldError as e:
+        raise field_error(e) from e
+    out: dict[str, Any] = {"name": name, "id_number": id_number, "signature_sha256": None}
+    if person.signature_png is not None:
+        data = person.signature_png
+        if not data.startswith(PNG_MAGIC) or len(data) > MAX_SIGNATURE_IMAGE:
+            raise BadInputError("input.bad_format", field="signature_image")
+        digest = hashlib.sha256(data).digest()
+        ledger.attach(digest, "image/png", data)
+        out["signature_sha256"] = digest.hex()
+    return out
+
+
+def _next_tracking(session: Session) -> str:
+    serial = int(session.conn.execute("SELECT count(*) FROM items").fetchone()[0]) + 1
+    while True:
+        tracking = make_tracking(serial)
+        if not session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone():
+            return tracking
+        serial += 1
+
+
+def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None) -> str:
+    """Record an item handed in at the counter; returns its tracking number."""
+    session.require(Permission.ACCEPT)
+    now = session.clock.now()
+    norms = load_norms(session)
+    try:
+        draft = validate_item(raw, now=now, norms=norms)
+    except FieldError as e:
+        raise field_error(e) from e
+    for field, code in (("sender_agency", draft.sender_agency), ("recipient_agency", draft.recipient_agency)):
+        try:
+            get_agency(session, code)
+        except NotFoundError as e:
+            raise BadInputError("notfound.agency", field=field, code=code) from e
+    if draft.tracking:
+        tracking = draft.tracking
+        if session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone():
+            raise BadInputError("input.duplicate_tracking", field="tracking", value=tracking)
+    else:
+        tracking = _next_tracking(session)
+    norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
+    due = due_at(now, norm, draft.appointed_at) if norm is not None else None
+    with session.write() as ledger:
+        data: dict[str, Any] = {"item": draft_to_data(draft), "due_at": iso(due) if due else None,
+                                "location": session.office_code}
+        person = record_person(session, ledger, messenger)
+        if person is not None:
+            data["person"] = person
+        ledger.append(K.ITEM_ACCEPTED, tracking, session.signer, data)
+    return tracking
+
+
+def normalise_tracking(text: str) -> str:
+    try:
+        return parse_tracking(text)
+    except FieldError as e:
+        raise BadInputError(f"input.{e.code}", field="tracking", value=text) from e
+
+
+def item_row(session: Session, tracking: str) -> dict[str, Any]:
+    """The current state of one item, as the projection holds it; enforces who may see it."""
+    t = normalise_tracking(tracking)
+    cur = session.conn.execute("SELECT * FROM items WHERE tracking = ?", (t,))
+    row = cur.fetchone()
+    if row is None:
+        raise NotFoundError("notfound.item", tracking=t)
+    item = dict(zip([c[0] for c in cur.description], row, strict=True))
+    check_visible(session, item)
+    return item
+
+
+def check_visible(session: Session, item: Mapping[str, Any]) -> None:
+    if allowed(session.role, Permission.VIEW_ALL):
+        return
+    if session.role is Role.SECRETARY and session.user.agency in (item["sender_agency"], item["recipient_agency"]):
+        return
+    raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
+
+
+def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
+    """The item's events (and those of bags it travelled in), each with whether its signatures verify now."""
+    t = normalise_tracking(tracking)
+    bags = [r[0] for r in session.conn.execute(
+        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
+        (t, K.ITEM_BAGGED))]
+    subjects = [t] + [K.bag_subject(b) for b in bags if b]
+    marks = ",".join("?" for _ in subjects)
+    events = read_events(session.conn, f"WHERE subject IN ({marks})", tuple(subjects))
+    history = load_history(read_events(session.conn, "WHERE subject = ?", (K.DIRECTORY,)))
+    out = []
+    for e in events:
+        if e.subject != t and t not in e.data.get("items", [t]):
+            continue
+        out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
+                    "subject": e.subject, "data": e.data, "hash": e.event_hash().hex(),
+                    "signature_ok": signatures_ok(e, history)})
+    return out
+
+
+SEARCH_FILTERS = ("status", "secrecy", "service", "sender_agency", "recipient_agency", "doc_ref", "holder")
+
+
+def search_items(session: Session, *, filters: Mapping[str, str | None] | None = None, agency: str | None = None,
+                 date_from: datetime | None = None, date_to: datetime | None = None, overdue_at: datetime | None = None,
+                 after: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Keyset-paged search (`after` = last accepted_at|tracking seen); every filter uses an index."""
+    where, args = [], []
+    for key, value in (filters or {}).items():
+        if value is None or value == "":
+            continue
+        if key not in SEARCH_FILTERS:
+            raise BadInputError("input.bad_choice", field=key, value=key)
+        where.append(f"{key} = ?")
+        args.append(value)
+    if agency:
+        where.append("(sender_agency = ? OR recipient_agency = ?)")
+        args += [agency, agency]
+    if session.role is Role.SECRETARY:
+        where.append("(sender_agency = ? OR recipient_agency = ?)")
+        args += [session.user.agency, session.user.agency]
+    elif not allowed(session.role, Permission.VIEW_ALL):
+        raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
+    if date_from:
+        where.append("accepted_at >= ?")
+        args.append(iso(date_from))
+    if date_to:
+        where.append("accepted_at < ?")
+        args.append(iso(date_to))
+    if overdue_at:
+        where.append("delivered_at IS NULL AND due_at IS NOT NULL AND due_at < ?")
+        args.append(iso(overdue_at))
+    if after:
+        at, _, trk = after.partition("|")
+        where.append("(accepted_at, tracking) < (?, ?)")
+        args += [at, trk]
+    sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "") + \
+        " ORDER BY accepted_at DESC, tracking DESC LIMIT ?"
+    cur = session.conn.execute(sql, (*args, int(limit)))
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def is_overdue_row(item: Mapping[str, Any], now: datetime) -> bool:
+    due = item.get("due_at")
+    if not due:
+        return False
+    delivered = item.get("delivered_at")
+    return parse_iso(delivered) > parse_iso(due) if delivered else now > parse_iso(due)

@@ -1,0 +1,150 @@
+"""Custody moves of one item: hand over, arrive, out for delivery, deliver, fail, return, forward.
+
+Every move checks role, holder and the lawful next status before anything is written; a refused move writes
+nothing. Transfers carry the second signature of the other person (or an external person's recorded details).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from securemail.custody import kinds as K
+from securemail.custody.ledger import Signer
+from securemail.domain.enums import ItemStatus, Role, ServiceClass
+from securemail.domain.errors import FieldError
+from securemail.domain.labels import label
+from securemail.domain.lifecycle import Action, is_allowed
+from securemail.domain.text import clean_code, clean_text
+from securemail.errors import BadInputError, PermissionDeniedError, StateError
+from securemail.i18n import current_language
+from securemail.services.items import ExternalPerson, item_row, record_person
+from securemail.services.permissions import Permission
+from securemail.services.session import Session, UserInfo, field_error
+
+DELEGATE_SETTING = "hoa_toc_leader_delegate"
+
+
+def _check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
+    status = ItemStatus(item["status"])
+    if not is_allowed(status, action):
+        raise StateError("state.illegal", tracking=item["tracking"], status=label(status, current_language()),
+                         action=action.value)
+    if holder_only and item["holder"] != session.user.username:
+        raise PermissionDeniedError("perm.not_holder", user=session.user.username, tracking=item["tracking"],
+                                    holder=item["holder"] or "-")
+
+
+def _text(value: str | None, field: str, *, required: bool = True, max_len: int = 2000) -> str | None:
+    try:
+        return clean_text(value, field=field, max_len=max_len, required=required, multiline=True)
+    except FieldError as e:
+        raise field_error(e) from e
+
+
+def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: UserInfo) -> list[str]:
+    """Hand items to another user (courier or clerk), who co-signs. All or nothing."""
+    session.require(Permission.HANDOVER)
+    if to_user.role not in (Role.COURIER, Role.CLERK):
+        raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="take custody")
+    items = [item_row(session, t) for t in trackings]
+    for item in items:
+        _check_move(session, item, Action.HANDOVER)
+    with session.write() as ledger:
+        for item in items:
+            ledger.append(K.ITEM_HANDED_OVER, item["tracking"], session.signer,
+                          {"from": session.user.username, "to": to_user.username}, cosigner=to)
+    return [i["tracking"] for i in items]
+
+
+def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> list[str]:
+    """The clerk at this office takes items from their holder (who co-signs)."""
+    session.require(Permission.ARRIVE)
+    items = [item_row(session, t) for t in trackings]
+    for item in items:
+        _check_move(session, item, Action.ARRIVE, holder_only=False)
+        if item["holder"] != (giver.username if giver else None):
+            raise PermissionDeniedError("perm.not_holder", user=giver.username if giver else "-",
+                                        tracking=item["tracking"], holder=item["holder"] or "-")
+    with session.write() as ledger:
+        for item in items:
+            ledger.append(K.ITEM_ARRIVED, item["tracking"], session.signer,
+                          {"from": item["holder"], "location": session.office_code}, cosigner=giver)
+    return [i["tracking"] for i in items]
+
+
+def out_for_delivery(session: Session, tracking: str, note: str | None = None) -> None:
+    session.require(Permission.OUT_FOR_DELIVERY)
+    item = item_row(session, tracking)
+    _check_move(session, item, Action.OUT_FOR_DELIVERY)
+    with session.write() as ledger:
+        ledger.append(K.ITEM_OUT_FOR_DELIVERY, item["tracking"], session.signer,
+                      {"note": _text(note, "notes", required=False)})
+
+
+def _same_person(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", s).casefold().split())
+    return norm(a) == norm(b)
+
+
+def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
+            person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
+    """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
+    session.require(Permission.DELIVER)
+    item = item_row(session, tracking)
+    _check_move(session, item, Action.DELIVER)
+    recipient_agencies = {item["recipient_agency"], item["destination"]}
+    if to_user is not None:
+        if to_user.role is not Role.SECRETARY or to_user.agency not in recipient_agencies:
+            raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="confirm receipt")
+        receiver_name = to_user.full_name
+    elif person is not None:
+        receiver_name = person.name
+    else:
+        raise BadInputError("input.required", field="person_name")
+    if item["named_only"] and not _same_person(receiver_name, item["named_recipient"] or ""):
+        delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
+                       and session.setting(DELEGATE_SETTING) == "1")
+        if not delegate_ok:
+            raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
+    with session.write() as ledger:
+        data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
+                                "as_delegate": bool(as_delegate)}
+        if person is not None:
+            data["person"] = record_person(session, ledger, person)
+        ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
+
+
+def fail(session: Session, tracking: str, reason: str) -> None:
+    session.require(Permission.FAIL)
+    item = item_row(session, tracking)
+    _check_move(session, item, Action.FAIL)
+    with session.write() as ledger:
+        ledger.append(K.ITEM_DELIVERY_FAILED, item["tracking"], session.signer, {"reason": _text(reason, "reason")})
+
+
+def _redirect(session: Session, tracking: str, action: Action, kind: str, permission: Permission,
+              destination: str | None, reason: str | None, *, reason_required: bool) -> None:
+    session.require(permission)
+    item = item_row(session, tracking)
+    _check_move(session, item, action)
+    dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
+    try:
+        dest_code = clean_code(dest, "destination")
+    except FieldError as e:
+        raise field_error(e) from e
+    with session.write() as ledger:
+        ledger.append(kind, item["tracking"], session.signer,
+                      {"destination": dest_code, "reason": _text(reason, "reason", required=reason_required)})
+
+
+def return_to_sender(session: Session, tracking: str, reason: str, destination: str | None = None) -> None:
+    _redirect(session, tracking, Action.RETURN, K.ITEM_RETURNED, Permission.RETURN, destination, reason,
+              reason_required=True)
+
+
+def forward(session: Session, tracking: str, destination: str, reason: str | None = None) -> None:
+    _redirect(session, tracking, Action.FORWARD, K.ITEM_FORWARDED, Permission.FORWARD, destination, reason,
+              reason_required=False)
