@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from securemail.messages import MESSAGES, FIELD_NAMES
+from securemail.messages import FIELD_NAMES, MESSAGES
 
 SUPPORTED = ("vi", "en")
 _forced: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import sys
@@ -40,10 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _harden_process() -> None:
     # No core dumps: they would hold keys and plaintext.
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,7 +21,7 @@ def _from_stdin() -> str | None:
 
 def _prompt(label: str) -> str | None:
     try:
-        with open("/dev/tty", encoding="utf-8"):  # noqa: PTH123 - only testing that a terminal exists
+        with open("/dev/tty", encoding="utf-8"):
             pass
     except OSError:
         return None

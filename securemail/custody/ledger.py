@@ -15,7 +15,7 @@ from typing import Any
 from securemail.clock import Clock, iso
 from securemail.crypto.signing import Domain, SigningKey
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
-from securemail.custody.events import Event, event_hash, event_leaf_hash, event_from_stored, sign_event
+from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
 from securemail.custody.projection import apply_event
 from securemail.storage.database import Connection
@@ -128,5 +128,5 @@ def leaf_hashes(conn: Connection, end: int | None = None) -> list[bytes]:
 
 
 def read_events(conn: Connection, where: str = "", args: tuple[Any, ...] = ()) -> list[Event]:
-    rows = conn.execute(f"SELECT body, signatures FROM events {where} ORDER BY seq", args).fetchall()  # noqa: S608
+    rows = conn.execute(f"SELECT body, signatures FROM events {where} ORDER BY seq", args).fetchall()
     return [event_from_stored(bytes(b), s) for b, s in rows]

@@ -84,7 +84,7 @@ def _user_key_rotated(conn: Connection, e: Event) -> None:
 
 
 def _update_user(conn: Connection, e: Event, assignments: str, values: tuple[Any, ...]) -> None:
-    cur = conn.execute(f"UPDATE users SET {assignments} WHERE username = ?",  # noqa: S608 - fixed fragments
+    cur = conn.execute(f"UPDATE users SET {assignments} WHERE username = ?",
                        (*values, e.data["username"]))
     if cur.rowcount != 1:
         raise ProjectionError(f"no user {e.data['username']!r}")
@@ -139,7 +139,7 @@ def _move(conn: Connection, tracking: str, action: Action, seq: int, sets: str =
     except IllegalTransition as exc:
         raise ProjectionError(f"illegal transition {current.value} --{action.value}--> for {tracking}") from exc
     extra = f", {sets}" if sets else ""
-    conn.execute(f"UPDATE items SET status = ?, last_seq = ?{extra} WHERE tracking = ?",  # noqa: S608
+    conn.execute(f"UPDATE items SET status = ?, last_seq = ?{extra} WHERE tracking = ?",
                  (status.value, seq, *values, tracking))
 
 
@@ -152,7 +152,7 @@ def _item_accepted(conn: Connection, e: Event) -> None:
     values += [e.subject, ItemStatus.ACCEPTED.value, e.actor, e.data.get("location"), e.time, e.actor,
                e.data.get("due_at"), e.seq]
     placeholders = ", ".join("?" for _ in cols)
-    conn.execute(f"INSERT INTO items ({', '.join(cols)}) VALUES ({placeholders})", values)  # noqa: S608
+    conn.execute(f"INSERT INTO items ({', '.join(cols)}) VALUES ({placeholders})", values)
 
 
 @handles(K.ITEM_HANDED_OVER)

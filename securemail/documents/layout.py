@@ -33,6 +33,7 @@ FOOTER_SIZE = 7.5
 
 _PLAIN = TableStyle(
     [
+        ("FONT", (0, 0), (-1, -1), FONT_REGULAR),  # else Table pulls Helvetica into the PDF
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -238,6 +239,7 @@ def field_table(rows: Sequence[tuple[str, FieldValue]], st: Styles, width: float
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT_REGULAR),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),

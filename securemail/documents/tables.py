@@ -14,12 +14,14 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
+from securemail.documents.fonts import FONT_REGULAR
 from securemail.documents.styles import Styles, markup
 
 CHUNK_ROWS = 200
 Row = Sequence[Flowable]
 
 _GRID: list[Any] = [
+    ("FONT", (0, 0), (-1, -1), FONT_REGULAR),  # else Table pulls Helvetica into the PDF
     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 2.5),

@@ -33,9 +33,9 @@ def report_incident(session: Session, tracking: str, kind: str, description: str
         raise field_error(e) from e
     text = _text(description, "description")
     with session.write() as ledger:
-        e = ledger.append(K.ITEM_INCIDENT, item["tracking"], session.signer,
-                          {"incident_kind": k.value, "description": text})
-    return e.seq
+        event = ledger.append(K.ITEM_INCIDENT, item["tracking"], session.signer,
+                              {"incident_kind": k.value, "description": text})
+    return event.seq
 
 
 def close_incident(session: Session, incident_id: int, note: str) -> None:

@@ -175,7 +175,8 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
                  date_from: datetime | None = None, date_to: datetime | None = None, overdue_at: datetime | None = None,
                  after: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """Keyset-paged search (`after` = last accepted_at|tracking seen); every filter uses an index."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[object] = []
     for key, value in (filters or {}).items():
         if value is None or value == "":
             continue

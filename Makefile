@@ -1,0 +1,68 @@
+# SecureMail: two commands on a fresh machine.
+#   make run    set everything up and start the desktop app
+#   make test   set everything up and run lint, type checks and the whole test suite (headless)
+
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# A Python that cannot hit the PySide6 6.12.0 + Python 3.11 crash: prefer 3.12/3.13 (pyproject pins PySide6 < 6.12
+# on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
+PYTHON ?= $(shell packaging/find-python.sh)
+
+.PHONY: run test venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python 3.11+ found. Install python3.12 (see README, Troubleshooting)."; exit 1; }
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Debian packages: poppler-utils (pdftoppm, tests render PDFs), Qt's X11 libraries and Xvfb (the app and its
+# screenshots). Installed only when missing, and only where we may (root or sudo without a password).
+sysdeps:
+	@packaging/install-sysdeps.sh test
+
+sysdeps-gui:
+	@packaging/install-sysdeps.sh gui
+
+run: venv sysdeps-gui
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(VENV)/bin/securemail $(ARGS); \
+	elif command -v xvfb-run >/dev/null; then echo "No display: starting under Xvfb (xvfb-run)."; \
+	  xvfb-run -a -s "-screen 0 1366x800x24" $(VENV)/bin/securemail $(ARGS); \
+	else echo "No display: starting offscreen."; QT_QPA_PLATFORM=offscreen $(VENV)/bin/securemail $(ARGS); fi
+
+lint: venv
+	$(VENV)/bin/ruff check securemail tests bench
+
+typecheck: venv
+	$(VENV)/bin/mypy securemail
+
+check-imports: venv
+	$(PY) packaging/check_imports.py
+
+unit: venv sysdeps
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:cacheprovider; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+test: lint typecheck check-imports unit
+
+smoke: venv
+	python3 ../shared/tools/contract_smoke.py $(VENV)/bin/securemail-cli
+
+bench: venv
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+demo: venv
+	$(VENV)/bin/securemail-cli --vault demo-vault demo
+
+ui: venv
+	$(PY) -m securemail.gui.build_ui
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -1,0 +1,168 @@
+"""Every document renders, its Vietnamese text comes back out intact, and only our embedded fonts are used."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import doc_samples as s
+import pytest
+from pypdf import PdfReader
+
+from securemail.documents import (
+    render_audit,
+    render_custody,
+    render_delivery,
+    render_manifest,
+    render_overdue,
+    render_receipt,
+    render_register,
+)
+from securemail.documents.fonts import RESOURCES_ENV, fonts_dir
+
+Render = Callable[[Any, Any], None]
+
+
+def pdf_text(path: Path | io.BytesIO) -> list[str]:
+    """Text of each page with runs of whitespace (line wraps) collapsed to one space."""
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(path).pages]
+
+
+def render(fn: Render, data: Any, tmp_path: Path, name: str) -> tuple[Path, str]:
+    out = tmp_path / f"{name}.pdf"
+    fn(data, out)
+    return out, " ".join(pdf_text(out))
+
+
+COMMON = ["BƯU ĐIỆN TỈNH GIA LAI", "BƯU ĐIỆN KT1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+          "In bởi Lê Thị Thu Hà lúc 12/03/2026 09:45"]  # fmt: skip
+
+CASES: list[tuple[str, Render, Callable[[], Any], list[str]]] = [
+    ("receipt", render_receipt, s.receipt, [
+        "BIÊN NHẬN BƯU GỬI KT1", s.SENDER, s.PERSON, "Tuyệt mật", "A — Tuyệt mật", "Hỏa tốc — Liên tỉnh",
+        "Chỉ người có tên mới được bóc bì", "Phạm Quốc Hưng, Chánh Văn phòng", "Số 125/SKHCN-VP ngày 10/03/2026",
+        "2 bì — 1.250 g", "GL-000451, GL-000452", "12/03/2026 09:45", "15/03/2026 09:45", s.CLERK,
+        "(Ký, ghi rõ họ tên)", "Quét để kiểm tra tính xác thực", s.TRACKING, "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk",
+    ]),
+    ("manifest", render_manifest, lambda: s.manifest(80), [
+        "BẢNG KÊ CHI TIẾT GỬI", "GL-DL-2026-00042", "KT1-77881", "Bưu điện tỉnh Đắk Lắk", "Số hiệu bưu gửi",
+        "Tổng cộng", "80 bưu gửi", "Bên giao", "Bên nhận", "Võ Minh Tuấn", "KA1000799VN",
+    ]),
+    ("delivery", render_delivery, s.delivery, [
+        "PHIẾU XÁC NHẬN ĐÃ NHẬN", s.TRACKING, "13/03/2026 12:45", s.PERSON, "Văn thư", "Người nhận", "Người giao",
+        "Tình trạng niêm phong khi nhận",
+    ]),
+    ("custody", render_custody, lambda: s.custody(40), [
+        "BÁO CÁO CHUỖI LƯU GIỮ", "Hợp lệ", "KHÔNG hợp lệ", "1 chữ ký KHÔNG hợp lệ", "Bàn giao", "Đến bưu cục",
+        "049f3ab27c9f", "1039", s.PERSON, "Đã phát",
+    ]),
+    ("register", render_register, lambda: s.register(40), [
+        "SỔ ĐĂNG KÝ BÍ MẬT NHÀ NƯỚC ĐI", "ỦY BAN NHÂN DÂN TỈNH GIA LAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH GIA LAI",
+        "Từ ngày 01/03/2026 đến ngày 31/03/2026", "Nghị định 63/2026/NĐ-CP", "Nơi nhận và ký nhận",
+        "cột chưa được xác nhận với văn bản gốc", "40 mục, từ số 1 đến số 40",
+    ]),
+    ("overdue", render_overdue, s.overdue, [
+        "BÁO CÁO BƯU GỬI ĐÚNG HẠN VÀ QUÁ HẠN", "TT 16/2017/TT-BTTTT", "97,5 %", "96,4 %", "Tổng cộng",
+        "Chưa phát (Đang chuyển)", "1 ngày 21 giờ", "KA2000045VN",
+    ]),
+    ("audit", render_audit, s.audit, [
+        "BÁO CÁO KIỂM TRA TÍNH TOÀN VẸN", "PROBLEMS", "15.234", "SIG_INVALID", "CHECKPOINT_ROLLBACK",
+        "Kho dữ liệu cũ hơn điểm kiểm tra đã xuất ngày 10/03/2026", "Không đạt", "Người kiểm tra",
+    ]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "fn", "make", "golden"), CASES, ids=[c[0] for c in CASES])
+def test_golden_text(name: str, fn: Render, make: Callable[[], Any], golden: list[str], tmp_path: Path) -> None:
+    _, text = render(fn, make(), tmp_path, name)
+    assert unicodedata.is_normalized("NFC", text)
+    for expected in [*COMMON, *golden]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize(("name", "fn", "make"), [c[:3] for c in CASES], ids=[c[0] for c in CASES])
+def test_only_embedded_be_vietnam_pro(name: str, fn: Render, make: Callable[[], Any], tmp_path: Path) -> None:
+    out, _ = render(fn, make(), tmp_path, name)
+    fonts = {}
+    for page in PdfReader(out).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    assert fonts
+    for base, font in fonts.items():
+        assert "BeVietnamPro" in base, f"{base} is not our font"
+        assert "/FontFile2" in font["/FontDescriptor"], f"{base} is not embedded"
+
+
+def test_markup_in_user_text_is_printed_literally(tmp_path: Path) -> None:
+    data = s.receipt(notes='<font color="red">x</font> & <b>y', sender_person="Lê <i>Văn</i> Tám")
+    _, text = render(render_receipt, data, tmp_path, "markup")
+    assert '<font color="red">x</font> & <b>y' in text
+    assert "Lê <i>Văn</i> Tám" in text
+
+
+def test_decomposed_input_prints_composed(tmp_path: Path) -> None:
+    nfd = unicodedata.normalize("NFD", s.SENDER)
+    assert nfd != s.SENDER
+    _, text = render(render_receipt, s.receipt(sender_agency=nfd), tmp_path, "nfd")
+    assert s.SENDER in text
+
+
+def test_receipt_without_optional_fields(tmp_path: Path) -> None:
+    data = s.receipt(
+        named_recipient=None, named_only=False, sender_person_id=None, weight_grams=None, due_at=None,
+        due_basis=None, notes=None, secrecy=s.Secrecy(code="", label="Không mật"), service_class="Thường",
+    )  # fmt: skip
+    _, text = render(render_receipt, data, tmp_path, "plain")
+    assert "Chỉ người có tên mới được bóc bì" not in text
+    assert "Không mật" in text
+    assert "Trang 1/1" in text
+
+
+def test_long_text_wraps_instead_of_running_off(tmp_path: Path) -> None:
+    long_name = " ".join(["Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh Gia Lai"] * 3)
+    _, text = render(render_receipt, s.receipt(recipient_agency=long_name), tmp_path, "long")
+    assert long_name in text
+
+
+def test_empty_tables_render(tmp_path: Path) -> None:
+    manifest = s.manifest(0)
+    _, text = render(render_manifest, manifest, tmp_path, "empty-manifest")
+    assert "Túi không có bưu gửi" in text
+    _, text = render(render_custody, s.custody(0), tmp_path, "empty-custody")
+    assert "Chưa có sự kiện" in text
+    _, text = render(render_audit, s.audit(ok=True), tmp_path, "ok-audit")
+    assert "OK — Không phát hiện vấn đề" in text
+    assert "Không phát hiện vấn đề" in text
+
+
+def test_renders_to_a_binary_stream() -> None:
+    buffer = io.BytesIO()
+    render_delivery(s.delivery(), buffer)
+    assert buffer.getvalue().startswith(b"%PDF")
+    assert s.PERSON in pdf_text(io.BytesIO(buffer.getvalue()))[0]
+
+
+def test_qr_payload_must_be_ascii(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="ASCII"):
+        render_receipt(s.receipt(qr_payload="chữ ký"), tmp_path / "bad.pdf")
+
+
+def test_page_numbers_count_every_page(tmp_path: Path) -> None:
+    out, _ = render(render_custody, s.custody(120), tmp_path, "long-custody")
+    pages = pdf_text(out)
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Trang {number}/{len(pages)}" in text
+
+
+def test_fonts_dir_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(RESOURCES_ENV, str(tmp_path))
+    assert fonts_dir() == tmp_path / "fonts"
+    monkeypatch.delenv(RESOURCES_ENV)
+    assert (fonts_dir() / "BeVietnamPro-Regular.ttf").is_file()
+    assert (fonts_dir() / "OFL.txt").is_file()
