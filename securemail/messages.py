@@ -130,6 +130,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.arrived": ("Đã nhận {count} bưu gửi tại bưu cục.", "Received {count} items at this office."),
     "cli.delivered": ("Đã phát {tracking} cho {to}.", "Delivered {tracking} to {to}."),
     "cli.incident_opened": ("Đã ghi sự cố #{id}.", "Recorded incident #{id}."),
+    "cli.demo_done": ("Đã tạo kho dữ liệu minh họa {path} với {items} bưu gửi. Người dùng:",
+                      "Created the demo vault {path} with {items} items. Users:"),
+    "cli.demo_password": ("Mật khẩu của mọi người dùng minh họa: {password}", "Every demo user's password: {password}"),
+    "cli.demo_password_env": ("Mật khẩu của mọi người dùng minh họa: giá trị của SECUREMAIL_PASSWORD.",
+                              "Every demo user's password: the value of SECUREMAIL_PASSWORD."),
     "cli.interrupted": ("Đã dừng theo yêu cầu.", "Interrupted."),
 }
 

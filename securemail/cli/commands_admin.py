@@ -57,6 +57,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("rekey", parents=[common], help="give the database a fresh data key (admin)")
     p.set_defaults(handler=cmd_rekey)
+    register_demo(sub, common)
 
 
 def user_json(u: UserInfo) -> dict[str, Any]:
@@ -139,4 +140,25 @@ def cmd_rekey(ctx: Ctx) -> int:
     with ctx.open() as s:
         directory.rekey(s)
         ctx.emit({"rekeyed": True}, tr("cli.rekeyed"))
+    return 0
+
+
+def register_demo(sub: Sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("demo", parents=[common], help="create a demo vault (Gia Lai) with realistic items")
+    p.add_argument("--items", type=int, default=40)
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(ctx: Ctx) -> int:
+    from securemail.services.demo import DEMO_PASSWORD, create_demo  # noqa: PLC0415
+
+    result = create_demo(Path(ctx.vault), max(0, min(ctx.args.items, 100000)))
+    doc = {"vault": str(result.vault), "office_code": result.office_code, "items": result.items,
+           "users": [{"username": u, "role": r} for u, r in result.users],
+           "password": "SECUREMAIL_PASSWORD" if result.password_from_env else "documented demo password"}
+    lines = [tr("cli.demo_done", path=str(result.vault), items=result.items)]
+    lines += [f"  {u:<10} {r}" for u, r in result.users]
+    lines.append(tr("cli.demo_password_env") if result.password_from_env else
+                 tr("cli.demo_password", password=DEMO_PASSWORD))
+    ctx.emit(doc, lines)
     return 0

@@ -27,7 +27,7 @@ PAGE_A4: PageSize = A4
 PAGE_A4_LANDSCAPE: PageSize = landscape(A4)
 
 QR_CAPTION = "Quét để kiểm tra tính xác thực"
-QR_MODULE = 1.5  # points per QR module: 3.1 px at 150 dpi
+QR_MODULE = 1.8  # points per QR module (0.64 mm): 3.75 px at 150 dpi, 2.5 px at 100 dpi
 BARCODE_MODULE = 0.4 * mm  # Code128 X-dimension: 2.4 px at 150 dpi
 FOOTER_SIZE = 7.5
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from securemail.documents.layout import (
     PAGE_A5,
@@ -43,7 +43,8 @@ def _named(data: ReceiptData, st: Styles) -> list[Flowable] | None:
     return cell
 
 
-def _fields(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
+def _parties(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
+    """Long free-text fields: full width."""
     person = data.sender_person
     if data.sender_person_id:
         person = f"{person} (CCCD/CMND: {data.sender_person_id})"
@@ -55,21 +56,26 @@ def _fields(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
     named = _named(data, st)
     if named:
         rows.append(("Người nhận đích danh", named))
-    rows += [
-        ("Độ mật", secrecy_text(data.secrecy)),
-        ("Dịch vụ, phạm vi", f"{data.service_class} — {data.scope}"),
-        ("Số, ký hiệu tài liệu", data.doc_ref),
-    ]
+    rows.append(("Số, ký hiệu tài liệu", data.doc_ref))
     if data.description:
         rows.append(("Trích yếu", data.description))
-    rows += [
+    if data.notes:
+        rows.append(("Ghi chú", data.notes))
+    return rows
+
+
+def _handling(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
+    """Short fields: printed beside the QR code."""
+    rows: list[tuple[str, FieldValue]] = [
+        ("Độ mật", secrecy_text(data.secrecy)),
+        ("Dịch vụ, phạm vi", f"{data.service_class} — {data.scope}"),
         ("Số bì, khối lượng", f"{data.envelopes} bì — {fmt_grams(data.weight_grams)}"),
         ("Số niêm phong", data.seals),
         ("Tình trạng niêm phong", data.seal_condition),
     ]
     if data.recall_deadline:
         rows.append(("Tài liệu thu hồi", f"Hạn thu hồi {fmt_dt(data.recall_deadline)}"))
-    due: str | list[Flowable] = fmt_dt(data.due_at)
+    due: FieldValue = fmt_dt(data.due_at)
     if data.due_basis:
         due = [para(fmt_dt(data.due_at), st.bold), para(data.due_basis, st.small)]
     rows += [
@@ -77,8 +83,6 @@ def _fields(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
         ("Thời hạn phát", due),
         ("Giao dịch viên", data.clerk_name),
     ]
-    if data.notes:
-        rows.append(("Ghi chú", data.notes))
     return rows
 
 
@@ -86,20 +90,21 @@ def render_receipt(data: ReceiptData, out: Path | BinaryIO) -> None:
     st = make_styles(8.5)
     width = frame_width(PAGE_A5)
     qr = qr_code(data.qr_payload, st)
+    gap = 3 * mm
+    handling = field_table(_handling(data, st), st, width - table_width(qr) - gap, 30 * mm)
     signatures = signature_blocks(
         [Signature("Người nộp", data.sender_person), Signature("Giao dịch viên KT1", data.clerk_name)],
         st,
-        width - table_width(qr) - 3 * mm,
-        space=16 * mm,
+        width,
+        space=14 * mm,
     )
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
         *title_block(TITLE, st),
         barcode(data.tracking, st, width * 0.8),
         Spacer(1, 2 * mm),
-        field_table(_fields(data, st), st, width, 36 * mm),
-        Spacer(1, 3 * mm),
-        side_by_side(signatures, qr, width, table_width(qr), gap=3 * mm),
+        field_table(_parties(data, st), st, width, 30 * mm),
+        KeepTogether([side_by_side(handling, qr, width, table_width(qr), gap=gap), Spacer(1, 3 * mm), signatures]),
     ]
     build_pdf(
         out,

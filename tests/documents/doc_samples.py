@@ -26,9 +26,7 @@ from securemail.documents.models import (
 )
 
 SENDER = "Sở Khoa học và Công nghệ tỉnh Gia Lai"
-RECIPIENT = (
-    "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk - Phòng Hành chính, Tổ chức và Quản trị (bộ phận văn thư mật)"
-)
+RECIPIENT = "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk - Phòng Hành chính, Tổ chức và Quản trị (bộ phận văn thư mật)"
 PERSON = "Nguyễn Thị Hồng Nhung"
 CLERK = "Trần Văn Bảo"
 TRACKING = "KA123456785VN"

@@ -1,0 +1,145 @@
+"""A realistic demo vault for Gia Lai, seeded through the real services (every event really signed)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from securemail.clock import ICT, FixedClock, SystemClock
+from securemail.services import bags, directory, incidents, items, transfers
+from securemail.services.cosign import cosigner
+from securemail.services.session import Session, init_vault, open_session
+
+DEMO_PASSWORD = "SecureMail-Demo-2026"  # documented in README; override with SECUREMAIL_PASSWORD
+
+AGENCIES = (
+    ("UBNDGL", "Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai"),
+    ("TUGL", "Văn phòng Tỉnh ủy Gia Lai", "Gia Lai"),
+    ("CAGL", "Công an tỉnh Gia Lai", "Gia Lai"),
+    ("BCHQSGL", "Bộ Chỉ huy Quân sự tỉnh Gia Lai", "Gia Lai"),
+    ("SKHCN", "Sở Khoa học và Công nghệ tỉnh Gia Lai", "Gia Lai"),
+    ("STC", "Sở Tài chính tỉnh Gia Lai", "Gia Lai"),
+    ("SNV", "Sở Nội vụ tỉnh Gia Lai", "Gia Lai"),
+    ("UBNDPK", "Ủy ban nhân dân phường Pleiku", "Gia Lai"),
+    ("UBNDAK", "Ủy ban nhân dân phường An Khê", "Gia Lai"),
+    ("VPTW", "Văn phòng Trung ương Đảng", "Hà Nội"),
+    ("VPCP", "Văn phòng Chính phủ", "Hà Nội"),
+)
+
+USERS = (
+    ("gdv1", "clerk", "Nguyễn Thị Thu Hà", None),
+    ("gdv2", "clerk", "Rơ Mah Hlim", None),
+    ("buuta1", "courier", "Trần Văn Dũng", None),
+    ("buuta2", "courier", "Ksor Y Phun", None),
+    ("vanthu1", "secretary", "Lê Thị Mỹ Dung", "UBNDGL"),
+    ("vanthu2", "secretary", "Phạm Quốc Việt", "CAGL"),
+    ("kiemtra1", "auditor", "Đặng Văn Hưng", None),
+)
+
+SECRECY = ("none", "mat", "toi-mat", "tuyet-mat")
+SERVICES = ("thuong", "hoa-toc", "thuong", "hen-gio")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    vault: Path
+    office_code: str
+    users: list[tuple[str, str]]  # (username, role)
+    items: int
+    password_from_env: bool
+
+
+def _password() -> tuple[str, bool]:
+    env = os.environ.get("SECUREMAIL_PASSWORD")
+    return (env, True) if env else (DEMO_PASSWORD, False)
+
+
+def create_demo(vault: Path, n_items: int = 40, *, now: datetime | None = None) -> DemoResult:
+    password, from_env = _password()
+    real_now = now or SystemClock().now()
+    start = (real_now - timedelta(days=12)).replace(hour=7, minute=45, second=0, microsecond=0)
+    clock = FixedClock(start.astimezone(ICT))
+    with init_vault(vault, office_code="GL01", office_name="Bưu điện tỉnh Gia Lai", admin="quantri",
+                    full_name="Lê Thị Thu Hương", password=password, province="Gia Lai", clock=clock,
+                    kdf_profile="minimum") as admin:
+        for code, name, province in AGENCIES:
+            directory.add_agency(admin, code, name=name, province=province)
+        for username, role, full_name, agency in USERS:
+            directory.add_user(admin, username, role=role, full_name=full_name, password=password, agency=agency)
+    with open_session(vault, "gdv1", password, clock=clock) as clerk:
+        _seed_items(clerk, clock, n_items, password, real_now)
+    users = [("quantri", "admin")] + [(u, r) for u, r, _, _ in USERS]
+    return DemoResult(vault, "GL01", users, n_items, from_env)
+
+
+def _seed_items(clerk: Session, clock: FixedClock, n: int, password: str, real_now: datetime) -> None:
+    # Spread the items over about ten working days, within office hours.
+    step = timedelta(minutes=max(5, int(10 * 9 * 60 / max(n, 1))))
+    codes = [a[0] for a in AGENCIES]
+    bag_items: list[str] = []
+    for i in range(n):
+        clock.advance(step)
+        if clock.now().hour >= 17:
+            clock.set((clock.now() + timedelta(days=1)).replace(hour=7, minute=30))
+        if clock.now().weekday() >= 5:
+            clock.set((clock.now() + timedelta(days=7 - clock.now().weekday())).replace(hour=7, minute=30))
+        secrecy = SECRECY[i % 4]
+        service = SERVICES[(i // 2) % 4]
+        sender = codes[(i * 7 + 2) % 9]
+        recipient = "UBNDGL" if i % 4 == 0 else codes[(i * 5 + 3) % len(codes)]
+        if recipient == sender:
+            recipient = "CAGL" if sender != "CAGL" else "UBNDGL"
+        raw: dict[str, object] = {
+            "sender_agency": sender, "recipient_agency": recipient, "secrecy": secrecy, "service": service,
+            "scope": "lien-tinh" if recipient in ("VPTW", "VPCP") else "noi-tinh",
+            "doc_ref": f"{100 + i}/CV-{sender}", "envelopes": 2 if secrecy == "tuyet-mat" else 1,
+            "weight_grams": 40 + (i * 37) % 400, "seal_numbers": f"NP-{2026000 + i}",
+            "description": None if secrecy == "tuyet-mat" else "Báo cáo tình hình thực hiện nhiệm vụ quý IV",
+            "sender_person": "Hoàng Minh Tuấn", "sender_person_id": f"0640{85000000 + i}",
+        }
+        if service == "hen-gio":
+            raw["appointed_at"] = (clock.now() + timedelta(hours=30)).isoformat()
+        if i % 7 == 5:
+            raw["named_recipient"] = "Lê Thị Mỹ Dung" if recipient == "UBNDGL" else "Nguyễn Văn Nam"
+            raw["named_only"] = True
+        tracking = items.accept_item(clerk, raw)
+        named = str(raw["named_recipient"]) if raw.get("named_only") else None
+        _advance_item(clerk, clock, i, tracking, recipient, named, password, bag_items, n)
+
+
+def _advance_item(clerk: Session, clock: FixedClock, i: int, tracking: str, recipient: str, named: str | None,
+                  password: str, bag_items: list[str], n: int) -> None:
+    kind = i % 6
+    if i >= n - 4:
+        return  # the newest few wait at the counter
+    clock.advance(timedelta(minutes=20))
+    if kind == 1:
+        courier, courier_user = cosigner(clerk, "buuta1", password)
+        transfers.handover(clerk, [tracking], courier, courier_user)
+    elif kind == 2:
+        if recipient == "UBNDGL":
+            sec, sec_user = cosigner(clerk, "vanthu1", password)
+            transfers.deliver(clerk, tracking, to=sec, to_user=sec_user)
+        elif recipient == "CAGL":
+            sec, sec_user = cosigner(clerk, "vanthu2", password)
+            transfers.deliver(clerk, tracking, to=sec, to_user=sec_user)
+        else:
+            person = items.ExternalPerson(named or "Trần Văn Bình", "064085123456", None)
+            transfers.deliver(clerk, tracking, person=person)
+    elif kind == 3:
+        bag_items.append(tracking)
+        if len(bag_items) == 3:
+            bag = bags.create_bag(clerk, "VPCP")
+            bags.add_to_bag(clerk, bag, bag_items)
+            bags.close_bag(clerk, bag, f"KP-{bag}")
+            courier, courier_user = cosigner(clerk, "buuta2", password)
+            bags.dispatch_bag(clerk, bag, courier, courier_user)
+            bag_items.clear()
+    elif kind == 4 and i % 12 == 4:
+        incidents.report_incident(clerk, tracking, "seal-broken",
+                                  "Niêm phong bì ngoài bị rách một góc khi nhận tại quầy; đã lập biên bản.")
+    elif kind == 5:
+        transfers.out_for_delivery(clerk, tracking)
+        transfers.fail(clerk, tracking, "Cơ quan nhận đóng cửa ngoài giờ hành chính")
