@@ -57,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as e:
         print(e.message(), file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into `head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(tr("cli.interrupted"), file=sys.stderr)
         return 130

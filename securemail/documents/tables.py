@@ -45,6 +45,7 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         self._widths = widths
         self._first = first
         self._table: Table | None = None
+        self._table_header = False
 
     def _with_header(self) -> bool:
         frame = getattr(self, "_frame", None)
@@ -58,14 +59,19 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         table.setStyle(TableStyle(_GRID + _HEAD if header else _GRID))
         return table
 
+    def _get(self, header: bool) -> Table:
+        """The table for this position, reusing the one just wrapped (wrap then split is the usual order)."""
+        if self._table is None or self._table_header != header:
+            self._table, self._table_header = self._make(header), header
+        return self._table
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self._table = self._make(self._with_header())
-        width, height = self._table.wrap(avail_width, avail_height)
+        width, height = self._get(self._with_header()).wrap(avail_width, avail_height)
         return float(width), float(height)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         header = self._with_header()
-        table = self._make(header)
+        table = self._get(header)
         parts: list[Flowable] = table.split(avail_width, avail_height)
         if header or len(parts) < 2:
             return parts
