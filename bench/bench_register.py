@@ -82,7 +82,7 @@ def plain(rows: list[dict[str, str]], out: io.BytesIO, *, paragraphs: bool) -> N
     style = TableStyle([("FONT", (0, 0), (-1, -1), FONT_REGULAR, 8.5), ("GRID", (0, 0), (-1, -1), 0.5, "black")])
     story = []
     for start in range(0, len(rows), 200):
-        chunk = [[row[k] for k in keys] for row in rows[start : start + 200]]
+        chunk: list[list[object]] = [[row[k] for k in keys] for row in rows[start : start + 200]]
         data: list[list[object]] = [list(header), *chunk]
         if paragraphs:
             data = [[Paragraph(str(cell), st.cell) for cell in line] for line in data]
@@ -99,9 +99,8 @@ def timed(name: str, fn: Callable[[io.BytesIO], None]) -> float:
     fn(out)
     elapsed = time.perf_counter() - start
     pages = len(PdfReader(io.BytesIO(out.getvalue())).pages)
-    print(
-        f"{name:18s} {elapsed:7.2f} s  {pages:5d} pages  {pages / elapsed:6.1f} pages/s  {len(out.getvalue()) / 1e6:5.1f} MB"
-    )
+    size = len(out.getvalue()) / 1e6
+    print(f"{name:18s} {elapsed:7.2f} s  {pages:5d} pages  {pages / elapsed:6.1f} pages/s  {size:5.1f} MB")
     return elapsed
 
 

@@ -135,7 +135,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.demo_password": ("Mật khẩu của mọi người dùng minh họa: {password}", "Every demo user's password: {password}"),
     "cli.demo_password_env": ("Mật khẩu của mọi người dùng minh họa: giá trị của SECUREMAIL_PASSWORD.",
                               "Every demo user's password: the value of SECUREMAIL_PASSWORD."),
+    "cli.checkpoint_exported": ("Đã ghi điểm kiểm tra (kích thước {size}) ra {path}.",
+                                "Wrote the checkpoint (size {size}) to {path}."),
+    "cli.office_key_exported": ("Đã ghi khóa công khai của bưu cục ra {path}. Dấu vân tay: {fingerprint}",
+                                "Wrote the office public key to {path}. Fingerprint: {fingerprint}"),
+    "receipt.reason.ok": ("hợp lệ", "valid"),
+    "receipt.reason.malformed": ("nội dung mã QR không đúng định dạng SecureMail hoặc đã bị sửa",
+                                 "the QR content is not a SecureMail statement or has been altered"),
+    "receipt.reason.bad_signature": ("chữ ký không khớp với nội dung (nội dung đã bị sửa)",
+                                     "the signature does not match the content (it has been altered)"),
+    "receipt.reason.key_mismatch": ("được ký bằng khóa không phải của bưu cục đã ghim",
+                                    "signed by a key that is not the pinned office key"),
+    "receipt.reason.no_trusted_key": ("chưa có khóa bưu cục tin cậy để đối chiếu (dùng --vault hoặc --office-key)",
+                                      "no trusted office key to check against (use --vault or --office-key)"),
+    "receipt.reason.no_qr": ("không tìm thấy mã QR của SecureMail", "no SecureMail QR code found"),
+    "report.period_straddles": ("Kỳ báo cáo thuộc hai mẫu sổ khác nhau (đổi mẫu từ 01/03/2026); in riêng từng phần: {parts}.",
+                                "The period spans two register layouts (the form changed on 01/03/2026); print each part: {parts}."),
+    "report.no_layout": ("Không có mẫu sổ áp dụng cho kỳ này.", "No register layout applies to this period."),
+    "report.written": ("Đã ghi {path}.", "Wrote {path}."),
+    "audit.check.signatures": ("Chữ ký và chữ ký nhận", "Signatures and co-signatures"),
+    "audit.check.chains": ("Chuỗi băm và thứ tự sự kiện", "Hash chains and event order"),
+    "audit.check.merkle": ("Cây Merkle và điểm kiểm tra", "Merkle tree and checkpoints"),
+    "audit.check.projection": ("Trạng thái hiển thị khớp với sổ cái", "Displayed state matches the ledger"),
     "cli.interrupted": ("Đã dừng theo yêu cầu.", "Interrupted."),
+    # verification problems (securemail.custody.verify.Problem): {seq} event or checkpoint size, {item} subject
+    "problem.bad_signature": ("Sự kiện {seq} ({item}): chữ ký không hợp lệ. {detail}",
+                              "Event {seq} ({item}): invalid signature. {detail}"),
+    "problem.missing_cosignature": ("Sự kiện {seq} ({item}): thiếu chữ ký của người ký nhận. {detail}",
+                                    "Event {seq} ({item}): the co-signature is missing. {detail}"),
+    "problem.broken_chain": ("Sự kiện {seq} ({item}): đứt chuỗi băm, không nối với sự kiện trước đó của đối tượng "
+                             "này. {detail}",
+                             "Event {seq} ({item}): broken hash chain, it does not link to the previous event of "
+                             "this subject. {detail}"),
+    "problem.missing_event": ("Thiếu sự kiện số {seq} trong nhật ký. {detail}",
+                              "Event {seq} is missing from the log. {detail}"),
+    "problem.reordered_event": ("Sự kiện {seq} nằm sai thứ tự trong nhật ký. {detail}",
+                                "Event {seq} is out of order in the log. {detail}"),
+    "problem.unknown_signer": ("Sự kiện {seq} ({item}): người ký không có trong danh bạ đã ký tại thời điểm đó. "
+                               "{detail}",
+                               "Event {seq} ({item}): the signer is not in the signed directory at that point. "
+                               "{detail}"),
+    "problem.key_not_valid": ("Sự kiện {seq} ({item}): khóa ký không còn hiệu lực tại thời điểm đó (đã thu hồi "
+                              "hoặc đã thay). {detail}",
+                              "Event {seq} ({item}): the signing key was not valid at that point (revoked or "
+                              "replaced). {detail}"),
+    "problem.projection_differs": ("Dữ liệu hiển thị khác với sổ nhật ký (sự kiện {seq}, {item}): {detail}",
+                                   "What the app shows differs from the ledger (event {seq}, {item}): {detail}"),
+    "problem.checkpoint_root_differs": ("Điểm kiểm tra kích thước {seq}: gốc Merkle không khớp với nhật ký. "
+                                        "{detail}",
+                                        "Checkpoint of size {seq}: the Merkle root does not match the log. {detail}"),
+    "problem.checkpoint_size_differs": ("Nhật ký ngắn hơn điểm kiểm tra (kích thước {seq}): có thể đã bị cắt bớt "
+                                        "hoặc bị chép đè bằng bản cũ. {detail}",
+                                        "The log is shorter than a checkpoint (size {seq}): it may have been "
+                                        "truncated or an older copy put back. {detail}"),
+    "problem.not_extension": ("Nhật ký không phải là phần nối tiếp của điểm kiểm tra kích thước {seq}. {detail}",
+                              "The log is not an extension of the checkpoint of size {seq}. {detail}"),
+    "problem.bad_checkpoint_signature": ("Điểm kiểm tra kích thước {seq}: chữ ký không hợp lệ. {detail}",
+                                         "Checkpoint of size {seq}: invalid signature. {detail}"),
+    "problem.malformed_event": ("Sự kiện {seq}: dữ liệu sai định dạng. {detail}",
+                                "Event {seq} is malformed. {detail}"),
+    "problem.illegal_transition": ("Sự kiện {seq} ({item}): thao tác không hợp lệ ở thời điểm đó. {detail}",
+                                   "Event {seq} ({item}): not allowed at that point. {detail}"),
+    "problem.stored_hash_differs": ("Dữ liệu lưu trữ không khớp với giá trị tính lại (sự kiện {seq}). {detail}",
+                                    "Stored data does not match the recomputed value (event {seq}). {detail}"),
+    "verify.refuse_witness": ("Không chứng thực: kiểm tra phát hiện {count} vấn đề trong {events} sự kiện.",
+                              "Not witnessing: verification found {count} problems in {events} events."),
 }
 
 # Field key -> (Vietnamese label, English label), used in messages that name a field.

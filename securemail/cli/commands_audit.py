@@ -1,12 +1,159 @@
-"""verify, checkpoint export|witness."""
+"""verify, checkpoint export|witness, office-key export, receipt verify."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+from securemail.cli.context import Ctx
+from securemail.crypto.signing import fingerprint
+from securemail.errors import BadInputError
+from securemail.i18n import tr
+from securemail.services import audit, statements
+from securemail.storage.files import atomic_write
 
 Sub = Any
 
+EXIT_UNREADABLE = 2
+
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
-    return None
+    p = sub.add_parser("verify", parents=[common], help="verify signatures, chains, Merkle log, projections")
+    p.add_argument("--full", action="store_true", help="check every signature, not only those since the last run")
+    p.add_argument("--checkpoint", action="append", type=Path, default=[], metavar="FILE",
+                   help="an exported checkpoint the log must extend (repeatable)")
+    p.set_defaults(handler=cmd_verify)
+
+    cp = sub.add_parser("checkpoint", parents=[common], help="signed checkpoints").add_subparsers(
+        dest="action", required=True)
+    p = cp.add_parser("export", parents=[common])
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_checkpoint_export)
+    p = cp.add_parser("witness", parents=[common], help="auditor: verify, then countersign the latest checkpoint")
+    p.add_argument("file", type=Path, nargs="?")
+    p.set_defaults(handler=cmd_checkpoint_witness)
+
+    ok = sub.add_parser("office-key", parents=[common], help="the office's public key").add_subparsers(
+        dest="action", required=True)
+    p = ok.add_parser("export", parents=[common], help="write the office public key and fingerprint to pin")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_office_key_export)
+
+    rc = sub.add_parser("receipt", parents=[common], help="printed statements").add_subparsers(
+        dest="action", required=True)
+    p = rc.add_parser("verify", parents=[common], help="check a QR statement offline")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--text")
+    src.add_argument("--image", type=Path)
+    src.add_argument("--pdf", type=Path)
+    p.add_argument("--office-key", type=Path, help="pinned office key / fingerprint file")
+    p.set_defaults(handler=cmd_receipt_verify)
+
+
+def _progress(ctx: Ctx) -> Any:
+    if ctx.as_json or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+    return show
+
+
+def cmd_verify(ctx: Ctx) -> int:
+    with ctx.open(allow_rollback=True) as s:
+        report = audit.verify_vault(s, checkpoint_files=ctx.args.checkpoint, full=ctx.args.full,
+                                    progress=_progress(ctx))
+        doc = report.to_json()
+        if report:
+            lines = [tr("verify.ok", events=report.size, root=report.root.hex()[:16])]
+        else:
+            lines = [tr("verify.problems", count=len(report.problems), events=report.size)]
+            for p in report.problems:
+                lines.append("  - " + tr(f"problem.{p.code}", seq=p.seq if p.seq is not None else "-",
+                                         item=p.item or "-", detail=p.detail))
+        ctx.emit(doc, lines)
+        return 0 if report else 1
+
+
+def cmd_checkpoint_export(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        cp = audit.export_checkpoint(s, ctx.args.file)
+        ctx.emit({"file": str(ctx.args.file), "size": cp.size, "note": cp.note()},
+                 tr("cli.checkpoint_exported", path=str(ctx.args.file), size=cp.size))
+    return 0
+
+
+def cmd_checkpoint_witness(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        cp = audit.witness_checkpoint(s, ctx.args.file)
+        ctx.emit({"size": cp.size, "note": cp.note()}, cp.note().rstrip("\n").split("\n"))
+    return 0
+
+
+def cmd_office_key_export(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        text = statements.office_key_file_text(s)
+        atomic_write(ctx.args.file, text.encode("utf-8"))
+        fp = fingerprint(s.office_key.public_raw())
+        ctx.emit({"file": str(ctx.args.file), "fingerprint": fp}, tr("cli.office_key_exported",
+                                                                     path=str(ctx.args.file), fingerprint=fp))
+    return 0
+
+
+def _payloads(ctx: Ctx) -> list[str]:
+    from securemail.services import qr_decode  # noqa: PLC0415 - pdfium/zxing load only when needed
+
+    a = ctx.args
+    if a.text is not None:
+        return [a.text]
+    path: Path = a.image or a.pdf
+    if not path.is_file():
+        raise BadInputError("input.file_unreadable", field="file", path=str(path))
+    try:
+        return qr_decode.payloads_from_image(path) if a.image else qr_decode.payloads_from_pdf(path)
+    except Exception as e:  # a damaged image or PDF is "unreadable", whatever the library raises
+        raise BadInputError("input.file_unreadable", field="file", path=str(path)) from e
+
+
+def cmd_receipt_verify(ctx: Ctx) -> int:
+    a = ctx.args
+    try:
+        payloads = _payloads(ctx)
+    except BadInputError as e:
+        ctx.emit({"valid": False, "reason": "unreadable"}, tr("receipt.unreadable", why=e.message()))
+        return EXIT_UNREADABLE
+    if not payloads:
+        ctx.emit({"valid": False, "reason": "no_qr"}, tr("receipt.unreadable", why=tr("receipt.reason.no_qr")))
+        return EXIT_UNREADABLE
+    keys: list[bytes] = []
+    fps: list[str] = []
+    if a.office_key:
+        try:
+            keys, fps = statements.read_trust_file(a.office_key)
+        except (OSError, ValueError) as e:
+            raise BadInputError("input.file_unreadable", field="office_key", path=str(a.office_key)) from e
+    elif getattr(a, "vault", None) or getattr(a, "user", None):
+        with ctx.open() as s:
+            keys = [s.office_key.public_raw()]
+    results = [statements.check(p, trusted_keys=keys, trusted_fingerprints=fps) for p in payloads]
+    docs, lines = [], []
+    for r in results:
+        st = r.statement
+        what = f"{st.kind} {st.ident} ({st.office}, {st.issued_at[:16]}, checkpoint {st.checkpoint_size})" if st \
+            else "-"
+        docs.append({"valid": r.valid, "reason": r.reason,
+                     "statement": st.to_json() if st else None,
+                     "office_key_fingerprint": fingerprint(st.office_key) if st else None})
+        lines.append(tr("receipt.valid", what=what) if r.valid else
+                     tr("receipt.invalid", why=tr(f"receipt.reason.{r.reason}") + (f" — {what}" if st else "")))
+    if any(not r.valid and r.reason == "malformed" for r in results) and len(results) == 1:
+        ctx.emit(docs[0], lines)
+        return 1
+    ctx.emit(docs[0] if len(docs) == 1 else docs, lines)
+    return 0 if all(results) else 1

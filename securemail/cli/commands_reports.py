@@ -1,12 +1,80 @@
-"""verify, checkpoint export|witness."""
+"""report receipt|delivery|manifest|custody|register|overdue|audit -o FILE.pdf"""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+from securemail.cli.context import Ctx
+from securemail.errors import BadInputError
+from securemail.i18n import tr
+from securemail.services import audit, reports
+from securemail.services.permissions import Permission
+from securemail.storage.files import atomic_write
 
 Sub = Any
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
-    return None
+    rep = sub.add_parser("report", parents=[common], help="print documents as PDF").add_subparsers(
+        dest="action", required=True)
+    for name, arg, help_text in (("receipt", "tracking", "acceptance receipt (A5)"),
+                                 ("delivery", "tracking", "delivery confirmation"),
+                                 ("custody", "tracking", "custody report for one item"),
+                                 ("manifest", "bag", "bag manifest")):
+        p = rep.add_parser(name, parents=[common], help=help_text)
+        p.add_argument(arg)
+        p.add_argument("-o", "--output", type=Path, required=True)
+        p.set_defaults(handler=cmd_report, report=name, target_arg=arg)
+    p = rep.add_parser("register", parents=[common], help="register for a period")
+    p.add_argument("--kind", choices=sorted(reports.REGISTER_KINDS), default="outgoing")
+    p.add_argument("--from", dest="date_from", required=True)
+    p.add_argument("--to", dest="date_to", required=True)
+    p.add_argument("--agency")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(handler=cmd_report, report="register")
+    p = rep.add_parser("overdue", parents=[common], help="overdue / on-time report")
+    p.add_argument("--from", dest="date_from", required=True)
+    p.add_argument("--to", dest="date_to", required=True)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(handler=cmd_report, report="overdue")
+    p = rep.add_parser("audit", parents=[common], help="integrity audit report (runs verify --full)")
+    p.add_argument("--checkpoint", action="append", type=Path, default=[])
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(handler=cmd_report, report="audit")
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise BadInputError("input.bad_format", field=field) from e
+
+
+def cmd_report(ctx: Ctx) -> int:
+    """Render into memory first, then write atomically: a failed render leaves no half-written file."""
+    import io  # noqa: PLC0415
+
+    a = ctx.args
+    buf = io.BytesIO()
+    status = 0
+    with ctx.open(allow_rollback=a.report == "audit") as s:
+        if a.report in ("receipt", "delivery", "custody", "manifest"):
+            fn = {"receipt": reports.receipt, "delivery": reports.delivery, "custody": reports.custody,
+                  "manifest": reports.manifest}[a.report]
+            payload = fn(s, getattr(a, a.target_arg), buf)
+        elif a.report == "register":
+            payload = reports.register(s, a.kind, _date(a.date_from, "date_from"), _date(a.date_to, "date_to"), buf,
+                                       agency=a.agency)
+        elif a.report == "overdue":
+            payload = reports.overdue(s, _date(a.date_from, "date_from"), _date(a.date_to, "date_to"), buf)
+        else:
+            s.require(Permission.PRINT_REPORTS)
+            report = audit.verify_vault(s, checkpoint_files=a.checkpoint, full=True)
+            payload = reports.audit(s, report, buf, checkpoints_checked=len(a.checkpoint))
+            status = 0 if report else 1
+    atomic_write(a.output, buf.getvalue())
+    ctx.emit({"file": str(a.output), "qr_payload": payload}, tr("report.written", path=str(a.output)))
+    return status

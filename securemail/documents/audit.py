@@ -61,9 +61,7 @@ def render_audit(data: AuditData, out: Path | BinaryIO) -> None:
         width - table_width(qr) - 6 * mm,
         46 * mm,
     )
-    checks = [
-        [para(c.label, st.cell), _ok_cell(c.ok, st), para(c.detail or EMPTY, st.cell)] for c in data.checks
-    ]
+    checks = [[para(c.label, st.cell), _ok_cell(c.ok, st), para(c.detail or EMPTY, st.cell)] for c in data.checks]
     problems = [
         [
             para(EMPTY if p.seq is None else str(p.seq), st.cell_center),

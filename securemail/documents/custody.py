@@ -83,9 +83,7 @@ def render_custody(data: CustodyData, out: Path | BinaryIO) -> None:
     )
     bad = sum(1 for e in data.events if not e.signature_ok)
     summary = f"{len(data.events)} sự kiện; "
-    summary += (
-        f'<font color="#b00000"><b>{bad} chữ ký {INVALID}</b></font>' if bad else "tất cả chữ ký hợp lệ"
-    )
+    summary += f'<font color="#b00000"><b>{bad} chữ ký {INVALID}</b></font>' if bad else "tất cả chữ ký hợp lệ"
     widths = [w * mm for w in WIDTHS_MM]
     story: list[Flowable] = [
         official_header(data.imprint, st, width),

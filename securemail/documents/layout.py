@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -48,7 +49,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type 
 
     def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._footer = footer
+        self._footer = unicodedata.normalize("NFC", footer)
         self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
@@ -193,6 +194,9 @@ def signature_blocks(blocks: Sequence[Signature], st: Styles, width: float, spac
 
 def barcode(value: str, st: Styles, max_width: float) -> Table:
     """Code128 of ``value`` with the value printed under it in our font."""
+    if not value or not all(" " <= ch <= "~" for ch in value):
+        # reportlab silently drops other characters, which would print a barcode of a different number
+        raise ValueError("Code128 value must be non-empty printable ASCII")
     register_fonts()
     bar_width = BARCODE_MODULE
     probe = Code128(value, barWidth=bar_width, quiet=1, humanReadable=0, fontName=FONT_REGULAR)
@@ -256,9 +260,7 @@ def table_width(table: Table) -> float:
     return float(sum(table._colWidths))
 
 
-def side_by_side(
-    left: Flowable, right: Flowable, width: float, right_width: float, gap: float = 4 * mm
-) -> Table:
+def side_by_side(left: Flowable, right: Flowable, width: float, right_width: float, gap: float = 4 * mm) -> Table:
     table = Table([[left, right]], colWidths=[width - right_width - gap, right_width + gap])
     table.setStyle(_PLAIN)
     table.setStyle(TableStyle([("ALIGN", (1, 0), (1, 0), "RIGHT")]))

@@ -81,9 +81,7 @@ def render_manifest(data: ManifestData, out: Path | BinaryIO) -> None:
     tail: list[Flowable] = [Spacer(1, 2 * mm), para(f"Ghi chú: {data.notes}", st.body)] if data.notes else []
     tail += [
         Spacer(1, 6 * mm),
-        signature_blocks(
-            [Signature("Bên giao", data.handed_by), Signature("Bên nhận", data.received_by)], st, width
-        ),
+        signature_blocks([Signature("Bên giao", data.handed_by), Signature("Bên nhận", data.received_by)], st, width),
     ]
     story += grid_then(HEADERS, rows, widths, st, tail, empty_text="Túi không có bưu gửi")
     build_pdf(

@@ -112,16 +112,12 @@ def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
     items = [_item_row(n, item, data, st) for n, item in enumerate(data.overdue_items, start=1)]
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
-        *title_block(
-            TITLE, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"
-        ),
+        *title_block(TITLE, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
         side_by_side(fields, qr, width, table_width(qr), gap=6 * mm),
         Spacer(1, 4 * mm),
         markup("<b>1. Theo loại dịch vụ và phạm vi</b>", st.body),
         Spacer(1, 2 * mm),
-        *grid(
-            STAT_HEADERS, stats, mm_widths(STAT_WIDTHS_MM, width), st, empty_text="Không có bưu gửi trong kỳ"
-        ),
+        *grid(STAT_HEADERS, stats, mm_widths(STAT_WIDTHS_MM, width), st, empty_text="Không có bưu gửi trong kỳ"),
         Spacer(1, 1 * mm),
         markup(
             "Tỷ lệ đúng hạn = số đúng hạn / tổng số. Quá hạn gồm bưu gửi phát trễ và bưu gửi chưa phát "
@@ -131,9 +127,7 @@ def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
         Spacer(1, 5 * mm),
         markup("<b>2. Danh sách bưu gửi quá hạn</b>", st.body),
         Spacer(1, 2 * mm),
-        *grid(
-            ITEM_HEADERS, items, mm_widths(ITEM_WIDTHS_MM, width), st, empty_text="Không có bưu gửi quá hạn"
-        ),
+        *grid(ITEM_HEADERS, items, mm_widths(ITEM_WIDTHS_MM, width), st, empty_text="Không có bưu gửi quá hạn"),
     ]
     build_pdf(
         out,

@@ -33,6 +33,7 @@ from securemail.documents.tables import grid
 
 UNCONFIRMED_NOTE = "cột chưa được xác nhận với văn bản gốc"
 SIGNATURE_SPACE = 7 * mm
+SERIAL_KEY = "so_thu_tu"
 
 
 def layout_for(data: RegisterData) -> RegisterLayout:
@@ -50,18 +51,18 @@ def _header(number: int, column: RegisterColumn) -> str:
     return f"{clean(column.header)}{star}<br/>({number})"
 
 
-def _cell(row: Mapping[str, str], column: RegisterColumn, st: Styles) -> Flowable | list[Flowable]:
-    text = row.get(column.key, "")
-    cell = markup(clean(text), st.cell)
-    return [cell, Spacer(1, SIGNATURE_SPACE)] if column.signature else cell
+def _cell(row: Mapping[str, str], column: RegisterColumn, st: Styles) -> Flowable:
+    return markup(clean(row.get(column.key, "")), st.cell)
 
 
 def _serials(data: RegisterData, layout: RegisterLayout) -> str:
-    first_key = layout.columns[0].key
-    values = [row.get(first_key, "") for row in data.rows]
-    if not values:
+    """Entry count and, when the layout numbers its rows, the first and last serial numbers."""
+    if not data.rows:
         return "Không có mục nào trong kỳ"
-    return f"{len(values)} mục, từ số {values[0] or '—'} đến số {values[-1] or '—'}"
+    if SERIAL_KEY not in {c.key for c in layout.columns}:
+        return f"{len(data.rows)} mục"
+    first, last = data.rows[0].get(SERIAL_KEY) or "—", data.rows[-1].get(SERIAL_KEY) or "—"
+    return f"{len(data.rows)} mục, từ số {first} đến số {last}"
 
 
 def render_register(data: RegisterData, out: Path | BinaryIO) -> None:
@@ -85,14 +86,13 @@ def render_register(data: RegisterData, out: Path | BinaryIO) -> None:
     widths = [width * c.width / total for c in layout.columns]
     headers = [_header(n, c) for n, c in enumerate(layout.columns, start=1)]
     rows = [[_cell(row, c, st) for c in layout.columns] for row in data.rows]
+    signature_pad = {n: SIGNATURE_SPACE for n, c in enumerate(layout.columns) if c.signature}
     story: list[Flowable] = [
         official_header(data.imprint, st, width, issuer=(data.superior_agency, data.agency_name)),
-        *title_block(
-            layout.title, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"
-        ),
+        *title_block(layout.title, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
         side_by_side(cover, qr, width, table_width(qr), gap=10 * mm),
         Spacer(1, 4 * mm),
-        *grid(headers, rows, widths, st, empty_text="Không có mục nào trong kỳ"),
+        *grid(headers, rows, widths, st, empty_text="Không có mục nào trong kỳ", pad=signature_pad),
     ]
     if layout.unconfirmed:
         names = "; ".join(c.header for c in layout.unconfirmed)

@@ -48,9 +48,7 @@ class RegisterLayout:
         return tuple(c for c in self.columns if not c.confirmed)
 
 
-def _c(
-    key: str, header: str, width: float, confirmed: bool = False, signature: bool = False
-) -> RegisterColumn:
+def _c(key: str, header: str, width: float, confirmed: bool = False, signature: bool = False) -> RegisterColumn:
     return RegisterColumn(key, header, width, confirmed, signature)
 
 

@@ -7,7 +7,7 @@ previous chunk in the middle of a page, so the printout reads as one table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -38,8 +38,11 @@ _HEAD: list[Any] = [
 class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """Up to CHUNK_ROWS body rows; draws the header row when it starts a page (or the table)."""
 
-    def __init__(self, header: Row, rows: Sequence[Row], widths: Sequence[float], *, first: bool) -> None:
+    def __init__(
+        self, header: Row, rows: Sequence[Row], widths: Sequence[float], *, first: bool, pad: Mapping[int, float]
+    ) -> None:
         super().__init__()
+        self._pad = pad
         self._header = header
         self._rows = rows
         self._widths = widths
@@ -51,12 +54,15 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         frame = getattr(self, "_frame", None)
         return self._first or frame is None or bool(getattr(frame, "_atTop", True))
 
-    def _make(self, header: bool) -> Table:
-        data = (
-            [list(self._header), *[list(r) for r in self._rows]] if header else [list(r) for r in self._rows]
-        )
-        table = Table(data, colWidths=list(self._widths), repeatRows=1 if header else 0)
-        table.setStyle(TableStyle(_GRID + _HEAD if header else _GRID))
+    def _make(self, header: bool, skip: int = 0, heights: Sequence[float] | None = None) -> Table:
+        """The chunk's rows from ``skip`` on, with or without the header; ``heights``: body rows, if known."""
+        body_rows = [list(r) for r in self._rows[skip:]]
+        data = [list(self._header), *body_rows] if header else body_rows
+        row_heights = None if heights is None else [None, *heights] if header else list(heights)
+        table = Table(data, colWidths=list(self._widths), rowHeights=row_heights, repeatRows=1 if header else 0)
+        body = 1 if header else 0
+        padding = [("BOTTOMPADDING", (col, body), (col, -1), extra) for col, extra in self._pad.items()]
+        table.setStyle(TableStyle((_GRID + _HEAD if header else _GRID) + padding))
         return table
 
     def _get(self, header: bool) -> Table:
@@ -75,9 +81,11 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         parts: list[Flowable] = table.split(avail_width, avail_height)
         if header or len(parts) < 2:
             return parts
-        done = len(parts[0]._cellvalues)  # body rows that fit on this page
-        rest = _Chunk(self._header, self._rows[done:], self._widths, first=True)
-        return [parts[0], rest]
+        # The rest starts the next page, so it needs the header; reuse the row heights already computed.
+        done = len(parts[0]._cellvalues)
+        known = list(table._rowHeights)[done:]
+        heights = known if len(known) == len(self._rows) - done and None not in known else None
+        return [parts[0], self._make(True, skip=done, heights=heights)]
 
     def draw(self) -> None:
         assert self._table is not None
@@ -93,8 +101,12 @@ def grid(
     empty_text: str = "Không có dữ liệu",
     chunk: int = CHUNK_ROWS,
     continued: bool = False,
+    pad: Mapping[int, float] | None = None,
 ) -> list[Flowable]:
-    """A bordered table with a grey header row; ``headers`` is trusted markup, cells are flowables."""
+    """A bordered table with a grey header row; ``headers`` is trusted markup, cells are flowables.
+
+    ``pad`` adds bottom padding to the body cells of some columns (room for a handwritten signature).
+    """
     if not rows:
         head = [markup(h, st.cell_head) for h in headers]
         table = Table([head, [markup(empty_text, st.cell_center)]], colWidths=list(widths), repeatRows=1)
@@ -104,7 +116,7 @@ def grid(
     for start in range(0, len(rows), chunk):
         head = [markup(h, st.cell_head) for h in headers]
         flowables.append(
-            _Chunk(head, rows[start : start + chunk], widths, first=start == 0 and not continued)
+            _Chunk(head, rows[start : start + chunk], widths, first=start == 0 and not continued, pad=pad or {})
         )
     return flowables
 

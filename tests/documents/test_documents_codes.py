@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import doc_samples as s
 import pypdfium2 as pdfium
@@ -50,12 +52,12 @@ def test_qr_still_decodes_at_100_dpi(tmp_path: Path) -> None:
 
 
 def test_other_documents_carry_their_qr(tmp_path: Path) -> None:
-    cases = [
+    cases: list[tuple[Callable[[Any, Path], None], Any]] = [
         (render_delivery, s.delivery()),
         (render_register, s.register(5)),
         (render_audit, s.audit()),
     ]
     for number, (render, data) in enumerate(cases):
         out = tmp_path / f"doc{number}.pdf"
-        render(data, out)  # type: ignore[operator]
+        render(data, out)
         assert decoded(out)["QRCode"] == data.qr_payload

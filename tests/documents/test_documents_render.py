@@ -23,6 +23,7 @@ from securemail.documents import (
     render_register,
 )
 from securemail.documents.fonts import RESOURCES_ENV, fonts_dir
+from securemail.documents.models import Secrecy
 
 Render = Callable[[Any, Any], None]
 
@@ -91,10 +92,11 @@ def test_golden_text(name: str, fn: Render, make: Callable[[], Any], golden: lis
 @pytest.mark.parametrize(("name", "fn", "make"), [c[:3] for c in CASES], ids=[c[0] for c in CASES])
 def test_only_embedded_be_vietnam_pro(name: str, fn: Render, make: Callable[[], Any], tmp_path: Path) -> None:
     out, _ = render(fn, make(), tmp_path, name)
-    fonts = {}
+    fonts: dict[str, Any] = {}
     for page in PdfReader(out).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
+            font = ref.get_object()
             fonts[str(font["/BaseFont"])] = font
     assert fonts
     for base, font in fonts.items():
@@ -119,7 +121,7 @@ def test_decomposed_input_prints_composed(tmp_path: Path) -> None:
 def test_receipt_without_optional_fields(tmp_path: Path) -> None:
     data = s.receipt(
         named_recipient=None, named_only=False, sender_person_id=None, weight_grams=None, due_at=None,
-        due_basis=None, notes=None, secrecy=s.Secrecy(code="", label="Không mật"), service_class="Thường",
+        due_basis=None, notes=None, secrecy=Secrecy(code="", label="Không mật"), service_class="Thường",
     )  # fmt: skip
     _, text = render(render_receipt, data, tmp_path, "plain")
     assert "Chỉ người có tên mới được bóc bì" not in text
@@ -151,9 +153,11 @@ def test_renders_to_a_binary_stream() -> None:
     assert s.PERSON in pdf_text(io.BytesIO(buffer.getvalue()))[0]
 
 
-def test_qr_payload_must_be_ascii(tmp_path: Path) -> None:
+def test_qr_payload_and_tracking_must_be_ascii(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="ASCII"):
         render_receipt(s.receipt(qr_payload="chữ ký"), tmp_path / "bad.pdf")
+    with pytest.raises(ValueError, match="ASCII"):  # reportlab would silently drop the "é" from the barcode
+        render_receipt(s.receipt(tracking="KA12é3"), tmp_path / "bad.pdf")
 
 
 def test_page_numbers_count_every_page(tmp_path: Path) -> None:

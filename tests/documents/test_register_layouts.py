@@ -97,6 +97,7 @@ def test_unconfirmed_columns_get_a_footnote_confirmed_layouts_none(tmp_path: Pat
     text = " ".join(pages_text(out))
     assert "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN" in text
     assert "Ký nhận và dấu bưu điện" in text
+    assert "Số mục 1 mục" in text
     assert "chưa được xác nhận" not in text
 
 

@@ -1,0 +1,1015 @@
+"""Verification of the custody ledger: every signature, chain link, Merkle root and projected row.
+
+Steps, marked with their number where they happen in the code (after sigstore-python's verifier):
+
+    (0) storage: SQLite's integrity check (which makes SQLCipher check every live page's HMAC)
+    (1) read all events in seq order: seq 1..n contiguous, canonical bodies, stored hash columns recomputed
+    (2) replay the directory from the genesis pair; check every signature against the key valid at that seq
+    (3) per-subject hash chains (`prev` = hash of the subject's previous event)
+    (4) Merkle: recompute leaf hashes and roots; compare with every checkpoint (vault rows, exported files,
+        the state file, witnessed claims in the log) and with the stored frontier
+    (5) projection: replay every event into an in-memory database and compare each table row by row
+    (6) incremental: signatures of events with seq <= incremental_from are not re-checked; everything else is
+
+Steps 1-5 run in one streaming pass over the events (memory ~ 40 bytes per event plus the replayed
+projection). Signature checks are cryptography's Ed25519 (~6k/s per core); they are batched to worker processes
+and their results collected at the end. Nothing here trusts a stored hash column or a stored root: only bytes that
+were signed, and checkpoints signed by the office key.
+
+The result is a `VerificationReport` (like python-tuf's VerificationResult): true when there are no problems, and
+otherwise a list of `Problem`s, each naming the event (seq), the subject and what is wrong.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import multiprocessing
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+from securemail.crypto.canonical import parse_canonical
+from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
+from securemail.custody import kinds as K
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
+from securemail.custody.events import EVENT_VERSION, Event, Signature, check_signature, event_hash, leaf_bytes
+from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
+from securemail.custody.projection import ProjectionError, apply_event
+from securemail.i18n import tr
+from securemail.storage.database import Connection, DatabaseError, open_memory
+from securemail.storage.schema import PROJECTION_TABLES, migrate
+
+__all__ = ["CODES", "Problem", "ProgressCallback", "VerificationReport", "verify_ledger"]
+
+CODES: Final = (
+    "bad_signature", "missing_cosignature", "broken_chain", "missing_event", "reordered_event", "unknown_signer",
+    "key_not_valid", "projection_differs", "checkpoint_root_differs", "checkpoint_size_differs", "not_extension",
+    "bad_checkpoint_signature", "malformed_event", "illegal_transition", "stored_hash_differs",
+)
+
+ProgressCallback = Callable[[int, int], None]
+
+POOL_THRESHOLD: Final = 2000   # fewer signatures than this: check in-process (starting workers costs more)
+BATCH_SIZE: Final = 1000       # signatures per task sent to a worker
+PROGRESS_EVERY: Final = 500    # events between progress calls
+
+# Co-signed kinds that may instead carry an external "person" (someone without an account) covered by the
+# actor's signature.
+PERSON_KINDS: Final = frozenset({K.ITEM_DELIVERED, K.ITEM_ARRIVED, K.BAG_OPENED})
+# Directory events that change who may sign: checked in-process before the directory is updated.
+KEY_KINDS: Final = frozenset({K.USER_ENROLLED, K.USER_ROLE_CHANGED, K.USER_REVOKED, K.USER_KEY_ROTATED})
+# Who may record directory events (permissions.py: manage-users / -agencies / -settings, witness).
+REQUIRED_ROLE: Final = {kind: "admin" for kind in (*KEY_KINDS, K.AGENCY_ADDED, K.AGENCY_CHANGED, K.NORM_SET,
+                                                  K.SETTING_SET)} | {K.CHECKPOINT_WITNESSED: "auditor"}
+
+
+# ---- result ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong. `seq` is the event (for checkpoint problems: the checkpoint's tree size), `item` the
+    subject (tracking number, bag:<id>, directory) when known, `code` one of CODES, `detail` plain English facts."""
+
+    seq: int | None
+    item: str | None
+    code: str
+    detail: str
+
+    def message(self, lang: str | None = None) -> str:
+        return tr(f"problem.{self.code}", lang, seq="\u2014" if self.seq is None else self.seq,
+                  item=self.item or "\u2014", detail=self.detail)
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        return {"seq": self.seq, "item": self.item, "code": self.code, "detail": self.detail,
+                "message": self.message(lang)}
+
+
+@dataclass
+class VerificationReport:
+    """`events_checked` events were read (all of them, every run); `signatures_checked` of their signatures and
+    checkpoint signatures were verified (fewer in an incremental run). `size` and `root` are recomputed."""
+
+    events_checked: int
+    size: int
+    root: bytes
+    problems: list[Problem] = field(default_factory=list)
+    signatures_checked: int = 0
+    incremental_from: int = 0
+
+    def __bool__(self) -> bool:
+        return not self.problems
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        return {"ok": not self.problems, "events_checked": self.events_checked, "size": self.size,
+                "root": self.root.hex(), "signatures_checked": self.signatures_checked,
+                "incremental_from": self.incremental_from,
+                "problems": [p.to_json(lang) for p in self.problems]}
+
+
+# ---- signature checks (run in worker processes) ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _EventCheck:
+    body: bytes
+    sig: Signature
+    key: bytes
+
+    def ok(self) -> bool:
+        return check_signature(self.body, self.sig, self.key)
+
+    def with_key(self, key: bytes) -> _EventCheck:
+        return replace(self, key=key)
+
+
+@dataclass(frozen=True)
+class _NoteCheck:
+    checkpoint: Checkpoint
+    name: str
+    key: bytes
+    domain: Domain
+
+    def ok(self) -> bool:
+        return self.checkpoint.has_valid_signature(self.name, self.key, self.domain)
+
+    def with_key(self, key: bytes) -> _NoteCheck:
+        return replace(self, key=key)
+
+
+_Check = _EventCheck | _NoteCheck
+
+
+def _check_batch(batch: Sequence[_Check]) -> list[bool]:
+    """Worker entry point: one bool per check."""
+    return [c.ok() for c in batch]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A signature to check and what to report if it fails; a signature that fails with the expected key but
+    verifies with an `older_keys` entry was made with a key already replaced (key_not_valid, not forged)."""
+
+    check: _Check
+    problem: Problem
+    older_keys: tuple[bytes, ...] = ()
+
+    def failure(self) -> Problem:
+        for old in self.older_keys:
+            if self.check.with_key(old).ok():
+                return replace(self.problem, code="key_not_valid",
+                               detail=f"{self.problem.detail}; signed with a replaced key ({fingerprint(old)})")
+        return self.problem
+
+
+def _pool_context() -> Any:
+    # forkserver (Linux) never forks the caller, which may hold Qt or other threads; spawn elsewhere.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+class _SignatureChecker:
+    """Checks signatures in batches on `workers` processes (in-process for small jobs or if workers fail)."""
+
+    def __init__(self, workers: int, expected: int) -> None:
+        self._want_pool = workers > 1 and expected >= POOL_THRESHOLD
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._batch: list[_Pending] = []
+        self._outstanding: deque[tuple[list[_Pending], Future[list[bool]]]] = deque()
+        self.problems: list[Problem] = []
+        self.checked = 0
+
+    def add(self, pending: _Pending) -> None:
+        self._batch.append(pending)
+        if len(self._batch) >= BATCH_SIZE:
+            self._flush()
+
+    def check_now(self, pending: _Pending) -> bool:
+        """Synchronous check (directory events that decide whose keys count from here on)."""
+        self.checked += 1
+        if pending.check.ok():
+            return True
+        self.problems.append(pending.failure())
+        return False
+
+    def finish(self) -> list[Problem]:
+        self._flush()
+        while self._outstanding:
+            self._collect_oldest()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        return self.problems
+
+    def _flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        self.checked += len(batch)
+        pool = self._get_pool()
+        if pool is None:
+            self._record(batch, _check_batch([p.check for p in batch]))
+            return
+        try:
+            self._outstanding.append((batch, pool.submit(_check_batch, [p.check for p in batch])))
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self._want_pool = False
+            self._record(batch, _check_batch([p.check for p in batch]))
+        while len(self._outstanding) > 4 * self._workers:  # bound memory if the workers fall behind
+            self._collect_oldest()
+
+    def _collect_oldest(self) -> None:
+        batch, future = self._outstanding.popleft()
+        try:
+            results = future.result()
+        except (BrokenProcessPool, OSError):
+            self._want_pool = False
+            results = _check_batch([p.check for p in batch])
+        self._record(batch, results)
+
+    def _record(self, batch: list[_Pending], results: list[bool]) -> None:
+        self.problems.extend(p.failure() for p, ok in zip(batch, results, strict=True) if not ok)
+
+    def _get_pool(self) -> ProcessPoolExecutor | None:
+        if self._pool is None and self._want_pool:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context())
+            except (OSError, ValueError, RuntimeError):
+                self._want_pool = False
+        return self._pool
+
+
+# ---- (2) the directory, replayed -------------------------------------------------------------------------
+
+@dataclass
+class _Account:
+    role: str
+    keys: list[tuple[int, bytes]]       # (seq that set it, public key); the last one is current
+    revoked_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class _KeyLookup:
+    key: bytes | None
+    code: str = ""
+    detail: str = ""
+    older: tuple[bytes, ...] = ()
+
+
+class _Directory:
+    """Who may sign at each point of the log, built only from events whose signatures hold."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, _Account] = {}
+        self.vault_id: str | None = None
+        self.office_code: str | None = None
+        self.office_key: bytes | None = None
+
+    def lookup(self, name: str, seq: int) -> _KeyLookup:
+        account = self.accounts.get(name)
+        if account is None:
+            return _KeyLookup(None, "unknown_signer", f"{name} is not enrolled before event {seq}")
+        if account.revoked_seq is not None:
+            return _KeyLookup(None, "key_not_valid", f"{name} was revoked at event {account.revoked_seq}")
+        return _KeyLookup(account.keys[-1][1], older=tuple(k for _, k in account.keys[:-1]))
+
+    def role(self, name: str) -> str | None:
+        account = self.accounts.get(name)
+        return account.role if account else None
+
+    def all_keys(self, name: str) -> list[bytes]:
+        account = self.accounts.get(name)
+        return [k for _, k in account.keys] if account else []
+
+    def apply(self, event: Event, seq: int) -> None:
+        """Apply a key-changing event already found valid. Data was validated by `_key_event_data`."""
+        d = event.data
+        name = str(d["username"])
+        account = self.accounts.get(name)
+        if event.kind == K.USER_ENROLLED and account is None:
+            self.accounts[name] = _Account(str(d["role"]), [(seq, unb64(d["public_key"]))])
+        elif account is None:
+            return
+        elif event.kind == K.USER_ROLE_CHANGED:
+            account.role = str(d["role"])
+        elif event.kind == K.USER_REVOKED and account.revoked_seq is None:
+            account.revoked_seq = seq
+        elif event.kind == K.USER_KEY_ROTATED:
+            account.keys.append((seq, unb64(d["public_key"])))
+
+
+def _key_event_data(event: Event) -> str | None:
+    """Why a key-changing event's data is unusable, or None."""
+    d = event.data
+    if not isinstance(d.get("username"), str):
+        return "data.username missing"
+    if event.kind in (K.USER_ENROLLED, K.USER_ROLE_CHANGED) and not isinstance(d.get("role"), str):
+        return "data.role missing"
+    if event.kind in (K.USER_ENROLLED, K.USER_KEY_ROTATED):
+        try:
+            if len(unb64(str(d.get("public_key")))) != 32:
+                return "data.public_key is not a 32-byte key"
+        except (ValueError, binascii.Error):
+            return "data.public_key is not base64"
+    return None
+
+
+# ---- (5) the projection, replayed ------------------------------------------------------------------------
+
+# Columns telling which event last shaped a row, used as the problem's seq.
+_SEQ_COLUMNS: Final = ("last_seq", "updated_seq", "closed_seq", "revoked_seq", "enrolled_seq")
+
+
+class _Replay:
+    """An in-memory database (never on disk: it holds item data) fed by `apply_event`."""
+
+    def __init__(self) -> None:
+        self.conn = open_memory()
+        migrate(self.conn)
+        # Secondary indexes only slow the replay down; primary keys stay.
+        names = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]
+        for name in names:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        self.conn.execute("BEGIN")
+
+    def apply(self, event: Event, seq: int) -> Problem | None:
+        self.conn.execute("SAVEPOINT ev")
+        try:
+            apply_event(self.conn, event)
+        except Exception as e:  # a signed but hostile event is reported; it must never crash the audit
+            self.conn.execute("ROLLBACK TO ev")
+            self.conn.execute("RELEASE ev")
+            lawful_shape = isinstance(e, ProjectionError | DatabaseError | ValueError)
+            return Problem(seq, event.subject, "illegal_transition" if lawful_shape else "malformed_event",
+                           f"{event.kind} cannot be applied: {type(e).__name__}: {e}")
+        self.conn.execute("RELEASE ev")
+        return None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    """SQLite's ORDER BY for BINARY collation: NULL < numbers < text < blobs (UTF-8 order = code point order)."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, int | float):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, _as_bytes(value))
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bytes | bytearray | memoryview):
+        raw = bytes(value)
+        return f"<{len(raw)} bytes {raw[:8].hex()}...>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _TableDiff:
+    """Streaming merge of one table in the vault and in the replay, both ordered by primary key."""
+
+    def __init__(self, vault: Connection, replay: Connection, table: str) -> None:
+        info = vault.execute(f'PRAGMA table_info("{table}")').fetchall()
+        self.table = table
+        self.columns = [str(r[1]) for r in info]
+        pk = sorted((int(r[5]), str(r[1])) for r in info if int(r[5]) > 0)
+        self.key_cols = [name for _, name in pk] or list(self.columns)
+        self.key_idx = [self.columns.index(c) for c in self.key_cols]
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        order = ", ".join(f'"{c}"' for c in self.key_cols)
+        query = f'SELECT {cols} FROM "{table}" ORDER BY {order}'  # names from PRAGMA table_info
+        self.vault_rows = vault.execute(query)
+        self.replay_rows = replay.execute(query)
+
+    def problems(self, tick: Callable[[], None]) -> Iterator[Problem]:
+        mine = next(self.vault_rows, None)
+        theirs = next(self.replay_rows, None)
+        while mine is not None or theirs is not None:
+            km = self._key(mine) if mine is not None else None
+            kt = self._key(theirs) if theirs is not None else None
+            if theirs is None or (km is not None and kt is not None and km < kt):
+                yield self._problem(mine, None, "row in the vault that the ledger never produced")
+                mine = next(self.vault_rows, None)
+                tick()
+            elif mine is None or (kt is not None and km is not None and kt < km):
+                yield self._problem(None, theirs, "row missing from the vault")
+                theirs = next(self.replay_rows, None)
+            else:
+                yield from self._compare(mine, theirs)
+                mine = next(self.vault_rows, None)
+                theirs = next(self.replay_rows, None)
+                tick()
+
+    def _key(self, row: Sequence[object]) -> tuple[tuple[int, Any], ...]:
+        return tuple(_sort_key(row[i]) for i in self.key_idx)
+
+    def _compare(self, mine: Sequence[object], theirs: Sequence[object]) -> Iterator[Problem]:
+        for i, column in enumerate(self.columns):
+            if mine[i] != theirs[i] or type(mine[i]) is not type(theirs[i]):
+                yield self._problem(mine, theirs, f"column {column}: vault has {_show(mine[i])}, "
+                                                  f"ledger says {_show(theirs[i])}")
+
+    def _problem(self, mine: Sequence[object] | None, theirs: Sequence[object] | None, what: str) -> Problem:
+        row = mine if mine is not None else theirs
+        assert row is not None
+        key = ", ".join(f"{c}={row[i]!r}" for c, i in zip(self.key_cols, self.key_idx, strict=True))
+        values = dict(zip(self.columns, theirs if theirs is not None else row, strict=True))
+        seq = next((values[c] for c in _SEQ_COLUMNS if isinstance(values.get(c), int)), None)
+        return Problem(seq if isinstance(seq, int) else None, _row_item(self.table, values), "projection_differs",
+                       f"{self.table} [{key}]: {what}")
+
+
+def _row_item(table: str, values: dict[str, object]) -> str | None:
+    if table == "bags" and isinstance(values.get("bag"), str):
+        return K.bag_subject(str(values["bag"]))
+    tracking = values.get("tracking")
+    return tracking if isinstance(tracking, str) else None
+
+
+# ---- (4) checkpoints -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _External:
+    checkpoint: Checkpoint
+    source: str          # "state file" or "checkpoint file #i"
+
+
+def _describe(cp: Checkpoint, source: str) -> str:
+    return f"{source} checkpoint of size {cp.size} signed {cp.time}"
+
+
+# ---- the run ---------------------------------------------------------------------------------------------
+
+@dataclass
+class _Options:
+    office_public_key_hint: bytes | None
+    externals: list[_External]
+    incremental_from: int
+    incremental_root: bytes | None
+    progress: ProgressCallback | None
+    workers: int
+    integrity_check: bool
+
+
+class _RestartFull(Exception):  # control flow, not an error
+    """The state verified earlier is not a prefix of this log: incremental trust is void."""
+
+
+_EVENT_QUERY: Final = ("SELECT seq, body, signatures, event_hash, leaf_hash, kind, subject, actor, time "
+                       "FROM events ORDER BY seq")
+
+
+class _Run:
+    def __init__(self, conn: Connection, opts: _Options) -> None:
+        self.conn = conn
+        self.opts = opts
+        self.problems: list[Problem] = []
+        self.total_events = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+        self.total = self.total_events + self._projection_rows()
+        self.done = 0
+        self.directory = _Directory()
+        expected = self.total_events - min(opts.incremental_from, self.total_events)
+        self.sigs = _SignatureChecker(opts.workers, expected)
+        self.replay = _Replay()
+        # (1)/(3)/(4) streaming state: per position, the row's seq, event hash and leaf hash.
+        self.expected_seq = 1
+        self.row_seqs = array("q")
+        self.event_hashes = bytearray()
+        self.leaves = bytearray()
+        self.last_of_subject: dict[str, int] = {}     # subject -> position of its latest event
+        self.tree = CompactRange()
+        self.genesis: tuple[Event, bytes, int] | None = None  # vault.created waiting for its signer's key
+        self.cp_rows = conn.execute("SELECT size, root, time, note FROM checkpoints ORDER BY size")
+        self.next_cp: tuple[Any, ...] | None = next(self.cp_rows, None)
+        self.last_good_cp = 0
+        self.bad_run: list[tuple[int, str]] = []       # consecutive vault checkpoints whose root differs
+        self.max_cp_size = 0
+        self.externals_by_size: dict[int, list[_External]] = {}
+        for ext in opts.externals:
+            self.externals_by_size.setdefault(ext.checkpoint.size, []).append(ext)
+
+    def _projection_rows(self) -> int:
+        return sum(int(self.conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+                   for t in PROJECTION_TABLES)
+
+    # -- driver ---------------------------------------------------------------------------------------------
+
+    def run(self) -> VerificationReport:
+        try:
+            self._storage_integrity()
+            self._at_size()
+            for row in self.conn.execute(_EVENT_QUERY):
+                self._row(row)
+                self.done += 1
+                if self.done % PROGRESS_EVERY == 0:
+                    self._progress()
+            self._unresolved_genesis()
+            self._finish_checkpoints()
+            self.problems.extend(self.sigs.finish())
+            self._compare_projection()
+        finally:
+            self.sigs.finish()
+            self.replay.close()
+        self.done = self.total
+        self._progress()
+        self.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
+        return VerificationReport(events_checked=len(self.row_seqs), size=self.tree.size, root=self.tree.root(),
+                                  problems=self.problems, signatures_checked=self.sigs.checked,
+                                  incremental_from=self.opts.incremental_from)
+
+    def _progress(self) -> None:
+        if self.opts.progress is not None:
+            self.opts.progress(min(self.done, self.total), self.total)
+
+    def _report(self, seq: int | None, item: str | None, code: str, detail: str) -> None:
+        self.problems.append(Problem(seq, item, code, detail))
+
+    # -- (0) storage ----------------------------------------------------------------------------------------
+
+    def _storage_integrity(self) -> None:
+        """SQLite's integrity_check reads every live page through the pager, so SQLCipher checks each page's HMAC
+        too. (PRAGMA cipher_integrity_check is not used: it reads the main file only, ignoring the WAL, and after
+        PRAGMA rekey in WAL mode it reports every page until the next checkpoint.)"""
+        if not self.opts.integrity_check:
+            return
+        try:
+            rows = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
+        except DatabaseError as e:
+            rows = [f"{type(e).__name__}: {e}"]
+        bad = [r for r in rows if r != "ok"]
+        if bad:
+            more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+            self._report(None, None, "stored_hash_differs", f"PRAGMA integrity_check: {'; '.join(bad[:5])}{more}")
+
+    # -- one event ------------------------------------------------------------------------------------------
+
+    def _row(self, row: Sequence[Any]) -> None:
+        seq, body_raw, sigs_raw = int(row[0]), row[1], row[2]
+        body = bytes(body_raw) if body_raw is not None else b""
+        sigs = sigs_raw.encode() if isinstance(sigs_raw, str) else bytes(sigs_raw or b"")
+        # (1) position in the log
+        self._check_position(seq)
+        pos = len(self.row_seqs)
+        self.row_seqs.append(seq)
+        # (1) stored hash columns against hashes recomputed from the stored bytes
+        ehash = event_hash(body)
+        leaf = leaf_hash(leaf_bytes(body, sigs))
+        self.event_hashes += ehash
+        self._check_stored(seq, "event_hash", row[3], ehash)
+        self._check_stored(seq, "leaf_hash", row[4], leaf)
+        # (1) the body itself
+        event = self._parse(seq, body, sigs)
+        if event is not None:
+            self._check_columns(seq, event, row[5:9])
+            if event.kind == K.CHECKPOINT_WITNESSED:
+                self._check_witnessed_claim(seq, event)      # (4) needs the root before this leaf
+        # (4) Merkle
+        self.leaves += leaf
+        self.tree.append(leaf)
+        if event is not None:
+            self._directory_and_signatures(seq, pos, event, body)   # (2)
+            self._check_chain(seq, pos, event)                      # (3)
+            problem = self.replay.apply(event, seq)                 # (5)
+            if problem is not None:
+                self.problems.append(problem)
+        self._at_size()
+
+    def _check_position(self, seq: int) -> None:
+        if seq > self.expected_seq:
+            gap = f"events {self.expected_seq}..{seq - 1} are missing" if seq - 1 > self.expected_seq else \
+                f"event {self.expected_seq} is missing"
+            self._report(self.expected_seq, None, "missing_event", gap)
+        elif seq < self.expected_seq:
+            self._report(seq, None, "reordered_event", f"row seq {seq} where {self.expected_seq} was expected")
+        self.expected_seq = max(self.expected_seq, seq + 1)
+
+    def _check_stored(self, seq: int, column: str, stored: object, computed: bytes) -> None:
+        if not isinstance(stored, bytes | bytearray | memoryview) or bytes(stored) != computed:
+            shown = bytes(stored).hex()[:16] if isinstance(stored, bytes | bytearray | memoryview) else repr(stored)
+            self._report(seq, None, "stored_hash_differs",
+                         f"events.{column} is {shown}..., recomputed {computed.hex()[:16]}...")
+
+    def _parse(self, seq: int, body: bytes, sigs: bytes) -> Event | None:
+        """The event exactly as signed, or None (malformed_event reported)."""
+        try:
+            doc = parse_canonical(body)
+            event = _event_from_doc(doc, sigs)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            self._report(seq, None, "malformed_event", f"body or signatures unreadable: {type(e).__name__}: {e}")
+            return None
+        if event.seq != seq:
+            self._report(seq, event.subject, "reordered_event", f"row seq {seq} holds the event signed as seq "
+                                                                f"{event.seq}")
+        if self.directory.vault_id is not None and event.vault != self.directory.vault_id:
+            self._report(seq, event.subject, "malformed_event", f"event belongs to vault {event.vault}")
+        return event
+
+    def _check_columns(self, seq: int, event: Event, stored: Sequence[object]) -> None:
+        """events.kind/subject/actor/time are copies of the body used by queries (e.g. an item's timeline)."""
+        for column, value, signed in zip(("kind", "subject", "actor", "time"), stored,
+                                         (event.kind, event.subject, event.actor, event.time), strict=True):
+            if value != signed:
+                self._report(seq, event.subject, "projection_differs",
+                             f"events.{column}: vault has {_show(value)}, the signed body says {_show(signed)}")
+
+    # -- (2) directory and signatures -----------------------------------------------------------------------
+
+    def _directory_and_signatures(self, seq: int, pos: int, event: Event, body: bytes) -> None:
+        if not self._check_signature_set(seq, event):
+            return
+        if pos == 0:
+            self._genesis(seq, event, body)
+            return
+        if pos == 1 and self.genesis is not None and self._genesis_enrolment(seq, event, body):
+            return
+        if event.kind == K.VAULT_CREATED:
+            self._report(seq, event.subject, "illegal_transition", "vault.created after the start of the log")
+            return
+        authorised = self._check_role(seq, event)
+        verify_now = event.kind in KEY_KINDS
+        actor_ok = self._schedule_actor(seq, event, body, verify_now)
+        self._schedule_cosigner(seq, event, body, verify_now)
+        # The directory follows a key event on the authority of its (valid, permitted) actor. A missing or bad
+        # proof-of-possession co-signature is reported above but does not un-enrol the user, which would only
+        # bury that one problem under an unknown_signer for each of their later events.
+        if verify_now and authorised and actor_ok:
+            reason = _key_event_data(event)
+            if reason is not None:
+                self._report(seq, event.subject, "malformed_event", reason)
+            else:
+                self.directory.apply(event, seq)
+
+    def _check_signature_set(self, seq: int, event: Event) -> bool:
+        roles = [s.role for s in event.signatures]
+        if any(r not in ("actor", "cosigner") for r in roles) or len(set(roles)) != len(roles):
+            self._report(seq, event.subject, "malformed_event", f"unexpected signature roles {roles}")
+            return False
+        if event.cosigner is not None and event.cosigner == event.actor:
+            self._report(seq, event.subject, "missing_cosignature", f"{event.actor} names themself as co-signer")
+        return True
+
+    def _genesis(self, seq: int, event: Event, body: bytes) -> None:
+        """(2) vault.created must open the log; its signer is enrolled by the next, self-signed, event."""
+        d = self.directory
+        if event.kind != K.VAULT_CREATED:
+            self._report(seq, event.subject, "malformed_event", f"the log starts with {event.kind}, "
+                                                                "not vault.created")
+            d.office_key = self.opts.office_public_key_hint
+            return
+        d.vault_id = event.vault
+        d.office_code = str(event.data.get("office_code") or "")
+        try:
+            d.office_key = unb64(str(event.data.get("office_public_key")))
+        except (ValueError, binascii.Error):
+            self._report(seq, event.subject, "malformed_event", "vault.created has no readable office key")
+        hint = self.opts.office_public_key_hint
+        if hint is not None and d.office_key != hint:
+            self._report(seq, event.subject, "key_not_valid",
+                         f"office key in vault.created ({fingerprint(d.office_key or b'')}) is not the expected "
+                         f"office key ({fingerprint(hint)})")
+        if d.office_key is None:
+            d.office_key = hint
+        self.genesis = (event, body, seq)
+
+    def _genesis_enrolment(self, seq: int, event: Event, body: bytes) -> bool:
+        """The first admin enrols themself: proof of possession is the actor signature with the enrolled key."""
+        created, created_body, created_seq = self.genesis or (event, body, seq)
+        self.genesis = None
+        d = event.data
+        if not (event.kind == K.USER_ENROLLED and d.get("username") == event.actor == created.actor
+                and event.cosigner is None and _key_event_data(event) is None):
+            self._report(created_seq, created.subject, "unknown_signer",
+                         f"{created.actor} who created the vault is not enrolled by event {seq}")
+            return False
+        key = unb64(str(d["public_key"]))
+        self._genesis_signature(seq, event, body, key)
+        self._genesis_signature(created_seq, created, created_body, key)
+        self.directory.apply(event, seq)
+        return True
+
+    def _genesis_signature(self, seq: int, event: Event, body: bytes, key: bytes) -> None:
+        sig = event.signature_of("actor")
+        if sig is None or sig.by != event.actor:
+            self._report(seq, event.subject, "bad_signature", f"no signature by the actor {event.actor}")
+            return
+        problem = Problem(seq, event.subject, "bad_signature", f"signature by {event.actor}")
+        self.sigs.check_now(_Pending(_EventCheck(body, sig, key), problem))
+
+    def _unresolved_genesis(self) -> None:
+        if self.genesis is not None:
+            created, _, seq = self.genesis
+            self._report(seq, created.subject, "unknown_signer", f"{created.actor} who created the vault is never "
+                                                                 "enrolled")
+
+    def _check_role(self, seq: int, event: Event) -> bool:
+        needed = REQUIRED_ROLE.get(event.kind)
+        role = self.directory.role(event.actor)
+        if needed is None or role is None or role == needed:
+            return True
+        self._report(seq, event.subject, "illegal_transition", f"{event.actor} ({role}) may not record "
+                                                               f"{event.kind}; only a {needed} may")
+        return False
+
+    def _schedule_actor(self, seq: int, event: Event, body: bytes, now: bool) -> bool:
+        found = self.directory.lookup(event.actor, seq)
+        if found.key is None:
+            self._report(seq, event.subject, found.code, found.detail)
+            return False
+        sig = event.signature_of("actor")
+        if sig is None or sig.by != event.actor:
+            self._report(seq, event.subject, "bad_signature", f"no signature by the actor {event.actor}")
+            return False
+        problem = Problem(seq, event.subject, "bad_signature", f"signature by {event.actor}")
+        return self._schedule(seq, _Pending(_EventCheck(body, sig, found.key), problem, found.older), now)
+
+    def _schedule_cosigner(self, seq: int, event: Event, body: bytes, now: bool) -> bool:
+        person = event.kind in PERSON_KINDS and isinstance(event.data.get("person"), dict)
+        needed = event.kind in K.COSIGNED_KINDS and not person
+        name = event.cosigner
+        if name is None:
+            if needed:
+                self._report(seq, event.subject, "missing_cosignature", f"{event.kind} names no co-signer")
+            return not needed
+        sig = event.signature_of("cosigner")
+        if sig is None:
+            self._report(seq, event.subject, "missing_cosignature", f"{name} is named but did not sign")
+            return False
+        if sig.by != name:
+            self._report(seq, event.subject, "bad_signature", f"co-signature by {sig.by}, the co-signer is {name}")
+            return False
+        found = self._cosigner_key(seq, event, name)
+        if found.key is None:
+            self._report(seq, event.subject, found.code, f"co-signer: {found.detail}")
+            return False
+        problem = Problem(seq, event.subject, "bad_signature", f"co-signature by {name}")
+        return self._schedule(seq, _Pending(_EventCheck(body, sig, found.key), problem, found.older), now)
+
+    def _cosigner_key(self, seq: int, event: Event, name: str) -> _KeyLookup:
+        if event.kind not in (K.USER_ENROLLED, K.USER_KEY_ROTATED):
+            return self.directory.lookup(name, seq)
+        # Proof of possession: the enrolled (or new) key signs.
+        if event.data.get("username") != name:
+            return _KeyLookup(None, "missing_cosignature", f"{name} is not the user {event.data.get('username')}")
+        try:
+            return _KeyLookup(unb64(str(event.data.get("public_key"))))
+        except (ValueError, binascii.Error):
+            return _KeyLookup(None, "malformed_event", "data.public_key is not base64")
+
+    def _schedule(self, seq: int, pending: _Pending, now: bool) -> bool:
+        if now:
+            return self.sigs.check_now(pending)
+        if seq > self.opts.incremental_from:                 # (6) older signatures were verified before
+            self.sigs.add(pending)
+        return True
+
+    # -- (3) chains -----------------------------------------------------------------------------------------
+
+    def _check_chain(self, seq: int, pos: int, event: Event) -> None:
+        before = self.last_of_subject.get(event.subject)
+        expected = None if before is None else self.event_hashes[32 * before:32 * before + 32].hex()
+        if event.prev != expected:
+            if before is None:
+                detail = f"prev is {str(event.prev)[:16]}... but this is the first event of {event.subject}"
+            else:
+                detail = (f"prev is {str(event.prev)[:16]}..., the previous event of {event.subject} "
+                          f"(seq {self.row_seqs[before]}) has hash {str(expected)[:16]}...")
+            self._report(seq, event.subject, "broken_chain", detail)
+        self.last_of_subject[event.subject] = pos
+
+    # -- (4) Merkle and checkpoints -------------------------------------------------------------------------
+
+    def _at_size(self) -> None:
+        """Compare every checkpoint whose size the streamed tree has just reached."""
+        size = self.tree.size
+        if not self._root_needed(size):
+            return
+        root = self.tree.root()
+        while self.next_cp is not None and int(self.next_cp[0]) <= size:
+            self._vault_checkpoint(self.next_cp, root if int(self.next_cp[0]) == size else None)
+            self.next_cp = next(self.cp_rows, None)
+        for ext in self.externals_by_size.pop(size, ()):
+            self._external_checkpoint(ext, root)
+        if size == self.opts.incremental_from and self.opts.incremental_root is not None \
+                and root != self.opts.incremental_root:
+            raise _RestartFull
+
+    def _root_needed(self, size: int) -> bool:
+        return (self.next_cp is not None and int(self.next_cp[0]) <= size) or size in self.externals_by_size \
+            or size == self.opts.incremental_from
+
+    def _read_vault_checkpoint(self, row: Sequence[Any]) -> Checkpoint | None:
+        size = int(row[0])
+        self.max_cp_size = max(self.max_cp_size, size)
+        try:
+            cp = parse_note(str(row[3]))
+        except ValueError as e:
+            self._report(size, None, "bad_checkpoint_signature", f"vault checkpoint note unreadable: {e}")
+            return None
+        if (cp.size, cp.root, cp.time) != (size, _as_bytes(row[1]), row[2]):
+            self._report(size, None, "stored_hash_differs", "checkpoints row columns differ from its signed note")
+        if size > self.opts.incremental_from:
+            self._check_office_signature(cp, "vault")
+        return cp
+
+    def _vault_checkpoint(self, row: Sequence[Any], root: bytes | None) -> None:
+        cp = self._read_vault_checkpoint(row)
+        if cp is None:
+            return
+        size = int(row[0])
+        actual = root if root is not None else (EMPTY_ROOT if size == 0 else None)
+        if actual is not None and cp.root == actual and self._origin_ok(cp):
+            self._close_bad_run()
+            self.last_good_cp = size
+        else:
+            self.bad_run.append((size, cp.time))
+
+    def _close_bad_run(self) -> None:
+        if not self.bad_run:
+            return
+        (first, when), (last, _) = self.bad_run[0], self.bad_run[-1]
+        later = f"; so do {len(self.bad_run) - 1} later vault checkpoints up to size {last}" \
+            if len(self.bad_run) > 1 else ""
+        self._report(first, None, "checkpoint_root_differs",
+                     f"vault checkpoint of size {first} signed {when} does not match the log{later}; the change "
+                     f"lies in events {self.last_good_cp + 1}..{first} or the checkpoint was replaced")
+        self.bad_run = []
+
+    def _external_checkpoint(self, ext: _External, root: bytes) -> None:
+        cp = ext.checkpoint
+        self._check_office_signature(cp, ext.source)
+        if not self._origin_ok(cp):
+            self._report(cp.size, None, "not_extension", f"{_describe(cp, ext.source)} is for another log "
+                                                         f"({cp.origin})")
+        elif cp.root != root:
+            self._report(cp.size, None, "not_extension",
+                         f"{_describe(cp, ext.source)}: the first {cp.size} events of this log have another root")
+
+    def _origin_ok(self, cp: Checkpoint) -> bool:
+        d = self.directory
+        return d.vault_id is None or cp.origin == f"securemail/{d.office_code}/{d.vault_id}"
+
+    def _check_office_signature(self, cp: Checkpoint, source: str) -> None:
+        key = self.directory.office_key
+        name = office_signer_name(self.directory.office_code or "")
+        problem = Problem(cp.size, None, "bad_checkpoint_signature",
+                          f"{_describe(cp, source)}: no valid signature by {name}")
+        if key is None:
+            self.problems.append(replace(problem, detail=f"{problem.detail} (office key unknown)"))
+            return
+        self.sigs.add(_Pending(_NoteCheck(cp, name, key, Domain.CHECKPOINT), problem))
+
+    def _check_witnessed_claim(self, seq: int, event: Event) -> None:
+        """A checkpoint.witnessed event says: the first `size` events had this root when the auditor checked."""
+        size, root = event.data.get("size"), event.data.get("root")
+        try:
+            claimed = unb64(str(root))
+        except (ValueError, binascii.Error):
+            claimed = b""
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= self.tree.size:
+            self._report(seq, event.subject, "not_extension", f"witnessed size {size!r} is not before event {seq}")
+            return
+        actual = self.tree.root() if size == self.tree.size else self._root_of_prefix(size)
+        if claimed != actual:
+            self._report(seq, event.subject, "not_extension",
+                         f"{event.actor} witnessed size {size} with another root: the first {size} events changed")
+
+    def _root_of_prefix(self, size: int) -> bytes:
+        leaves = self.leaves
+        log = MerkleLog(lambda a, b: [bytes(leaves[32 * i:32 * i + 32]) for i in range(a, b)])
+        return log.root(size)
+
+    def _finish_checkpoints(self) -> None:
+        n = self.tree.size
+        while self.next_cp is not None:                  # vault checkpoints beyond the log
+            self._read_vault_checkpoint(self.next_cp)
+            size = int(self.next_cp[0])
+            self._report(size, None, "checkpoint_size_differs",
+                         f"vault checkpoint covers {size} events; the log has {n}: log shorter than checkpoint")
+            self.next_cp = next(self.cp_rows, None)
+        self._close_bad_run()
+        if n > 0 and self.max_cp_size < n:
+            self._report(self.max_cp_size + 1, None, "checkpoint_size_differs",
+                         f"events {self.max_cp_size + 1}..{n} are covered by no vault checkpoint (every write "
+                         "ends with one)")
+        for size in sorted(self.externals_by_size):
+            for ext in self.externals_by_size[size]:
+                self._check_office_signature(ext.checkpoint, ext.source)
+                self._report(size, None, "checkpoint_size_differs",
+                             f"{_describe(ext.checkpoint, ext.source)}; the log has {n}: log shorter than "
+                             "checkpoint (truncated or rolled back)")
+        self._check_frontier()
+        for ext in self.opts.externals:
+            self._check_witnesses(ext)
+
+    def _check_frontier(self) -> None:
+        row = self.conn.execute("SELECT state FROM merkle_frontier WHERE id = 1").fetchone()
+        stored = _as_bytes(row[0]) if row else CompactRange().to_bytes()
+        if stored != self.tree.to_bytes():
+            self._report(None, None, "stored_hash_differs",
+                         "merkle_frontier does not match the recomputed tree (the next write would be wrong)")
+
+    def _check_witnesses(self, ext: _External) -> None:
+        cp = ext.checkpoint
+        for s in cp.signatures:
+            if not s.name.startswith("witness:"):
+                continue
+            user = s.name.removeprefix("witness:")
+            keys = [k for k in self.directory.all_keys(user) if key_id(k) == s.key_id]
+            if not any(verify(k, Domain.WITNESS, cp.text().encode(), s.sig) for k in keys):
+                self._report(cp.size, None, "bad_checkpoint_signature",
+                             f"{_describe(cp, ext.source)}: witness signature by {user} is not valid")
+
+    # -- (5) projection -------------------------------------------------------------------------------------
+
+    def _compare_projection(self) -> None:
+        self.replay.conn.execute("COMMIT")
+
+        def tick() -> None:
+            self.done += 1
+            if self.done % PROGRESS_EVERY == 0:
+                self._progress()
+
+        for table in PROJECTION_TABLES:
+            self.problems.extend(_TableDiff(self.conn, self.replay.conn, table).problems(tick))
+
+
+def _as_bytes(value: object) -> bytes:
+    return bytes(value) if isinstance(value, bytes | bytearray | memoryview) else b""
+
+
+def _event_from_doc(doc: Any, sigs: bytes) -> Event:
+    """The Event for a parsed canonical body; raises ValueError if any field has the wrong type or if the
+    signatures are not in their canonical form (so the Event is exactly what was hashed and signed)."""
+    if not isinstance(doc, dict) or doc.get("v") != EVENT_VERSION:
+        raise ValueError("not a version 1 event")
+    expected = {"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"}
+    if set(doc) != expected:
+        raise ValueError(f"fields {sorted(set(doc) ^ expected)} unexpected or missing")
+    for name in ("vault", "time", "kind", "subject", "actor"):
+        if not isinstance(doc[name], str):
+            raise ValueError(f"{name} is not a string")
+    if not isinstance(doc["seq"], int) or isinstance(doc["seq"], bool):
+        raise ValueError("seq is not an integer")
+    for name in ("cosigner", "prev"):
+        if doc[name] is not None and not isinstance(doc[name], str):
+            raise ValueError(f"{name} is not a string")
+    if not isinstance(doc["data"], dict):
+        raise ValueError("data is not an object")
+    raw = json.loads(sigs)     # canonical form checked below, by re-encoding what was parsed
+    if not isinstance(raw, list):
+        raise ValueError("signatures are not a list")
+    signatures = tuple(Signature(str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw)
+    event = Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
+                  actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"],
+                  signatures=signatures)
+    if event.signatures_bytes() != sigs:
+        raise ValueError("signatures are not canonical")
+    return event
+
+
+# ---- entry point -------------------------------------------------------------------------------------------
+
+def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = None,
+                  checkpoints: Sequence[Checkpoint] = (), state_checkpoint: Checkpoint | None = None,
+                  incremental_from: int = 0, progress: ProgressCallback | None = None, workers: int = 2,
+                  incremental_root: bytes | None = None, integrity_check: bool = True) -> VerificationReport:
+    """Verify the whole ledger behind `conn` (steps in the module docstring).
+
+    `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json): both are
+    held outside the database and are what detects a rollback or a rewrite by someone holding the office key.
+    With `incremental_from`, signatures up to that seq are trusted; pass `incremental_root` (the root verified
+    then) and a log whose first `incremental_from` events no longer have that root is verified in full, with a
+    not_extension problem. `workers` processes check signatures (1: in-process).
+    """
+    externals = [_External(cp, f"checkpoint file #{i + 1}") for i, cp in enumerate(checkpoints)]
+    if state_checkpoint is not None:
+        externals.append(_External(state_checkpoint, "state file"))
+    opts = _Options(office_public_key_hint, externals, max(0, incremental_from), incremental_root, progress,
+                    max(1, workers), integrity_check)
+    restart_reason: Problem | None = None
+    n = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    if opts.incremental_from > n:
+        restart_reason = Problem(opts.incremental_from, None, "checkpoint_size_differs",
+                                 f"the log has {n} events, fewer than the {opts.incremental_from} verified before")
+    else:
+        try:
+            return _Run(conn, opts).run()
+        except _RestartFull:
+            restart_reason = Problem(opts.incremental_from, None, "not_extension",
+                                     f"the first {opts.incremental_from} events no longer have the root verified "
+                                     "before; every signature was checked again")
+    report = _Run(conn, replace(opts, incremental_from=0, incremental_root=None)).run()
+    report.problems.insert(0, restart_reason)
+    report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
+    return report

@@ -1,0 +1,101 @@
+"""Who is on screen: the unlock dialog, or the main window with an open session; auto-lock and language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from securemail.gui.idle import IdleWatcher
+from securemail.gui.main_window import MainWindow
+from securemail.gui.ops import run_op
+from securemail.gui.strings import t
+from securemail.gui.translator import CatalogueTranslator, switch_language
+from securemail.gui.unlock import UnlockDialog
+from securemail.services.session import Session
+
+
+class AppController(QObject):
+    def __init__(self, app: QApplication, vault: Path, *, idle_ms: int,
+                 translator: CatalogueTranslator | None = None) -> None:
+        super().__init__()
+        self._app = app
+        self.vault = vault
+        self._translator = translator or CatalogueTranslator(self)
+        if translator is None:
+            app.installTranslator(self._translator)
+        self.idle = IdleWatcher(idle_ms, self)
+        self.idle.idle.connect(self._idle_lock)
+        app.installEventFilter(self.idle)
+        self.session: Session | None = None
+        self.main_window: MainWindow | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+
+    def start(self) -> None:
+        self._show_unlock()
+
+    def _show_unlock(self, username: str = "", notice: str = "") -> None:
+        dialog = UnlockDialog(self.vault, username=username, notice=notice)
+        dialog.unlocked.connect(self._unlocked)
+        dialog.quit_requested.connect(self.quit)
+        self.unlock_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _unlocked(self, session: Session) -> None:
+        dialog, self.unlock_dialog = self.unlock_dialog, None
+        if dialog is not None:
+            dialog.hide()
+            dialog.deleteLater()
+        self.show_main(session)
+
+    def show_main(self, session: Session) -> MainWindow:
+        self.session = session
+        window = MainWindow(session)
+        window.lock_requested.connect(self.lock)
+        window.quit_requested.connect(self.quit)
+        window.language_requested.connect(self.set_language)
+        self.main_window = window
+        window.show()
+        window.start()
+        self.idle.start()
+        return window
+
+    def _idle_lock(self) -> None:
+        minutes = self.idle.timeout_ms / 60000
+        self.lock(notice=t("Locked after {minutes} minutes without activity. Unlock to continue.",
+                           minutes=f"{minutes:g}"))
+
+    def lock(self, notice: str = "") -> None:
+        """Hide every window showing vault data, close the session (after any running operation), unlock again."""
+        self.idle.stop()
+        username = self._close_session()
+        if self.unlock_dialog is None:
+            self._show_unlock(username, notice or t("Locked. Unlock to continue."))
+
+    def _close_session(self, then: object = None) -> str:
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.hide()  # its dialogs are its children: they go with it
+            window.deleteLater()
+        session, self.session = self.session, None
+        if session is None:
+            return ""
+        run_op(None, session.close, then if callable(then) else None)  # queued behind running operations
+        return session.user.username
+
+    def quit(self) -> None:
+        self.idle.stop()
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.hide()
+            self.unlock_dialog.deleteLater()
+            self.unlock_dialog = None
+        if self.session is not None:
+            self._close_session(then=lambda _: self._app.quit())
+        else:
+            self._app.quit()
+
+    def set_language(self, lang: str) -> None:
+        switch_language(self._app, self._translator, lang)

@@ -1,0 +1,222 @@
+"""What needs attention now: counts, Hỏa tốc items not yet delivered (first), and overdue items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
+from securemail.errors import UserFacingError
+from securemail.gui.ops import run_op
+from securemail.gui.strings import N_, t
+from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
+from securemail.services import incidents, items, norms
+from securemail.services.permissions import Permission, allowed
+from securemail.services.session import Session
+
+COUNT_CAP = 10_000  # counts above this show as "10000+" (search_items pages; there is no count service yet)
+LIST_LIMIT = 50
+AT_COUNTER = (ItemStatus.ACCEPTED, ItemStatus.ARRIVED, ItemStatus.IN_BAG, ItemStatus.DELIVERY_FAILED,
+              ItemStatus.FORWARDED)
+IN_TRANSIT = (ItemStatus.DISPATCHED, ItemStatus.IN_TRANSIT, ItemStatus.OUT_FOR_DELIVERY)
+UNDELIVERED = AT_COUNTER + IN_TRANSIT
+URGENCY = (ServiceClass.HOA_TOC, ServiceClass.HEN_GIO, ServiceClass.THUONG)  # order of the waiting list
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    at_counter: int
+    in_transit: int
+    overdue: int
+    open_incidents: int | None  # None: this role may not list incidents
+    waiting: list[dict[str, Any]]  # not yet delivered, Hỏa tốc first
+    overdue_items: list[dict[str, Any]]
+
+
+def _count(session: Session, statuses: Sequence[ItemStatus]) -> int:
+    total = 0
+    for status in statuses:
+        total += len(items.search_items(session, filters={"status": status.value}, limit=COUNT_CAP + 1 - total))
+        if total > COUNT_CAP:
+            break
+    return total
+
+
+def load_snapshot(session: Session) -> Snapshot:
+    """Runs on the operations thread: only service calls."""
+    waiting: list[dict[str, Any]] = []
+    for service in URGENCY:
+        batch: list[dict[str, Any]] = []
+        for status in UNDELIVERED:
+            batch += items.search_items(session, filters={"service": service.value, "status": status.value},
+                                        limit=LIST_LIMIT)
+        batch.sort(key=lambda r: (r.get("due_at") or "", r["tracking"]))
+        waiting += batch
+        if len(waiting) >= LIST_LIMIT:
+            break
+    overdue = norms.overdue_items(session, limit=COUNT_CAP + 1)
+    open_incidents = (len(incidents.list_incidents(session)) if allowed(session.role, Permission.VIEW_ALL)
+                      else None)
+    return Snapshot(_count(session, AT_COUNTER), _count(session, IN_TRANSIT), len(overdue), open_incidents,
+                    waiting[:LIST_LIMIT], overdue[:LIST_LIMIT])
+
+
+def _fmt_count(value: int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{COUNT_CAP}+" if value > COUNT_CAP else str(value)
+
+
+class _Card(QFrame):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("card", True)
+        self.number = QLabel("…")
+        self.number.setObjectName("cardNumber")
+        self.caption = QLabel()
+        self.caption.setObjectName("cardCaption")
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+
+
+URGENT_BRUSH = QBrush(QColor("#b71c1c"))
+TABLE_HEADERS = (N_("Tracking number"), N_("Service"), N_("Status"), N_("Secrecy"), N_("Recipient"), N_("Due"))
+
+
+class DashboardPage(QWidget):
+    open_item = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardPage")
+        self._session = session
+        self._snapshot: Snapshot | None = None
+        self.cards = {name: _Card(name) for name in ("atCounter", "inTransit", "overdue", "incidents")}
+        self.cards["overdue"].setProperty("alert", True)
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card)
+        self.waiting_box, self.waiting_table = self._table_box("waitingTable")
+        self.overdue_box, self.overdue_table = self._table_box("overdueTable")
+        self.refresh_button = named(QPushButton(), "dashboardRefresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.updated_label = PlainLabel()
+        self.message = named(QLabel(), "dashboardMessage")
+        self.heading = named(QLabel(), "pageHeading")
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.updated_label)
+        top.addWidget(self.refresh_button)
+        lists = QGridLayout()
+        lists.addWidget(self.waiting_box, 0, 0)
+        lists.addWidget(self.overdue_box, 0, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(cards)
+        layout.addLayout(lists, 1)
+        layout.addWidget(self.message)
+        show_message(self.message, "")
+        self._retranslate()
+
+    def _table_box(self, name: str) -> tuple[QGroupBox, QTableWidget]:
+        box = QGroupBox()
+        table = named(QTableWidget(0, len(TABLE_HEADERS)), name)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().setVisible(False)
+        table.setAlternatingRowColors(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.cellDoubleClicked.connect(lambda row, _col, tb=table: self._open(tb, row))
+        QVBoxLayout(box).addWidget(table)
+        return box, table
+
+    def _retranslate(self) -> None:
+        self.heading.setText(t("Today at this office"))
+        captions = {"atCounter": N_("Waiting at the counter"), "inTransit": N_("In transit"),
+                    "overdue": N_("Overdue"), "incidents": N_("Open incidents")}
+        for name, card in self.cards.items():
+            card.caption.setText(t(captions[name]))
+        self.waiting_box.setTitle(t("Not yet delivered - Hỏa tốc first"))
+        self.overdue_box.setTitle(t("Overdue (not delivered by the due time)"))
+        self.refresh_button.setText(t("&Refresh"))
+        for table in (self.waiting_table, self.overdue_table):
+            table.setHorizontalHeaderLabels([t(h) for h in TABLE_HEADERS])
+        if self._snapshot is not None:
+            self._show(self._snapshot)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        session = self._session
+        self.refresh_button.setEnabled(False)
+        run_op(self, lambda: (load_snapshot(session), session.clock.now()), self._loaded, self._failed)
+
+    def _loaded(self, result: tuple[Snapshot, Any]) -> None:
+        self._snapshot, now = result
+        self.refresh_button.setEnabled(True)
+        self.updated_label.setText(t("Updated {time}", time=fmt_time(now)))
+        show_message(self.message, "")
+        self._show(self._snapshot)
+
+    def _failed(self, error: UserFacingError) -> None:
+        self.refresh_button.setEnabled(True)
+        show_message(self.message, error.message())
+
+    def _show(self, snap: Snapshot) -> None:
+        values = {"atCounter": snap.at_counter, "inTransit": snap.in_transit, "overdue": snap.overdue,
+                  "incidents": snap.open_incidents}
+        for name, card in self.cards.items():
+            card.number.setText(_fmt_count(values[name]))
+        self._fill(self.waiting_table, snap.waiting)
+        self._fill(self.overdue_table, snap.overdue_items)
+
+    def _fill(self, table: QTableWidget, rows: list[dict[str, Any]]) -> None:
+        cells: list[Callable[[dict[str, Any]], str]] = [
+            lambda r: r["tracking"], lambda r: lbl(ServiceClass(r["service"])),
+            lambda r: lbl(ItemStatus(r["status"])), lambda r: lbl(Secrecy(r["secrecy"])),
+            lambda r: r["recipient_agency"], lambda r: fmt_time(r.get("due_at"))]
+        bold = QFont(table.font())
+        bold.setBold(True)
+        table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(cells):
+                item = QTableWidgetItem(cell(row))
+                item.setData(Qt.ItemDataRole.UserRole, row["tracking"])
+                if j == 1 and row["service"] == ServiceClass.HOA_TOC.value:
+                    item.setForeground(URGENT_BRUSH)
+                    item.setFont(bold)
+                if int(row.get("open_incidents") or 0) and j == 0:
+                    item.setText("⚠ " + item.text())
+                    item.setToolTip(t("Open incident: see the item's timeline."))
+                table.setItem(i, j, item)
+
+    def _open(self, table: QTableWidget, row: int) -> None:
+        item = table.item(row, 0)
+        if item is not None:
+            self.open_item.emit(str(item.data(Qt.ItemDataRole.UserRole)))

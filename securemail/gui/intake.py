@@ -1,0 +1,235 @@
+"""The intake form at the counter: keyboard first, scanner friendly, and it never loses what was typed.
+
+Saving calls services.items.accept_item; a BadInputError names its field, which is highlighted and focused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QEvent, Qt, QTimeZone, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from securemail.clock import ICT
+from securemail.domain.enums import Scope, Secrecy, ServiceClass
+from securemail.errors import UserFacingError
+from securemail.gui.ops import run_op
+from securemail.gui.strings import t
+from securemail.gui.ui_intake_form import Ui_IntakeForm
+from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message
+from securemail.i18n import tr
+from securemail.services import directory, items
+from securemail.services.directory import Agency
+from securemail.services.session import Session
+
+VN_ZONE = QTimeZone(7 * 3600)
+
+
+def agency_code(combo: QComboBox) -> str:
+    """The agency code chosen or typed in an editable combo ("CODE - Name", or just a code)."""
+    text = combo.currentText().strip()
+    index = combo.findText(text, Qt.MatchFlag.MatchFixedString)
+    if index >= 0 and combo.itemData(index):
+        return str(combo.itemData(index))
+    return text.split(" - ", 1)[0].strip()
+
+
+class IntakeForm(QWidget):
+    accepted = Signal(str)  # tracking number of the item just recorded
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._saving = False
+        self._ui = Ui_IntakeForm()
+        self._ui.setupUi(self)
+        ui = self._ui
+        self._errors = FieldErrors({
+            "tracking": ui.trackingEdit, "sender_agency": ui.senderCombo, "recipient_agency": ui.recipientCombo,
+            "secrecy": ui.secrecyCombo, "service": ui.serviceCombo, "scope": ui.scopeCombo,
+            "appointed_at": ui.appointedEdit, "doc_ref": ui.docRefEdit, "named_recipient": ui.namedRecipientEdit,
+            "named_only": ui.namedOnlyCheck, "envelopes": ui.envelopesSpin, "weight_grams": ui.weightSpin,
+            "seal_numbers": ui.sealsEdit, "description": ui.descriptionEdit, "notes": ui.notesEdit,
+            "sender_person": ui.senderPersonEdit, "sender_person_id": ui.senderPersonIdEdit,
+        }, ui.errorLabel)
+        for combo in (ui.senderCombo, ui.recipientCombo):
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            combo.setMinimumContentsLength(28)
+            completer = QCompleter(combo.model(), combo)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            combo.setCompleter(completer)
+        ui.appointedEdit.setTimeZone(VN_ZONE)
+        self._fill_choices()
+        ui.serviceCombo.currentIndexChanged.connect(self._update_enabled)
+        ui.secrecyCombo.currentIndexChanged.connect(self._update_enabled)
+        ui.descriptionEdit.textChanged.connect(self._update_enabled)
+        ui.trackingEdit.returnPressed.connect(self._scanned)
+        ui.saveButton.clicked.connect(self.save)
+        ui.clearButton.clicked.connect(self.clear_form)
+        for sequence in (QKeySequence(QKeySequence.StandardKey.Save), QKeySequence("Ctrl+Return")):
+            shortcut(sequence, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.clear_form,
+                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for widget in self._errors_widgets():
+            _clear_mark_on_edit(widget)
+        show_message(ui.errorLabel, "")
+        show_message(ui.resultLabel, "")
+        self._reset_appointed()
+        self._update_enabled()
+
+    def _errors_widgets(self) -> list[QWidget]:
+        ui = self._ui
+        return [ui.trackingEdit, ui.senderCombo, ui.recipientCombo, ui.appointedEdit, ui.docRefEdit,
+                ui.namedRecipientEdit, ui.sealsEdit, ui.descriptionEdit, ui.notesEdit, ui.senderPersonEdit,
+                ui.senderPersonIdEdit, ui.envelopesSpin, ui.weightSpin, ui.secrecyCombo, ui.serviceCombo]
+
+    def _fill_choices(self) -> None:
+        ui = self._ui
+        fill_enum_combo(ui.secrecyCombo, Secrecy)
+        fill_enum_combo(ui.serviceCombo, ServiceClass)
+        fill_enum_combo(ui.scopeCombo, Scope)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._ui.retranslateUi(self)
+            self._fill_choices()
+            self._update_enabled()
+        super().changeEvent(event)
+
+    # ---- agencies ------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        session = self._session
+        run_op(self, lambda: directory.list_agencies(session), self.set_agencies, self._errors.show)
+
+    def set_agencies(self, agencies: list[Agency]) -> None:
+        for combo in (self._ui.senderCombo, self._ui.recipientCombo):
+            typed = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            for agency in agencies:
+                combo.addItem(f"{agency.code} - {agency.name}", agency.code)
+            combo.setCurrentIndex(-1)
+            combo.setEditText(typed)
+            combo.blockSignals(False)
+
+    # ---- behaviour -----------------------------------------------------------------------------------------
+
+    def _update_enabled(self) -> None:
+        ui = self._ui
+        hen_gio = ui.serviceCombo.currentData() == ServiceClass.HEN_GIO.value
+        ui.appointedEdit.setEnabled(hen_gio)
+        tuyet_mat = ui.secrecyCombo.currentData() == Secrecy.TUYET_MAT.value
+        has_text = bool(ui.descriptionEdit.toPlainText())
+        # Tuyệt mật carries no description. Typed text is kept (and stays editable) so the user can see it
+        # and delete it; an empty field is simply switched off.
+        ui.descriptionEdit.setEnabled(not tuyet_mat or has_text)
+        ui.descriptionEdit.setPlaceholderText(t("Tuyệt mật items carry no description.") if tuyet_mat else "")
+        if tuyet_mat:  # travels in an inner and an outer envelope
+            needed = Secrecy.TUYET_MAT.envelopes_required
+            ui.envelopesSpin.setValue(max(ui.envelopesSpin.value(), needed))
+
+    def _reset_appointed(self) -> None:
+        now = self._session.clock.now() + timedelta(days=1)
+        self._ui.appointedEdit.setDateTime(QDateTime.fromSecsSinceEpoch(int(now.timestamp()), VN_ZONE))
+
+    def _scanned(self) -> None:
+        """A USB scanner types the number and Enter: tidy it and move on to the next field."""
+        edit = self._ui.trackingEdit
+        edit.setText(edit.text().strip().upper())
+        self._ui.senderCombo.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def raw_input(self) -> dict[str, Any]:
+        """The form as the loosely typed mapping accept_item validates (the service decides what is valid)."""
+        ui = self._ui
+        appointed: datetime | None = None
+        if ui.appointedEdit.isEnabled():
+            appointed = datetime.fromtimestamp(ui.appointedEdit.dateTime().toSecsSinceEpoch(), tz=ICT)
+        return {
+            "tracking": ui.trackingEdit.text(),
+            "sender_agency": agency_code(ui.senderCombo),
+            "sender_person": ui.senderPersonEdit.text(),
+            "sender_person_id": ui.senderPersonIdEdit.text(),
+            "recipient_agency": agency_code(ui.recipientCombo),
+            "named_recipient": ui.namedRecipientEdit.text(),
+            "named_only": ui.namedOnlyCheck.isChecked(),
+            "doc_ref": ui.docRefEdit.text(),
+            "secrecy": ui.secrecyCombo.currentData(),
+            "service": ui.serviceCombo.currentData(),
+            "scope": ui.scopeCombo.currentData(),
+            "appointed_at": appointed,
+            "envelopes": ui.envelopesSpin.value(),
+            "weight_grams": ui.weightSpin.value() or None,
+            "seal_numbers": ui.sealsEdit.text(),
+            "description": ui.descriptionEdit.toPlainText(),
+            "notes": ui.notesEdit.toPlainText(),
+        }
+
+    def save(self) -> None:
+        if self._saving:
+            return
+        self._saving = True
+        self._ui.saveButton.setEnabled(False)
+        self._errors.clear()
+        show_message(self._ui.resultLabel, "")
+        session, raw = self._session, self.raw_input()
+
+        def work() -> tuple[str, str]:
+            tracking = items.accept_item(session, raw)
+            return tracking, str(items.item_row(session, tracking).get("due_at") or "")
+
+        run_op(self, work, self._saved, self._failed)
+
+    def _saved(self, result: tuple[str, str]) -> None:
+        tracking, due = result
+        self._saving = False
+        self._ui.saveButton.setEnabled(True)
+        show_message(self._ui.resultLabel, tr("cli.accepted", tracking=tracking, due=fmt_time(due) or "-"),
+                     kind="ok")
+        self.clear_form(keep_result=True)
+        self.accepted.emit(tracking)
+
+    def _failed(self, error: UserFacingError) -> None:
+        self._saving = False
+        self._ui.saveButton.setEnabled(True)
+        self._errors.show(error)  # highlights the field; nothing typed is cleared
+
+    def clear_form(self, *, keep_result: bool = False) -> None:
+        ui = self._ui
+        for edit in (ui.trackingEdit, ui.senderPersonEdit, ui.senderPersonIdEdit, ui.namedRecipientEdit,
+                     ui.docRefEdit, ui.sealsEdit):
+            edit.clear()
+        ui.descriptionEdit.clear()
+        ui.notesEdit.clear()
+        ui.namedOnlyCheck.setChecked(False)
+        for combo in (ui.senderCombo, ui.recipientCombo):
+            combo.setCurrentIndex(-1)
+            combo.setEditText("")
+        for combo in (ui.secrecyCombo, ui.serviceCombo, ui.scopeCombo):
+            combo.setCurrentIndex(0)
+        ui.envelopesSpin.setValue(1)
+        ui.weightSpin.setValue(0)
+        self._reset_appointed()
+        self._errors.clear()
+        if not keep_result:
+            show_message(ui.resultLabel, "")
+        ui.trackingEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def marked_fields(self) -> list[str]:
+        return self._errors.marked()
+
+    @property
+    def ui(self) -> Ui_IntakeForm:
+        return self._ui
+
+
+def _clear_mark_on_edit(widget: QWidget) -> None:
+    """Once the user edits a highlighted field, the highlight goes (the message stays until the next save)."""
+    for name in ("textEdited", "textChanged", "currentIndexChanged", "valueChanged", "dateTimeChanged"):
+        signal = getattr(widget, name, None)
+        if signal is not None:
+            signal.connect(lambda *_, w=widget: mark_field(w, False))
+            return

@@ -1,0 +1,252 @@
+"""One item: its recorded fields and its custody timeline with the signature status of every event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
+from securemail.errors import UserFacingError
+from securemail.gui.ops import run_op
+from securemail.gui.strings import N_, t
+from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
+from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
+from securemail.services import directory, incidents, items
+from securemail.services.permissions import Permission, allowed
+from securemail.services.session import Session
+
+Loaded = tuple[dict[str, Any], list[dict[str, Any]], dict[str, str], dict[str, str]]
+
+
+class ItemDetailDialog(QDialog):
+    transfer_requested = Signal(list, str)
+    changed = Signal()
+
+    def __init__(self, session: Session, tracking: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("itemDetail")
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(1000, 680)
+        self._session = session
+        self._tracking = tracking
+        self._item: dict[str, Any] = {}
+        self._agency_names: dict[str, str] = {}
+        self._user_names: dict[str, str] = {}
+        self.timeline = TimelineModel(self)
+        self._build()
+        self._retranslate()
+        self.reload()
+
+    def _build(self) -> None:
+        self.fields_box = named(QGroupBox(), "fieldsBox")
+        self.grid = QGridLayout(self.fields_box)
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(5)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1)
+        self.flag_label = PlainLabel(wrap=True)
+        self.flag_label.setObjectName("flagLabel")
+        self.chain_label = PlainLabel(wrap=True)
+        self.chain_label.setObjectName("chainLabel")
+        self.timeline_box = named(QGroupBox(), "timelineBox")
+        self.table = named(QTableView(), "timelineTable")
+        self.table.setModel(self.timeline)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_DETAILS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_TIME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_EVENT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_SIGNATURE, QHeaderView.ResizeMode.ResizeToContents)
+        box_layout = QVBoxLayout(self.timeline_box)
+        box_layout.addWidget(self.chain_label)
+        box_layout.addWidget(self.table)
+
+        self.message = named(QLabel(), "detailMessage")
+        self.handover_button = named(QPushButton(), "detailHandover")
+        self.deliver_button = named(QPushButton(), "detailDeliver")
+        self.note_button = named(QPushButton(), "detailNote")
+        self.refresh_button = named(QPushButton(), "detailRefresh")
+        self.close_button = named(QPushButton(), "detailClose")
+        self.handover_button.setVisible(allowed(self._session.role, Permission.HANDOVER))
+        self.deliver_button.setVisible(allowed(self._session.role, Permission.DELIVER))
+        self.note_button.setVisible(allowed(self._session.role, Permission.NOTE))
+        self.handover_button.clicked.connect(lambda: self.transfer_requested.emit([self._tracking], "handover"))
+        self.deliver_button.clicked.connect(lambda: self.transfer_requested.emit([self._tracking], "deliver"))
+        self.note_button.clicked.connect(self._ask_note)
+        self.refresh_button.clicked.connect(self.reload)
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        for button in (self.handover_button, self.deliver_button, self.note_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.flag_label)
+        layout.addWidget(self.fields_box)
+        layout.addWidget(self.timeline_box, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        show_message(self.message, "")
+        self.flag_label.setVisible(False)
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(t("Item {tracking}", tracking=self._tracking))
+        self.fields_box.setTitle(t("Item"))
+        self.timeline_box.setTitle(t("Chain of custody"))
+        self.handover_button.setText(t("&Hand over…"))
+        self.deliver_button.setText(t("&Deliver…"))
+        self.note_button.setText(t("Add a &note…"))
+        self.refresh_button.setText(t("&Refresh"))
+        self.close_button.setText(t("&Close"))
+        self.timeline.retranslate()
+        if self._item:
+            self._show_item()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    # ---- data ----------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        session, tracking = self._session, self._tracking
+
+        def work() -> Loaded:
+            row = items.item_row(session, tracking)
+            events = items.timeline(session, tracking)
+            users = {u.username: u.full_name for u in directory.list_users(session)}
+            agencies = {a.code: a.name for a in directory.list_agencies(session)}
+            return row, events, users, agencies
+
+        run_op(self, work, self._loaded, self._failed)
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self._item, events, self._user_names, self._agency_names = loaded
+        self.timeline.set_events(events, self._user_names)
+        self.table.resizeRowsToContents()
+        self._show_item()
+
+    def _failed(self, error: UserFacingError) -> None:
+        show_message(self.message, error.message())
+
+    def _agency(self, code: object) -> str:
+        name = self._agency_names.get(str(code or ""))
+        return f"{code} - {name}" if name else str(code or "")
+
+    def _user(self, username: object) -> str:
+        name = self._user_names.get(str(username or ""))
+        return f"{name} ({username})" if name else str(username or "")
+
+    def _rows(self) -> list[tuple[str, str]]:
+        it = self._item
+        named = it.get("named_recipient") or ""
+        if named and it.get("named_only"):
+            named += " - " + t("only this person may open")
+        seals = " ".join(x for x in (it.get("seal_numbers") or "", "(" + lbl(SealCondition(it["seal_condition"]))
+                                                                    + ")") if x)
+        where = it.get("location") or ""
+        if it.get("bag"):
+            where += " / " + t("bag {bag}", bag=it["bag"])
+        person = " - ".join(x for x in (it.get("sender_person"), it.get("sender_person_id")) if x)
+        delivered = ""
+        if it.get("delivered_at"):
+            delivered = fmt_time(it["delivered_at"]) + " - " + self._user(it.get("delivered_to"))
+        return [
+            (N_("Tracking number"), it["tracking"]),
+            (N_("Status"), lbl(ItemStatus(it["status"]))),
+            (N_("Sender"), self._agency(it["sender_agency"])),
+            (N_("Recipient"), self._agency(it["recipient_agency"])),
+            (N_("Person handing in"), person),
+            (N_("Named recipient"), named),
+            (N_("Secrecy"), lbl(Secrecy(it["secrecy"]))),
+            (N_("Service"), lbl(ServiceClass(it["service"])) + " / " + lbl(Scope(it["scope"]))),
+            (N_("Appointed time"), fmt_time(it.get("appointed_at"))),
+            (N_("Document number and code"), it.get("doc_ref") or ""),
+            (N_("Envelopes"), str(it.get("envelopes") or "")),
+            (N_("Weight (g)"), str(it.get("weight_grams") or "")),
+            (N_("Seals"), seals),
+            (N_("Held by"), self._user(it.get("holder"))),
+            (N_("Where"), where),
+            (N_("Accepted"), fmt_time(it.get("accepted_at")) + " - " + self._user(it.get("accepted_by"))),
+            (N_("Due"), fmt_time(it.get("due_at"))),
+            (N_("Delivered"), delivered),
+            (N_("Description"), it.get("description") or ""),
+            (N_("Notes"), it.get("notes") or ""),
+        ]
+
+    def _show_item(self) -> None:
+        while self.grid.count():
+            taken = self.grid.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        rows = self._rows()
+        half = (len(rows) + 1) // 2
+        for i, (source, value) in enumerate(rows):
+            column = 0 if i < half else 2
+            name = QLabel(t(source))
+            name.setObjectName("fieldName")
+            shown = PlainLabel(value, wrap=True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.grid.addWidget(name, i % half, column, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(shown, i % half, column + 1)
+        incidents_open = int(self._item.get("open_incidents") or 0)
+        self.flag_label.setVisible(incidents_open > 0)
+        self.flag_label.setText("⚠ " + t("{count} open incident(s) on this item: handle with care and see the "
+                                         "timeline.", count=incidents_open))
+        ok = self.timeline.all_signatures_ok()
+        count = self.timeline.rowCount()
+        self.chain_label.setProperty("messageKind", "ok" if ok else "error")
+        self.chain_label.setText(("✓ " + t("All {count} events carry valid signatures.", count=count)) if ok
+                                 else ("✗ " + t("Some signatures do NOT verify: see the last column.")))
+        self.chain_label.style().unpolish(self.chain_label)
+        self.chain_label.style().polish(self.chain_label)
+
+    # ---- note ----------------------------------------------------------------------------------------------
+
+    def _ask_note(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("noteDialog")
+        dialog.setWindowTitle(t("Add a note"))
+        dialog.setLabelText(t("Note or correction (recorded as a new signed event; nothing is edited):"))
+        dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self._add_note)
+        dialog.open()
+
+    def _add_note(self, text: str) -> None:
+        session, tracking = self._session, self._tracking
+
+        def done(_: object) -> None:
+            show_message(self.message, t("Recorded."), kind="ok")
+            self.changed.emit()
+            self.reload()
+
+        run_op(self, lambda: incidents.add_note(session, tracking, text), done, self._failed)
+
+    def item(self) -> Mapping[str, Any]:
+        return self._item

@@ -1,0 +1,197 @@
+"""The main window: dashboard, items, intake (clerks), users and agencies (administrators)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from securemail.gui.admin_page import AdminPage
+from securemail.gui.dashboard import DashboardPage
+from securemail.gui.intake import IntakeForm
+from securemail.gui.item_detail import ItemDetailDialog
+from securemail.gui.items_page import ItemsPage
+from securemail.gui.strings import N_, t
+from securemail.gui.transfer import TransferDialog
+from securemail.gui.widgets import lbl, named
+from securemail.i18n import current_language
+from securemail.services.permissions import Permission, allowed
+from securemail.services.session import Session
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    quit_requested = Signal()
+    language_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.session = session
+        self.resize(1240, 780)
+        self._details: dict[str, ItemDetailDialog] = {}
+        self._quitting = False
+
+        self.tabs = named(QTabWidget(), "mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.dashboard = DashboardPage(session)
+        self.items = ItemsPage(session)
+        self.intake: IntakeForm | None = None
+        self.admin: AdminPage | None = None
+        self.tabs.addTab(self.dashboard, "")
+        self.tabs.addTab(self.items, "")
+        if allowed(session.role, Permission.ACCEPT):
+            self.intake = IntakeForm(session)
+            self.intake.setObjectName("intakePage")
+            self.intake.accepted.connect(self._after_change)
+            self.tabs.addTab(self.intake, "")
+        if allowed(session.role, Permission.MANAGE_USERS):
+            self.admin = AdminPage(session)
+            self.tabs.addTab(self.admin, "")
+        self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.dashboard.open_item.connect(self.open_item)
+        self.items.open_item.connect(self.open_item)
+        self.items.transfer_requested.connect(self.open_transfer)
+
+        self._user_label = named(QLabel(), "statusUser")
+        self._role_label = named(QLabel(), "statusRole")
+        self._vault_label = named(QLabel(), "statusVault")
+        for label in (self._user_label, self._role_label, self._vault_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addPermanentWidget(label)
+        self._build_menus()
+        self._retranslate()
+
+    # ---- menus ---------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.lock_action = named(QAction(self, shortcut=QKeySequence("Ctrl+L")), "lockAction")
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.quit_action = named(QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit)), "quitAction")
+        self.quit_action.triggered.connect(self._quit)
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = bar.addMenu("")
+        refresh_keys = QKeySequence(QKeySequence.StandardKey.Refresh)
+        self.refresh_action = named(QAction(self, shortcut=refresh_keys), "refreshAction")
+        self.refresh_action.triggered.connect(self.refresh_current)
+        self.view_menu.addAction(self.refresh_action)
+        self.language_menu = bar.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang, name in (("vi", "Tiếng Việt"), ("en", "English")):  # each language named in itself
+            action = named(QAction(name, self, checkable=True), f"lang_{lang}")
+            action.triggered.connect(lambda _=False, code=lang: self.language_requested.emit(code))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+        self.help_menu = bar.addMenu("")
+        self.about_action = named(QAction(self), "aboutAction")
+        self.about_action.triggered.connect(self._about)
+        self.help_menu.addAction(self.about_action)
+
+    def _retranslate(self) -> None:
+        session = self.session
+        self.setWindowTitle(t("SecureMail - {office}", office=session.office_name or session.office_code))
+        titles = {self.dashboard: N_("&Dashboard"), self.items: N_("&Items"), self.intake: N_("Accept an ite&m"),
+                  self.admin: N_("&Users and agencies")}
+        for page, title in titles.items():
+            if page is not None:
+                self.tabs.setTabText(self.tabs.indexOf(page), t(title))
+        self.file_menu.setTitle(t("&File"))
+        self.view_menu.setTitle(t("&View"))
+        self.language_menu.setTitle(t("&Language"))
+        self.help_menu.setTitle(t("&Help"))
+        self.lock_action.setText(t("&Lock now"))
+        self.quit_action.setText(t("&Quit"))
+        self.refresh_action.setText(t("&Refresh"))
+        self.about_action.setText(t("&About SecureMail"))
+        self.language_actions[current_language()].setChecked(True)
+        user = session.user
+        self._user_label.setText(t("User: {name} ({username})", name=user.full_name, username=user.username))
+        self._role_label.setText(t("Role: {role}", role=lbl(user.role)))
+        self._vault_label.setText(t("Vault: {path}", path=str(session.paths.root)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    # ---- pages ---------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load what the pages show (all through the operations thread)."""
+        self.dashboard.refresh()
+        self.items.start()
+        if self.intake is not None:
+            self.intake.start()
+        if self.admin is not None:
+            self.admin.refresh()
+
+    def _tab_changed(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is self.dashboard:
+            self.dashboard.refresh()
+        elif page is self.intake and self.intake is not None:
+            self.intake.ui.trackingEdit.setFocus()
+
+    def refresh_current(self) -> None:
+        page = self.tabs.currentWidget()
+        if page is self.dashboard:
+            self.dashboard.refresh()
+        elif page is self.items:
+            self.items.reload()
+        elif page is self.admin and self.admin is not None:
+            self.admin.refresh()
+
+    def _after_change(self, *_: object) -> None:
+        self.items.reload()
+        self.dashboard.refresh()
+        for dialog in self._details.values():
+            dialog.reload()
+
+    def open_item(self, tracking: str) -> ItemDetailDialog:
+        dialog = self._details.get(tracking)
+        if dialog is None:
+            dialog = ItemDetailDialog(self.session, tracking, self)
+            dialog.transfer_requested.connect(self.open_transfer)
+            dialog.changed.connect(self._after_change)
+            dialog.destroyed.connect(lambda *_, key=tracking: self._details.pop(key, None))
+            self._details[tracking] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def open_transfer(self, trackings: list[str], mode: str) -> TransferDialog:
+        dialog = TransferDialog(self.session, trackings, mode, self)
+        dialog.recorded.connect(self._after_change)
+        dialog.recorded.connect(lambda moved: self.statusBar().showMessage(
+            t("Recorded: {items}", items=", ".join(moved)), 8000))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    # ---- leaving -------------------------------------------------------------------------------------------
+
+    def _about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, t("About SecureMail"), t(
+            "SecureMail: chain-of-custody log for classified mail on the KT1 postal network.\n"
+            "Every hand-over is signed; the log is tamper-evident. Works fully offline."), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _quit(self) -> None:
+        self._quitting = True
+        self.quit_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and event.spontaneous():
+            self.quit_requested.emit()
+        event.accept()

@@ -1,0 +1,266 @@
+"""Every piece of GUI text, in one catalogue, looked up by one function.
+
+Sources are the English texts themselves (gettext style), so the Designer forms stay readable; `VI` gives
+each one's Vietnamese. `t(source, **params)` translates and fills `{name}` placeholders; `N_(source)` only
+marks a source for the catalogue where the translation must happen later (headers, tab titles).
+The Designer forms are translated by translator.CatalogueTranslator, which answers from the same `lookup`.
+Messages from the services come from securemail.i18n.tr, enum labels from securemail.domain.labels.
+Untranslated sources show in English (tests/gui/test_gui_strings.py checks that none is missing).
+"""
+
+from __future__ import annotations
+
+from securemail.i18n import current_language
+
+VI: dict[str, str] = {
+    # --- unlock -----------------------------------------------------------------------------------------
+    "SecureMail - Unlock": "SecureMail - Mở khóa",
+    "Chain-of-custody log for classified mail (KT1)": "Sổ theo dõi giao nhận bưu gửi mật (KT1)",
+    "&User name": "&Tên đăng nhập",
+    "&Password": "&Mật khẩu",
+    "&Quit": "&Thoát",
+    "U&nlock": "Mở &khóa",
+    "Unlocking…": "Đang mở khóa…",
+    "Type your user name.": "Hãy nhập tên đăng nhập.",
+    "Type your password.": "Hãy nhập mật khẩu.",
+    "Vault: {path}": "Kho dữ liệu: {path}",
+    "There is no SecureMail vault in this folder yet ({path}).\n\n"
+    "An administrator creates one with:\n"
+    "  securemail-cli --vault {path} init --office-code CODE --office-name NAME --admin USER --full-name NAME\n\n"
+    "To try the app, create a demo vault with:\n"
+    "  securemail-cli --vault {path} demo\n\n"
+    "Or start the app with --vault DIR (or SECUREMAIL_VAULT) pointing at an existing vault.":
+        "Thư mục này chưa có kho dữ liệu SecureMail ({path}).\n\n"
+        "Quản trị viên tạo kho mới bằng lệnh:\n"
+        "  securemail-cli --vault {path} init --office-code MÃ --office-name TÊN --admin TÊN_ĐĂNG_NHẬP "
+        "--full-name HỌ_TÊN\n\n"
+        "Để dùng thử, tạo một kho dữ liệu mẫu bằng lệnh:\n"
+        "  securemail-cli --vault {path} demo\n\n"
+        "Hoặc mở ứng dụng với --vault THƯ_MỤC (hoặc biến SECUREMAIL_VAULT) trỏ tới một kho đã có.",
+    "Locked after {minutes} minutes without activity. Unlock to continue.":
+        "Đã tự động khóa sau {minutes} phút không thao tác. Mở khóa để tiếp tục.",
+    "Locked. Unlock to continue.": "Đã khóa. Mở khóa để tiếp tục.",
+    # --- main window ------------------------------------------------------------------------------------
+    "SecureMail": "SecureMail",
+    "SecureMail - {office}": "SecureMail - {office}",
+    "&Dashboard": "&Tổng quan",
+    "&Items": "&Bưu gửi",
+    "Accept an ite&m": "&Nhận gửi",
+    "&Users and agencies": "Người &dùng và cơ quan",
+    "&File": "&Tệp",
+    "&View": "&Xem",
+    "&Language": "&Ngôn ngữ",
+    "&Help": "Trợ &giúp",
+    "&Lock now": "&Khóa ngay",
+    "&Refresh": "&Làm mới",
+    "&About SecureMail": "&Giới thiệu SecureMail",
+    "About SecureMail": "Giới thiệu SecureMail",
+    "SecureMail: chain-of-custody log for classified mail on the KT1 postal network.\n"
+    "Every hand-over is signed; the log is tamper-evident. Works fully offline.":
+        "SecureMail: sổ theo dõi giao nhận bưu gửi mật trên mạng bưu chính KT1.\n"
+        "Mọi lần bàn giao đều được ký số; nhật ký không thể sửa mà không bị phát hiện. "
+        "Hoạt động hoàn toàn không cần mạng.",
+    "User: {name} ({username})": "Người dùng: {name} ({username})",
+    "Role: {role}": "Vai trò: {role}",
+    "Recorded: {items}": "Đã ghi: {items}",
+    "Recorded.": "Đã ghi.",
+    # --- dashboard --------------------------------------------------------------------------------------
+    "Today at this office": "Hôm nay tại bưu cục",
+    "Waiting at the counter": "Đang chờ tại quầy",
+    "In transit": "Đang vận chuyển",
+    "Overdue": "Quá hạn",
+    "Open incidents": "Sự cố chưa đóng",
+    "Not yet delivered - Hỏa tốc first": "Chưa phát - Hỏa tốc trước",
+    "Overdue (not delivered by the due time)": "Quá hạn (chưa phát khi đã đến hạn)",
+    "Updated {time}": "Cập nhật lúc {time}",
+    # --- items ------------------------------------------------------------------------------------------
+    "Tracking number": "Số hiệu",
+    "Status": "Trạng thái",
+    "Secrecy": "Độ mật",
+    "Service": "Dịch vụ",
+    "Sender": "Cơ quan gửi",
+    "Recipient": "Cơ quan nhận",
+    "Held by": "Người giữ",
+    "Accepted": "Nhận gửi lúc",
+    "Due": "Hạn phát",
+    "&Status": "&Trạng thái",
+    "Se&crecy": "Độ &mật",
+    "Ser&vice": "&Dịch vụ",
+    "A&gency": "&Cơ quan",
+    "All statuses": "Mọi trạng thái",
+    "All secrecy levels": "Mọi độ mật",
+    "All services": "Mọi dịch vụ",
+    "All agencies": "Mọi cơ quan",
+    "Tracking number (scan or type, Enter)": "Số hiệu (quét hoặc gõ, rồi Enter)",
+    "&Open": "&Mở",
+    "&Hand over…": "&Bàn giao…",
+    "&Deliver…": "&Phát…",
+    "{count} items": "{count} bưu gửi",
+    "{count} items shown; scroll down for more": "Đang hiện {count} bưu gửi; cuộn xuống để xem thêm",
+    "Open incident: see the item's timeline.": "Có sự cố chưa đóng: xem quá trình giao nhận của bưu gửi.",
+    "Overdue: not delivered by its due time.": "Quá hạn: chưa phát trước hạn phát.",
+    "{tracking}, open incident": "{tracking}, có sự cố chưa đóng",
+    # --- item detail ------------------------------------------------------------------------------------
+    "Item": "Bưu gửi",
+    "Item {tracking}": "Bưu gửi {tracking}",
+    "Chain of custody": "Quá trình giao nhận",
+    "Add a &note…": "Thêm &ghi chú…",
+    "&Close": "Đó&ng",
+    "Person handing in": "Người giao",
+    "Named recipient": "Người nhận có tên",
+    "only this person may open": "chỉ người này được bóc bì",
+    "Appointed time": "Thời điểm hẹn",
+    "Document number and code": "Số, ký hiệu",
+    "Envelopes": "Số bì",
+    "Weight (g)": "Khối lượng (g)",
+    "Seals": "Niêm phong",
+    "Where": "Nơi đang giữ",
+    "Delivered": "Đã phát",
+    "Description": "Trích yếu",
+    "Notes": "Ghi chú",
+    "bag {bag}": "túi {bag}",
+    "{count} open incident(s) on this item: handle with care and see the timeline.":
+        "Bưu gửi này có {count} sự cố chưa đóng: xử lý cẩn thận và xem quá trình giao nhận.",
+    "All {count} events carry valid signatures.": "Cả {count} sự kiện đều có chữ ký hợp lệ.",
+    "Some signatures do NOT verify: see the last column.": "Có chữ ký KHÔNG hợp lệ: xem cột cuối.",
+    "Add a note": "Thêm ghi chú",
+    "Note or correction (recorded as a new signed event; nothing is edited):":
+        "Ghi chú hoặc đính chính (được ghi thành một sự kiện mới có ký số; không sửa gì đã ghi):",
+    # --- timeline ---------------------------------------------------------------------------------------
+    "Time": "Thời gian",
+    "Event": "Sự kiện",
+    "Signed by": "Người ký",
+    "Co-signed by": "Người ký cùng",
+    "Details": "Chi tiết",
+    "Signatures": "Chữ ký",
+    "valid": "hợp lệ",
+    "NOT VALID": "KHÔNG HỢP LỆ",
+    "due {due}": "hạn phát {due}",
+    "seal {seal}": "niêm phong {seal}",
+    "missing: {items}": "thiếu: {items}",
+    "to {who} ({agency})": "cho {who} ({agency})",
+    "Accepted at the counter": "Nhận gửi tại quầy",
+    "Put in a bag": "Cho vào túi thư",
+    "Taken out of the bag": "Lấy ra khỏi túi thư",
+    "Handed over": "Bàn giao",
+    "Arrived at the office": "Đến bưu cục",
+    "Out for delivery": "Đưa đi phát",
+    "Delivery failed": "Phát không thành công",
+    "Returned to sender": "Chuyển hoàn",
+    "Forwarded": "Chuyển tiếp",
+    "Incident recorded": "Ghi nhận sự cố",
+    "Incident closed": "Đóng sự cố",
+    "Note / correction": "Ghi chú / đính chính",
+    "Bag created": "Lập túi thư",
+    "Bag sealed": "Niêm phong túi thư",
+    "Bag dispatched": "Giao túi thư đi",
+    "Bag opened": "Mở túi thư",
+    # --- intake -----------------------------------------------------------------------------------------
+    "Accept an item": "Nhận gửi bưu gửi",
+    "Accept an item at the counter": "Nhận gửi bưu gửi tại quầy",
+    "Keyboard: Tab moves to the next field, Ctrl+S saves, Ctrl+N starts a new item. "
+    "A barcode scanner can type into the tracking number field.":
+        "Bàn phím: Tab chuyển sang ô tiếp theo, Ctrl+S lưu, Ctrl+N nhập bưu gửi mới. "
+        "Máy quét mã vạch nhập thẳng vào ô số hiệu.",
+    "Class and seals": "Phân loại và niêm phong",
+    "&Tracking number": "&Số hiệu bưu gửi",
+    "Scan the barcode, or leave empty to issue a new number": "Quét mã vạch, hoặc để trống để cấp số mới",
+    "&Sender agency": "Cơ quan &gửi",
+    "Person handing &in": "Người gia&o",
+    "ID &document number": "Số giấ&y tờ tùy thân",
+    "&Recipient agency": "Cơ quan &nhận",
+    "Na&med recipient": "Người nhận có &tên",
+    "&Only the named person may open": "Chỉ người có tên mới được bó&c bì",
+    "Document number and &code": "Số, &ký hiệu văn bản",
+    "e.g. 125/UBND-VP": "ví dụ 125/UBND-VP",
+    "Secre&cy": "Độ &mật",
+    "Ser&vice class": "&Dịch vụ",
+    "Sc&ope": "&Phạm vi",
+    "&Appointed time": "T&hời điểm hẹn",
+    "&Envelopes": "Số &bì",
+    "&Weight (g)": "Khối &lượng (g)",
+    "not weighed": "chưa cân",
+    "Seal n&umbers": "Số n&iêm phong",
+    "Descri&ption (abstract)": "T&rích yếu",
+    "Not&es": "Ghi ch&ú",
+    "Clear the form": "Xóa trắng",
+    "Save": "Lưu",
+    "Tuyệt mật items carry no description.": "Tài liệu Tuyệt mật không được ghi trích yếu.",
+    # --- transfer ---------------------------------------------------------------------------------------
+    "Hand over items": "Bàn giao bưu gửi",
+    "Hand over {count} item(s) to a courier or clerk:": "Bàn giao {count} bưu gửi cho bưu tá hoặc giao dịch viên:",
+    "Deliver to the recipient agency": "Phát cho cơ quan nhận",
+    "Deliver to the recipient agency's secretary, who signs for receipt:":
+        "Phát cho văn thư của cơ quan nhận; văn thư ký xác nhận đã nhận:",
+    "Handed over by": "Người giao",
+    "&Taken by": "Người &nhận",
+    "Their &password": "&Mật khẩu người nhận",
+    "The person taking custody types their own password here, on this screen. Their signature and yours are "
+    "recorded together; if either is refused, nothing is recorded.":
+        "Người nhận tự nhập mật khẩu của mình tại đây, trên chính màn hình này. Chữ ký của họ và của bạn được "
+        "ghi cùng nhau; nếu một trong hai bị từ chối thì không có gì được ghi.",
+    "Sign and record": "Ký và ghi nhận",
+    "Cancel": "Hủy",
+    "Choose who takes custody.": "Hãy chọn người nhận.",
+    "The person taking custody must type their password.": "Người nhận phải tự nhập mật khẩu của mình.",
+    "Nobody in this vault can take custody of these items.":
+        "Trong kho dữ liệu này không có ai nhận được các bưu gửi này.",
+    # --- users and agencies -----------------------------------------------------------------------------
+    "Users": "Người dùng",
+    "Agencies": "Cơ quan",
+    "Add a &user…": "Thêm &người dùng…",
+    "Add an &agency…": "Thêm &cơ quan…",
+    "Add a user": "Thêm người dùng",
+    "Add an agency": "Thêm cơ quan",
+    "User name": "Tên đăng nhập",
+    "Full name": "Họ và tên",
+    "Role": "Vai trò",
+    "Agency": "Cơ quan",
+    "Agency (for secretaries)": "Cơ quan (đối với văn thư)",
+    "Initial password": "Mật khẩu ban đầu",
+    "Repeat the password": "Nhập lại mật khẩu",
+    "Active": "Hiệu lực",
+    "yes": "có",
+    "revoked": "đã thu hồi",
+    "(none)": "(không có)",
+    "Code": "Mã",
+    "Name": "Tên",
+    "Province": "Tỉnh",
+    # --- Qt's own buttons and menus (Qt ships no Vietnamese) --------------------------------------------
+    "OK": "Đồng ý",
+    "&OK": "Đồng &ý",
+    "Close": "Đóng",
+    "&Yes": "&Có",
+    "&No": "&Không",
+    "Apply": "Áp dụng",
+    "&Undo": "&Hoàn tác",
+    "&Redo": "&Làm lại",
+    "Cu&t": "&Cắt",
+    "&Copy": "&Sao chép",
+    "&Paste": "&Dán",
+    "Delete": "Xóa",
+    "Select All": "Chọn tất cả",
+}
+
+
+def N_(source: str) -> str:
+    """Mark `source` for the catalogue; translate it later with t()."""
+    return source
+
+
+def lookup(source: str) -> str | None:
+    """The text to show for `source` in the current language; None when the source itself is right."""
+    if current_language() != "vi":
+        return None
+    return VI.get(source)
+
+
+def t(source: str, **params: object) -> str:
+    """Translate `source` into the current language and fill its `{name}` placeholders."""
+    text = lookup(source) or source
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text

@@ -1,0 +1,155 @@
+"""An item's custody timeline (services.items.timeline) as a table, with a visible signature status per event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from securemail.domain.enums import IncidentKind
+from securemail.gui.strings import N_, t
+from securemail.gui.widgets import fmt_time, lbl
+
+COL_TIME = 0
+COL_EVENT = 1
+COL_ACTOR = 2
+COL_COSIGNER = 3
+COL_DETAILS = 4
+COL_SIGNATURE = 5
+COLUMN_COUNT = 6
+HEADERS: tuple[str, ...] = (N_("Time"), N_("Event"), N_("Signed by"), N_("Co-signed by"), N_("Details"),
+                            N_("Signatures"))
+
+# Event kinds (securemail.custody.kinds values) -> English source text for strings.t.
+EVENT_LABELS: Mapping[str, str] = {
+    "item.accepted": N_("Accepted at the counter"),
+    "item.bagged": N_("Put in a bag"),
+    "item.unbagged": N_("Taken out of the bag"),
+    "item.handed_over": N_("Handed over"),
+    "item.arrived": N_("Arrived at the office"),
+    "item.out_for_delivery": N_("Out for delivery"),
+    "item.delivered": N_("Delivered"),
+    "item.delivery_failed": N_("Delivery failed"),
+    "item.returned": N_("Returned to sender"),
+    "item.forwarded": N_("Forwarded"),
+    "item.incident": N_("Incident recorded"),
+    "item.incident_closed": N_("Incident closed"),
+    "item.note": N_("Note / correction"),
+    "bag.created": N_("Bag created"),
+    "bag.closed": N_("Bag sealed"),
+    "bag.dispatched": N_("Bag dispatched"),
+    "bag.opened": N_("Bag opened"),
+}
+OK_BRUSH = QBrush(QColor("#1b5e20"))
+BAD_BRUSH = QBrush(QColor("#b71c1c"))
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _details(kind: str, data: Mapping[str, Any]) -> str:
+    """A one-line summary of the event's recorded data (text typed by users stays plain)."""
+    if kind == "item.accepted":
+        return t("due {due}", due=fmt_time(data.get("due_at"))) if data.get("due_at") else ""
+    if kind in ("item.handed_over",):
+        return f"{data.get('from') or ''} → {data.get('to') or ''}"
+    if kind in ("item.bagged", "item.unbagged", "bag.created", "bag.closed", "bag.dispatched", "bag.opened"):
+        parts = [t("bag {bag}", bag=data.get("bag") or "")]
+        if data.get("seal"):
+            parts.append(t("seal {seal}", seal=data["seal"]))
+        if data.get("missing"):
+            parts.append(t("missing: {items}", items=", ".join(data["missing"])))
+        return "; ".join(parts)
+    if kind == "item.delivered":
+        person = data.get("person") or {}
+        who = data.get("to") or person.get("name") or ""
+        return t("to {who} ({agency})", who=who, agency=data.get("agency") or "")
+    if kind in ("item.delivery_failed", "item.returned", "item.forwarded"):
+        dest = data.get("destination")
+        reason = data.get("reason") or ""
+        return f"{dest}: {reason}" if dest else reason
+    if kind == "item.incident":
+        try:
+            what = lbl(IncidentKind(data.get("incident_kind", "")))
+        except ValueError:
+            what = str(data.get("incident_kind", ""))
+        return f"{what}: {data.get('description') or ''}"
+    if kind == "item.incident_closed":
+        return str(data.get("note") or "")
+    if kind == "item.note":
+        return str(data.get("text") or "")
+    if kind == "item.arrived":
+        return str(data.get("location") or "")
+    return ""
+
+
+class TimelineModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._events: list[Mapping[str, Any]] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._names: dict[str, str] = {}
+
+    def set_events(self, events: Sequence[Mapping[str, Any]], names: Mapping[str, str] | None = None) -> None:
+        """`names` maps user names to full names, shown as "Full Name (username)"."""
+        self.beginResetModel()
+        self._events = list(events)
+        if names is not None:
+            self._names = dict(names)
+        self._cells = [self._make(e) for e in self._events]
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.set_events(self._events)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
+
+    def all_signatures_ok(self) -> bool:
+        return all(bool(e.get("signature_ok")) for e in self._events)
+
+    def _who(self, username: object) -> str:
+        if not username:
+            return ""
+        full = self._names.get(str(username))
+        return f"{full} ({username})" if full else str(username)
+
+    def _make(self, event: Mapping[str, Any]) -> tuple[str, ...]:
+        kind = str(event.get("kind", ""))
+        source = EVENT_LABELS.get(kind)
+        ok = bool(event.get("signature_ok"))
+        return (
+            fmt_time(event.get("time")),
+            t(source) if source else kind,
+            self._who(event.get("actor")),
+            self._who(event.get("cosigner")),
+            _details(kind, event.get("data") or {}),
+            ("✓ " + t("valid")) if ok else ("✗ " + t("NOT VALID")),
+        )
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._cells)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._cells):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._cells[index.row()][index.column()]
+            return text if (role == Qt.ItemDataRole.DisplayRole or index.column() == COL_DETAILS) else None
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_SIGNATURE:
+            return OK_BRUSH if self._events[index.row()].get("signature_ok") else BAD_BRUSH
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return t(HEADERS[section]) if 0 <= section < COLUMN_COUNT else None
+        return section + 1
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

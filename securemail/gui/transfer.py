@@ -1,0 +1,134 @@
+"""Hand-over and delivery with the second person signing on the same screen (services.cosign + transfers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from securemail.domain.enums import Role
+from securemail.errors import UserFacingError
+from securemail.gui.ops import run_op
+from securemail.gui.strings import t
+from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
+from securemail.gui.widgets import FieldErrors, lbl, set_plain, show_message
+from securemail.services import directory, transfers
+from securemail.services.cosign import cosigner
+from securemail.services.session import Session, UserInfo
+
+HANDOVER = "handover"
+DELIVER = "deliver"
+TAKERS = {HANDOVER: (Role.COURIER, Role.CLERK), DELIVER: (Role.SECRETARY,)}
+
+
+class TransferDialog(QDialog):
+    recorded = Signal(list)  # the trackings that moved
+
+    def __init__(self, session: Session, trackings: Sequence[str], mode: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if mode not in TAKERS:
+            raise ValueError(f"unknown transfer mode {mode!r}")
+        self._session = session
+        self._trackings = list(trackings)
+        self._mode = mode
+        self._busy = False
+        self._takers: list[UserInfo] = []
+        if mode == DELIVER and len(self._trackings) != 1:
+            raise ValueError("deliver one item at a time")
+        self._ui = Ui_TransferDialog()
+        self._ui.setupUi(self)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._errors = FieldErrors({"username": self._ui.toCombo, "password": self._ui.passwordEdit},
+                                   self._ui.errorLabel)
+        self._ui.confirmButton.clicked.connect(self._confirm)
+        self._ui.cancelButton.clicked.connect(self.reject)
+        show_message(self._ui.errorLabel, "")
+        self._retranslate()
+        self._ui.passwordEdit.setFocus()
+
+    def _retranslate(self) -> None:
+        self._ui.retranslateUi(self)
+        user = self._session.user
+        set_plain(self._ui.giverValue, f"{user.full_name} ({user.username})")
+        set_plain(self._ui.itemsLabel, ", ".join(self._trackings))
+        if self._mode == HANDOVER:
+            self.setWindowTitle(t("Hand over items"))
+            heading = t("Hand over {count} item(s) to a courier or clerk:", count=len(self._trackings))
+        else:
+            self.setWindowTitle(t("Deliver to the recipient agency"))
+            heading = t("Deliver to the recipient agency's secretary, who signs for receipt:")
+        set_plain(self._ui.headingLabel, heading)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self._fill_takers(self._takers)
+        super().changeEvent(event)
+
+    # ---- who may take custody ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        session = self._session
+        run_op(self, lambda: directory.list_users(session), self._fill_takers, self._errors.show)
+
+    def _fill_takers(self, users: list[UserInfo]) -> None:
+        roles = TAKERS[self._mode]
+        self._takers = [u for u in users if u.active and u.role in roles and u.username != self._session.user.username]
+        combo = self._ui.toCombo
+        chosen = combo.currentData()
+        combo.clear()
+        for user in self._takers:
+            extra = f", {user.agency}" if user.agency else ""
+            combo.addItem(f"{user.full_name} ({user.username}) - {lbl(user.role)}{extra}", user.username)
+        if chosen:
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        if not self._takers:
+            show_message(self._ui.errorLabel, t("Nobody in this vault can take custody of these items."))
+
+    def choose(self, username: str) -> None:
+        self._ui.toCombo.setCurrentIndex(self._ui.toCombo.findData(username))
+
+    # ---- signing -----------------------------------------------------------------------------------------
+
+    def _confirm(self) -> None:
+        if self._busy:
+            return
+        username = self._ui.toCombo.currentData()
+        password = self._ui.passwordEdit.text()
+        if not username:
+            show_message(self._ui.errorLabel, t("Choose who takes custody."))
+            return
+        if not password:
+            show_message(self._ui.errorLabel, t("The person taking custody must type their password."))
+            self._ui.passwordEdit.setFocus()
+            return
+        self._set_busy(True)
+        self._errors.clear()
+        session, trackings, mode = self._session, self._trackings, self._mode
+
+        def work() -> list[str]:
+            signer, user = cosigner(session, str(username), password)
+            if mode == HANDOVER:
+                return transfers.handover(session, trackings, signer, user)
+            transfers.deliver(session, trackings[0], to=signer, to_user=user)
+            return trackings[:1]
+
+        run_op(self, work, self._done, self._failed)
+
+    def _done(self, moved: list[str]) -> None:
+        self._set_busy(False)
+        self.recorded.emit(moved)
+        self.accept()
+
+    def _failed(self, error: UserFacingError) -> None:
+        self._set_busy(False)
+        self._ui.passwordEdit.clear()  # only the password; the choice of person stays
+        self._errors.show(error)
+        self._ui.passwordEdit.setFocus()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for widget in (self._ui.toCombo, self._ui.passwordEdit, self._ui.confirmButton):
+            widget.setEnabled(not busy)

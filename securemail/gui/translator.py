@@ -1,0 +1,27 @@
+"""A QTranslator that answers from the strings catalogue, so Designer forms (retranslateUi) and Qt's own
+buttons ("Cancel", "OK") follow the same Vietnamese/English choice as everything else."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from securemail.gui.strings import lookup
+from securemail.i18n import set_language
+
+
+class CatalogueTranslator(QTranslator):
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        # None (not "") means "no translation": Qt then shows the source text.
+        return lookup(source)
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def switch_language(app: QCoreApplication, translator: CatalogueTranslator, lang: str) -> None:
+    """Choose the language for services and GUI alike; re-installing the translator sends LanguageChange to
+    every widget, and each one retranslates itself."""
+    set_language(lang)
+    app.removeTranslator(translator)
+    app.installTranslator(translator)

@@ -1,0 +1,133 @@
+"""The unlock screen: user name and password; the vault opens on the operations thread (Argon2 is slow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QWidget
+
+from securemail.errors import UserFacingError
+from securemail.gui.ops import run_op
+from securemail.gui.strings import t
+from securemail.gui.ui_unlock_dialog import Ui_UnlockDialog
+from securemail.gui.widgets import set_plain, show_message
+from securemail.i18n import tr
+from securemail.services.session import Session, open_session
+from securemail.storage.vault import VaultPaths  # only to say "no vault here" before anyone types
+
+
+def vault_present(vault: Path) -> bool:
+    return VaultPaths(vault).exists()
+
+
+class _WaitRelay(QObject):
+    """Carries the failed-attempt delay notice from the operations thread to the dialog."""
+
+    waiting = Signal(int, int)
+
+
+class UnlockDialog(QDialog):
+    unlocked = Signal(object)  # Session
+    quit_requested = Signal()
+
+    def __init__(self, vault: Path, parent: QWidget | None = None, *, username: str = "",
+                 notice: str = "") -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self._notice = notice
+        self._busy = False
+        self._ui = Ui_UnlockDialog()
+        self._ui.setupUi(self)
+        self._relay = _WaitRelay(self)
+        self._relay.waiting.connect(self._show_wait)
+        self._ui.titleLabel.setObjectName("titleLabel")
+        self._ui.userEdit.setText(username)
+        self._ui.unlockButton.clicked.connect(self._unlock)
+        self._ui.quitButton.clicked.connect(self._quit)
+        self._ui.busyLabel.setVisible(False)
+        show_message(self._ui.errorLabel, "")
+        self._refresh_texts()
+        (self._ui.passwordEdit if username else self._ui.userEdit).setFocus()
+
+    # ---- texts -----------------------------------------------------------------------------------------
+
+    def _refresh_texts(self) -> None:
+        set_plain(self._ui.vaultLabel, t("Vault: {path}", path=str(self._vault)))
+        if vault_present(self._vault):
+            show_message(self._ui.noticeLabel, self._notice, kind="info")
+        else:
+            show_message(self._ui.noticeLabel, t(
+                "There is no SecureMail vault in this folder yet ({path}).\n\n"
+                "An administrator creates one with:\n"
+                "  securemail-cli --vault {path} init --office-code CODE --office-name NAME "
+                "--admin USER --full-name NAME\n\n"
+                "To try the app, create a demo vault with:\n"
+                "  securemail-cli --vault {path} demo\n\n"
+                "Or start the app with --vault DIR (or SECUREMAIL_VAULT) pointing at an existing vault.",
+                path=str(self._vault)), kind="info")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._ui.retranslateUi(self)
+            self._refresh_texts()
+        super().changeEvent(event)
+
+    # ---- unlocking -------------------------------------------------------------------------------------
+
+    def _unlock(self) -> None:
+        if self._busy:
+            return
+        username = self._ui.userEdit.text().strip()
+        password = self._ui.passwordEdit.text()
+        if not username:
+            show_message(self._ui.errorLabel, t("Type your user name."))
+            self._ui.userEdit.setFocus()
+            return
+        if not password:
+            show_message(self._ui.errorLabel, t("Type your password."))
+            self._ui.passwordEdit.setFocus()
+            return
+        self._set_busy(True)
+        show_message(self._ui.errorLabel, "")
+        vault, relay = self._vault, self._relay
+
+        def work() -> Session:
+            return open_session(vault, username, password, on_wait=relay.waiting.emit)
+
+        run_op(self, work, self._done, self._failed)
+
+    def _done(self, session: Session) -> None:
+        self._set_busy(False)
+        self._ui.passwordEdit.clear()
+        self.unlocked.emit(session)
+
+    def _failed(self, error: UserFacingError) -> None:
+        self._set_busy(False)
+        self._ui.passwordEdit.clear()  # the user name stays
+        show_message(self._ui.errorLabel, error.message())
+        self._refresh_texts()
+        self._ui.passwordEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_wait(self, count: int, seconds: int) -> None:
+        set_plain(self._ui.busyLabel, tr("auth.waiting", count=count, seconds=seconds))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        set_plain(self._ui.busyLabel, t("Unlocking…"))
+        self._ui.busyLabel.setVisible(busy)
+        for widget in (self._ui.userEdit, self._ui.passwordEdit, self._ui.unlockButton):
+            widget.setEnabled(not busy)
+
+    def _quit(self) -> None:
+        self.quit_requested.emit()
+
+    def reject(self) -> None:
+        # Escape must not leave the app without a window: it clears the password instead.
+        self._ui.passwordEdit.clear()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous():  # the window's close button, not the controller hiding it
+            self.quit_requested.emit()
+        event.accept()

@@ -1,0 +1,128 @@
+"""Small shared widgets and helpers: plain-text labels, field error highlighting, formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from securemail.clock import ICT, parse_iso
+from securemail.domain.labels import label
+from securemail.errors import BadInputError, UserFacingError
+from securemail.i18n import current_language
+
+ERROR_PROPERTY = "fieldError"
+
+
+class PlainLabel(QLabel):
+    """A label that never interprets its text as rich text (untrusted names and notes; SecureDrop's
+    SecureQLabel)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, wrap: bool = False) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(wrap)
+        self.setText(text)
+
+
+W = TypeVar("W", bound=QObject)
+
+
+def named(obj: W, name: str) -> W:
+    """Give a widget the objectName tests and stylesheets find it by."""
+    obj.setObjectName(name)
+    return obj
+
+
+def shortcut(sequence: QKeySequence | QKeySequence.StandardKey | str, parent: QWidget, slot: Callable[[], object],
+             *, context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QShortcut:
+    short = QShortcut(QKeySequence(sequence), parent)
+    short.setContext(context)
+    short.activated.connect(slot)
+    return short
+
+
+def set_plain(label_widget: QLabel, text: str) -> None:
+    label_widget.setTextFormat(Qt.TextFormat.PlainText)
+    label_widget.setText(text)
+
+
+def show_message(label_widget: QLabel, text: str, *, kind: str = "error") -> None:
+    """Show (or hide, for empty text) a status line; `kind` picks the style: error, ok, info."""
+    label_widget.setTextFormat(Qt.TextFormat.PlainText)
+    label_widget.setProperty("messageKind", kind)
+    label_widget.setText(text)
+    label_widget.setVisible(bool(text))
+    repolish(label_widget)
+
+
+def repolish(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def mark_field(widget: QWidget, bad: bool) -> None:
+    if bool(widget.property(ERROR_PROPERTY)) != bad:
+        widget.setProperty(ERROR_PROPERTY, bad)
+        repolish(widget)
+
+
+class FieldErrors:
+    """Maps service field names to widgets: shows an error next to the form and highlights the field.
+
+    Never touches what the user typed."""
+
+    def __init__(self, fields: Mapping[str, QWidget], message: QLabel) -> None:
+        self._fields = dict(fields)
+        self._message = message
+
+    def clear(self) -> None:
+        for widget in self._fields.values():
+            mark_field(widget, False)
+        show_message(self._message, "")
+
+    def show(self, error: UserFacingError) -> None:
+        self.clear()
+        show_message(self._message, error.message())
+        field = error.field if isinstance(error, BadInputError) else None
+        widget = self._fields.get(field or "")
+        if widget is not None:
+            mark_field(widget, True)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def marked(self) -> list[str]:
+        return [name for name, w in self._fields.items() if w.property(ERROR_PROPERTY)]
+
+
+def lbl(member: StrEnum) -> str:
+    """The label of an enum member in the current language."""
+    return label(member, current_language())
+
+
+def fill_enum_combo(combo: QComboBox, members: Iterable[StrEnum], *, any_text: str | None = None) -> None:
+    """(Re)fill a combo with enum labels, keeping the chosen value; data is the enum value."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if any_text is not None:
+        combo.addItem(any_text, "")
+    for member in members:
+        combo.addItem(lbl(member), member.value)
+    index = combo.findData(chosen) if chosen is not None else -1
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def fmt_time(value: str | datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam time, the way both languages write dates in this app."""
+    if not value:
+        return ""
+    moment = parse_iso(value) if isinstance(value, str) else value
+    return moment.astimezone(ICT).strftime("%d/%m/%Y %H:%M")

@@ -1,0 +1,129 @@
+"""Auditor tools without a window: verify the vault, export and witness checkpoints (used by the CLI and GUI).
+
+Where trust comes from: the office key lives inside the database, so checkpoints inside it only prove something
+against people without the data key. What an insider cannot rewrite are the copies held outside: state.json (the
+newest checkpoint seen, and the last fully verified size/root), exported checkpoint files, and witnessed
+checkpoints carrying an auditor's signature (docs/adr/0003-custody-ledger.md).
+"""
+
+from __future__ import annotations
+
+import binascii
+from pathlib import Path
+from typing import Any
+
+from securemail.crypto.signing import Domain, b64, unb64
+from securemail.custody import kinds as K
+from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
+from securemail.custody.ledger import latest_checkpoint
+from securemail.custody.verify import ProgressCallback, VerificationReport, verify_ledger
+from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
+from securemail.services.permissions import Permission
+from securemail.services.session import Session, remember_checkpoint
+from securemail.storage.files import atomic_write
+from securemail.storage.vault import read_state, write_state
+
+MAX_CHECKPOINT_FILE = 64 * 1024
+
+
+def read_checkpoint_file(path: Path) -> Checkpoint:
+    """Parse an exported checkpoint note; BadInputError naming the file if it cannot be read or parsed.
+    Signatures are checked by verification (bad_checkpoint_signature), not here."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_CHECKPOINT_FILE + 1)
+        if len(raw) > MAX_CHECKPOINT_FILE:
+            raise ValueError("file too large for a checkpoint note")
+        return parse_note(raw.decode("utf-8"))
+    except (OSError, ValueError) as e:
+        raise BadInputError("verify.bad_checkpoint_file", path=str(path)) from e
+
+
+def _state_checkpoint(state: dict[str, Any]) -> Checkpoint | None:
+    note = state.get("checkpoint")
+    if not note:
+        return None
+    try:
+        return parse_note(str(note))
+    except ValueError as e:
+        raise VaultError("vault.damaged", detail="state.json checkpoint") from e
+
+
+def _verified(state: dict[str, Any]) -> tuple[int, bytes] | None:
+    """The last fully verified (size, root), or None if absent or unreadable (then verify from the start)."""
+    record = state.get("verified")
+    if not isinstance(record, dict):
+        return None
+    size = record.get("size")
+    try:
+        root = unb64(str(record.get("root")))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0 or len(root) != 32:
+        return None
+    return size, root
+
+
+def verify_vault(session: Session, *, checkpoint_files: tuple[Path, ...] | list[Path] = (), full: bool = False,
+                 progress: ProgressCallback | None = None) -> VerificationReport:
+    """Verify the ledger against the state file and the given checkpoint files.
+
+    By default signatures are re-checked only after the last clean run recorded in state.json ("verified"); a log
+    whose first part no longer has the root verified then is checked in full. `full` checks every signature.
+    A clean run records the current size and root as verified (not for a vault opened read-only).
+    """
+    session.require(Permission.VERIFY)
+    externals = [read_checkpoint_file(Path(p)) for p in checkpoint_files]
+    state = read_state(session.paths)
+    verified = None if full else _verified(state)
+    report = verify_ledger(
+        session.conn, office_public_key_hint=session.office_key.public_raw(), checkpoints=externals,
+        state_checkpoint=_state_checkpoint(state), incremental_from=verified[0] if verified else 0,
+        incremental_root=verified[1] if verified else None, progress=progress)
+    if report and not session.readonly:
+        _record_verified(session, report)
+    return report
+
+
+def _record_verified(session: Session, report: VerificationReport) -> None:
+    state = read_state(session.paths)            # re-read: a write may have updated the checkpoint meanwhile
+    state["verified"] = {"size": report.size, "root": b64(report.root)}
+    write_state(session.paths, state)
+
+
+def _latest(session: Session) -> Checkpoint:
+    cp = latest_checkpoint(session.conn)
+    if cp is None:
+        raise NotFoundError("notfound.checkpoint")
+    return cp
+
+
+def export_checkpoint(session: Session, path: Path) -> Checkpoint:
+    """Write the newest checkpoint note to `path` (atomically) and remember it in state.json."""
+    session.require(Permission.EXPORT_CHECKPOINT)
+    cp = _latest(session)
+    atomic_write(path, cp.note().encode("utf-8"))
+    remember_checkpoint(session.paths, cp)
+    return cp
+
+
+def witness_checkpoint(session: Session, path: Path | None = None) -> Checkpoint:
+    """An auditor verifies the whole ledger, then countersigns its newest checkpoint.
+
+    The witnessed event ({size, root}) goes into the ledger, signed by the auditor; the returned note is the
+    checkpoint that was verified (size/root as in the event) with the auditor's witness line added, written to
+    `path` when given. Refuses (VerificationFailedError) if verification finds any problem.
+    """
+    session.require(Permission.WITNESS)
+    report = verify_vault(session, full=True)
+    if not report:
+        raise VerificationFailedError("verify.refuse_witness", count=len(report.problems), events=report.size)
+    cp = _latest(session)
+    if (cp.size, cp.root) != (report.size, report.root):
+        raise VerificationFailedError("verify.refuse_witness", count=1, events=report.size)
+    with session.write() as ledger:
+        ledger.append(K.CHECKPOINT_WITNESSED, K.DIRECTORY, session.signer, {"size": cp.size, "root": b64(cp.root)})
+    witnessed = cp.signed_by(witness_signer_name(session.user.username), session.signer.key, Domain.WITNESS)
+    if path is not None:
+        atomic_write(path, witnessed.note().encode("utf-8"))
+    return witnessed
