@@ -475,8 +475,8 @@ class _Run:
         self.conn = conn
         self.opts = opts
         self.problems: list[Problem] = []
-        self.total_events = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
-        self.total = self.total_events + self._projection_rows()
+        self.total_events = _count(conn, "events")
+        self.total = self.total_events + sum(_count(conn, t) for t in PROJECTION_TABLES)
         self.done = 0
         self.directory = _Directory()
         expected = self.total_events - min(opts.incremental_from, self.total_events)
@@ -490,8 +490,13 @@ class _Run:
         self.last_of_subject: dict[str, int] = {}     # subject -> position of its latest event
         self.tree = CompactRange()
         self.genesis: tuple[Event, bytes, int] | None = None  # vault.created waiting for its signer's key
-        self.cp_rows = conn.execute("SELECT size, root, time, note FROM checkpoints ORDER BY size")
-        self.next_cp: tuple[Any, ...] | None = next(self.cp_rows, None)
+        self.cp_rows: Iterator[tuple[Any, ...]] = iter(())
+        self.next_cp: tuple[Any, ...] | None = None
+        try:
+            self.cp_rows = conn.execute("SELECT size, root, time, note FROM checkpoints ORDER BY size")
+        except DatabaseError as e:
+            self._unreadable("checkpoints", e)
+        self._advance_cp()
         self.last_good_cp = 0
         self.bad_run: list[tuple[int, str]] = []       # consecutive vault checkpoints whose root differs
         self.max_cp_size = 0
@@ -499,9 +504,15 @@ class _Run:
         for ext in opts.externals:
             self.externals_by_size.setdefault(ext.checkpoint.size, []).append(ext)
 
-    def _projection_rows(self) -> int:
-        return sum(int(self.conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
-                   for t in PROJECTION_TABLES)
+    def _advance_cp(self) -> None:
+        try:
+            self.next_cp = next(self.cp_rows, None)
+        except DatabaseError as e:
+            self._unreadable("checkpoints", e)
+            self.next_cp = None
+
+    def _unreadable(self, what: str, error: Exception) -> None:
+        self._report(None, None, "stored_hash_differs", f"{what} cannot be read: {error}")
 
     # -- driver ---------------------------------------------------------------------------------------------
 
@@ -509,11 +520,7 @@ class _Run:
         try:
             self._storage_integrity()
             self._at_size()
-            for row in self.conn.execute(_EVENT_QUERY):
-                self._row(row)
-                self.done += 1
-                if self.done % PROGRESS_EVERY == 0:
-                    self._progress()
+            self._read_events()
             self._unresolved_genesis()
             self._finish_checkpoints()
             self.problems.extend(self.sigs.finish())
@@ -527,6 +534,17 @@ class _Run:
         return VerificationReport(events_checked=len(self.row_seqs), size=self.tree.size, root=self.tree.root(),
                                   problems=self.problems, signatures_checked=self.sigs.checked,
                                   incremental_from=self.opts.incremental_from)
+
+    def _read_events(self) -> None:
+        try:
+            for row in self.conn.execute(_EVENT_QUERY):
+                self._row(row)
+                self.done += 1
+                if self.done % PROGRESS_EVERY == 0:
+                    self._progress()
+        except DatabaseError as e:
+            last = self.row_seqs[-1] if self.row_seqs else 0
+            self._unreadable(f"events after event {last}", e)
 
     def _progress(self) -> None:
         if self.opts.progress is not None:
@@ -797,7 +815,7 @@ class _Run:
         root = self.tree.root()
         while self.next_cp is not None and int(self.next_cp[0]) <= size:
             self._vault_checkpoint(self.next_cp, root if int(self.next_cp[0]) == size else None)
-            self.next_cp = next(self.cp_rows, None)
+            self._advance_cp()
         for ext in self.externals_by_size.pop(size, ()):
             self._external_checkpoint(ext, root)
         if size == self.opts.incremental_from and self.opts.incremental_root is not None \
@@ -896,7 +914,7 @@ class _Run:
             size = int(self.next_cp[0])
             self._report(size, None, "checkpoint_size_differs",
                          f"vault checkpoint covers {size} events; the log has {n}: log shorter than checkpoint")
-            self.next_cp = next(self.cp_rows, None)
+            self._advance_cp()
         self._close_bad_run()
         if n > 0 and self.max_cp_size < n:
             self._report(self.max_cp_size + 1, None, "checkpoint_size_differs",
@@ -913,7 +931,11 @@ class _Run:
             self._check_witnesses(ext)
 
     def _check_frontier(self) -> None:
-        row = self.conn.execute("SELECT state FROM merkle_frontier WHERE id = 1").fetchone()
+        try:
+            row = self.conn.execute("SELECT state FROM merkle_frontier WHERE id = 1").fetchone()
+        except DatabaseError as e:
+            self._unreadable("merkle_frontier", e)
+            return
         stored = _as_bytes(row[0]) if row else CompactRange().to_bytes()
         if stored != self.tree.to_bytes():
             self._report(None, None, "stored_hash_differs",
@@ -941,7 +963,18 @@ class _Run:
                 self._progress()
 
         for table in PROJECTION_TABLES:
-            self.problems.extend(_TableDiff(self.conn, self.replay.conn, table).problems(tick))
+            try:
+                for problem in _TableDiff(self.conn, self.replay.conn, table).problems(tick):
+                    self.problems.append(problem)
+            except DatabaseError as e:
+                self._unreadable(f"table {table}", e)
+
+
+def _count(conn: Connection, table: str) -> int:
+    try:
+        return int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+    except DatabaseError:
+        return 0        # reported when the table is read
 
 
 def _as_bytes(value: object) -> bytes:
@@ -998,7 +1031,7 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     opts = _Options(office_public_key_hint, externals, max(0, incremental_from), incremental_root, progress,
                     max(1, workers), integrity_check)
     restart_reason: Problem | None = None
-    n = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    n = _count(conn, "events")
     if opts.incremental_from > n:
         restart_reason = Problem(opts.incremental_from, None, "checkpoint_size_differs",
                                  f"the log has {n} events, fewer than the {opts.incremental_from} verified before")

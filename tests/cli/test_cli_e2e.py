@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# About 12 s in all: some thirty short processes.
+pytestmark = pytest.mark.slow
+
 _SCRIPT = Path(sys.executable).with_name("securemail-cli")
 CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
 
@@ -192,9 +195,11 @@ def test_wrong_password_exit_3(cli, scenario):
     en = cli("item", "show", scenario["tracking"], user="clerk1", password="sai-mật-khẩu-rồi", lang="en")
     assert en.code == 3
     assert _one_line(en) == "Wrong user name or password."
+    assert cli("user", "list", user="clerk1").code == 0  # a success resets the failed-attempt delay
     unknown = cli("item", "show", scenario["tracking"], user="nobody", password="sai-mật-khẩu-rồi")
     assert unknown.code == 3
     assert _one_line(unknown) == _one_line(run)
+    assert cli("user", "list", user="clerk1").code == 0
 
 
 def test_wrong_cosigner_password_exit_3(cli, scenario):

@@ -128,5 +128,5 @@ def test_filters_and_tracking_search(qtbot: QtBot, open_as: Opener, vault: Vault
     assert page.model.row_data(0)["tracking"] == vault.trackings["transit"]
     page.search_edit.setText("KT999999999VN")
     page.reload()
-    qtbot.waitUntil(lambda: page.message.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=10000)
     assert page.model.rowCount() == 0
