@@ -10,6 +10,7 @@ reach them through the `kit` fixture and the `vault` harness.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -104,10 +105,8 @@ class VaultHarness:
 
     def close_all(self) -> None:
         for s in self.sessions:
-            try:
+            with contextlib.suppress(Exception):  # a test may already have closed it
                 s.close()
-            except Exception:  # noqa: BLE001 - a test may already have closed it (or broken its key)
-                pass
         self.sessions.clear()
 
 

@@ -28,6 +28,7 @@ def default_vault() -> Path:
 @dataclass
 class Ctx:
     args: argparse.Namespace
+    _password: str | None = None
 
     @property
     def vault(self) -> Path:
@@ -54,7 +55,10 @@ class Ctx:
         return bool(getattr(self.args, "password_stdin", False))
 
     def password(self) -> str:
-        return passwords.user_password(self.use_stdin)
+        """The signed-in user's password, read once per run (stdin can only be read once)."""
+        if self._password is None:
+            self._password = passwords.user_password(self.use_stdin)
+        return self._password
 
     def open(self, *, allow_rollback: bool = False) -> Session:
         username = self.username

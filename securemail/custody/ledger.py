@@ -99,7 +99,7 @@ class LedgerWriter:
     def _write_checkpoint(self, frontier: CompactRange) -> Checkpoint:
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()))
         cp = cp.signed_by(office_signer_name(self._office_code), self._office_key, Domain.CHECKPOINT)
-        self._conn.execute("INSERT OR REPLACE INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
+        self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                            (cp.size, cp.root, cp.time, cp.note()))
         return cp
 

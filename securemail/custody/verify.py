@@ -11,10 +11,10 @@ Steps, marked with their number where they happen in the code (after sigstore-py
     (5) projection: replay every event into an in-memory database and compare each table row by row
     (6) incremental: signatures of events with seq <= incremental_from are not re-checked; everything else is
 
-Steps 1-5 run in one streaming pass over the events (memory ~ 40 bytes per event plus the replayed
-projection). Signature checks are cryptography's Ed25519 (~6k/s per core); they are batched to worker processes
-and their results collected at the end. Nothing here trusts a stored hash column or a stored root: only bytes that
-were signed, and checkpoints signed by the office key.
+Steps 1-5 run in one streaming pass over the events (memory: ~72 bytes per event, one entry per subject, and the
+replayed projection, which is kept in memory only). Signature checks are cryptography's Ed25519 (~6k/s per
+core); they are batched to worker processes and their results collected at the end. Nothing here trusts a stored
+hash column or a stored root: only bytes that were signed, and checkpoints signed by the office key.
 
 The result is a `VerificationReport` (like python-tuf's VerificationResult): true when there are no problems, and
 otherwise a list of `Problem`s, each naming the event (seq), the subject and what is wrong.
@@ -33,6 +33,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+import sqlcipher3
+
 from securemail.crypto.canonical import parse_canonical
 from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
 from securemail.custody import kinds as K
@@ -45,6 +47,10 @@ from securemail.storage.database import Connection, DatabaseError, open_memory
 from securemail.storage.schema import PROJECTION_TABLES, migrate
 
 __all__ = ["CODES", "Problem", "ProgressCallback", "VerificationReport", "verify_ledger"]
+
+# A damaged or replayed page surfaces as DatabaseError ("database disk image is malformed"...) and is reported;
+# ProgrammingError (e.g. a closed connection) is the caller's bug and propagates.
+_ProgrammingError = sqlcipher3.dbapi2.ProgrammingError
 
 CODES: Final = (
     "bad_signature", "missing_cosignature", "broken_chain", "missing_event", "reordered_event", "unknown_signer",
@@ -512,6 +518,8 @@ class _Run:
             self.next_cp = None
 
     def _unreadable(self, what: str, error: Exception) -> None:
+        if isinstance(error, _ProgrammingError):
+            raise error
         self._report(None, None, "stored_hash_differs", f"{what} cannot be read: {error}")
 
     # -- driver ---------------------------------------------------------------------------------------------
@@ -564,6 +572,8 @@ class _Run:
         try:
             rows = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
         except DatabaseError as e:
+            if isinstance(e, _ProgrammingError):
+                raise
             rows = [f"{type(e).__name__}: {e}"]
         bad = [r for r in rows if r != "ok"]
         if bad:
@@ -649,8 +659,10 @@ class _Run:
         if pos == 0:
             self._genesis(seq, event, body)
             return
-        if pos == 1 and self.genesis is not None and self._genesis_enrolment(seq, event, body):
-            return
+        if pos == 1 and self.genesis is not None:
+            created, self.genesis = self.genesis, None
+            if self._genesis_enrolment(created, seq, event, body):
+                return
         if event.kind == K.VAULT_CREATED:
             self._report(seq, event.subject, "illegal_transition", "vault.created after the start of the log")
             return
@@ -686,6 +698,8 @@ class _Run:
             d.office_key = self.opts.office_public_key_hint
             return
         d.vault_id = event.vault
+        if event.data.get("vault_id") != event.vault:
+            self._report(seq, event.subject, "malformed_event", "vault.created names another vault id")
         d.office_code = str(event.data.get("office_code") or "")
         try:
             d.office_key = unb64(str(event.data.get("office_public_key")))
@@ -700,10 +714,9 @@ class _Run:
             d.office_key = hint
         self.genesis = (event, body, seq)
 
-    def _genesis_enrolment(self, seq: int, event: Event, body: bytes) -> bool:
+    def _genesis_enrolment(self, genesis: tuple[Event, bytes, int], seq: int, event: Event, body: bytes) -> bool:
         """The first admin enrols themself: proof of possession is the actor signature with the enrolled key."""
-        created, created_body, created_seq = self.genesis or (event, body, seq)
-        self.genesis = None
+        created, created_body, created_seq = genesis
         d = event.data
         if not (event.kind == K.USER_ENROLLED and d.get("username") == event.actor == created.actor
                 and event.cosigner is None and _key_event_data(event) is None):
@@ -973,7 +986,9 @@ class _Run:
 def _count(conn: Connection, table: str) -> int:
     try:
         return int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
-    except DatabaseError:
+    except DatabaseError as e:
+        if isinstance(e, _ProgrammingError):
+            raise
         return 0        # reported when the table is read
 
 
@@ -1023,7 +1038,8 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     held outside the database and are what detects a rollback or a rewrite by someone holding the office key.
     With `incremental_from`, signatures up to that seq are trusted; pass `incremental_root` (the root verified
     then) and a log whose first `incremental_from` events no longer have that root is verified in full, with a
-    not_extension problem. `workers` processes check signatures (1: in-process).
+    not_extension problem (progress then starts again from 0). `workers` processes check signatures (1: in-process;
+    callers' entry modules must keep the `if __name__ == "__main__":` guard that multiprocessing needs).
     """
     externals = [_External(cp, f"checkpoint file #{i + 1}") for i, cp in enumerate(checkpoints)]
     if state_checkpoint is not None:

@@ -73,10 +73,11 @@ def load_snapshot(session: Session) -> Snapshot:
         if len(waiting) >= LIST_LIMIT:
             break
     overdue = norms.overdue_items(session, limit=COUNT_CAP + 1)
+    most_late = sorted(overdue[:LIST_LIMIT * 4], key=lambda r: (r.get("due_at") or "", r["tracking"]))
     open_incidents = (len(incidents.list_incidents(session)) if allowed(session.role, Permission.VIEW_ALL)
                       else None)
     return Snapshot(_count(session, AT_COUNTER), _count(session, IN_TRANSIT), len(overdue), open_incidents,
-                    waiting[:LIST_LIMIT], overdue[:LIST_LIMIT])
+                    waiting[:LIST_LIMIT], most_late[:LIST_LIMIT])
 
 
 def _fmt_count(value: int | None) -> str:
@@ -101,6 +102,8 @@ class _Card(QFrame):
 
 
 URGENT_BRUSH = QBrush(QColor("#b71c1c"))
+STATUS_COLUMN = 2
+DUE_COLUMN = 5
 TABLE_HEADERS = (N_("Tracking number"), N_("Service"), N_("Status"), N_("Secrecy"), N_("Recipient"), N_("Due"))
 
 
@@ -147,8 +150,10 @@ class DashboardPage(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setVisible(False)
         table.setAlternatingRowColors(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Stretch)  # long labels elide here
+        table.setWordWrap(False)
         table.cellDoubleClicked.connect(lambda row, _col, tb=table: self._open(tb, row))
         QVBoxLayout(box).addWidget(table)
         return box, table
@@ -194,9 +199,9 @@ class DashboardPage(QWidget):
         for name, card in self.cards.items():
             card.number.setText(_fmt_count(values[name]))
         self._fill(self.waiting_table, snap.waiting)
-        self._fill(self.overdue_table, snap.overdue_items)
+        self._fill(self.overdue_table, snap.overdue_items, overdue=True)
 
-    def _fill(self, table: QTableWidget, rows: list[dict[str, Any]]) -> None:
+    def _fill(self, table: QTableWidget, rows: list[dict[str, Any]], *, overdue: bool = False) -> None:
         cells: list[Callable[[dict[str, Any]], str]] = [
             lambda r: r["tracking"], lambda r: lbl(ServiceClass(r["service"])),
             lambda r: lbl(ItemStatus(r["status"])), lambda r: lbl(Secrecy(r["secrecy"])),
@@ -208,7 +213,7 @@ class DashboardPage(QWidget):
             for j, cell in enumerate(cells):
                 item = QTableWidgetItem(cell(row))
                 item.setData(Qt.ItemDataRole.UserRole, row["tracking"])
-                if j == 1 and row["service"] == ServiceClass.HOA_TOC.value:
+                if (j == 1 and row["service"] == ServiceClass.HOA_TOC.value) or (overdue and j == DUE_COLUMN):
                     item.setForeground(URGENT_BRUSH)
                     item.setFont(bold)
                 if int(row.get("open_incidents") or 0) and j == 0:

@@ -42,7 +42,6 @@ class ItemDetailDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("itemDetail")
         self.setWindowFlag(Qt.WindowType.Window, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1000, 680)
         self._session = session
         self._tracking = tracking

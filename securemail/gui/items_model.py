@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.gui.strings import N_, t
-from securemail.gui.widgets import fmt_time, lbl
+from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
 from securemail.services.items import is_overdue_row
 
 COL_TRACKING = 0
@@ -169,7 +169,7 @@ class ItemsTableModel(QAbstractTableModel):
             return _warning_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (COL_SENDER, COL_RECIPIENT):
-                return self._agency_names.get(row.cells[column]) or None
+                return plain_tooltip(self._agency_names.get(row.cells[column]))
             return row.tooltip or None
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_TRACKING and row.flagged:
             return t("{tracking}, open incident", tracking=row.cells[column])

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
-from securemail.gui.items_model import COL_RECIPIENT, COL_SENDER, COL_TRACKING, PAGE_SIZE, ItemsTableModel
+from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import fill_enum_combo, named, shortcut, show_message
@@ -61,7 +61,7 @@ class ItemsPage(QWidget):
         self.agency_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search_edit = named(QLineEdit(), "trackingSearch")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(190)
+        self.search_edit.setMinimumWidth(260)
         self.refresh_button = named(QPushButton(), "refreshButton")
         self._filter_labels = [QLabel() for _ in range(4)]
         bar = QHBoxLayout()
@@ -85,8 +85,7 @@ class ItemsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((COL_TRACKING, 160), (COL_SENDER, 110), (COL_RECIPIENT, 110)):
-            self.table.setColumnWidth(column, width)
+        self._sized = False
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -191,6 +190,9 @@ class ItemsPage(QWidget):
                 rows, has_more, now = page
                 self.model.reset_rows(rows, now, has_more=has_more)
                 self._update_count()
+                if rows and not self._sized:  # once, from the first page; the user may resize afterwards
+                    self._sized = True
+                    self.table.resizeColumnsToContents()
                 if tracking and rows:
                     self.table.selectRow(0)
                     self.table.setFocus()

@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         dialog = self._details.get(tracking)
         if dialog is None:
             dialog = ItemDetailDialog(self.session, tracking, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.transfer_requested.connect(self.open_transfer)
             dialog.changed.connect(self._after_change)
             dialog.destroyed.connect(lambda *_, key=tracking: self._details.pop(key, None))
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
 
     def open_transfer(self, trackings: list[str], mode: str) -> TransferDialog:
         dialog = TransferDialog(self.session, trackings, mode, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(self._after_change)
         dialog.recorded.connect(lambda moved: self.statusBar().showMessage(
             t("Recorded: {items}", items=", ".join(moved)), 8000))

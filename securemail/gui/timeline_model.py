@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from securemail.domain.enums import IncidentKind
 from securemail.gui.strings import N_, t
-from securemail.gui.widgets import fmt_time, lbl
+from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
 
 COL_TIME = 0
 COL_EVENT = 1
@@ -134,9 +134,10 @@ class TimelineModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._cells):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._cells[index.row()][index.column()]
-            return text if (role == Qt.ItemDataRole.DisplayRole or index.column() == COL_DETAILS) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_DETAILS:
+            return plain_tooltip(self._cells[index.row()][COL_DETAILS])
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_SIGNATURE:
             return OK_BRUSH if self._events[index.row()].get("signature_ok") else BAD_BRUSH
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from securemail.domain.enums import Role
@@ -39,7 +39,6 @@ class TransferDialog(QDialog):
             raise ValueError("deliver one item at a time")
         self._ui = Ui_TransferDialog()
         self._ui.setupUi(self)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._errors = FieldErrors({"username": self._ui.toCombo, "password": self._ui.passwordEdit},
                                    self._ui.errorLabel)
         self._ui.confirmButton.clicked.connect(self._confirm)

@@ -27,7 +27,7 @@ class Ui_UnlockDialog(object):
     def setupUi(self, UnlockDialog: _TypedWidget) -> None:
         if not UnlockDialog.objectName():
             UnlockDialog.setObjectName(u"UnlockDialog")
-        UnlockDialog.resize(480, 340)
+        UnlockDialog.resize(480, 240)
         UnlockDialog.setMinimumSize(QSize(440, 0))
         self.mainLayout = QVBoxLayout(UnlockDialog)
         self.mainLayout.setSpacing(10)

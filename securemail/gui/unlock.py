@@ -50,6 +50,7 @@ class UnlockDialog(QDialog):
         show_message(self._ui.errorLabel, "")
         self._refresh_texts()
         (self._ui.passwordEdit if username else self._ui.userEdit).setFocus()
+        self.adjustSize()
 
     # ---- texts -----------------------------------------------------------------------------------------
 
@@ -58,6 +59,7 @@ class UnlockDialog(QDialog):
         if vault_present(self._vault):
             show_message(self._ui.noticeLabel, self._notice, kind="info")
         else:
+            self.setMinimumWidth(700)
             show_message(self._ui.noticeLabel, t(
                 "There is no SecureMail vault in this folder yet ({path}).\n\n"
                 "An administrator creates one with:\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -45,6 +46,13 @@ def shortcut(sequence: QKeySequence | QKeySequence.StandardKey | str, parent: QW
     short.setContext(context)
     short.activated.connect(slot)
     return short
+
+
+def plain_tooltip(text: str | None) -> str | None:
+    """Tooltips guess rich text from the content; escape untrusted text so it always shows as typed."""
+    if not text:
+        return None
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def set_plain(label_widget: QLabel, text: str) -> None:

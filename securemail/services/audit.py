@@ -9,6 +9,7 @@ checkpoints carrying an auditor's signature (docs/adr/0003-custody-ledger.md).
 from __future__ import annotations
 
 import binascii
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def _verified(state: dict[str, Any]) -> tuple[int, bytes] | None:
     return size, root
 
 
-def verify_vault(session: Session, *, checkpoint_files: tuple[Path, ...] | list[Path] = (), full: bool = False,
+def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), full: bool = False,
                  progress: ProgressCallback | None = None) -> VerificationReport:
     """Verify the ledger against the state file and the given checkpoint files.
 
@@ -91,6 +92,19 @@ def _record_verified(session: Session, report: VerificationReport) -> None:
     write_state(session.paths, state)
 
 
+def _verified_latest(session: Session, attempts: int = 3) -> Checkpoint:
+    """The newest checkpoint, once a full verification has covered exactly that log. Another process may append
+    between the two reads; then verify again."""
+    for _ in range(attempts):
+        report = verify_vault(session, full=True)
+        if not report:
+            raise VerificationFailedError("verify.refuse_witness", count=len(report.problems), events=report.size)
+        cp = _latest(session)
+        if (cp.size, cp.root) == (report.size, report.root):
+            return cp
+    raise VaultError("vault.damaged", detail="the log keeps changing during verification")
+
+
 def _latest(session: Session) -> Checkpoint:
     cp = latest_checkpoint(session.conn)
     if cp is None:
@@ -115,12 +129,7 @@ def witness_checkpoint(session: Session, path: Path | None = None) -> Checkpoint
     `path` when given. Refuses (VerificationFailedError) if verification finds any problem.
     """
     session.require(Permission.WITNESS)
-    report = verify_vault(session, full=True)
-    if not report:
-        raise VerificationFailedError("verify.refuse_witness", count=len(report.problems), events=report.size)
-    cp = _latest(session)
-    if (cp.size, cp.root) != (report.size, report.root):
-        raise VerificationFailedError("verify.refuse_witness", count=1, events=report.size)
+    cp = _verified_latest(session)
     with session.write() as ledger:
         ledger.append(K.CHECKPOINT_WITNESSED, K.DIRECTORY, session.signer, {"size": cp.size, "root": b64(cp.root)})
     witnessed = cp.signed_by(witness_signer_name(session.user.username), session.signer.key, Domain.WITNESS)

@@ -12,7 +12,7 @@ from securemail.services import bags, directory, incidents, items, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, init_vault, open_session
 
-DEMO_PASSWORD = "SecureMail-Demo-2026"  # documented in README; override with SECUREMAIL_PASSWORD
+DEMO_PASSWORD = "SecureMail-Demo-2026"  # noqa: S105 - the documented, public demo password; in README; override with SECUREMAIL_PASSWORD
 
 AGENCIES = (
     ("UBNDGL", "Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai"),

@@ -18,13 +18,8 @@ from securemail.errors import BadInputError, NotFoundError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user
 from securemail.storage.database import rekey_pragma
-from securemail.storage.keyslots import (
-    commit_pending_dek,
-    create_slot,
-    rewrap_slot,
-    unlock_slot,
-    with_pending_dek,
-)
+from securemail.storage.keyslots import commit_pending_dek, create_slot, rewrap_slot, with_pending_dek
+from securemail.storage.vault import slots_for_update, unlock
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -75,13 +70,15 @@ def add_user(session: Session, username: str, *, role: str, full_name: str, pass
         raise BadInputError("input.user_exists", field="username", user=name)
     key = SigningKey.generate()
     dek = _current_dek(session)
-    slot = create_slot(session.vault_id, name, role_v.value, password, dek, key, new_kdf_params(session.slots.kdf_profile))
+    kdf = new_kdf_params(session.slots.kdf_profile)
+    slot = create_slot(session.vault_id, name, role_v.value, password, dek, key, kdf)
     with session.write() as ledger:
         ledger.append(K.USER_ENROLLED, K.DIRECTORY, session.signer, {
             "username": name, "full_name": fname, "role": role_v.value, "agency": agency_code,
             "public_key": b64(key.public_raw())}, cosigner=Signer(name, key))
-        session.slots.slots[name] = slot
-        session.slots.save(session.paths.keyslots)
+        with slots_for_update(session.paths) as slots:
+            slots.slots[name] = slot
+        session.slots = slots
     key.wipe()
     return get_user(session, name)
 
@@ -89,11 +86,12 @@ def add_user(session: Session, username: str, *, role: str, full_name: str, pass
 def change_password(session: Session, current_password: str, new_password: str) -> None:
     """The signed-in user sets a new password; the signing key stays the same."""
     check_password(new_password)
-    slot = session.slots.slots[session.user.username]
-    unlocked = unlock_slot(session.vault_id, slot, current_password)
+    # Through unlock(): a wrong current password is an AuthenticationError and counts as a failed attempt.
+    _slots, slot, unlocked = unlock(session.paths, session.user.username, current_password)
     fresh = rewrap_slot(session.vault_id, slot, unlocked, new_password, new_kdf_params(session.slots.kdf_profile))
-    session.slots.slots[slot.user] = fresh
-    session.slots.save(session.paths.keyslots)
+    with slots_for_update(session.paths) as slots:
+        slots.slots[slot.user] = fresh
+    session.slots = slots
 
 
 def reset_password(session: Session, username: str, new_password: str) -> None:
@@ -110,8 +108,9 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
     with session.write() as ledger:
         ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
                       {"username": username, "public_key": b64(key.public_raw())}, cosigner=Signer(username, key))
-        session.slots.slots[username] = slot
-        session.slots.save(session.paths.keyslots)
+        with slots_for_update(session.paths) as slots:
+            slots.slots[username] = slot
+        session.slots = slots
     key.wipe()
 
 
@@ -127,8 +126,9 @@ def revoke_user(session: Session, username: str) -> None:
             raise BadInputError("input.last_admin", field="username")
     with session.write() as ledger:
         ledger.append(K.USER_REVOKED, K.DIRECTORY, session.signer, {"username": username})
-    session.slots.slots.pop(username, None)
-    session.slots.save(session.paths.keyslots)
+    with slots_for_update(session.paths) as slots:
+        slots.slots.pop(username, None)
+    session.slots = slots
     rekey(session)
 
 
@@ -141,12 +141,14 @@ def rekey(session: Session) -> None:
     session.require(Permission.MANAGE_USERS)
     new_dek = bytearray(os.urandom(32))
     try:
-        slots = session.slots
-        slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek)) for u, s in slots.slots.items()}
-        slots.save(session.paths.keyslots)
+        with slots_for_update(session.paths) as slots:
+            slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek)) for u, s in slots.slots.items()}
         session.conn.execute(rekey_pragma(new_dek))
-        slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
-        slots.save(session.paths.keyslots)
+        # Move every page into the main file now, so the old key opens nothing there either.
+        session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with slots_for_update(session.paths) as slots:
+            slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
+        session.slots = slots
         session.replace_dek(new_dek)
     finally:
         new_dek[:] = bytes(32)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from securemail.clock import iso, parse_iso
+from securemail.clock import ICT, iso, parse_iso
 from securemail.custody import kinds as K
 from securemail.custody.keys import load_history, signatures_ok
 from securemail.custody.ledger import read_events
@@ -192,15 +192,16 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
         args += [session.user.agency, session.user.agency]
     elif not allowed(session.role, Permission.VIEW_ALL):
         raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
+    # Stored times are ICT ISO strings and compare as text: bring bounds to the same offset first.
     if date_from:
         where.append("accepted_at >= ?")
-        args.append(iso(date_from))
+        args.append(iso(date_from.astimezone(ICT)))
     if date_to:
         where.append("accepted_at < ?")
-        args.append(iso(date_to))
+        args.append(iso(date_to.astimezone(ICT)))
     if overdue_at:
         where.append("delivered_at IS NULL AND due_at IS NOT NULL AND due_at < ?")
-        args.append(iso(overdue_at))
+        args.append(iso(overdue_at.astimezone(ICT)))
     if after:
         at, _, trk = after.partition("|")
         where.append("(accepted_at, tracking) < (?, ?)")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from securemail.clock import parse_iso
+from securemail.clock import ICT, iso, parse_iso
 from securemail.custody import kinds as K
 from securemail.domain.enums import Scope, ServiceClass
 from securemail.domain.errors import FieldError
@@ -73,8 +73,7 @@ def on_time_rates(session: Session, date_from: datetime, date_to: datetime,
     now = now or session.clock.now()
     rows = session.conn.execute(
         "SELECT service, scope, due_at, delivered_at FROM items WHERE accepted_at >= ? AND accepted_at < ? "
-        "AND due_at IS NOT NULL", (date_from.isoformat(timespec="microseconds"),
-                                   date_to.isoformat(timespec="microseconds"))).fetchall()
+        "AND due_at IS NOT NULL", (iso(date_from.astimezone(ICT)), iso(date_to.astimezone(ICT)))).fetchall()
     groups: dict[tuple[str, str], list[tuple[datetime, datetime | None]]] = {}
     for service, scope, due, delivered in rows:
         groups.setdefault((service, scope), []).append((parse_iso(due), parse_iso(delivered) if delivered else None))

@@ -103,7 +103,8 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
         secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
         scope=label(Scope(item["scope"]), "vi"), doc_ref=item["doc_ref"] or "", description=item["description"],
         envelopes=item["envelopes"], weight_grams=item["weight_grams"], seals=item["seal_numbers"] or "",
-        seal_condition=label(SealCondition(item["seal_condition"]), "vi"), accepted_at=_time(item["accepted_at"]) or session.clock.now(),
+        seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
+        accepted_at=_time(item["accepted_at"]) or session.clock.now(),
         recall_deadline=datetime.fromisoformat(item["recall_deadline"]).replace(tzinfo=ICT)
         if item["recall_deadline"] else None,
         due_at=_time(item["due_at"]), due_basis=basis, clerk_name=_person_name(session, item["accepted_by"]),
@@ -127,7 +128,8 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
         sender_agency=_agency_name(session, item["sender_agency"]),
         recipient_agency=_agency_name(session, item["recipient_agency"]), named_recipient=item["named_recipient"],
         secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"], seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
+        doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"],
+        seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
         receiving_person_title="Văn thư" if ev["data"].get("to") else None,
         delivered_by=_person_name(session, ev["actor"]))

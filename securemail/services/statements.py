@@ -108,8 +108,9 @@ def _norm_fp(text: str) -> str:
 
 def office_key_file_text(session: Session) -> str:
     pub = session.office_key.public_raw()
-    return (f"{OFFICE_KEY_HEADER}\noffice {session.office_code}\nname {json.dumps(session.office_name, ensure_ascii=False)}"
-            f"\nkey {b64(pub)}\nfingerprint {fingerprint(pub)}\n")
+    name = json.dumps(session.office_name, ensure_ascii=False)
+    return (f"{OFFICE_KEY_HEADER}\noffice {session.office_code}\nname {name}\nkey {b64(pub)}\n"
+            f"fingerprint {fingerprint(pub)}\n")
 
 
 def read_trust_file(path: Path) -> tuple[list[bytes], list[str]]:

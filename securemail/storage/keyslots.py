@@ -197,7 +197,7 @@ class KeySlotFile:
                        slots={s.user: s for s in slots})
         except FileNotFoundError as e:
             raise VaultError("vault.missing", path=str(path.parent)) from e
-        except (OSError, ValueError, KeyError, TypeError) as e:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
             raise VaultError("vault.damaged", detail=f"{path.name}: {type(e).__name__}") from e
 
     def save(self, path: Path) -> None:

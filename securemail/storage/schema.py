@@ -89,10 +89,23 @@ def _append_only_triggers() -> str:
     return "\n".join(out)
 
 
+_KEYS = {"events": "seq", "attachments": "sha256", "checkpoints": "size"}
+
+
+def _no_replace_triggers() -> str:
+    """INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse inserts onto existing keys."""
+    return "\n".join(
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) "
+        f"BEGIN SELECT RAISE(ABORT, 'append-only ledger table: {table}'); END;"
+        for table, key in _KEYS.items())
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
     2: _V2,
+    3: _no_replace_triggers(),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

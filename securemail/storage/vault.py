@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +65,24 @@ def read_state(paths: VaultPaths) -> dict[str, Any]:
 
 def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
     atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+
+
+# ---- key-slot updates -------------------------------------------------------------------------------------
+
+@contextmanager
+def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
+    """Read-modify-write of keyslots.json under an exclusive lock, starting from what is on disk now (another
+    session may have added a slot since we opened), saved atomically when the block ends without error."""
+    lock_path = paths.root / ".keyslots.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        slots = KeySlotFile.load(paths.keyslots)
+        yield slots
+        slots.save(paths.keyslots)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 # ---- failed attempts ---------------------------------------------------------------------------------------
@@ -143,8 +164,9 @@ def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
             continue
         if index > 0 and not readonly:
             # The database was rekeyed but the slot file still lists the old key first: finish the rekey.
-            slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
-            slots.save(paths.keyslots)
+            with slots_for_update(paths) as fresh:
+                fresh.slots = {u: commit_pending_dek(s) for u, s in fresh.slots.items()}
+            slots.slots = fresh.slots
         if not readonly:
             migrate(conn)
         return conn, dek

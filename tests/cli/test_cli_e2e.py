@@ -288,10 +288,6 @@ def test_user_passwd_with_environment(cli, scenario):
     assert back.code == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: cli/commands_admin.py cmd_user_passwd reads the current password twice (ctx.open() and then "
-    "ctx.password() for change_password); with --password-stdin the second read finds stdin used up "
-    "(current, new) and the command fails with 'no password' (exit 2)"))
 def test_user_passwd_with_password_stdin(cli, scenario):
     run = cli("user", "passwd", "--password-stdin", user="admin2",
               stdin=f"{cli.passwords['admin2']}\n{SPARE_NEW}x\n")

@@ -144,9 +144,11 @@ class Insider:
     def __init__(self, info: VaultInfo, user: str = "admin") -> None:
         self.info = info
         self.conn: Connection = connect(info.path, user, PASSWORD)
-        for table in LEDGER_TABLES:
-            for op in ("update", "delete"):
-                self.conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+        triggers = [str(r[0]) for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?, ?)", LEDGER_TABLES)]
+        assert triggers, "the append-only triggers should exist before the insider drops them"
+        for name in triggers:
+            self.conn.execute(f'DROP TRIGGER "{name}"')
         row = self.conn.execute("SELECT private_key FROM office_key WHERE id = 1").fetchone()
         self.office_key = SigningKey(bytes(row[0]))
         self.vault_id = str(self.conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()[0])

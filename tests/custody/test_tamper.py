@@ -303,3 +303,40 @@ def test_non_canonical_body_is_malformed(vault: VaultInfo, insider: Insider) -> 
     # The event cannot be replayed, so the item's delivery shown by the app is not backed by the ledger.
     assert found(report) == {("malformed_event", seq), ("projection_differs", vault.seqs["accept2"])}
     assert "not canonical" in only(report, "malformed_event")[0]
+
+
+# ---- the office key replaced -------------------------------------------------------------------------------------
+
+def test_swapped_office_key_is_not_the_one_in_the_genesis(vault: VaultInfo,
+                                                          make_insider: Callable[[], Insider]) -> None:
+    insider = make_insider()
+    new_office = SigningKey.generate()
+    insider.conn.execute("UPDATE office_key SET private_key = ?, public_key = ? WHERE id = 1",
+                         (new_office.raw(), new_office.public_raw()))
+    insider.close()
+    with vault.open() as session:                  # the next ordinary write signs its checkpoint with that key
+        directory.add_agency(session, "TINHUY", name="Tỉnh ủy")
+        size = session.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        report = verify_vault(session)
+    assert found(report) == {("key_not_valid", 1), ("bad_checkpoint_signature", size)}
+    assert "is not the expected office key" in only(report, "key_not_valid")[0]
+    assert sorted(d.split(" checkpoint")[0] for d in only(report, "bad_checkpoint_signature")) == ["state file",
+                                                                                                  "vault"]
+
+
+# ---- co-signature rules --------------------------------------------------------------------------------------------
+
+def test_arrival_without_cosigner_or_person_lacks_a_cosignature(vault: VaultInfo, insider: Insider) -> None:
+    # item.arrived may record a person without an account instead of a co-signer; with neither, custody was
+    # taken from nobody's hands.
+    event = insider.forge(K.ITEM_ARRIVED, "KT0000003VN", vault.signer("clerk1"), {"from": "courier1",
+                                                                                   "location": "GL01"})
+    report = verify_ledger(insider.conn)
+    assert found(report) == {("missing_cosignature", event.seq)}
+    assert only(report, "missing_cosignature") == ["item.arrived names no co-signer"]
+
+
+def test_arrival_from_a_person_without_an_account_needs_no_cosigner(vault: VaultInfo, insider: Insider) -> None:
+    insider.forge(K.ITEM_ARRIVED, "KT0000003VN", vault.signer("clerk1"),
+                  {"from": None, "location": "GL01", "person": {"name": "Trần Văn Giao", "id_number": "0123"}})
+    assert verify_ledger(insider.conn)

@@ -262,3 +262,10 @@ def test_clerk_cannot_enrol_users(vault: VaultInfo, insider: Insider) -> None:
     added = insider.forge(K.AGENCY_ADDED, K.DIRECTORY, Signer("crony", crony),
                           {"code": "GIA", "name": "Giả", "province": None})
     assert found(verify_ledger(insider.conn)) == {("illegal_transition", enrol.seq), ("unknown_signer", added.seq)}
+
+
+def test_closed_connection_is_a_caller_error_not_damage(vault: VaultInfo) -> None:
+    session = vault.open()
+    session.close()
+    with pytest.raises(Exception, match="closed database"):
+        verify_ledger(session.conn)

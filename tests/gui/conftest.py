@@ -6,12 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from gui_vault import VaultInfo, make_vault
+
 from securemail.i18n import set_language
 from securemail.services.session import Session, open_session
 
@@ -52,7 +53,5 @@ def open_as(vault: VaultInfo) -> Iterator[Callable[[str], Session]]:
 
     operations().wait()
     for session in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the code under test (auto-lock)
             session.close()
-        except Exception:  # noqa: BLE001 - already closed by the code under test (auto-lock)
-            pass

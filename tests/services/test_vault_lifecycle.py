@@ -10,7 +10,6 @@ import pytest
 
 from securemail import storage
 from securemail.clock import FixedClock
-from securemail.crypto.keywrap import UnwrapError
 from securemail.custody import kinds as K
 from securemail.errors import AuthenticationError, BadInputError, NotFoundError, VaultError
 from securemail.services import directory, incidents, items
@@ -182,10 +181,6 @@ def test_own_password_change_refuses_short_password(vault, kit):
     assert _opens(vault, "clerk1", kit.PASSWORDS["clerk1"])
 
 
-@pytest.mark.xfail(strict=True, raises=UnwrapError, reason=(
-    "BUG: services/directory.py change_password calls unlock_slot directly; a wrong current password "
-    "escapes as crypto.keywrap.UnwrapError (not a UserFacingError: internal error in CLI/GUI) instead of "
-    "AuthenticationError, and is not counted in lockout.json"))
 def test_own_password_change_with_wrong_current_password(vault, kit):
     s = vault.open("clerk1")
     with pytest.raises(AuthenticationError):
@@ -349,11 +344,6 @@ def test_interrupted_rekey_before_database_rekeyed_still_opens(vault, kit, monke
     vault.open("clerk1").close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Session caches keyslots.json (session.slots) at open; directory.add_user / revoke_user / "
-    "change_password / reset_password / rekey save that stale copy wholesale (services/directory.py "
-    "session.slots.save), so a slot written meanwhile by another session (GUI and CLI on one vault) is lost "
-    "and that user can no longer sign in"))
 def test_two_sessions_adding_users_keep_both_slots(vault):
     a = vault.open("admin")
     b = vault.open("admin")

@@ -44,7 +44,7 @@ def test_empty_to_current(fresh, reference):
     assert set(LEDGER_TABLES) <= names
     assert set(schema.PROJECTION_TABLES) <= names
     triggers = {r[1] for r in reference if r[0] == "trigger"}
-    assert triggers == {f"{t}_no_{op}" for t in LEDGER_TABLES for op in ("update", "delete")}
+    assert triggers == {f"{t}_no_{op}" for t in LEDGER_TABLES for op in ("update", "delete", "replace")}
 
 
 @pytest.mark.parametrize("start", range(SCHEMA_VERSION))
@@ -116,7 +116,7 @@ _UPDATES = {
 
 
 def _rows(conn, table: str) -> list[tuple]:
-    return conn.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+    return conn.execute(f"SELECT * FROM {table}").fetchall()
 
 
 @pytest.mark.parametrize("table", LEDGER_TABLES)
@@ -131,7 +131,7 @@ def test_update_refused(ledger_db, table):
 def test_delete_refused(ledger_db, table):
     before = _rows(ledger_db, table)
     with pytest.raises(DatabaseError, match="append-only"):
-        ledger_db.execute(f"DELETE FROM {table}")  # noqa: S608
+        ledger_db.execute(f"DELETE FROM {table}")
     assert _rows(ledger_db, table) == before
 
 
@@ -149,11 +149,6 @@ _REPLACES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: storage/schema.py _append_only_triggers only adds BEFORE UPDATE/DELETE triggers; "
-    "INSERT OR REPLACE (and REPLACE INTO) silently overwrites an existing ledger row because "
-    "SQLite does not fire DELETE triggers for REPLACE unless recursive_triggers is on "
-    "(custody/ledger.py itself writes checkpoints with INSERT OR REPLACE)"))
 @pytest.mark.parametrize("table", LEDGER_TABLES)
 def test_replace_of_an_existing_row_refused(ledger_db, table):
     before = _rows(ledger_db, table)

@@ -1,0 +1,145 @@
+"""Screenshots of the desktop app for the user guide (docs/screenshots/), from a demo vault.
+
+    .venv/bin/python tests/gui/make_screenshots.py                 offscreen, widget grabs
+    xvfb-run -s "-screen 0 1366x868x24" .venv/bin/python tests/gui/make_screenshots.py --x11-root
+                                                                   also a real X screenshot (ImageMagick import)
+
+Not a test: run it by hand after changing what the screens look like, then look at the pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--x11-root", action="store_true", help="also save the whole X screen (needs xcb)")
+    parser.add_argument("--lang", default="vi", choices=("vi", "en"))
+    args = parser.parse_args()
+    if not args.x11_root:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from gui_typing import type_text
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from securemail.gui.controller import AppController
+    from securemail.gui.ops import operations
+    from securemail.gui.theme import apply_theme
+    from securemail.gui.translator import CatalogueTranslator
+    from securemail.i18n import set_language
+    from securemail.services import items
+    from securemail.services.demo import DEMO_PASSWORD, create_demo
+    from securemail.services.session import open_session
+
+    set_language(args.lang)
+    suffix = "" if args.lang == "vi" else "-en"
+    vault = Path(tempfile.mkdtemp(prefix="securemail-shots-")) / "vault"
+    os.environ.pop("SECUREMAIL_PASSWORD", None)
+    demo = create_demo(vault, 40)
+    password = DEMO_PASSWORD
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    translator = CatalogueTranslator(app)
+    app.installTranslator(translator)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    def settle(seconds: float = 0.4) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end or operations().busy():
+            app.processEvents()
+            time.sleep(0.01)
+
+    def save(widget: QWidget, name: str) -> None:
+        settle()
+        path = OUT / f"{name}{suffix}.png"
+        widget.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
+    # 1. unlock, as the clerk is about to press Enter
+    missing = AppController(app, vault.parent / "not-a-vault", idle_ms=600_000, translator=translator)
+    missing.start()
+    assert missing.unlock_dialog is not None
+    missing.unlock_dialog.resize(640, 480)
+    save(missing.unlock_dialog, "unlock-no-vault")
+    missing.unlock_dialog.hide()
+
+    controller = AppController(app, vault, idle_ms=600_000, translator=translator)
+    controller.start()
+    dialog = controller.unlock_dialog
+    assert dialog is not None
+    dialog._ui.userEdit.setText("gdv1")
+    dialog._ui.passwordEdit.setText(password)
+    save(dialog, "unlock")
+
+    # 2. the main window as the clerk
+    session = open_session(vault, "gdv1", password)
+    dialog.hide()
+    window = controller.show_main(session)
+    window.resize(1280, 800)
+    settle(1.0)
+    save(window, "dashboard")
+    window.tabs.setCurrentWidget(window.items)
+    save(window, "items")
+    if args.x11_root:
+        settle(1.0)
+        subprocess.run(["import", "-window", "root", str(OUT / f"x11-items{suffix}.png")], check=True)
+        print(f"docs/screenshots/x11-items{suffix}.png")
+
+    # 3. one item with a full timeline (bagged and dispatched) and one flagged
+    rows = items.search_items(session, limit=500)
+    story = next((r for r in rows if r["status"] == "dispatched"), rows[0])
+    detail = window.open_item(story["tracking"])
+    detail.resize(1100, 760)
+    save(detail, "item-detail")
+    detail.close()
+    flagged = next((r for r in rows if r["open_incidents"]), None)
+    if flagged is not None:
+        detail = window.open_item(flagged["tracking"])
+        detail.resize(1100, 760)
+        save(detail, "item-detail-incident")
+        detail.close()
+
+    # 4. intake: a Tuyệt mật item with a description typed in, refused, the input kept
+    assert window.intake is not None
+    window.tabs.setCurrentWidget(window.intake)
+    ui = window.intake.ui
+    ui.trackingEdit.setText("")
+    ui.senderCombo.setCurrentIndex(ui.senderCombo.findData("CAGL"))
+    ui.recipientCombo.setCurrentIndex(ui.recipientCombo.findData("VPTW"))
+    type_text(ui.senderPersonEdit, "Hoàng Minh Tuấn")
+    ui.senderPersonIdEdit.setText("064085001234")
+    type_text(ui.namedRecipientEdit, "Nguyễn Văn Nam")
+    ui.namedOnlyCheck.setChecked(True)
+    ui.docRefEdit.setText("215/CV-CAGL")
+    ui.scopeCombo.setCurrentIndex(ui.scopeCombo.findData("lien-tinh"))
+    ui.serviceCombo.setCurrentIndex(ui.serviceCombo.findData("hoa-toc"))
+    ui.sealsEdit.setText("NP-2026-0415")
+    ui.weightSpin.setValue(85)
+    type_text(ui.descriptionEdit, "Báo cáo kết quả công tác bảo vệ an ninh quý IV")
+    ui.secrecyCombo.setCurrentIndex(ui.secrecyCombo.findData("tuyet-mat"))
+    window.intake.save()
+    save(window, "intake")
+
+    window.tabs.setCurrentWidget(window.dashboard)
+    controller.lock()
+    settle()
+    session.close()
+    print(f"demo vault: {demo.vault}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    raise SystemExit(main())

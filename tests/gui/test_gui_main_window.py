@@ -1,0 +1,94 @@
+"""The main window for each role: which tabs it shows, its title and status bar, the language switch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from gui_vault import OFFICE_NAME, VaultInfo
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from securemail.gui.main_window import MainWindow
+from securemail.gui.translator import CatalogueTranslator, switch_language
+from securemail.services.session import Session
+
+Opener = Callable[[str], Session]
+
+TABS = {
+    "admin": ["&Tổng quan", "&Bưu gửi", "Người &dùng và cơ quan"],
+    "clerk1": ["&Tổng quan", "&Bưu gửi", "&Nhận gửi"],
+    "courier1": ["&Tổng quan", "&Bưu gửi"],
+    "vanthu1": ["&Tổng quan", "&Bưu gửi"],
+    "auditor1": ["&Tổng quan", "&Bưu gửi"],
+}
+ROLE_LABELS = {"admin": "Quản trị", "clerk1": "Giao dịch viên KT1", "courier1": "Bưu tá / áp tải",
+               "vanthu1": "Văn thư cơ quan", "auditor1": "Kiểm tra, bảo vệ bí mật nhà nước"}
+
+
+def _window(qtbot: QtBot, session: Session) -> MainWindow:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    return window
+
+
+@pytest.mark.parametrize("username", list(TABS))
+def test_opens_for_each_role(qtbot: QtBot, open_as: Opener, vault: VaultInfo, username: str) -> None:
+    window = _window(qtbot, open_as(username))
+    assert window.windowTitle() == f"SecureMail - {OFFICE_NAME}"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TABS[username]
+    assert window.findChild(type(window._role_label), "statusRole").text() == f"Vai trò: {ROLE_LABELS[username]}"
+    assert str(vault.path) in window._vault_label.text()
+    assert username in window._user_label.text()
+    expected_rows = 3 if username == "vanthu1" else 4  # a secretary sees only items of their agency
+    qtbot.waitUntil(lambda: window.items.model.rowCount() == expected_rows, timeout=10000)
+    qtbot.waitUntil(lambda: window.dashboard.cards["atCounter"].number.text() != "…", timeout=10000)
+    handover_shown = not window.items.handover_button.isHidden()
+    assert handover_shown == (username in ("clerk1", "courier1"))
+
+
+def test_dashboard_counts_and_hoa_toc_first(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
+    window = _window(qtbot, open_as("auditor1"))
+    dash = window.dashboard
+    qtbot.waitUntil(lambda: dash.cards["atCounter"].number.text() != "…", timeout=10000)
+    numbers = {name: card.number.text() for name, card in dash.cards.items()}
+    assert numbers == {"atCounter": "2", "inTransit": "1", "overdue": "0", "incidents": "1"}
+    table = dash.waiting_table
+    assert table.rowCount() == 3
+    services = [table.item(r, 1).text() for r in range(3)]
+    assert services == ["Hỏa tốc", "Hỏa tốc", "Thường"]
+    flagged = [table.item(r, 0).text() for r in range(3) if table.item(r, 0).text().startswith("⚠")]
+    assert flagged == ["⚠ " + vault.trackings["flagged"]]
+
+
+def test_language_switch_retranslates_everything(qtbot: QtBot, qapp: QApplication, open_as: Opener) -> None:
+    window = _window(qtbot, open_as("clerk1"))
+    qtbot.waitUntil(lambda: window.items.model.rowCount() == 4, timeout=10000)
+    translator = CatalogueTranslator()
+    qapp.installTranslator(translator)
+    try:
+        switch_language(qapp, translator, "en")
+        qtbot.waitUntil(lambda: window.tabs.tabText(0) == "&Dashboard", timeout=3000)
+        assert [window.tabs.tabText(i) for i in range(3)] == ["&Dashboard", "&Items", "Accept an ite&m"]
+        assert window._role_label.text() == "Role: KT1 clerk"
+        assert window.items.model.headerData(1, Qt.Orientation.Horizontal) == "Status"
+        assert window.intake is not None
+        assert window.intake.ui.senderLabel.text() == "&Sender agency"
+        assert window.language_actions["en"].isChecked()
+        switch_language(qapp, translator, "vi")
+        qtbot.waitUntil(lambda: window.tabs.tabText(0) == "&Tổng quan", timeout=3000)
+        assert window.intake.ui.senderLabel.text() == "Cơ quan &gửi"
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_quit_from_the_menu_is_requested_not_forced(qtbot: QtBot, open_as: Opener) -> None:
+    window = _window(qtbot, open_as("courier1"))
+    asked: list[bool] = []
+    window.quit_requested.connect(lambda: asked.append(True))
+    window.quit_action.trigger()
+    assert asked == [True]
+    assert QApplication.instance() is not None
