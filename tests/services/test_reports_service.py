@@ -47,7 +47,7 @@ def office(vault, kit):  # type: ignore[no-untyped-def]
 
 
 def test_receipt_content_and_qr_from_a_150_dpi_render(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    vault, clerk, t = office
+    _vault, clerk, t = office
     data, payload = render(reports.receipt, clerk, t)
     text = pdf_text(data)
     for golden in ("BIÊN NHẬN BƯU GỬI KT1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -142,7 +142,7 @@ def test_register_period_across_the_change_of_form_is_refused(office) -> None:  
 
 
 def test_cli_receipt_verify_exit_codes(office, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    vault, clerk, t = office
+    _vault, clerk, t = office
     data, payload = render(reports.receipt, clerk, t)
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(data)
