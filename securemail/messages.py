@@ -205,6 +205,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Field key -> (Vietnamese label, English label), used in messages that name a field.
 FIELD_NAMES: dict[str, tuple[str, str]] = {
     "tracking": ("Số hiệu bưu gửi", "Tracking number"),
+    "giver": ("Người giao (--from)", "Person handing over (--from)"),
     "sender_agency": ("Cơ quan gửi", "Sender agency"),
     "recipient_agency": ("Cơ quan nhận", "Recipient agency"),
     "secrecy": ("Độ mật", "Secrecy"),

@@ -75,7 +75,7 @@ def parse_note(note: str) -> Checkpoint:
     if len(lines) != 4 or not lines[3].startswith("time "):
         raise ValueError("checkpoint text must have origin, size, root and time lines")
     origin, size_text, root_text, time_line = lines
-    if not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
+    if not (size_text.isascii() and size_text.isdigit()) or (size_text != "0" and size_text.startswith("0")):
         raise ValueError("bad size")
     root = base64.b64decode(root_text, validate=True)
     if len(root) != 32:

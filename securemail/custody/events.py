@@ -84,6 +84,8 @@ def sign_event(event: Event, actor_key: SigningKey, cosigner_key: SigningKey | N
 
 
 def check_signature(event_body: bytes, sig: Signature, public_key: bytes) -> bool:
+    if sig.role not in ("actor", "cosigner"):
+        return False
     domain = Domain.EVENT if sig.role == "actor" else Domain.COSIGN
     return verify(public_key, domain, event_body, sig.sig)
 
@@ -92,9 +94,21 @@ def event_from_stored(body: bytes, signatures: str | bytes) -> Event:
     """Rebuild an Event from stored bytes; raises ValueError if the body is not canonical or malformed."""
     doc = parse_canonical(body)
     raw_sigs = json.loads(signatures)
-    sigs = tuple(Signature(str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw_sigs)
-    if doc.get("v") != EVENT_VERSION:
-        raise ValueError("unknown event version")
-    return Event(vault=str(doc["vault"]), seq=int(doc["seq"]), time=str(doc["time"]), kind=str(doc["kind"]),
-                 subject=str(doc["subject"]), actor=str(doc["actor"]), prev=doc["prev"], data=dict(doc["data"]),
-                 cosigner=doc["cosigner"], signatures=sigs)
+    if not isinstance(doc, dict) or doc.get("v") != EVENT_VERSION or set(doc) != _BODY_KEYS:
+        raise ValueError("unknown event version or fields")
+    # Strict: no conversions, so the Event is exactly what was signed.
+    for key, types in _BODY_TYPES.items():
+        if not isinstance(doc[key], types) or isinstance(doc[key], bool):
+            raise ValueError(f"event field {key!r} has the wrong type")
+    if not isinstance(raw_sigs, list) or not all(
+            isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("by", "role", "sig")) for s in raw_sigs):
+        raise ValueError("malformed signatures")
+    sigs = tuple(Signature(s["by"], s["role"], unb64(s["sig"])) for s in raw_sigs)
+    return Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
+                 actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"], signatures=sigs)
+
+
+_BODY_KEYS = {"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"}
+_BODY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "vault": str, "seq": int, "time": str, "kind": str, "subject": str, "actor": str,
+    "cosigner": (str, type(None)), "prev": (str, type(None)), "data": dict}

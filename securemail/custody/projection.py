@@ -17,7 +17,7 @@ from securemail.domain.enums import BagStatus, ItemStatus
 from securemail.domain.errors import IllegalTransition
 from securemail.domain.lifecycle import Action, next_status
 from securemail.domain.norms import DEFAULT_NORMS
-from securemail.storage.database import Connection
+from securemail.storage.database import Connection, DatabaseError
 
 
 class ProjectionError(Exception):
@@ -45,7 +45,12 @@ def apply_event(conn: Connection, event: Event) -> None:
     handler = _HANDLERS.get(event.kind)
     if handler is None:
         raise ProjectionError(f"unknown event kind {event.kind!r}")
-    handler(conn, event)
+    try:
+        handler(conn, event)
+    except (KeyError, TypeError) as e:
+        raise ProjectionError(f"malformed data in {event.kind} event {event.seq}: {e}") from e
+    except DatabaseError as e:  # IntegrityError etc.: a duplicate item, user or bag
+        raise ProjectionError(f"{event.kind} event {event.seq} conflicts with the current state: {e}") from e
 
 
 # ---- directory ---------------------------------------------------------------------------------------------

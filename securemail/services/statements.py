@@ -75,6 +75,9 @@ def parse(payload: str) -> tuple[Statement, bytes, bytes]:
         raise ValueError("not a SecureMail statement")
     _, body_b64, sig_b64 = text.split(".")
     body, sig = unb64url(body_b64), unb64url(sig_b64)
+    # Canonical encodings only: spare bits in the last base64 character must not give a second valid spelling.
+    if b64url(body) != body_b64 or b64url(sig) != sig_b64:
+        raise ValueError("non-canonical base64")
     doc = parse_canonical(body)
     if doc.get("v") != 1 or doc.get("t") not in KINDS:
         raise ValueError("unknown statement version or kind")

@@ -61,6 +61,8 @@ def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: Us
 def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> list[str]:
     """The clerk at this office takes items from their holder (who co-signs)."""
     session.require(Permission.ARRIVE)
+    if giver is None:
+        raise BadInputError("input.required", field="giver")
     items = [item_row(session, t) for t in trackings]
     for item in items:
         _check_move(session, item, Action.ARRIVE, holder_only=False)
