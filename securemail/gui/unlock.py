@@ -15,11 +15,11 @@ from securemail.gui.ui_unlock_dialog import Ui_UnlockDialog
 from securemail.gui.widgets import set_plain, show_message
 from securemail.i18n import tr
 from securemail.services.session import Session, open_session
-from securemail.storage.vault import VaultPaths  # only to say "no vault here" before anyone types
+from securemail.services.session import vault_exists as session_vault_exists
 
 
 def vault_present(vault: Path) -> bool:
-    return VaultPaths(vault).exists()
+    return session_vault_exists(vault)
 
 
 class _WaitRelay(QObject):

@@ -122,6 +122,11 @@ class Session:
         self.close()
 
 
+def vault_exists(vault: Path) -> bool:
+    """Whether `vault` holds a SecureMail vault (for a friendly first screen; opening still checks everything)."""
+    return VaultPaths(vault).exists()
+
+
 def remember_checkpoint(paths: VaultPaths, cp: Checkpoint) -> None:
     """Keep the newest checkpoint seen outside the database (rollback defence)."""
     state = read_state(paths)
