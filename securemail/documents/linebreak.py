@@ -36,7 +36,7 @@ class Widths:
 
 
 @cache
-def widths(font: str, size: float) -> Widths:
+def font_widths(font: str, size: float) -> Widths:
     return Widths(font, size)
 
 

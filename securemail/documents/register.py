@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,8 +28,8 @@ from securemail.documents.register_layouts import (
     choose_layout,
     get_layout,
 )
-from securemail.documents.styles import Styles, clean, fmt_date, make_styles, markup, para
-from securemail.documents.tables import grid
+from securemail.documents.styles import fmt_date, make_styles, para
+from securemail.documents.tables import text_grid
 
 UNCONFIRMED_NOTE = "cột chưa được xác nhận với văn bản gốc"
 SIGNATURE_SPACE = 7 * mm
@@ -48,11 +48,11 @@ def layout_for(data: RegisterData) -> RegisterLayout:
 
 def _header(number: int, column: RegisterColumn) -> str:
     star = "" if column.confirmed else " (*)"
-    return f"{clean(column.header)}{star}<br/>({number})"
+    return f"{column.header}{star}\n({number})"
 
 
-def _cell(row: Mapping[str, str], column: RegisterColumn, st: Styles) -> Flowable:
-    return markup(clean(row.get(column.key, "")), st.cell)
+def _cells(row: Mapping[str, str | None], columns: Sequence[RegisterColumn]) -> list[str]:
+    return [row.get(column.key) or "" for column in columns]
 
 
 def _serials(data: RegisterData, layout: RegisterLayout) -> str:
@@ -85,14 +85,14 @@ def render_register(data: RegisterData, out: Path | BinaryIO) -> None:
     total = sum(c.width for c in layout.columns)
     widths = [width * c.width / total for c in layout.columns]
     headers = [_header(n, c) for n, c in enumerate(layout.columns, start=1)]
-    rows = [[_cell(row, c, st) for c in layout.columns] for row in data.rows]
+    rows = [_cells(row, layout.columns) for row in data.rows]
     signature_pad = {n: SIGNATURE_SPACE for n, c in enumerate(layout.columns) if c.signature}
     story: list[Flowable] = [
         official_header(data.imprint, st, width, issuer=(data.superior_agency, data.agency_name)),
         *title_block(layout.title, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
         side_by_side(cover, qr, width, table_width(qr), gap=10 * mm),
         Spacer(1, 4 * mm),
-        *grid(headers, rows, widths, st, empty_text="Không có mục nào trong kỳ", pad=signature_pad),
+        *text_grid(headers, rows, widths, st, empty_text="Không có mục nào trong kỳ", pad=signature_pad),
     ]
     if layout.unconfirmed:
         names = "; ".join(c.header for c in layout.unconfirmed)

@@ -1,52 +1,82 @@
-"""Grid tables of paragraphs, chunked so that long reports lay out in linear time.
+"""Grid tables, chunked so that long reports lay out in linear time.
 
-One platypus Table per ~200 rows keeps splitting cheap (a single giant Table re-wraps its tail at every page
-break). A chunk repeats the column header at the top of every page, but not where it merely continues the
-previous chunk in the middle of a page, so the printout reads as one table.
+One platypus Table per ~100 rows keeps splitting cheap (a Table re-builds its tail at every page break). A
+chunk repeats the column header at the top of every page, but not where it merely continues the previous
+chunk in the middle of a page, so the printout reads as one table.
+
+``grid`` takes flowable cells (short documents); ``text_grid`` takes untrusted plain text, which it wraps
+itself and hands to reportlab as multi-line strings: no Paragraph to parse, wrap and draw per cell, so a
+register of 10,000 rows lays out in seconds. A record taller than ``max_lines`` lines is printed as a few
+table rows with no rule between them ("continuation rows"), so reportlab can carry it over a page break
+instead of failing; where such a piece starts a page, its first column says "(tiếp)".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from securemail.documents.fonts import FONT_REGULAR
+from securemail.documents.linebreak import font_widths, plain_lines, wrap
 from securemail.documents.styles import Styles, markup
 
-CHUNK_ROWS = 200
-Row = Sequence[Flowable]
+CHUNK_ROWS = 100
+MAX_ROW_LINES = 30  # a record taller than this is split into continuation rows (A4 landscape holds ~45)
+CONTINUED = "(tiếp)"
+Cell: TypeAlias = Flowable | str
+Row: TypeAlias = Sequence[Cell]
 
-_GRID: list[Any] = [
-    ("FONT", (0, 0), (-1, -1), FONT_REGULAR),  # else Table pulls Helvetica into the PDF
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+_PADDING: list[Any] = [
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
     ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
 ]
+_BASE: list[Any] = [("FONT", (0, 0), (-1, -1), FONT_REGULAR), *_PADDING]  # else Table pulls in Helvetica
+_GRID: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+_RULE = (0.5, colors.black)
 _HEAD: list[Any] = [
     ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
     ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
 ]
+_SIDE_PADDING = 2.5 + 2.5
 
 
 class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
-    """Up to CHUNK_ROWS body rows; draws the header row when it starts a page (or the table)."""
+    """Up to ``chunk`` records; draws the header row when it starts a page (or the table).
+
+    ``joined[i]``: body row i continues row i - 1 (no rule between them); ``resumed[i]``: row i as printed
+    when it starts a page. ``style``: fonts and paddings for the whole table, header row included.
+    """
 
     def __init__(
-        self, header: Row, rows: Sequence[Row], widths: Sequence[float], *, first: bool, pad: Mapping[int, float]
+        self,
+        header: Row,
+        rows: Sequence[Row],
+        widths: Sequence[float],
+        *,
+        first: bool,
+        pad: Mapping[int, float],
+        style: Sequence[Any] = _BASE,
+        joined: Sequence[bool] = (),
+        resumed: Mapping[int, Row] | None = None,
+        heights: Sequence[float] | None = None,
     ) -> None:
         super().__init__()
-        self._pad = pad
         self._header = header
         self._rows = rows
         self._widths = widths
         self._first = first
+        self._pad = pad
+        self._style = style
+        self._joined = joined
+        self._resumed = resumed or {}
+        self._heights = heights
         self._table: Table | None = None
         self._table_header = False
 
@@ -54,16 +84,37 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         frame = getattr(self, "_frame", None)
         return self._first or frame is None or bool(getattr(frame, "_atTop", True))
 
-    def _make(self, header: bool, skip: int = 0, heights: Sequence[float] | None = None) -> Table:
-        """The chunk's rows from ``skip`` on, with or without the header; ``heights``: body rows, if known."""
-        body_rows = [list(r) for r in self._rows[skip:]]
-        data = [list(self._header), *body_rows] if header else body_rows
-        row_heights = None if heights is None else [None, *heights] if header else list(heights)
+    def _make(self, header: bool) -> Table:
+        body = list(self._rows)
+        if header and 0 in self._resumed:
+            body[0] = self._resumed[0]
+        data = [self._header, *body] if header else body
+        heights = None if self._heights is None or (header and 0 in self._resumed) else list(self._heights)
+        row_heights = None if heights is None else [None, *heights] if header else heights
         table = Table(data, colWidths=list(self._widths), rowHeights=row_heights, repeatRows=1 if header else 0)
-        body = 1 if header else 0
-        padding = [("BOTTOMPADDING", (col, body), (col, -1), extra) for col, extra in self._pad.items()]
-        table.setStyle(TableStyle((_GRID + _HEAD if header else _GRID) + padding))
+        top = 1 if header else 0
+        style = [*self._style, *(_HEAD if header else []), *self._rules(top)]
+        style += [("BOTTOMPADDING", (col, top), (col, -1), extra) for col, extra in self._pad.items()]
+        table.setStyle(TableStyle(style))
         return table
+
+    def _rules(self, top: int) -> list[Any]:
+        """A full grid, except below a row that the next one continues."""
+        if not any(self._joined[1:]):
+            return _GRID
+        count = len(self._rows)
+        rules: list[Any] = [("BOX", (0, 0), (-1, -1), *_RULE), ("LINEAFTER", (0, 0), (-2, -1), *_RULE)]
+        if top:
+            rules.append(("LINEBELOW", (0, 0), (-1, 0), *_RULE))
+        run: int | None = None  # first of the current run of rows that end a record
+        for i in range(count + 1):
+            ends = i < count and (i + 1 == count or not self._joined[i + 1])
+            if ends and run is None:
+                run = i
+            elif not ends and run is not None:
+                rules.append(("LINEBELOW", (0, run + top), (-1, i - 1 + top), *_RULE))
+                run = None
+        return rules
 
     def _get(self, header: bool) -> Table:
         """The table for this position, reusing the one just wrapped (wrap then split is the usual order)."""
@@ -79,13 +130,24 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         header = self._with_header()
         table = self._get(header)
         parts: list[Flowable] = table.split(avail_width, avail_height)
-        if header or len(parts) < 2:
+        if len(parts) < 2:
             return parts
-        # The rest starts the next page, so it needs the header; reuse the row heights already computed.
-        done = len(parts[0]._cellvalues)
-        known = list(table._rowHeights)[done:]
-        heights = known if len(known) == len(self._rows) - done and None not in known else None
-        return [parts[0], self._make(True, skip=done, heights=heights)]
+        # The rest starts the next page: a chunk of its own, with the header; reuse the row heights computed.
+        printed = len(parts[0]._cellvalues)
+        done = printed - (1 if header else 0)
+        known = list(table._rowHeights)[printed:]
+        rest = _Chunk(
+            self._header,
+            self._rows[done:],
+            self._widths,
+            first=True,
+            pad=self._pad,
+            style=self._style,
+            joined=self._joined[done:],
+            resumed={i - done: row for i, row in self._resumed.items() if i >= done},
+            heights=known if len(known) == len(self._rows) - done and None not in known else None,
+        )
+        return [parts[0], rest]
 
     def draw(self) -> None:
         assert self._table is not None
@@ -108,17 +170,69 @@ def grid(
     ``pad`` adds bottom padding to the body cells of some columns (room for a handwritten signature).
     """
     if not rows:
-        head = [markup(h, st.cell_head) for h in headers]
-        table = Table([head, [markup(empty_text, st.cell_center)]], colWidths=list(widths), repeatRows=1)
-        table.setStyle(TableStyle([*_GRID, *_HEAD, ("SPAN", (0, 1), (-1, 1))]))
-        return [table]
+        return [_empty([markup(h, st.cell_head) for h in headers], markup(empty_text, st.cell_center), widths)]
+    head = [markup(h, st.cell_head) for h in headers]
+    return [
+        _Chunk(head, rows[start : start + chunk], widths, first=start == 0 and not continued, pad=pad or {})
+        for start in range(0, len(rows), chunk)
+    ]
+
+
+def text_grid(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    st: Styles,
+    *,
+    empty_text: str = "Không có dữ liệu",
+    chunk: int = CHUNK_ROWS,
+    pad: Mapping[int, float] | None = None,
+    max_lines: int = MAX_ROW_LINES,
+) -> list[Flowable]:
+    """``grid`` of untrusted plain text: headers and cells are printed literally (NFC; newlines kept).
+
+    Text is wrapped to the column widths in the fonts of ``st.cell_head`` (header) and ``st.cell`` (body).
+    """
+    body_font, head_font = st.cell, st.cell_head
+    style: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), body_font.fontName, body_font.fontSize, body_font.leading),
+        ("FONT", (0, 0), (-1, 0), head_font.fontName, head_font.fontSize, head_font.leading),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        *_PADDING,
+    ]
+    room = [w - _SIDE_PADDING for w in widths]
+    head_widths = font_widths(head_font.fontName, head_font.fontSize)
+    head = ["\n".join(wrap(plain_lines(h), w, head_widths)) for h, w in zip(headers, room, strict=True)]
+    if not rows:
+        return [_empty(head, empty_text, widths, style)]
+    measure = font_widths(body_font.fontName, body_font.fontSize)
     flowables: list[Flowable] = []
     for start in range(0, len(rows), chunk):
-        head = [markup(h, st.cell_head) for h in headers]
+        body: list[Row] = []
+        joined: list[bool] = []
+        resumed: dict[int, Row] = {}
+        for row in rows[start : start + chunk]:
+            cells = [wrap(plain_lines(text), w, measure) for text, w in zip(row, room, strict=True)]
+            tallest = max(map(len, cells))
+            for offset in range(0, tallest, max_lines):
+                piece = ["\n".join(lines[offset : offset + max_lines]) for lines in cells]
+                if offset:
+                    marker = wrap([CONTINUED], room[0], measure)
+                    resumed[len(body)] = ["\n".join([*marker, piece[0]]).rstrip("\n"), *piece[1:]]
+                joined.append(offset > 0)
+                body.append(piece)
         flowables.append(
-            _Chunk(head, rows[start : start + chunk], widths, first=start == 0 and not continued, pad=pad or {})
+            _Chunk(head, body, widths, first=start == 0, pad=pad or {}, style=style, joined=joined, resumed=resumed)
         )
     return flowables
+
+
+def _empty(head: Row, message: Cell, widths: Sequence[float], style: Sequence[Any] = _BASE) -> Table:
+    table = Table([list(head), [message]], colWidths=list(widths), repeatRows=1)
+    span = [("SPAN", (0, 1), (-1, 1)), ("ALIGN", (0, 1), (-1, 1), "CENTER")]
+    table.setStyle(TableStyle([*style, *_GRID, *_HEAD, *span]))
+    return table
 
 
 def grid_then(

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.gui.strings import N_, t
+from securemail.gui.table_base import AnyIndex, ReadOnlyTableModel
 from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
 from securemail.services.items import is_overdue_row
 
@@ -40,7 +41,6 @@ assert len(HEADERS) == COLUMN_COUNT
 
 PAGE_SIZE = 200
 OVERDUE_COLOR = QColor("#b71c1c")
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def page_key(row: Mapping[str, Any]) -> str:
@@ -57,7 +57,9 @@ class ItemRow:
     tooltip: str
 
 
-class ItemsTableModel(QAbstractTableModel):
+class ItemsTableModel(ReadOnlyTableModel):
+    HEADERS = HEADERS
+
     more_requested = Signal(str)  # the `after` cursor of the next page
 
     def __init__(self, parent: Any = None) -> None:
@@ -151,9 +153,6 @@ class ItemsTableModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
@@ -175,18 +174,6 @@ class ItemsTableModel(QAbstractTableModel):
             return t("{tracking}, open incident", tracking=row.cells[column])
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return t(HEADERS[section]) if 0 <= section < COLUMN_COUNT else None
-        return section + 1
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
         return not parent.isValid() and self._has_more and not self._loading

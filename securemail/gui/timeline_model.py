@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from securemail.domain.enums import IncidentKind
 from securemail.gui.strings import N_, t
+from securemail.gui.table_base import AnyIndex, ReadOnlyTableModel
 from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
 
 COL_TIME = 0
@@ -44,7 +45,6 @@ EVENT_LABELS: Mapping[str, str] = {
 }
 OK_BRUSH = QBrush(QColor("#1b5e20"))
 BAD_BRUSH = QBrush(QColor("#b71c1c"))
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _details(kind: str, data: Mapping[str, Any]) -> str:
@@ -83,7 +83,9 @@ def _details(kind: str, data: Mapping[str, Any]) -> str:
     return ""
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(ReadOnlyTableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._events: list[Mapping[str, Any]] = []
@@ -128,9 +130,6 @@ class TimelineModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._cells)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._cells):
             return None
@@ -142,15 +141,3 @@ class TimelineModel(QAbstractTableModel):
             return OK_BRUSH if self._events[index.row()].get("signature_ok") else BAD_BRUSH
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return t(HEADERS[section]) if 0 <= section < COLUMN_COUNT else None
-        return section + 1
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
