@@ -28,15 +28,15 @@ def _prompt(label: str) -> str | None:
     return getpass.getpass(label + ": ")
 
 
-def get_password(*, env: str, use_stdin: bool, prompt_label: str, missing: UserFacingError) -> str:
+def _env_or_stdin(env: str, use_stdin: bool) -> str | None:
     value = os.environ.get(env)
     if value:
         return value
-    if use_stdin:
-        line = _from_stdin()
-        if line:
-            return line
-    value = _prompt(prompt_label)
+    return _from_stdin() if use_stdin else None
+
+
+def get_password(*, env: str, use_stdin: bool, prompt_label: str, missing: UserFacingError) -> str:
+    value = _env_or_stdin(env, use_stdin) or _prompt(prompt_label)
     if value:
         return value
     raise missing
@@ -49,13 +49,9 @@ def user_password(use_stdin: bool) -> str:
 
 def new_password(use_stdin: bool, user: str) -> str:
     """A new user's or new password: from SECUREMAIL_NEW_PASSWORD, stdin, or typed twice at the prompt."""
-    value = os.environ.get("SECUREMAIL_NEW_PASSWORD")
+    value = _env_or_stdin("SECUREMAIL_NEW_PASSWORD", use_stdin)
     if value:
         return value
-    if use_stdin:
-        line = _from_stdin()
-        if line:
-            return line
     first = _prompt(tr("field.new_password_prompt", user=user))
     if first:
         second = _prompt(tr("field.repeat_password_prompt"))
