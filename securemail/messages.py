@@ -73,6 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.agency_exists": ("Cơ quan {code} đã tồn tại.", "The agency {code} already exists."),
     "input.secretary_needs_agency": ("Văn thư phải thuộc một cơ quan (--agency).",
                                      "A secretary must belong to an agency (--agency)."),
+    "input.user_holds_items": ("{user} đang giữ {count} bưu gửi/túi thư; hãy nhận lại trước khi thu hồi tài khoản.",
+                               "{user} holds {count} items/bags; take them back before revoking the account."),
     "input.last_admin": ("Không thể thu hồi quản trị viên cuối cùng.", "Cannot revoke the last administrator."),
     "input.self_cosign": ("Người giao và người nhận phải là hai người khác nhau.",
                           "The person handing over and the person taking custody must differ."),
@@ -89,6 +91,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Item {tracking} is \"{status}\": cannot {action}."),
     "state.bag": ("Túi thư {bag} đang ở trạng thái \"{status}\": không thể {action}.",
                   "Bag {bag} is \"{status}\": cannot {action}."),
+    "state.conflict": ("Không ghi được vì trạng thái vừa thay đổi (có thể do một máy khác): {detail}. Không có gì bị ghi.",
+                       "Not recorded: the state changed meanwhile (perhaps at another desk): {detail}. Nothing was written."),
     "state.incident_closed": ("Sự cố {incident} đã được đóng.", "Incident {incident} is already closed."),
     # verification
     "verify.ok": ("Toàn vẹn: {events} sự kiện, gốc Merkle {root}. Không phát hiện vấn đề.",

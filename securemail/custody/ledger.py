@@ -17,7 +17,8 @@ from securemail.crypto.signing import Domain, SigningKey
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
-from securemail.custody.projection import apply_event
+from securemail.custody.projection import ProjectionError, apply_event
+from securemail.errors import StateError
 from securemail.storage.database import Connection
 
 
@@ -88,7 +89,10 @@ class LedgerWriter:
         self._frontier.append(leaf)
         self._conn.execute("INSERT OR REPLACE INTO merkle_frontier (id, state) VALUES (1, ?)",
                            (self._frontier.to_bytes(),))
-        apply_event(self._conn, event)
+        try:
+            apply_event(self._conn, event)
+        except ProjectionError as e:  # the services check first; this catches a race or a bug, never silently
+            raise StateError("state.conflict", detail=str(e)) from e
         return event
 
     def attach(self, digest: bytes, media_type: str, data: bytes) -> None:

@@ -1,13 +1,14 @@
 """Greedy line breaking of plain text to a width, for table cells drawn as strings (no Paragraph).
 
-Breaks at spaces like a left-aligned Paragraph with ``splitLongWords``: a word wider than the whole line is cut
-between characters (never before a combining mark). Widths come from reportlab's ``stringWidth``; TrueType
-widths add up glyph by glyph (no kerning), so a line's width is the sum of its words' and its spaces' widths,
-and only words need measuring: they are cached per font and size.
+Breaks at spaces like a left-aligned Paragraph with ``splitLongWords``; a word wider than the whole line is
+cut after a "/" or "-" where it can, else between characters (never before a combining mark). Widths come
+from reportlab's ``stringWidth``: TrueType widths add up glyph by glyph (no kerning), so a line's width is the
+sum of its words' and its spaces' widths, and only words need measuring: they are cached per font and size.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -15,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 _MAX_CACHED = 50_000  # words per font and size; then the cache starts afresh
 _SLACK = 1e-6  # summed widths may differ from one measurement in the last bits
+_PARTS = re.compile(r"[^/-]*[/-]|[^/-]+")  # a word in pieces that each end after "/" or "-"
 
 
 class Widths:
@@ -80,7 +82,28 @@ def _wrap_line(line: str, width: float, measure: Widths, out: list[str]) -> None
 
 
 def _cut_word(word: str, width: float, measure: Widths) -> list[str]:
-    """A word too wide for a line, cut into pieces that fit (at least one character each)."""
+    """A word too wide for a line, cut after "/" or "-" where possible (document numbers such as
+    "125/QĐ-UBND"), else between characters; every piece fits, or is a single character."""
+    pieces: list[str] = []
+    current, used = "", 0.0
+    for part in _PARTS.findall(word):
+        part_width = measure.of(part)
+        if current and used + part_width <= width:
+            current, used = current + part, used + part_width
+            continue
+        if current:
+            pieces.append(current)
+        if part_width <= width:
+            current, used = part, part_width
+        else:
+            *full, current = _cut_chars(part, width, measure)
+            pieces.extend(full)
+            used = measure.of(current)
+    pieces.append(current)
+    return pieces
+
+
+def _cut_chars(word: str, width: float, measure: Widths) -> list[str]:
     pieces: list[str] = []
     start, used = 0, 0.0
     for index, char in enumerate(word):

@@ -14,18 +14,21 @@ instead of failing; where such a piece starts a page, its first column says "(ti
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from securemail.documents.fonts import FONT_REGULAR
 from securemail.documents.linebreak import font_widths, plain_lines, wrap
 from securemail.documents.styles import Styles, markup
 
 CHUNK_ROWS = 100
-MAX_ROW_LINES = 30  # a record taller than this is split into continuation rows (A4 landscape holds ~45)
+MAX_ROW_LINES = 20  # a record taller than this is split into continuation rows (A4 landscape holds ~40)
 CONTINUED = "(tiếp)"
 Cell: TypeAlias = Flowable | str
 Row: TypeAlias = Sequence[Cell]
@@ -40,18 +43,33 @@ _PADDING: list[Any] = [
 _BASE: list[Any] = [("FONT", (0, 0), (-1, -1), FONT_REGULAR), *_PADDING]  # else Table pulls in Helvetica
 _GRID: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
 _RULE = (0.5, colors.black)
-_HEAD: list[Any] = [
-    ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
-    ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-]
+_HEAD_BACKGROUND: list[Any] = [("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88))]
+_HEAD: list[Any] = [*_HEAD_BACKGROUND, ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
 _SIDE_PADDING = 2.5 + 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """How the cells look.
+
+    Flowable grids: ``_BASE`` and ``_HEAD`` applied cell by cell, ``pad`` the bottom padding of some body
+    columns (room for a handwritten signature). Text grids: one shared CellStyle per column for the header
+    (``head``), the body (``body``) and body rows that the next row continues (``open``: no room for a
+    signature, which goes under the end of the record), so building a Table, as at every page break, costs
+    nothing per cell.
+    """
+
+    pad: Mapping[int, float] = field(default_factory=dict)
+    head: Sequence[CellStyle] = ()
+    body: Sequence[CellStyle] = ()
+    open: Sequence[CellStyle] = ()
 
 
 class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """Up to ``chunk`` records; draws the header row when it starts a page (or the table).
 
     ``joined[i]``: body row i continues row i - 1 (no rule between them); ``resumed[i]``: row i as printed
-    when it starts a page. ``style``: fonts and paddings for the whole table, header row included.
+    when it starts a page; ``heights``: the body row heights, if known.
     """
 
     def __init__(
@@ -59,21 +77,20 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         header: Row,
         rows: Sequence[Row],
         widths: Sequence[float],
+        look: _Look,
         *,
         first: bool,
-        pad: Mapping[int, float],
-        style: Sequence[Any] = _BASE,
         joined: Sequence[bool] = (),
         resumed: Mapping[int, Row] | None = None,
         heights: Sequence[float] | None = None,
     ) -> None:
         super().__init__()
+        self.hAlign = "CENTER"  # placed like the Table it draws (it is wider than the frame less its padding)
         self._header = header
         self._rows = rows
         self._widths = widths
+        self._look = look
         self._first = first
-        self._pad = pad
-        self._style = style
         self._joined = joined
         self._resumed = resumed or {}
         self._heights = heights
@@ -85,16 +102,34 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         return self._first or frame is None or bool(getattr(frame, "_atTop", True))
 
     def _make(self, header: bool) -> Table:
-        body = list(self._rows)
-        if header and 0 in self._resumed:
-            body[0] = self._resumed[0]
-        data = [self._header, *body] if header else body
-        heights = None if self._heights is None or (header and 0 in self._resumed) else list(self._heights)
+        resume = header and 0 in self._resumed
+        body = [list(row) for row in self._rows]
+        if resume:
+            body[0] = list(self._resumed[0])
+        data = [list(self._header), *body] if header else body
+        heights = None if self._heights is None or resume else list(self._heights)
         row_heights = None if heights is None else [None, *heights] if header else heights
-        table = Table(data, colWidths=list(self._widths), rowHeights=row_heights, repeatRows=1 if header else 0)
         top = 1 if header else 0
-        style = [*self._style, *(_HEAD if header else []), *self._rules(top)]
-        style += [("BOTTOMPADDING", (col, top), (col, -1), extra) for col, extra in self._pad.items()]
+        look = self._look
+        if not look.body:
+            table = Table(data, colWidths=list(self._widths), rowHeights=row_heights, repeatRows=top)
+            style = [*_BASE, *(_HEAD if header else []), *self._rules(top)]
+            style += [("BOTTOMPADDING", (col, top), (col, -1), extra) for col, extra in look.pad.items()]
+        else:
+            # reportlab only reads cell styles (its own splits share them too), so rows can share lists
+            head, closed, open_ = list(look.head), list(look.body), list(look.open)
+            ends = [*(not joined for joined in self._joined[1:]), True]
+            styles = [head] if header else []
+            styles += [closed if end else open_ for end in ends]
+            table = Table(
+                data,
+                colWidths=list(self._widths),
+                rowHeights=row_heights,
+                repeatRows=top,
+                normalizedData=1,
+                cellStyles=styles,
+            )
+            style = [*(_HEAD_BACKGROUND if header else []), *self._rules(top)]
         table.setStyle(TableStyle(style))
         return table
 
@@ -132,6 +167,7 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         parts: list[Flowable] = table.split(avail_width, avail_height)
         if len(parts) < 2:
             return parts
+        parts[0].setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), *_RULE)]))  # even mid-record
         # The rest starts the next page: a chunk of its own, with the header; reuse the row heights computed.
         printed = len(parts[0]._cellvalues)
         done = printed - (1 if header else 0)
@@ -140,9 +176,8 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
             self._header,
             self._rows[done:],
             self._widths,
+            self._look,
             first=True,
-            pad=self._pad,
-            style=self._style,
             joined=self._joined[done:],
             resumed={i - done: row for i, row in self._resumed.items() if i >= done},
             heights=known if len(known) == len(self._rows) - done and None not in known else None,
@@ -172,8 +207,9 @@ def grid(
     if not rows:
         return [_empty([markup(h, st.cell_head) for h in headers], markup(empty_text, st.cell_center), widths)]
     head = [markup(h, st.cell_head) for h in headers]
+    look = _Look(pad=pad or {})
     return [
-        _Chunk(head, rows[start : start + chunk], widths, first=start == 0 and not continued, pad=pad or {})
+        _Chunk(head, rows[start : start + chunk], widths, look, first=start == 0 and not continued)
         for start in range(0, len(rows), chunk)
     ]
 
@@ -194,19 +230,19 @@ def text_grid(
     Text is wrapped to the column widths in the fonts of ``st.cell_head`` (header) and ``st.cell`` (body).
     """
     body_font, head_font = st.cell, st.cell_head
-    style: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), body_font.fontName, body_font.fontSize, body_font.leading),
-        ("FONT", (0, 0), (-1, 0), head_font.fontName, head_font.fontSize, head_font.leading),
-        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        *_PADDING,
-    ]
+    pad = pad or {}
+    look = _Look(
+        head=[_cell_style(head_font, align="CENTER", valign="MIDDLE")] * len(widths),
+        body=[_cell_style(body_font, bottom=pad.get(col, 2.5)) for col in range(len(widths))],
+        open=[_cell_style(body_font, bottom=1.0)] * len(widths),
+    )
     room = [w - _SIDE_PADDING for w in widths]
-    head_widths = font_widths(head_font.fontName, head_font.fontSize)
-    head = ["\n".join(wrap(plain_lines(h), w, head_widths)) for h, w in zip(headers, room, strict=True)]
+    head_measure = font_widths(head_font.fontName, head_font.fontSize)
+    head = ["\n".join(wrap(plain_lines(h), w, head_measure)) for h, w in zip(headers, room, strict=True)]
     if not rows:
-        return [_empty(head, empty_text, widths, style)]
+        return [_empty(head, empty_text, widths, (head_font, body_font))]
     measure = font_widths(body_font.fontName, body_font.fontSize)
+    marker = wrap([CONTINUED], room[0], measure)
     flowables: list[Flowable] = []
     for start in range(0, len(rows), chunk):
         body: list[Row] = []
@@ -218,20 +254,31 @@ def text_grid(
             for offset in range(0, tallest, max_lines):
                 piece = ["\n".join(lines[offset : offset + max_lines]) for lines in cells]
                 if offset:
-                    marker = wrap([CONTINUED], room[0], measure)
                     resumed[len(body)] = ["\n".join([*marker, piece[0]]).rstrip("\n"), *piece[1:]]
                 joined.append(offset > 0)
                 body.append(piece)
-        flowables.append(
-            _Chunk(head, body, widths, first=start == 0, pad=pad or {}, style=style, joined=joined, resumed=resumed)
-        )
+        flowables.append(_Chunk(head, body, widths, look, first=start == 0, joined=joined, resumed=resumed))
     return flowables
 
 
-def _empty(head: Row, message: Cell, widths: Sequence[float], style: Sequence[Any] = _BASE) -> Table:
+def _cell_style(font: ParagraphStyle, *, align: str = "LEFT", valign: str = "TOP", bottom: float = 2.5) -> CellStyle:
+    style = CellStyle(f"sm-{font.name}-{align}-{valign}-{bottom}")
+    style.fontname, style.fontsize, style.leading = font.fontName, font.fontSize, font.leading
+    style.alignment, style.valign = align, valign
+    style.leftPadding = style.rightPadding = 2.5
+    style.topPadding, style.bottomPadding = 1.5, bottom
+    return style
+
+
+def _empty(head: Row, message: Cell, widths: Sequence[float], fonts: Sequence[ParagraphStyle] = ()) -> Table:
+    """The header and one row saying there is nothing; ``fonts``: (header, body) when those are strings."""
     table = Table([list(head), [message]], colWidths=list(widths), repeatRows=1)
-    span = [("SPAN", (0, 1), (-1, 1)), ("ALIGN", (0, 1), (-1, 1), "CENTER")]
-    table.setStyle(TableStyle([*style, *_GRID, *_HEAD, *span]))
+    text: list[Any] = []
+    for row, font in enumerate(fonts):
+        text.append(("FONT", (0, row), (-1, row), font.fontName, font.fontSize, font.leading))
+    if fonts:
+        text.append(("ALIGN", (0, 0), (-1, -1), "CENTER"))
+    table.setStyle(TableStyle([*_BASE, *_GRID, *_HEAD, ("SPAN", (0, 1), (-1, 1)), *text]))
     return table
 
 

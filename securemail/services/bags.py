@@ -76,12 +76,12 @@ def create_bag(session: Session, destination: str, bag_id: str | None = None) ->
 
 def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str]:
     session.require(Permission.MANAGE_BAGS)
-    b = get_bag(session, bag)
-    _require_status(b, BagStatus.OPEN, "add")
-    items = [item_row(session, t) for t in trackings]
-    for item in items:
-        _check_move(session, item, Action.BAG)
     with session.write() as ledger:
+        b = get_bag(session, bag)
+        _require_status(b, BagStatus.OPEN, "add")
+        items = [item_row(session, t) for t in dict.fromkeys(trackings)]
+        for item in items:
+            _check_move(session, item, Action.BAG)
         for item in items:
             ledger.append(K.ITEM_BAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
     return [i["tracking"] for i in items]
@@ -89,24 +89,24 @@ def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str
 
 def remove_from_bag(session: Session, bag: str, tracking: str) -> None:
     session.require(Permission.MANAGE_BAGS)
-    b = get_bag(session, bag)
-    _require_status(b, BagStatus.OPEN, "remove")
-    item = item_row(session, tracking)
-    if item["bag"] != b["bag"]:
-        raise NotFoundError("notfound.item", tracking=tracking)
     with session.write() as ledger:
+        b = get_bag(session, bag)
+        _require_status(b, BagStatus.OPEN, "remove")
+        item = item_row(session, tracking)
+        if item["bag"] != b["bag"]:
+            raise NotFoundError("notfound.item", tracking=tracking)
         ledger.append(K.ITEM_UNBAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
 
 
 def close_bag(session: Session, bag: str, seal: str) -> dict[str, Any]:
     session.require(Permission.MANAGE_BAGS)
-    b = get_bag(session, bag)
-    _require_status(b, BagStatus.OPEN, "close")
     try:
         seal_text = clean_text(seal, field="seal", max_len=100, required=True)
     except FieldError as e:
         raise field_error(e) from e
     with session.write() as ledger:
+        b = get_bag(session, bag)
+        _require_status(b, BagStatus.OPEN, "close")
         ledger.append(K.BAG_CLOSED, K.bag_subject(b["bag"]), session.signer,
                       {"bag": b["bag"], "seal": seal_text, "items": b["items"]})
     return get_bag(session, b["bag"])
@@ -117,12 +117,12 @@ def dispatch_bag(session: Session, bag: str, to: Signer, to_user: UserInfo) -> d
     session.require(Permission.MANAGE_BAGS)
     if to_user.role is not Role.COURIER:
         raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="take a bag")
-    b = get_bag(session, bag)
-    _require_status(b, BagStatus.CLOSED, "dispatch")
-    if b["holder"] != session.user.username:
-        raise PermissionDeniedError("perm.not_holder", user=session.user.username, tracking=b["bag"],
-                                    holder=b["holder"] or "-")
     with session.write() as ledger:
+        b = get_bag(session, bag)
+        _require_status(b, BagStatus.CLOSED, "dispatch")
+        if b["holder"] != session.user.username:
+            raise StateError("perm.not_holder", user=session.user.username, tracking=b["bag"],
+                             holder=b["holder"] or "-")
         ledger.append(K.BAG_DISPATCHED, K.bag_subject(b["bag"]), session.signer,
                       {"bag": b["bag"], "to": to_user.username, "seal": b["seal"], "items": b["items"]}, cosigner=to)
     return get_bag(session, b["bag"])
@@ -132,17 +132,17 @@ def open_bag(session: Session, bag: str, scanned: Sequence[str], giver: Signer |
     """Receive a bag at this office: scanned contents are checked against the manifest; any missing or extra
     item is flagged as an incident in the same transaction."""
     session.require(Permission.ARRIVE)
-    b = get_bag(session, bag)
-    _require_status(b, BagStatus.DISPATCHED, "open")
-    if b["holder"] != (giver.username if giver else None):
-        raise PermissionDeniedError("perm.not_holder", user=giver.username if giver else "-", tracking=b["bag"],
-                                    holder=b["holder"] or "-")
     seen = list(dict.fromkeys(normalise_tracking(t) for t in scanned))
-    expected = set(b["items"])
-    found = [t for t in seen if t in expected]
-    missing = sorted(expected - set(found))
-    extra = [t for t in seen if t not in expected]
     with session.write() as ledger:
+        b = get_bag(session, bag)
+        _require_status(b, BagStatus.DISPATCHED, "open")
+        if b["holder"] != (giver.username if giver else None):
+            raise StateError("perm.not_holder", user=giver.username if giver else "-", tracking=b["bag"],
+                             holder=b["holder"] or "-")
+        expected = set(b["items"])
+        found = [t for t in seen if t in expected]
+        missing = sorted(expected - set(found))
+        extra = [t for t in seen if t not in expected]
         ledger.append(K.BAG_OPENED, K.bag_subject(b["bag"]), session.signer,
                       {"bag": b["bag"], "location": session.office_code, "expected": sorted(expected),
                        "found": found, "missing": missing, "extra": extra}, cosigner=giver)

@@ -18,7 +18,7 @@ from securemail.errors import BadInputError, NotFoundError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user
 from securemail.storage.database import rekey_pragma
-from securemail.storage.keyslots import commit_pending_dek, create_slot, rewrap_slot, with_pending_dek
+from securemail.storage.keyslots import KeySlotFile, commit_pending_dek, create_slot, rewrap_slot, with_pending_dek
 from securemail.storage.vault import slots_for_update, unlock
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -115,20 +115,31 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
 
 
 def revoke_user(session: Session, username: str) -> None:
-    """Revoke: a signed directory event, the slot removed, and the database rekeyed with a fresh data key."""
+    """Revoke: the slot removed, a signed directory event, and the database rekeyed with a fresh data key.
+
+    The slot goes first: if the process dies after that, the user can no longer open the vault, and running the
+    command again finishes the job (an already revoked user whose slot survived is cleaned up too)."""
     session.require(Permission.MANAGE_USERS)
     user = get_user(session, username)
-    if not user.active:
+    if user.active:
+        if user.role is Role.ADMIN:
+            admins = session.conn.execute(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+            if admins <= 1:
+                raise BadInputError("input.last_admin", field="username")
+        held = session.conn.execute("SELECT count(*) FROM items WHERE holder = ?", (username,)).fetchone()[0]
+        held += session.conn.execute("SELECT count(*) FROM bags WHERE holder = ? AND status = 'dispatched'",
+                                     (username,)).fetchone()[0]
+        if held:
+            raise BadInputError("input.user_holds_items", field="username", user=username, count=held)
+    elif username not in session.slots.slots and username not in KeySlotFile.load(session.paths.keyslots).slots:
         raise NotFoundError("notfound.user", user=username)
-    if user.role is Role.ADMIN:
-        admins = session.conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
-        if admins <= 1:
-            raise BadInputError("input.last_admin", field="username")
-    with session.write() as ledger:
-        ledger.append(K.USER_REVOKED, K.DIRECTORY, session.signer, {"username": username})
     with slots_for_update(session.paths) as slots:
         slots.slots.pop(username, None)
     session.slots = slots
+    if user.active:
+        with session.write() as ledger:
+            ledger.append(K.USER_REVOKED, K.DIRECTORY, session.signer, {"username": username})
     rekey(session)
 
 
@@ -140,9 +151,13 @@ def rekey(session: Session) -> None:
     """
     session.require(Permission.MANAGE_USERS)
     new_dek = bytearray(os.urandom(32))
+    active = {u.username for u in list_users(session) if u.active}
     try:
         with slots_for_update(session.paths) as slots:
-            slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek)) for u, s in slots.slots.items()}
+            # Only users the signed directory says are active keep a slot: a revoked user's leftover slot (an
+            # interrupted revocation, a restored keyslots.json) never receives the new key.
+            slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek))
+                           for u, s in slots.slots.items() if u in active}
         session.conn.execute(rekey_pragma(new_dek))
         # Move every page into the main file now, so the old key opens nothing there either.
         session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -103,15 +103,15 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
             get_agency(session, code)
         except NotFoundError as e:
             raise BadInputError("notfound.agency", field=field, code=code) from e
-    if draft.tracking:
-        tracking = draft.tracking
-        if session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone():
-            raise BadInputError("input.duplicate_tracking", field="tracking", value=tracking)
-    else:
-        tracking = _next_tracking(session)
     norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
     due = due_at(now, norm, draft.appointed_at) if norm is not None else None
-    with session.write() as ledger:
+    with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
+        if draft.tracking:
+            tracking = draft.tracking
+            if session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone():
+                raise BadInputError("input.duplicate_tracking", field="tracking", value=tracking)
+        else:
+            tracking = _next_tracking(session)
         data: dict[str, Any] = {"item": draft_to_data(draft), "due_at": iso(due) if due else None,
                                 "location": session.office_code}
         person = record_person(session, ledger, messenger)

@@ -32,7 +32,7 @@ def _check_move(session: Session, item: dict[str, Any], action: Action, *, holde
         raise StateError("state.illegal", tracking=item["tracking"], status=label(status, current_language()),
                          action=action.value)
     if holder_only and item["holder"] != session.user.username:
-        raise PermissionDeniedError("perm.not_holder", user=session.user.username, tracking=item["tracking"],
+        raise StateError("perm.not_holder", user=session.user.username, tracking=item["tracking"],
                                     holder=item["holder"] or "-")
 
 
@@ -48,10 +48,10 @@ def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: Us
     session.require(Permission.HANDOVER)
     if to_user.role not in (Role.COURIER, Role.CLERK):
         raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="take custody")
-    items = [item_row(session, t) for t in trackings]
-    for item in items:
-        _check_move(session, item, Action.HANDOVER)
-    with session.write() as ledger:
+    with session.write() as ledger:  # checks inside the write lock: another desk may be moving the same item
+        items = [item_row(session, t) for t in dict.fromkeys(trackings)]
+        for item in items:
+            _check_move(session, item, Action.HANDOVER)
         for item in items:
             ledger.append(K.ITEM_HANDED_OVER, item["tracking"], session.signer,
                           {"from": session.user.username, "to": to_user.username}, cosigner=to)
@@ -63,13 +63,13 @@ def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> 
     session.require(Permission.ARRIVE)
     if giver is None:
         raise BadInputError("input.required", field="giver")
-    items = [item_row(session, t) for t in trackings]
-    for item in items:
-        _check_move(session, item, Action.ARRIVE, holder_only=False)
-        if item["holder"] != (giver.username if giver else None):
-            raise PermissionDeniedError("perm.not_holder", user=giver.username if giver else "-",
-                                        tracking=item["tracking"], holder=item["holder"] or "-")
     with session.write() as ledger:
+        items = [item_row(session, t) for t in dict.fromkeys(trackings)]
+        for item in items:
+            _check_move(session, item, Action.ARRIVE, holder_only=False)
+            if item["holder"] != giver.username:
+                raise StateError("perm.not_holder", user=giver.username, tracking=item["tracking"],
+                                 holder=item["holder"] or "-")
         for item in items:
             ledger.append(K.ITEM_ARRIVED, item["tracking"], session.signer,
                           {"from": item["holder"], "location": session.office_code}, cosigner=giver)
@@ -78,9 +78,9 @@ def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> 
 
 def out_for_delivery(session: Session, tracking: str, note: str | None = None) -> None:
     session.require(Permission.OUT_FOR_DELIVERY)
-    item = item_row(session, tracking)
-    _check_move(session, item, Action.OUT_FOR_DELIVERY)
     with session.write() as ledger:
+        item = item_row(session, tracking)
+        _check_move(session, item, Action.OUT_FOR_DELIVERY)
         ledger.append(K.ITEM_OUT_FOR_DELIVERY, item["tracking"], session.signer,
                       {"note": _text(note, "notes", required=False)})
 
@@ -95,12 +95,23 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
             person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
     """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
     session.require(Permission.DELIVER)
-    item = item_row(session, tracking)
-    _check_move(session, item, Action.DELIVER)
+    with session.write() as ledger:
+        item = item_row(session, tracking)
+        _check_move(session, item, Action.DELIVER)
+        _check_receiver(session, item, to_user, person, as_delegate)
+        data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
+                                "as_delegate": bool(as_delegate)}
+        if person is not None:
+            data["person"] = record_person(session, ledger, person)
+        ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
+
+
+def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | None, person: ExternalPerson | None,
+                    as_delegate: bool) -> None:
     recipient_agencies = {item["recipient_agency"], item["destination"]}
     if to_user is not None:
         if to_user.role is not Role.SECRETARY or to_user.agency not in recipient_agencies:
-            raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="confirm receipt")
+            raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="confirm-receipt")
         receiver_name = to_user.full_name
     elif person is not None:
         receiver_name = person.name
@@ -111,33 +122,27 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
                        and session.setting(DELEGATE_SETTING) == "1")
         if not delegate_ok:
             raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
-    with session.write() as ledger:
-        data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
-                                "as_delegate": bool(as_delegate)}
-        if person is not None:
-            data["person"] = record_person(session, ledger, person)
-        ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
 
 
 def fail(session: Session, tracking: str, reason: str) -> None:
     session.require(Permission.FAIL)
-    item = item_row(session, tracking)
-    _check_move(session, item, Action.FAIL)
     with session.write() as ledger:
+        item = item_row(session, tracking)
+        _check_move(session, item, Action.FAIL)
         ledger.append(K.ITEM_DELIVERY_FAILED, item["tracking"], session.signer, {"reason": _text(reason, "reason")})
 
 
 def _redirect(session: Session, tracking: str, action: Action, kind: str, permission: Permission,
               destination: str | None, reason: str | None, *, reason_required: bool) -> None:
     session.require(permission)
-    item = item_row(session, tracking)
-    _check_move(session, item, action)
-    dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
-    try:
-        dest_code = clean_code(dest, "destination")
-    except FieldError as e:
-        raise field_error(e) from e
     with session.write() as ledger:
+        item = item_row(session, tracking)
+        _check_move(session, item, action)
+        dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
+        try:
+            dest_code = clean_code(dest, "destination")
+        except FieldError as e:
+            raise field_error(e) from e
         ledger.append(kind, item["tracking"], session.signer,
                       {"destination": dest_code, "reason": _text(reason, "reason", required=reason_required)})
 

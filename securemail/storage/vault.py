@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -19,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from securemail.crypto.keywrap import UnwrapError
+from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
 from securemail.storage.files import atomic_write
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek, unlock_slot
-from securemail.storage.schema import migrate
+from securemail.storage.schema import migrate, schema_version
 
 
 @dataclass(frozen=True)
@@ -73,53 +75,90 @@ def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
 def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
     """Read-modify-write of keyslots.json under an exclusive lock, starting from what is on disk now (another
     session may have added a slot since we opened), saved atomically when the block ends without error."""
-    lock_path = paths.root / ".keyslots.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with _exclusive(paths, ".keyslots.lock"):
         slots = KeySlotFile.load(paths.keyslots)
         yield slots
         slots.save(paths.keyslots)
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 # ---- failed attempts ---------------------------------------------------------------------------------------
 
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 300
+_MAX_COUNTED = 1000
 
 
 def lockout_delay(failures: int) -> int:
-    """Seconds to wait before the next attempt after `failures` consecutive failures."""
+    """Seconds to wait before the next attempt after `failures` consecutive failures (capped)."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return int(min(2 ** (failures - FREE_ATTEMPTS + 1), MAX_DELAY_SECONDS))
+    exponent = min(failures - FREE_ATTEMPTS + 1, 16)  # bound the power before min(): no huge integers
+    return int(min(2**exponent, MAX_DELAY_SECONDS))
 
 
 @dataclass
-class Lockout:
+class Attempts:
     failures: int = 0
     last_failure: float = 0.0
+
+    def remaining_wait(self, now: float) -> float:
+        # Never more than the cap, whatever the file says (a clock moved back, a hand-edited counter).
+        return min(max(0.0, self.last_failure + lockout_delay(self.failures) - now), float(MAX_DELAY_SECONDS))
+
+
+class Lockout:
+    """Consecutive failed unlocks per user name (co-signers included), kept in lockout.json beside the vault.
+
+    A damaged or odd file must not become a way around the delay: anything unreadable counts as the worst."""
+
+    def __init__(self, users: dict[str, Attempts] | None = None) -> None:
+        self.users = users or {}
 
     @classmethod
     def load(cls, paths: VaultPaths) -> Lockout:
         try:
             doc = json.loads(paths.lockout.read_text(encoding="utf-8"))
-            return cls(int(doc.get("failures", 0)), float(doc.get("last_failure", 0.0)))
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError, TypeError):
-            # A damaged counter must not become a way around the delay: assume the worst seen so far.
-            return cls(FREE_ATTEMPTS + 3, time.time())
+        except (OSError, ValueError):
+            return cls.worst()
+        if not isinstance(doc, dict) or not isinstance(doc.get("users", {}), dict):
+            return cls.worst()
+        users: dict[str, Attempts] = {}
+        for name, entry in doc.get("users", {}).items():
+            try:
+                failures = int(entry["failures"])
+                last = float(entry["last_failure"])
+            except (KeyError, TypeError, ValueError, OverflowError):
+                return cls.worst()
+            if failures < 0 or math.isnan(last) or math.isinf(last):
+                return cls.worst()
+            users[str(name)] = Attempts(min(failures, _MAX_COUNTED), last)
+        return cls(users)
+
+    @classmethod
+    def worst(cls) -> Lockout:
+        return cls({"*": Attempts(FREE_ATTEMPTS + 3, time.time())})
+
+    def get(self, username: str) -> Attempts:
+        damaged = self.users.get("*")
+        return damaged or self.users.get(username, Attempts())
 
     def save(self, paths: VaultPaths) -> None:
-        atomic_write(paths.lockout, json.dumps({"failures": self.failures,
-                                                "last_failure": self.last_failure}).encode())
+        doc = {"users": {u: {"failures": a.failures, "last_failure": a.last_failure}
+                         for u, a in sorted(self.users.items()) if a.failures}}
+        atomic_write(paths.lockout, json.dumps(doc).encode())
 
-    def remaining_wait(self, now: float) -> float:
-        return max(0.0, self.last_failure + lockout_delay(self.failures) - now)
+
+@contextmanager
+def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
+    fd = os.open(paths.root / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 Sleeper = Callable[[float], None]
@@ -127,29 +166,43 @@ Sleeper = Callable[[float], None]
 
 def unlock(paths: VaultPaths, username: str, password: str, *, sleep: Sleeper = time.sleep,
            on_wait: Callable[[int, int], None] | None = None) -> tuple[KeySlotFile, Slot, Unlocked]:
-    """Check the failed-attempt delay, then open `username`'s slot. Wrong user and wrong password look alike."""
+    """Wait out the user's failed-attempt delay, then open `username`'s slot.
+
+    Attempts on one vault are serialised under a lock, so parallel guesses cannot race the counter. A wrong user
+    name costs the same key derivation as a wrong password and gets the same answer."""
     if not paths.exists():
         raise VaultError("vault.missing", path=str(paths.root))
-    lockout = Lockout.load(paths)
-    wait = lockout.remaining_wait(time.time())
-    if wait > 0:
-        if on_wait:
-            on_wait(lockout.failures, int(wait + 0.999))
-        sleep(wait)
-    slots = KeySlotFile.load(paths.keyslots)
-    slot = slots.slots.get(username)
-    try:
-        if slot is None:
-            raise UnwrapError("no such slot")
-        unlocked = unlock_slot(slots.vault_id, slot, password)
-    except UnwrapError as e:
-        lockout.failures += 1
-        lockout.last_failure = time.time()
-        lockout.save(paths)
-        raise AuthenticationError("auth.failed") from e
-    if lockout.failures:
-        Lockout().save(paths)
-    return slots, slot, unlocked
+    with _exclusive(paths, ".lockout.lock"):
+        lockout = Lockout.load(paths)
+        attempts = lockout.get(username)
+        wait = attempts.remaining_wait(time.time())
+        if wait > 0:
+            if on_wait:
+                on_wait(attempts.failures, int(wait + 0.999))
+            sleep(wait)
+        slots = KeySlotFile.load(paths.keyslots)
+        slot = slots.slots.get(username)
+        try:
+            if slot is None:
+                burn_kdf_time(password, slots.kdf_profile)
+                raise UnwrapError("no such slot")
+            unlocked = unlock_slot(slots.vault_id, slot, password)
+        except (UnwrapError, UnicodeError) as e:
+            lockout.users.pop("*", None)
+            lockout.users[username] = Attempts(min(attempts.failures + 1, _MAX_COUNTED), time.time())
+            lockout.save(paths)
+            raise AuthenticationError("auth.failed") from e
+        if username in lockout.users or "*" in lockout.users:
+            lockout.users.pop(username, None)
+            lockout.users.pop("*", None)
+            lockout.save(paths)
+        return slots, slot, unlocked
+
+
+def burn_kdf_time(password: str, profile: str) -> None:
+    """Spend what a real slot would cost, so response time does not tell which user names exist."""
+    with contextlib.suppress(UnwrapError, UnicodeError):
+        derive_kek(password, new_kdf_params(profile if profile in PROFILES else "standard"))
 
 
 def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
@@ -167,6 +220,11 @@ def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
             with slots_for_update(paths) as fresh:
                 fresh.slots = {u: commit_pending_dek(s) for u, s in fresh.slots.items()}
             slots.slots = fresh.slots
+        if schema_version(conn) == 0:
+            # An emptied or replaced file opens with any key as an empty database: never "repair" it by
+            # building a fresh schema over the evidence.
+            conn.close()
+            raise VaultError("vault.damaged", detail="vault.db is empty")
         if not readonly:
             migrate(conn)
         return conn, dek

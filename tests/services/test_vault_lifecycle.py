@@ -355,8 +355,9 @@ def test_two_sessions_adding_users_keep_both_slots(vault):
 
 # ---- failed attempts --------------------------------------------------------------------------------------
 
-def _lockout(vault) -> dict:
-    return json.loads((vault.path / "lockout.json").read_text())
+def _lockout(vault, user: str = "clerk1") -> dict:
+    doc = json.loads((vault.path / "lockout.json").read_text())
+    return doc["users"].get(user, {"failures": 0})
 
 
 def test_failure_counter_persists_and_delays_grow(vault, kit):
@@ -407,4 +408,28 @@ def test_damaged_counter_does_not_remove_the_delay(vault, kit):
 def test_unknown_user_counts_as_a_failure(vault):
     with pytest.raises(AuthenticationError):
         open_session(vault.path, "nobody", "whatever-password", sleep=lambda _s: None)
-    assert _lockout(vault)["failures"] == 1
+    assert _lockout(vault, "nobody")["failures"] == 1
+
+
+def test_counters_are_per_user_and_not_reset_by_someone_else(vault, kit):
+    for n in range(FREE_ATTEMPTS + 1):
+        with pytest.raises(AuthenticationError):
+            open_session(vault.path, "clerk1", f"wrong-password-{n:03d}", sleep=lambda _s: None)
+    # another user signs in without waiting, and does not clear clerk1's counter
+    waits: list[float] = []
+    vault.open("clerk2", sleep=waits.append)
+    assert waits == []
+    assert _lockout(vault, "clerk1")["failures"] == FREE_ATTEMPTS + 1
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", '{"users": {"clerk1": {"failures": 1e18, "last_failure": 0}}}',
+                                     '{"users": {"clerk1": {"failures": 5, "last_failure": 1e308}}}',
+                                     '{"users": {"clerk1": {"failures": 5, "last_failure": NaN}}}',
+                                     '{"users": []}', "null"])
+def test_odd_counter_files_wait_at_most_the_cap(vault, kit, content):
+    from securemail.storage.vault import MAX_DELAY_SECONDS
+    (vault.path / "lockout.json").write_text(content)
+    waits: list[float] = []
+    s = open_session(vault.path, "clerk1", kit.PASSWORDS["clerk1"], sleep=waits.append)
+    s.close()
+    assert all(0 < w <= MAX_DELAY_SECONDS for w in waits)

@@ -177,10 +177,11 @@ def test_open_bag_needs_the_holder_to_cosign(vault, desk):
     t = vault.accept(desk.clerk1)
     bag = _bag_to_courier(vault, desk.clerk1, [t])
     before = vault.snapshot(desk.clerk2, t)
-    with pytest.raises(PermissionDeniedError):
+    # who holds the bag is its state: refusing a non-holder is exit 5, like any move in the wrong state
+    with pytest.raises(StateError):
         bags.open_bag(desk.clerk2, bag, [t], None)
     wrong, _ = vault.cosign(desk.clerk2, "courier2")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(StateError):
         bags.open_bag(desk.clerk2, bag, [t], wrong)
     assert vault.snapshot(desk.clerk2, t) == before
 
@@ -398,13 +399,13 @@ def test_deliver_by_someone_not_holding_it_refused(vault, desk):
     before = vault.snapshot(desk.clerk1, t)
     for other in (desk.clerk2, desk.courier1):
         sec, sec_user = vault.cosign(other, "sec1")
-        with pytest.raises(PermissionDeniedError) as err:
+        with pytest.raises(StateError) as err:
             transfers.deliver(other, t, to=sec, to_user=sec_user)
         assert err.value.key == "perm.not_holder"
-        assert err.value.exit_code == 4
-    with pytest.raises(PermissionDeniedError):
+        assert err.value.exit_code == 5
+    with pytest.raises(StateError):
         transfers.handover(desk.clerk2, [t], *vault.cosign(desk.clerk2, "courier1"))
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(StateError):
         transfers.out_for_delivery(desk.courier1, t)
     assert vault.snapshot(desk.clerk1, t) == before
 
@@ -487,7 +488,7 @@ def test_bag_refusals_leave_ledger_unchanged(vault, desk):
     with pytest.raises(PermissionDeniedError):
         bags.dispatch_bag(desk.clerk1, bag, signer, user)
     signer, user = vault.cosign(desk.clerk2, "courier1")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(StateError):  # clerk2 does not hold the bag
         bags.dispatch_bag(desk.clerk2, bag, signer, user)
     assert vault.snapshot(desk.clerk1, t2) == before
     with pytest.raises(BadInputError):
