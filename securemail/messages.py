@@ -78,6 +78,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.last_admin": ("Không thể thu hồi quản trị viên cuối cùng.", "Cannot revoke the last administrator."),
     "input.self_cosign": ("Người giao và người nhận phải là hai người khác nhau.",
                           "The person handing over and the person taking custody must differ."),
+    "input.output_in_vault": ("Không ghi tệp kết quả vào trong thư mục kho dữ liệu: {path}.",
+                              "Refusing to write an output file inside the vault folder: {path}."),
+    "input.output_not_file": ("{path} không phải là một tệp thường; không ghi đè.",
+                              "{path} is not a regular file; not overwriting it."),
     "input.file_unreadable": ("Không đọc được tệp {path}.", "Cannot read the file {path}."),
     # not found
     "notfound.user": ("Không có người dùng {user}.", "No user {user}."),
@@ -209,6 +213,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Field key -> (Vietnamese label, English label), used in messages that name a field.
 FIELD_NAMES: dict[str, tuple[str, str]] = {
     "tracking": ("Số hiệu bưu gửi", "Tracking number"),
+    "vault": ("Thư mục kho dữ liệu (--vault)", "Vault folder (--vault)"),
+    "output": ("Tệp kết quả", "Output file"),
     "giver": ("Người giao (--from)", "Person handing over (--from)"),
     "sender_agency": ("Cơ quan gửi", "Sender agency"),
     "recipient_agency": ("Cơ quan nhận", "Recipient agency"),

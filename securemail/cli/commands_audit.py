@@ -12,7 +12,7 @@ from securemail.crypto.signing import fingerprint
 from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, statements
-from securemail.storage.files import atomic_write
+from securemail.storage.files import atomic_write, check_output_path
 
 Sub = Any
 
@@ -82,24 +82,27 @@ def cmd_verify(ctx: Ctx) -> int:
 
 
 def cmd_checkpoint_export(ctx: Ctx) -> int:
+    target = check_output_path(ctx.args.file, ctx.vault)
     with ctx.open() as s:
-        cp = audit.export_checkpoint(s, ctx.args.file)
+        cp = audit.export_checkpoint(s, target)
         ctx.emit({"file": str(ctx.args.file), "size": cp.size, "note": cp.note()},
                  tr("cli.checkpoint_exported", path=str(ctx.args.file), size=cp.size))
     return 0
 
 
 def cmd_checkpoint_witness(ctx: Ctx) -> int:
+    target = check_output_path(ctx.args.file, ctx.vault) if ctx.args.file else None
     with ctx.open() as s:
-        cp = audit.witness_checkpoint(s, ctx.args.file)
+        cp = audit.witness_checkpoint(s, target)
         ctx.emit({"size": cp.size, "note": cp.note()}, cp.note().rstrip("\n").split("\n"))
     return 0
 
 
 def cmd_office_key_export(ctx: Ctx) -> int:
+    target = check_output_path(ctx.args.file, ctx.vault)
     with ctx.open() as s:
         text = statements.office_key_file_text(s)
-        atomic_write(ctx.args.file, text.encode("utf-8"))
+        atomic_write(target, text.encode("utf-8"))
         fp = fingerprint(s.office_key.public_raw())
         ctx.emit({"file": str(ctx.args.file), "fingerprint": fp}, tr("cli.office_key_exported",
                                                                      path=str(ctx.args.file), fingerprint=fp))

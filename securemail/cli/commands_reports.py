@@ -12,7 +12,7 @@ from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, reports
 from securemail.services.permissions import Permission
-from securemail.storage.files import atomic_write
+from securemail.storage.files import atomic_write, check_output_path
 
 Sub = Any
 
@@ -58,6 +58,7 @@ def cmd_report(ctx: Ctx) -> int:
     import io  # noqa: PLC0415
 
     a = ctx.args
+    output = check_output_path(a.output, ctx.vault)
     buf = io.BytesIO()
     status = 0
     with ctx.open(allow_rollback=a.report == "audit") as s:
@@ -75,6 +76,6 @@ def cmd_report(ctx: Ctx) -> int:
             report = audit.verify_vault(s, checkpoint_files=a.checkpoint, full=True)
             payload = reports.audit(s, report, buf, checkpoints_checked=len(a.checkpoint))
             status = 0 if report else 1
-    atomic_write(a.output, buf.getvalue())
+    atomic_write(output, buf.getvalue())
     ctx.emit({"file": str(a.output), "qr_payload": payload}, tr("report.written", path=str(a.output)))
     return status

@@ -33,7 +33,9 @@ class Ctx:
     @property
     def vault(self) -> Path:
         v = getattr(self.args, "vault", None)
-        return Path(v) if v else default_vault()
+        if v is not None and not str(v).strip():
+            raise BadInputError("input.required", field="vault")
+        return Path(v) if v is not None else default_vault()
 
     @property
     def username(self) -> str:

@@ -14,6 +14,7 @@ from securemail.cli import commands_admin, commands_audit, commands_items, comma
 from securemail.cli.context import Ctx
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
+from securemail.storage.database import DatabaseError
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as e:
         print(e.message(), file=sys.stderr)
         return e.exit_code
+    except DatabaseError as e:  # SQLCipher could not read a page: damage, reported without a traceback
+        print(tr("vault.damaged", detail=type(e).__name__), file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # stdout closed early (e.g. piped into `head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -29,10 +29,12 @@ def _prompt(label: str) -> str | None:
 
 
 def _env_or_stdin(env: str, use_stdin: bool) -> str | None:
-    value = os.environ.get(env)
-    if value:
-        return value
-    return _from_stdin() if use_stdin else None
+    """--password-stdin, when given, wins over the environment (the explicit choice of this run)."""
+    if use_stdin:
+        line = _from_stdin()
+        if line:
+            return line
+    return os.environ.get(env) or None
 
 
 def get_password(*, env: str, use_stdin: bool, prompt_label: str, missing: UserFacingError) -> str:

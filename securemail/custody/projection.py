@@ -136,6 +136,15 @@ def _item_status(conn: Connection, tracking: str) -> ItemStatus:
     return ItemStatus(row[0])
 
 
+def _require_holder(conn: Connection, tracking: str, who: str | None) -> None:
+    """Custody moves are made by (or taken from) whoever holds the item: the verifier checks it on replay."""
+    row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (tracking,)).fetchone()
+    if row is None:
+        raise ProjectionError(f"no item {tracking!r}")
+    if row[0] != who:
+        raise ProjectionError(f"{tracking} is held by {row[0]!r}, not {who!r}")
+
+
 def _move(conn: Connection, tracking: str, action: Action, seq: int, sets: str = "",
           values: tuple[Any, ...] = ()) -> None:
     current = _item_status(conn, tracking)
@@ -162,28 +171,39 @@ def _item_accepted(conn: Connection, e: Event) -> None:
 
 @handles(K.ITEM_HANDED_OVER)
 def _item_handed_over(conn: Connection, e: Event) -> None:
+    _require_holder(conn, e.subject, e.actor)
+    if e.data.get("from", e.actor) != e.actor or e.data.get("to") != e.cosigner:
+        raise ProjectionError(f"hand-over {e.seq}: from/to do not match the signers")
     _move(conn, e.subject, Action.HANDOVER, e.seq, "holder = ?", (e.data["to"],))
 
 
 @handles(K.ITEM_ARRIVED)
 def _item_arrived(conn: Connection, e: Event) -> None:
+    if e.cosigner is not None:  # taken from a user: they must be the holder and co-sign
+        _require_holder(conn, e.subject, e.cosigner)
+        if e.data.get("from", e.cosigner) != e.cosigner:
+            raise ProjectionError(f"arrival {e.seq}: the co-signer is not the holder")
     _move(conn, e.subject, Action.ARRIVE, e.seq, "holder = ?, location = ?, bag = NULL",
           (e.actor, e.data.get("location")))
 
 
 @handles(K.ITEM_OUT_FOR_DELIVERY, K.ITEM_DELIVERY_FAILED, K.ITEM_NOTE)
 def _item_simple(conn: Connection, e: Event) -> None:
+    if e.kind != K.ITEM_NOTE:
+        _require_holder(conn, e.subject, e.actor)
     _move(conn, e.subject, _ACTIONS[e.kind], e.seq)
 
 
 @handles(K.ITEM_DELIVERED)
 def _item_delivered(conn: Connection, e: Event) -> None:
+    _require_holder(conn, e.subject, e.actor)
     to = e.data.get("to") or (e.data.get("person") or {}).get("name")
     _move(conn, e.subject, Action.DELIVER, e.seq, "holder = NULL, delivered_at = ?, delivered_to = ?", (e.time, to))
 
 
 @handles(K.ITEM_RETURNED, K.ITEM_FORWARDED)
 def _item_redirected(conn: Connection, e: Event) -> None:
+    _require_holder(conn, e.subject, e.actor)
     _move(conn, e.subject, _ACTIONS[e.kind], e.seq, "destination = ?", (e.data["destination"],))
 
 
@@ -191,6 +211,7 @@ def _item_redirected(conn: Connection, e: Event) -> None:
 def _item_bagged(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.OPEN})
+    _require_holder(conn, e.subject, e.actor)
     _move(conn, e.subject, Action.BAG, e.seq, "bag = ?", (bag,))
     conn.execute("INSERT INTO bag_items (bag, tracking) VALUES (?, ?)", (bag, e.subject))
 
@@ -233,6 +254,12 @@ def _bag_status(conn: Connection, bag: str, allowed: set[BagStatus]) -> BagStatu
     return status
 
 
+def _require_bag_holder(conn: Connection, bag: str, who: str | None) -> None:
+    row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (bag,)).fetchone()
+    if row is None or row[0] != who:
+        raise ProjectionError(f"bag {bag} is held by {row[0] if row else None!r}, not {who!r}")
+
+
 @handles(K.BAG_CREATED)
 def _bag_created(conn: Connection, e: Event) -> None:
     conn.execute("INSERT INTO bags (bag, destination, status, created_by, created_at, holder, last_seq) "
@@ -252,6 +279,7 @@ def _bag_closed(conn: Connection, e: Event) -> None:
 def _bag_dispatched(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.CLOSED})
+    _require_bag_holder(conn, bag, e.actor)
     conn.execute("UPDATE bags SET status = ?, holder = ?, last_seq = ? WHERE bag = ?",
                  (BagStatus.DISPATCHED.value, e.data["to"], e.seq, bag))
     for tracking in e.data["items"]:
@@ -262,6 +290,7 @@ def _bag_dispatched(conn: Connection, e: Event) -> None:
 def _bag_opened(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.DISPATCHED})
+    _require_bag_holder(conn, bag, e.cosigner)
     conn.execute("UPDATE bags SET status = ?, holder = ?, last_seq = ? WHERE bag = ?",
                  (BagStatus.OPENED.value, e.actor, e.seq, bag))
     for tracking in e.data["found"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from securemail.custody.ledger import Signer
 from securemail.errors import AuthenticationError, BadInputError
+from securemail.services.permissions import Permission, require
 from securemail.services.session import Session, UserInfo, load_user
 from securemail.storage.vault import unlock
 
@@ -12,6 +13,11 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
     """Unlock `username`'s slot with their password and check them against the signed directory."""
     if username == session.user.username:
         raise BadInputError("input.self_cosign", field="username")
+    # Who may take custody is decided before the password is tried, so the answer never depends on it.
+    known = load_user(session.conn, username)
+    if known is None or not known.active:
+        raise AuthenticationError("auth.cosign_failed", user=username)
+    require(known.role, Permission.ACCEPT_COSIGN)
     try:
         _slots, slot, unlocked = unlock(session.paths, username, password)
     except AuthenticationError as e:

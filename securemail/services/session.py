@@ -131,7 +131,7 @@ def remember_checkpoint(paths: VaultPaths, cp: Checkpoint) -> None:
     """Keep the newest checkpoint seen outside the database (rollback defence)."""
     state = read_state(paths)
     seen = state.get("checkpoint")
-    if seen:
+    if isinstance(seen, str) and seen:
         try:
             if parse_note(seen).size > cp.size:
                 return
@@ -147,6 +147,8 @@ def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str) ->
     if not seen_note:
         return
     try:
+        if not isinstance(seen_note, str):
+            raise ValueError("checkpoint is not text")
         seen = parse_note(seen_note)
     except ValueError as e:
         raise VaultError("vault.damaged", detail="state.json checkpoint") from e

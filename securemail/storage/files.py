@@ -6,12 +6,27 @@ import contextlib
 import os
 from pathlib import Path
 
-from securemail.errors import StorageError
+from securemail.errors import BadInputError, StorageError
 
 
 def ensure_private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path, 0o700)
+
+
+def check_output_path(path: Path, vault_dir: Path) -> Path:
+    """A file the user asked us to write (a PDF, an exported checkpoint): never inside the vault folder, never a
+    device, folder or link target, and its folder must exist. Returns the path to write."""
+    target = path.expanduser()
+    resolved = target.resolve()
+    vault = vault_dir.expanduser().resolve()
+    if resolved == vault or vault in resolved.parents:
+        raise BadInputError("input.output_in_vault", field="output", path=str(path))
+    if target.is_symlink() or (resolved.exists() and not resolved.is_file()):
+        raise BadInputError("input.output_not_file", field="output", path=str(path))
+    if not resolved.parent.is_dir():
+        raise BadInputError("input.file_unreadable", field="output", path=str(resolved.parent))
+    return resolved
 
 
 def atomic_write(path: Path, data: bytes) -> None:
