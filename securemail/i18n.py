@@ -48,6 +48,11 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
         text = pair[0] if lang == "vi" else pair[1]
     if "field" in params and isinstance(params["field"], str):
         params = dict(params, field=field_name(params["field"], lang))
+    for name in ("action", "role"):  # machine words (permission, state-machine action, role) read as words
+        value = params.get(name)
+        if isinstance(value, str) and f"{name}.{value}" in MESSAGES:
+            pair = MESSAGES[f"{name}.{value}"]
+            params = dict(params, **{name: pair[0] if lang == "vi" else pair[1]})
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

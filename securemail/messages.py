@@ -15,6 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "SECUREMAIL_COSIGN_PASSWORD."),
     "auth.cosign_failed": ("Người ký nhận {user} nhập sai mật khẩu; không có gì được ghi.",
                            "The co-signer {user} gave a wrong password; nothing was recorded."),
+    "auth.no_new_password": ("Không có mật khẩu mới: nhập tại dấu nhắc, hoặc đặt SECUREMAIL_NEW_PASSWORD, hoặc --password-stdin.",
+                             "No new password: type it at the prompt, or set SECUREMAIL_NEW_PASSWORD, or use --password-stdin."),
     "auth.waiting": ("Đã có {count} lần nhập sai liên tiếp; chờ {seconds} giây trước khi thử lại.",
                      "{count} failed attempts in a row; waiting {seconds} seconds before trying."),
     "auth.revoked": ("Tài khoản {user} đã bị thu hồi.", "The account {user} has been revoked."),
@@ -25,9 +27,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vault.damaged": ("Kho dữ liệu bị hỏng hoặc không đọc được ({detail}).", "The vault is damaged or unreadable ({detail})."),
     "vault.rollback_shorter": (
         "Kho dữ liệu cũ hơn điểm kiểm tra đã thấy (có {size} sự kiện, điểm kiểm tra có {seen}). "
-        "Có thể ai đó đã chép đè một bản cũ. Từ chối mở; quản trị viên có thể xem ở chế độ chỉ đọc.",
+        "Có thể ai đó đã chép đè một bản cũ. Từ chối mở; chỉ lệnh verify và báo cáo kiểm tra (report audit) "
+        "đọc được nó để xác định sai lệch (xem hướng dẫn sử dụng, mục Khôi phục).",
         "The vault is older than a checkpoint already seen ({size} events, checkpoint has {seen}). "
-        "An older copy may have been put back. Refusing to open; an administrator may look at it read-only."),
+        "An older copy may have been put back. Refusing to open; only `verify` and the audit report (report audit) "
+        "read it, to show what differs (see the user guide, Recovery)."),
     "vault.rollback_fork": (
         "Nhật ký không phải là phần nối tiếp của điểm kiểm tra đã thấy (kích thước {seen}). Từ chối mở.",
         "The log is not an extension of the checkpoint already seen (size {seen}). Refusing to open."),
@@ -39,6 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "perm.admin_only": ("Chỉ quản trị viên được làm việc này.", "Only an administrator may do this."),
     "perm.not_holder": ("{user} không giữ bưu gửi {tracking} (đang do {holder} giữ).",
                         "{user} does not hold item {tracking} (held by {holder})."),
+    "perm.not_recipient_secretary": ("{user} không phải văn thư của cơ quan nhận ({agency}).",
+                                     "{user} is not a secretary of the recipient agency ({agency})."),
     "perm.named_only": ("Bưu gửi {tracking} chỉ người có tên ({name}) mới được nhận và bóc bì.",
                         "Item {tracking} may be received and opened only by the named person ({name})."),
     # input
@@ -78,6 +84,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.last_admin": ("Không thể thu hồi quản trị viên cuối cùng.", "Cannot revoke the last administrator."),
     "input.self_cosign": ("Người giao và người nhận phải là hai người khác nhau.",
                           "The person handing over and the person taking custody must differ."),
+    "input.no_folder": ("Không có thư mục {path}.", "There is no folder {path}."),
+    "report.fonts_missing": ("Không tìm thấy phông chữ tiếng Việt để in ({detail}); hãy cài lại ứng dụng.",
+                             "The Vietnamese fonts needed for printing are missing ({detail}); reinstall the application."),
     "input.output_in_vault": ("Không ghi tệp kết quả vào trong thư mục kho dữ liệu: {path}.",
                               "Refusing to write an output file inside the vault folder: {path}."),
     "input.output_not_file": ("{path} không phải là một tệp thường; không ghi đè.",
@@ -125,6 +134,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.rekeyed": ("Đã thay khóa dữ liệu.", "The data key was replaced."),
     "cli.accepted": ("Đã nhận gửi {tracking}; hạn phát: {due}.", "Accepted {tracking}; due: {due}."),
     "cli.flagged": ("có sự cố chưa đóng", "open incident"),
+    "cli.overdue": ("quá hạn", "overdue"),
+    "cli.holder_due": ("người giữ: {holder}  hạn phát: {due}", "holder: {holder}  due: {due}"),
+    "cli.sig_ok": ("chữ ký hợp lệ  ", "signature ok   "),
+    "cli.sig_bad": ("CHỮ KÝ SAI     ", "BAD SIGNATURE  "),
     "cli.none": ("(không có)", "(none)"),
     "cli.done": ("Đã ghi.", "Recorded."),
     "cli.appointed": ("theo giờ hẹn", "at the appointed time"),
@@ -209,6 +222,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.refuse_witness": ("Không chứng thực: kiểm tra phát hiện {count} vấn đề trong {events} sự kiện.",
                               "Not witnessing: verification found {count} problems in {events} events."),
 }
+
+# Words put into messages: permissions, actions and roles (see i18n.tr).
+_WORDS: dict[str, tuple[str, str]] = {
+    "role.admin": ("quản trị", "administrator"), "role.clerk": ("giao dịch viên", "clerk"),
+    "role.courier": ("bưu tá", "courier"), "role.secretary": ("văn thư", "secretary"),
+    "role.auditor": ("kiểm tra viên", "auditor"),
+    "action.manage-users": ("quản lý người dùng", "manage users"),
+    "action.manage-agencies": ("quản lý danh bạ cơ quan", "manage agencies"),
+    "action.manage-settings": ("sửa định mức và cài đặt", "change norms and settings"),
+    "action.accept": ("nhận gửi", "accept items"), "action.manage-bags": ("lập, niêm phong túi thư", "make up bags"),
+    "action.handover": ("bàn giao", "hand over"), "action.arrive": ("nhận đến", "receive at the office"),
+    "action.out-for-delivery": ("đi phát", "take out for delivery"), "action.out_for_delivery": ("đi phát", "take out for delivery"),
+    "action.deliver": ("phát", "deliver"), "action.fail": ("ghi phát không thành công", "record a failed delivery"),
+    "action.return": ("chuyển hoàn", "return to sender"), "action.forward": ("chuyển tiếp", "forward"),
+    "action.report-incident": ("ghi sự cố", "report an incident"), "action.close-incident": ("đóng sự cố", "close an incident"),
+    "action.note": ("ghi chú", "add a note"), "action.view-all": ("xem mọi bưu gửi", "see every item"),
+    "action.view": ("xem bưu gửi này", "see this item"), "action.verify": ("kiểm tra toàn vẹn", "verify"),
+    "action.witness": ("ký xác nhận điểm kiểm tra", "witness checkpoints"),
+    "action.print-receipt": ("in biên nhận", "print receipts"), "action.print-reports": ("in báo cáo", "print reports"),
+    "action.export-checkpoint": ("xuất điểm kiểm tra", "export checkpoints"),
+    "action.accept-cosign": ("nhận bàn giao (ký nhận)", "take custody (co-sign)"),
+    "action.confirm-receipt": ("ký nhận bưu gửi thay cơ quan nhận", "confirm receipt for the recipient agency"),
+    "action.take custody": ("nhận bàn giao", "take custody"), "action.take a bag": ("nhận túi thư", "take a bag"),
+    "action.bag": ("cho vào túi", "put into a bag"), "action.unbag": ("rút khỏi túi", "take out of a bag"),
+    "action.dispatch": ("giao túi đi", "dispatch"), "action.incident": ("ghi sự cố", "report an incident"),
+    "action.close_incident": ("đóng sự cố", "close an incident"), "action.add": ("thêm bưu gửi", "add items"),
+    "action.close": ("niêm phong", "seal"), "action.open": ("mở túi", "open"), "action.remove": ("rút bưu gửi", "remove items"),
+    "action.create": ("tạo", "create"), "action.print delivery": ("in phiếu xác nhận đã nhận", "print a delivery confirmation"),
+}
+MESSAGES.update(_WORDS)
 
 # Field key -> (Vietnamese label, English label), used in messages that name a field.
 FIELD_NAMES: dict[str, tuple[str, str]] = {

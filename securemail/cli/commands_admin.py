@@ -69,7 +69,7 @@ def user_json(u: UserInfo) -> dict[str, Any]:
 
 def cmd_init(ctx: Ctx) -> int:
     a = ctx.args
-    password = passwords.user_password(ctx.use_stdin)
+    password = passwords.new_password(ctx.use_stdin, a.admin, env="SECUREMAIL_PASSWORD")
     with init_vault(Path(ctx.vault), office_code=a.office_code, office_name=a.office_name, admin=a.admin,
                     full_name=a.full_name, password=password, province=a.province,
                     kdf_profile=a.kdf_profile) as s:

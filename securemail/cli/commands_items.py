@@ -9,9 +9,9 @@ from typing import Any
 
 from securemail.cli import passwords
 from securemail.cli.context import Ctx
-from securemail.clock import ICT
+from securemail.clock import ICT, parse_iso
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import ItemStatus
+from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.domain.labels import label
 from securemail.errors import BadInputError
 from securemail.i18n import tr
@@ -180,7 +180,7 @@ def cmd_accept(ctx: Ctx) -> int:
         tracking = items.accept_item(s, raw, messenger=messenger)
         row = items.item_row(s, tracking)
         ctx.emit({"tracking": tracking, "status": row["status"], "due_at": row["due_at"]},
-                 tr("cli.accepted", tracking=tracking, due=row["due_at"] or "-"))
+                 tr("cli.accepted", tracking=tracking, due=_when(row["due_at"])))
     return 0
 
 
@@ -199,11 +199,11 @@ def cmd_show(ctx: Ctx) -> int:
         doc = item_json(s, row, True)
         lines = [f"{row['tracking']}  {label(ItemStatus(row['status']), ctx.lang)}"
                  + ("  [!] " + tr("cli.flagged") if row["open_incidents"] else ""),
-                 f"  {row['sender_agency']} -> {row['recipient_agency']}  {row['secrecy']} {row['service']}",
-                 f"  holder: {row['holder'] or '-'}  due: {row['due_at'] or '-'}"]
+                 f"  {row['sender_agency']} -> {row['recipient_agency']}  {_kind_labels(row, ctx.lang)}",
+                 "  " + tr("cli.holder_due", holder=row["holder"] or "-", due=_when(row["due_at"]))]
         for e in doc["events"]:
-            ok = "OK " if e["signature_ok"] else "BAD"
-            lines.append(f"  #{e['seq']:<6} {e['time'][:19]}  {ok}  {e['kind']:<22} {e['actor']}"
+            ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
+            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {e['kind']:<22} {e['actor']}"
                          + (f" + {e['cosigner']}" if e["cosigner"] else ""))
         ctx.emit(doc, lines)
     return 0
@@ -218,6 +218,15 @@ def _date(text: str | None, field: str) -> datetime | None:
         raise BadInputError("input.bad_format", field=field) from e
 
 
+def _when(text: str | None) -> str:
+    """A stored ISO time as an office clerk writes it: dd/mm/yyyy HH:MM (ICT)."""
+    return parse_iso(text).astimezone(ICT).strftime("%d/%m/%Y %H:%M") if text else "-"
+
+
+def _kind_labels(row: dict[str, Any], lang: str) -> str:
+    return f"{label(Secrecy(row['secrecy']), lang)}, {label(ServiceClass(row['service']), lang)}"
+
+
 def cmd_list(ctx: Ctx) -> int:
     a = ctx.args
     filters = {"status": a.status, "secrecy": a.secrecy, "service": a.service, "sender_agency": a.sender_agency,
@@ -227,9 +236,10 @@ def cmd_list(ctx: Ctx) -> int:
                                   date_to=_date(a.date_to, "date_to"),
                                   overdue_at=s.clock.now() if a.overdue else None, limit=a.limit)
         docs = [item_json(s, r, False) for r in rows]
-        lines = [f"{r['tracking']}  {r['accepted_at'][:16]}  {r['status']:<16} {r['secrecy']:<9} {r['service']:<8}"
-                 f" {r['sender_agency']} -> {r['recipient_agency']}" + ("  [!]" if r["open_incidents"] else "")
-                 + ("  [quá hạn]" if d["overdue"] else "") for r, d in zip(rows, docs, strict=True)]
+        lines = [f"{r['tracking']}  {_when(r['accepted_at'])}  {label(ItemStatus(r['status']), ctx.lang):<22} "
+                 f"{_kind_labels(r, ctx.lang):<20} {r['sender_agency']} -> {r['recipient_agency']}"
+                 + ("  [!]" if r["open_incidents"] else "") + (f"  [{tr('cli.overdue')}]" if d["overdue"] else "")
+                 for r, d in zip(rows, docs, strict=True)]
         ctx.emit(docs, lines or [tr("cli.none")])
     return 0
 

@@ -49,9 +49,10 @@ def user_password(use_stdin: bool) -> str:
                         missing=BadInputError("auth.no_password", field="password"))
 
 
-def new_password(use_stdin: bool, user: str) -> str:
-    """A new user's or new password: from SECUREMAIL_NEW_PASSWORD, stdin, or typed twice at the prompt."""
-    value = _env_or_stdin("SECUREMAIL_NEW_PASSWORD", use_stdin)
+def new_password(use_stdin: bool, user: str, env: str = "SECUREMAIL_NEW_PASSWORD") -> str:
+    """A password being set: from the environment variable, stdin, or typed twice at the prompt (one typo must
+    not lock anyone out)."""
+    value = _env_or_stdin(env, use_stdin)
     if value:
         return value
     first = _prompt(tr("field.new_password_prompt", user=user))
@@ -60,7 +61,7 @@ def new_password(use_stdin: bool, user: str) -> str:
         if first != second:
             raise BadInputError("input.password_mismatch", field="password")
         return first
-    raise BadInputError("auth.no_password", field="password")
+    raise BadInputError("auth.no_new_password", field="password")
 
 
 def cosign_password(use_stdin: bool, user: str) -> str:

@@ -79,7 +79,8 @@ _MOVES: dict[Action, tuple[frozenset[ItemStatus | None], ItemStatus]] = {
         ),
         _S.IN_TRANSIT,
     ),
-    _A.ARRIVE: (frozenset({_S.DISPATCHED, _S.IN_TRANSIT}), _S.ARRIVED),
+    # An item the courier brings back (delivery failed, or a round cut short) arrives at the office again.
+    _A.ARRIVE: (frozenset({_S.DISPATCHED, _S.IN_TRANSIT, _S.DELIVERY_FAILED, _S.OUT_FOR_DELIVERY}), _S.ARRIVED),
     _A.OUT_FOR_DELIVERY: (
         frozenset({_S.ACCEPTED, _S.ARRIVED, _S.IN_TRANSIT, _S.FORWARDED, _S.DELIVERY_FAILED}),
         _S.OUT_FOR_DELIVERY,

@@ -6,7 +6,7 @@ content rows. Every statement names the checkpoint (size, root) the vault had wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -17,9 +17,10 @@ from securemail.custody import kinds as K
 from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
+from securemail.documents.fonts import FontsNotFoundError
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.domain.labels import label
-from securemail.errors import BadInputError, NotFoundError, StateError
+from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
 from securemail.i18n import tr
 from securemail.services import bags, items, norms, statements
 from securemail.services.directory import get_agency
@@ -35,6 +36,13 @@ EVENT_LABELS_VI = {
     K.ITEM_NOTE: "Ghi chú", K.BAG_CREATED: "Lập túi", K.BAG_CLOSED: "Niêm phong túi",
     K.BAG_DISPATCHED: "Giao túi cho bưu tá", K.BAG_OPENED: "Mở túi đến",
 }
+
+
+def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
+    try:
+        fn(data, out)
+    except FontsNotFoundError as e:
+        raise StorageError("report.fonts_missing", detail=str(e)) from e
 
 
 def event_label(kind: str) -> str:
@@ -109,7 +117,7 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
         if item["recall_deadline"] else None,
         due_at=_time(item["due_at"]), due_basis=basis, clerk_name=_person_name(session, item["accepted_by"]),
         notes=item["notes"])
-    docs.render_receipt(data, out)
+    _render(docs.render_receipt, data, out)
     return payload
 
 
@@ -133,7 +141,7 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
         delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
         receiving_person_title="Văn thư" if ev["data"].get("to") else None,
         delivered_by=_person_name(session, ev["actor"]))
-    docs.render_delivery(data, out)
+    _render(docs.render_delivery, data, out)
     return payload
 
 
@@ -148,18 +156,25 @@ def manifest(session: Session, bag_id: str, out: Out) -> str:
     data = m.ManifestData(
         imprint=_imprint(session), qr_payload=payload, bag_number=bag["bag"], seal=bag["seal"] or "",
         from_office=session.office_name, to_office=_agency_name(session, bag["destination"]),
-        closed_at=None, handed_by=_person_name(session, bag["created_by"]),
+        closed_at=_bag_closed_at(session, bag["bag"]), handed_by=_person_name(session, bag["created_by"]),
         received_by=_person_name(session, bag["holder"]) if bag["holder"] != bag["created_by"] else None,
         items=[m.ManifestItem(tracking=r["tracking"], secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
                               service_class=label(ServiceClass(r["service"]), "vi"),
                               recipient=_agency_name(session, r["recipient_agency"]), envelopes=r["envelopes"],
                               weight_grams=r["weight_grams"]) for r in rows])
-    docs.render_manifest(data, out)
+    _render(docs.render_manifest, data, out)
     return payload
+
+
+def _bag_closed_at(session: Session, bag: str) -> datetime | None:
+    row = session.conn.execute("SELECT time FROM events WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
+                               (K.bag_subject(bag), K.BAG_CLOSED)).fetchone()
+    return _time(row[0]) if row else None
 
 
 def custody(session: Session, tracking: str, out: Out) -> str:
     """Custody report for one item: the full timeline with each signer and signature status."""
+    session.require(Permission.PRINT_REPORTS)
     item = items.item_row(session, tracking)
     events = items.timeline(session, item["tracking"])
     content = {"tracking": item["tracking"], "events": [[e["seq"], e["hash"], e["signature_ok"]] for e in events]}
@@ -177,7 +192,8 @@ def custody(session: Session, tracking: str, out: Out) -> str:
                            (e["data"].get("person") or {}).get("name"),
                            place=e["data"].get("location") or session.office_code,
                            signature_ok=e["signature_ok"], event_hash=e["hash"]) for e in events]
-    docs.render_custody(m.CustodyData(imprint=_imprint(session), qr_payload=payload, item=summary, events=rows), out)
+    data = m.CustodyData(imprint=_imprint(session), qr_payload=payload, item=summary, events=rows)
+    _render(docs.render_custody, data, out)
     return payload
 
 
@@ -235,7 +251,7 @@ def register(session: Session, kind: str, period_start: date, period_end: date, 
     ident = f"{layout.id}:{period_start.isoformat()}:{period_end.isoformat()}"
     payload = statements.issue(session, "register", ident, statements.content_digest(table), _checkpoint(session))
     unit = _agency_name(session, agency) if agency else session.office_name
-    docs.render_register(m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
+    _render(docs.render_register, m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
                                         period_start=period_start, period_end=period_end, agency_name=unit,
                                         rows=table, layout_id=layout.id), out)
     return payload
@@ -279,7 +295,7 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
                "late": [r["tracking"] for r in late_rows]}
     payload = statements.issue(session, "overdue", f"{period_start}:{period_end}",
                                statements.content_digest(content), _checkpoint(session))
-    docs.render_overdue(_with_payload(data, payload), out)
+    _render(docs.render_overdue, _with_payload(data, payload), out)
     return payload
 
 
@@ -297,7 +313,7 @@ def audit(session: Session, report: VerificationReport, out: Out, checkpoints_ch
                        ok=bool(report), content_hash=digest, checks=checks,
                        problems=[m.AuditProblem(seq=p.seq, tracking=p.item, code=p.code, message=p.message("vi"))
                                  for p in report.problems])
-    docs.render_audit(data, out)
+    _render(docs.render_audit, data, out)
     return payload
 
 

@@ -110,8 +110,11 @@ def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | 
                     as_delegate: bool) -> None:
     recipient_agencies = {item["recipient_agency"], item["destination"]}
     if to_user is not None:
-        if to_user.role is not Role.SECRETARY or to_user.agency not in recipient_agencies:
+        if to_user.role is not Role.SECRETARY:
             raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="confirm-receipt")
+        if to_user.agency not in recipient_agencies:
+            raise PermissionDeniedError("perm.not_recipient_secretary", user=to_user.username,
+                                        agency=item["recipient_agency"])
         receiver_name = to_user.full_name
     elif person is not None:
         receiver_name = person.name

@@ -25,7 +25,7 @@ def check_output_path(path: Path, vault_dir: Path) -> Path:
     if target.is_symlink() or (resolved.exists() and not resolved.is_file()):
         raise BadInputError("input.output_not_file", field="output", path=str(path))
     if not resolved.parent.is_dir():
-        raise BadInputError("input.file_unreadable", field="output", path=str(resolved.parent))
+        raise BadInputError("input.no_folder", field="output", path=str(resolved.parent))
     return resolved
 
 

@@ -53,6 +53,7 @@ EXPECTED_TEXT: dict[str | None, dict[str, str]] = {
     },
     "out-for-delivery": {
         "handover": "in-transit",
+        "arrive": "arrived",
         "deliver": "delivered",
         "fail": "delivery-failed",
         **_KEEP,
@@ -61,6 +62,7 @@ EXPECTED_TEXT: dict[str | None, dict[str, str]] = {
     "delivery-failed": {
         "bag": "in-bag",
         "handover": "in-transit",
+        "arrive": "arrived",
         "out_for_delivery": "out-for-delivery",
         "deliver": "delivered",
         "return": "returned",
@@ -122,7 +124,7 @@ def test_every_pair(status: ItemStatus | None, action: Action) -> None:
 
 def test_table_size_matches() -> None:
     assert len(TRANSITIONS) == sum(len(row) for row in EXPECTED_TEXT.values())
-    assert len(TRANSITIONS) == 68
+    assert len(TRANSITIONS) == 70
 
 
 def test_terminal_statuses_allow_only_incidents_and_notes() -> None:
