@@ -6,7 +6,6 @@ TrueType fonts are embedded as subsets by reportlab, so the PDFs print the same 
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Final
@@ -14,7 +13,7 @@ from typing import Final
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-RESOURCES_ENV: Final = "SECUREMAIL_RESOURCES"
+from securemail.resources import resources_dir
 
 FONT_REGULAR: Final = "BeVietnamPro"
 FONT_BOLD: Final = "BeVietnamPro-Bold"
@@ -37,11 +36,8 @@ class FontsNotFoundError(FileNotFoundError):
 
 
 def fonts_dir() -> Path:
-    """The folder holding the TTFs: ``$SECUREMAIL_RESOURCES/fonts`` or ``<repo>/resources/fonts``."""
-    override = os.environ.get(RESOURCES_ENV)
-    if override:
-        return Path(override) / "fonts"
-    return Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    """The folder holding the TTFs (see securemail.resources)."""
+    return resources_dir() / "fonts"
 
 
 def register_fonts() -> None:

@@ -22,8 +22,9 @@ from securemail.documents import (
     render_receipt,
     render_register,
 )
-from securemail.documents.fonts import RESOURCES_ENV, fonts_dir
+from securemail.documents.fonts import fonts_dir
 from securemail.documents.models import Secrecy
+from securemail.resources import RESOURCES_ENV
 
 Render = Callable[[Any, Any], None]
 
