@@ -51,7 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.required": ("Trường \"{field}\" không được để trống.", "The field \"{field}\" is required."),
     "input.too_long": ("Trường \"{field}\" quá dài (tối đa {max_len} ký tự).",
                        "The field \"{field}\" is too long (at most {max_len} characters)."),
-    "input.bad_chars": ("Trường \"{field}\" chứa ký tự không hợp lệ.", "The field \"{field}\" contains invalid characters."),
+    "input.bad_chars": ("Trường \"{field}\" chứa ký tự không hợp lệ ({char}).", "The field \"{field}\" contains an invalid character ({char})."),
     "input.not_integer": ("Trường \"{field}\" phải là số nguyên.", "The field \"{field}\" must be a whole number."),
     "input.negative": ("Trường \"{field}\" không được âm.", "The field \"{field}\" must not be negative."),
     "input.too_small": ("Trường \"{field}\" phải ít nhất là {min}.", "The field \"{field}\" must be at least {min}."),
@@ -112,6 +112,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Intact: {events} events, Merkle root {root}. No problems found."),
     "verify.problems": ("PHÁT HIỆN {count} VẤN ĐỀ trong {events} sự kiện:",
                         "FOUND {count} PROBLEMS in {events} events:"),
+    "verify.warn_no_outside_checkpoint": (
+        "Lưu ý: không có điểm kiểm tra nào bên ngoài cơ sở dữ liệu (state.json trống, không có --checkpoint): "
+        "không thể phát hiện việc chép đè một bản cũ hơn.",
+        "Note: no checkpoint outside the database (state.json empty, no --checkpoint given): an older copy put "
+        "back in place could not be detected."),
     "verify.bad_checkpoint_file": ("Tệp điểm kiểm tra {path} không đọc được hoặc sai chữ ký.",
                                    "Checkpoint file {path} is unreadable or badly signed."),
     # receipts

@@ -77,6 +77,7 @@ def cmd_verify(ctx: Ctx) -> int:
             for p in report.problems:
                 lines.append("  - " + tr(f"problem.{p.code}", seq=p.seq if p.seq is not None else "-",
                                          item=p.item or "-", detail=p.detail))
+        lines += [tr(w) for w in report.warnings]
         ctx.emit(doc, lines)
         return 0 if report else 1
 

@@ -106,6 +106,7 @@ class VerificationReport:
     problems: list[Problem] = field(default_factory=list)
     signatures_checked: int = 0
     incremental_from: int = 0
+    warnings: list[str] = field(default_factory=list)  # message keys: not problems, but limits of this run
 
     def __bool__(self) -> bool:
         return not self.problems
@@ -114,6 +115,7 @@ class VerificationReport:
         return {"ok": not self.problems, "events_checked": self.events_checked, "size": self.size,
                 "root": self.root.hex(), "signatures_checked": self.signatures_checked,
                 "incremental_from": self.incremental_from,
+                "warnings": [{"key": w, "message": tr(w, lang)} for w in self.warnings],
                 "problems": [p.to_json(lang) for p in self.problems]}
 
 

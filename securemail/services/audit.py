@@ -81,6 +81,9 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         session.conn, office_public_key_hint=session.office_key.public_raw(), checkpoints=externals,
         state_checkpoint=_state_checkpoint(state), incremental_from=verified[0] if verified else 0,
         incremental_root=verified[1] if verified else None, progress=progress)
+    if _state_checkpoint(state) is None and not externals:
+        # Nothing outside the database to compare with: a restored older copy would go unnoticed.
+        report.warnings.append("verify.warn_no_outside_checkpoint")
     if report and not session.readonly:
         _record_verified(session, report)
     return report
