@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from securemail.documents.layout import (
     PAGE_A4,
+    barcode,
     build_pdf,
     field_table,
     frame_width,
@@ -88,6 +89,8 @@ def render_custody(data: CustodyData, out: Path | BinaryIO) -> None:
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
         *title_block(TITLE, st, f"Bưu gửi {item.tracking}"),
+        barcode(item.tracking, st, width * 0.5),
+        Spacer(1, 2 * mm),
         side_by_side(fields, qr, width, table_width(qr), gap=6 * mm),
         Spacer(1, 4 * mm),
         markup(f"<b>Diễn biến lưu giữ</b>: {summary}", st.body),

@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Spacer
 from securemail.documents.layout import (
     PAGE_A4,
     Signature,
+    barcode,
     build_pdf,
     field_table,
     frame_width,
@@ -75,6 +76,8 @@ def render_manifest(data: ManifestData, out: Path | BinaryIO) -> None:
     story: list[Flowable] = [
         official_header(data.imprint, st, width),
         *title_block(TITLE, st, f"Túi số {data.bag_number}"),
+        barcode(data.bag_number, st, width * 0.5),
+        Spacer(1, 2 * mm),
         side_by_side(fields, qr, width, table_width(qr), gap=6 * mm),
         Spacer(1, 4 * mm),
     ]

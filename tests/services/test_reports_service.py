@@ -161,3 +161,20 @@ def test_cli_receipt_verify_exit_codes(office, tmp_path: Path, monkeypatch, caps
     assert cli_main(["receipt", "verify", "--pdf", str(tmp_path / "broken.pdf"), "--office-key", str(keyfile)]) == 2
     out = capsys.readouterr()
     assert "Traceback" not in out.err
+
+
+def test_custody_report_and_manifest_carry_code128(office) -> None:  # type: ignore[no-untyped-def]
+    import pypdfium2
+
+    vault, clerk, t = office
+    bag = bags.create_bag(clerk, "REC")
+    bags.add_to_bag(clerk, bag, [t])
+    bags.close_bag(clerk, bag, "KP-1")
+    for fn, arg in ((reports.custody, t), (reports.manifest, bag)):
+        data, payload = render(fn, clerk, arg)
+        pdf = pypdfium2.PdfDocument(data)
+        image = pdf[0].render(scale=150 / 72).to_pil()
+        found = {b.format.name: b.text for b in zxingcpp.read_barcodes(image)}
+        pdf.close()
+        assert found["Code128"] == arg
+        assert found["QRCode"] == payload
