@@ -166,7 +166,7 @@ def test_cli_receipt_verify_exit_codes(office, tmp_path: Path, monkeypatch, caps
 def test_custody_report_and_manifest_carry_code128(office) -> None:  # type: ignore[no-untyped-def]
     import pypdfium2
 
-    vault, clerk, t = office
+    _vault, clerk, t = office
     bag = bags.create_bag(clerk, "REC")
     bags.add_to_bag(clerk, bag, [t])
     bags.close_bag(clerk, bag, "KP-1")
