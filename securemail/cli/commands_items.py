@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from securemail.cli import passwords
 from securemail.cli.context import Ctx
 from securemail.clock import ICT, parse_iso
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
+from securemail.domain.enums import ItemStatus, Scope, Secrecy, ServiceClass
 from securemail.domain.labels import label
 from securemail.errors import BadInputError
 from securemail.i18n import tr
@@ -145,6 +145,10 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--min-lead-hours")
     p.add_argument("--source", required=True)
     p.set_defaults(handler=cmd_norm_set)
+    p = norm.add_parser("rates", parents=[common], help="on-time rate per service class and scope")
+    p.add_argument("--from", dest="date_from", required=True, help="accepted on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", required=True, help="accepted on or before (YYYY-MM-DD)")
+    p.set_defaults(handler=cmd_norm_rates)
     p = sub.add_parser("setting", parents=[common], help="office settings (admin)")
     p.add_argument("key")
     p.add_argument("value")
@@ -400,6 +404,21 @@ def cmd_norm_set(ctx: Ctx) -> int:
         n = norms.set_norm(s, a.service, a.scope, working_days_tenths=a.working_days_tenths,
                            min_lead_hours=a.min_lead_hours, source=a.source)
         ctx.emit({"service": n.service.value, "scope": n.scope.value}, tr("cli.done"))
+    return 0
+
+
+def cmd_norm_rates(ctx: Ctx) -> int:
+    a = ctx.args
+    start = _date(a.date_from, "date_from")
+    end = _date(a.date_to, "date_to")
+    assert start is not None and end is not None  # both options are required
+    with ctx.open() as s:
+        rows = norms.on_time_rates(s, start, end + timedelta(days=1))
+        docs = [{"service": r.service, "scope": r.scope, "met": r.met, "total": r.total,
+                 "rate_percent": round(100 * r.met / r.total) if r.total else None} for r in rows]
+        lines = [f"{label(ServiceClass(r.service), ctx.lang):<10} {label(Scope(r.scope), ctx.lang):<10} "
+                 f"{r.met}/{r.total}" + (f"  ({round(100 * r.met / r.total)}%)" if r.total else "") for r in rows]
+        ctx.emit(docs, lines or [tr("cli.none")])
     return 0
 
 

@@ -317,3 +317,22 @@ def test_no_password_in_any_output(cli, scenario):
         for secret in secrets:
             assert secret not in run.out
             assert secret not in run.err
+
+
+def test_norm_rates_lists_on_time_rates_as_json(tmp_path):
+    """`norm rates` prints per service/scope on-time rates (demo vault, real services)."""
+    import json as _json
+    import os as _os
+    import subprocess as _sp
+    import sys as _sys
+
+    env = {k: v for k, v in _os.environ.items() if not k.startswith("SECUREMAIL_")}
+    env["SECUREMAIL_PASSWORD"] = "rates-test-password-1"
+    vault = tmp_path / "v"
+    cli = [_sys.executable, "-m", "securemail.cli.main", "--vault", str(vault)]
+    _sp.run([*cli, "demo", "--items", "12"], env=env, check=True, capture_output=True, stdin=_sp.DEVNULL)
+    out = _sp.run([*cli, "--user", "kiemtra1", "norm", "rates", "--from", "2000-01-01", "--to", "2100-01-01",
+                   "--json"], env=env, check=True, capture_output=True, text=True, stdin=_sp.DEVNULL)
+    rows = _json.loads(out.stdout)
+    assert rows and all({"service", "scope", "met", "total"} <= set(r) for r in rows)
+    assert sum(r["total"] for r in rows) > 0
