@@ -12,7 +12,7 @@ from securemail.crypto.signing import fingerprint
 from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, statements
-from securemail.storage.files import atomic_write, check_output_path
+from securemail.services.outputs import check_output_path, write_user_file
 
 Sub = Any
 
@@ -103,7 +103,7 @@ def cmd_office_key_export(ctx: Ctx) -> int:
     target = check_output_path(ctx.args.file, ctx.vault)
     with ctx.open() as s:
         text = statements.office_key_file_text(s)
-        atomic_write(target, text.encode("utf-8"))
+        write_user_file(target, text.encode("utf-8"), ctx.vault)
         fp = fingerprint(s.office_key.public_raw())
         ctx.emit({"file": str(ctx.args.file), "fingerprint": fp}, tr("cli.office_key_exported",
                                                                      path=str(ctx.args.file), fingerprint=fp))

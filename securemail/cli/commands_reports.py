@@ -11,8 +11,8 @@ from securemail.cli.context import Ctx
 from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, reports
+from securemail.services.outputs import check_output_path, write_user_file
 from securemail.services.permissions import Permission
-from securemail.storage.files import atomic_write, check_output_path
 
 Sub = Any
 
@@ -76,6 +76,6 @@ def cmd_report(ctx: Ctx) -> int:
             report = audit.verify_vault(s, checkpoint_files=a.checkpoint, full=True)
             payload = reports.audit(s, report, buf, checkpoints_checked=len(a.checkpoint))
             status = 0 if report else 1
-    atomic_write(output, buf.getvalue())
+    write_user_file(output, buf.getvalue(), ctx.vault)
     ctx.emit({"file": str(a.output), "qr_payload": payload}, tr("report.written", path=str(a.output)))
     return status

@@ -16,12 +16,14 @@ from securemail.clock import ICT
 from securemail.domain.enums import Scope, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
+from securemail.gui.pdf_print import PdfPreviewDialog, preview_document
 from securemail.gui.strings import t
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message
 from securemail.i18n import tr
-from securemail.services import directory, items
+from securemail.services import directory, items, reports
 from securemail.services.directory import Agency
+from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
 VN_ZONE = QTimeZone(7 * 3600)
@@ -43,9 +45,11 @@ class IntakeForm(QWidget):
         super().__init__(parent)
         self._session = session
         self._saving = False
+        self.preview: PdfPreviewDialog | None = None  # the last receipt preview opened after a save
         self._ui = Ui_IntakeForm()
         self._ui.setupUi(self)
         ui = self._ui
+        ui.printReceiptCheck.setVisible(allowed(session.role, Permission.PRINT_RECEIPT))
         self._errors = FieldErrors({
             "tracking": ui.trackingEdit, "sender_agency": ui.senderCombo, "recipient_agency": ui.recipientCombo,
             "secrecy": ui.secrecyCombo, "service": ui.serviceCombo, "scope": ui.scopeCombo,
@@ -191,6 +195,22 @@ class IntakeForm(QWidget):
                      kind="ok")
         self.clear_form(keep_result=True)
         self.accepted.emit(tracking)
+        if self._ui.printReceiptCheck.isChecked() and allowed(self._session.role, Permission.PRINT_RECEIPT):
+            self.print_receipt(tracking)
+
+    def print_receipt(self, tracking: str) -> None:
+        """Open the print preview of an item's receipt (the item is saved: a failure here only shows)."""
+        session = self._session
+
+        def failed(error: UserFacingError) -> None:
+            show_message(self._ui.errorLabel, error.message())
+
+        preview_document(self, lambda out: reports.receipt(session, tracking, out),
+                         t("Receipt {tracking}", tracking=tracking), f"bien-nhan-{tracking}.pdf", session.paths.root,
+                         self._preview_opened, failed)
+
+    def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
+        self.preview = dialog
 
     def _failed(self, error: UserFacingError) -> None:
         self._saving = False

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
+from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document
 from securemail.gui.strings import N_, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
-from securemail.services import directory, incidents, items
+from securemail.services import directory, incidents, items, reports
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
@@ -48,6 +49,7 @@ class ItemDetailDialog(QDialog):
         self._item: dict[str, Any] = {}
         self._agency_names: dict[str, str] = {}
         self._user_names: dict[str, str] = {}
+        self.preview: PdfPreviewDialog | None = None  # the last document preview opened from here
         self.timeline = TimelineModel(self)
         self._build()
         self._retranslate()
@@ -87,6 +89,15 @@ class ItemDetailDialog(QDialog):
         self.note_button = named(QPushButton(), "detailNote")
         self.refresh_button = named(QPushButton(), "detailRefresh")
         self.close_button = named(QPushButton(), "detailClose")
+        self.receipt_button = named(QPushButton(), "detailReceipt")
+        self.delivery_button = named(QPushButton(), "detailDeliveryNote")
+        self.custody_button = named(QPushButton(), "detailCustodyReport")
+        self.receipt_button.setVisible(allowed(self._session.role, Permission.PRINT_RECEIPT))
+        self.delivery_button.setVisible(False)  # once loaded: only for a delivered item
+        self.custody_button.setVisible(allowed(self._session.role, Permission.PRINT_REPORTS))
+        self.receipt_button.clicked.connect(lambda: self.print_document("receipt"))
+        self.delivery_button.clicked.connect(lambda: self.print_document("delivery"))
+        self.custody_button.clicked.connect(lambda: self.print_document("custody"))
         self.handover_button.setVisible(allowed(self._session.role, Permission.HANDOVER))
         self.deliver_button.setVisible(allowed(self._session.role, Permission.DELIVER))
         self.note_button.setVisible(allowed(self._session.role, Permission.NOTE))
@@ -99,6 +110,8 @@ class ItemDetailDialog(QDialog):
         for button in (self.handover_button, self.deliver_button, self.note_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        for button in (self.receipt_button, self.delivery_button, self.custody_button):
+            buttons.addWidget(button)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.close_button)
 
@@ -118,6 +131,9 @@ class ItemDetailDialog(QDialog):
         self.handover_button.setText(t("&Hand over…"))
         self.deliver_button.setText(t("&Deliver…"))
         self.note_button.setText(t("Add a &note…"))
+        self.receipt_button.setText(t("&Print receipt…"))
+        self.delivery_button.setText(t("Print deli&very confirmation…"))
+        self.custody_button.setText(t("C&ustody report…"))
         self.refresh_button.setText(t("&Refresh"))
         self.close_button.setText(t("&Close"))
         self.timeline.retranslate()
@@ -213,6 +229,8 @@ class ItemDetailDialog(QDialog):
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.grid.addWidget(name, i % half, column, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(shown, i % half, column + 1)
+        delivered = self._item.get("status") == ItemStatus.DELIVERED.value
+        self.delivery_button.setVisible(delivered and allowed(self._session.role, Permission.PRINT_RECEIPT))
         incidents_open = int(self._item.get("open_incidents") or 0)
         self.flag_label.setVisible(incidents_open > 0)
         self.flag_label.setText("⚠ " + t("{count} open incident(s) on this item: handle with care and see the "
@@ -224,6 +242,26 @@ class ItemDetailDialog(QDialog):
                                  else ("✗ " + t("Some signatures do NOT verify: see the last column.")))
         self.chain_label.style().unpolish(self.chain_label)
         self.chain_label.style().polish(self.chain_label)
+
+    # ---- printed documents ---------------------------------------------------------------------------------
+
+    def print_document(self, kind: str) -> None:
+        """Render the receipt, delivery confirmation or custody report and open its print preview."""
+        session, tracking = self._session, self._tracking
+        documents: dict[str, tuple[Writer, str, str]] = {
+            "receipt": (lambda out: reports.receipt(session, tracking, out),
+                        t("Receipt {tracking}", tracking=tracking), f"bien-nhan-{tracking}.pdf"),
+            "delivery": (lambda out: reports.delivery(session, tracking, out),
+                         t("Delivery confirmation {tracking}", tracking=tracking), f"xac-nhan-da-nhan-{tracking}.pdf"),
+            "custody": (lambda out: reports.custody(session, tracking, out),
+                        t("Custody report {tracking}", tracking=tracking), f"chuoi-luu-giu-{tracking}.pdf"),
+        }
+        write, title, file_name = documents[kind]
+        show_message(self.message, "")
+        preview_document(self, write, title, file_name, session.paths.root, self._preview_opened, self._failed)
+
+    def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
+        self.preview = dialog
 
     # ---- note ----------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The main window: dashboard, items, intake (clerks), users and agencies (administrators)."""
+"""The main window: dashboard, items, intake, reports, integrity checks, users and agencies (by role)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from securemail.gui.admin_page import AdminPage
+from securemail.gui.audit_page import AuditPage
 from securemail.gui.dashboard import DashboardPage
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.items_page import ItemsPage
+from securemail.gui.reports_page import ReportsPage
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
 from securemail.gui.widgets import lbl, named
@@ -38,6 +40,8 @@ class MainWindow(QMainWindow):
         self.items = ItemsPage(session)
         self.intake: IntakeForm | None = None
         self.admin: AdminPage | None = None
+        self.reports: ReportsPage | None = None
+        self.audit: AuditPage | None = None
         self.tabs.addTab(self.dashboard, "")
         self.tabs.addTab(self.items, "")
         if allowed(session.role, Permission.ACCEPT):
@@ -45,6 +49,12 @@ class MainWindow(QMainWindow):
             self.intake.setObjectName("intakePage")
             self.intake.accepted.connect(self._after_change)
             self.tabs.addTab(self.intake, "")
+        if allowed(session.role, Permission.PRINT_REPORTS):
+            self.reports = ReportsPage(session)
+            self.tabs.addTab(self.reports, "")
+        if allowed(session.role, Permission.VERIFY):
+            self.audit = AuditPage(session)
+            self.tabs.addTab(self.audit, "")
         if allowed(session.role, Permission.MANAGE_USERS):
             self.admin = AdminPage(session)
             self.tabs.addTab(self.admin, "")
@@ -99,7 +109,7 @@ class MainWindow(QMainWindow):
         session = self.session
         self.setWindowTitle(t("SecureMail - {office}", office=session.office_name or session.office_code))
         titles = {self.dashboard: N_("&Dashboard"), self.items: N_("&Items"), self.intake: N_("Accept an ite&m"),
-                  self.admin: N_("&Users and agencies")}
+                  self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies")}
         for page, title in titles.items():
             if page is not None:
                 self.tabs.setTabText(self.tabs.indexOf(page), t(title))
@@ -132,6 +142,8 @@ class MainWindow(QMainWindow):
             self.intake.start()
         if self.admin is not None:
             self.admin.refresh()
+        if self.reports is not None:
+            self.reports.refresh()
 
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
@@ -139,6 +151,8 @@ class MainWindow(QMainWindow):
             self.dashboard.refresh()
         elif page is self.intake and self.intake is not None:
             self.intake.ui.trackingEdit.setFocus()
+        elif page is self.reports and self.reports is not None:
+            self.reports.refresh()
 
     def refresh_current(self) -> None:
         page = self.tabs.currentWidget()
@@ -148,6 +162,8 @@ class MainWindow(QMainWindow):
             self.items.reload()
         elif page is self.admin and self.admin is not None:
             self.admin.refresh()
+        elif page is self.reports and self.reports is not None:
+            self.reports.refresh()
 
     def _after_change(self, *_: object) -> None:
         self.items.reload()

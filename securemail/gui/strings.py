@@ -226,6 +226,64 @@ VI: dict[str, str] = {
     "Code": "Mã",
     "Name": "Tên",
     "Province": "Tỉnh",
+    # --- printing -------------------------------------------------------------------------------------
+    "Save as PDF…": "Lưu thành tệp PDF…",
+    "PDF documents (*.pdf)": "Tài liệu PDF (*.pdf)",
+    "Saved {path}.": "Đã lưu {path}.",
+    "&Print receipt…": "&In biên nhận…",
+    "Print deli&very confirmation…": "In phiếu &xác nhận đã nhận…",
+    "C&ustody report…": "Báo cáo &chuỗi lưu giữ…",
+    "Receipt {tracking}": "Biên nhận {tracking}",
+    "Delivery confirmation {tracking}": "Phiếu xác nhận đã nhận {tracking}",
+    "Custody report {tracking}": "Báo cáo chuỗi lưu giữ {tracking}",
+    "Print the receipt after saving": "In biên nhận sau khi lưu",
+    # --- reports ------------------------------------------------------------------------------------------
+    "&Reports": "Báo &cáo",
+    "Reports": "Báo cáo",
+    "Each document carries a signed QR code. Preview it, print it from the preview, or save it as a PDF file.":
+        "Mỗi giấy tờ đều có mã QR được ký số. Xem trước, in từ màn hình xem trước, hoặc lưu thành tệp PDF.",
+    "Register": "Sổ đăng ký",
+    "&Register": "Loại &sổ",
+    "&Period": "Thời &gian",
+    "Perio&d": "Kh&oảng thời gian",
+    "&Bag": "Tú&i thư",
+    "Outgoing secret documents register": "Sổ đăng ký bí mật nhà nước đi",
+    "Incoming secret documents register": "Sổ đăng ký bí mật nhà nước đến",
+    "Register of documents sent by post": "Sổ gửi văn bản đi bưu điện",
+    "On-time and overdue report": "Báo cáo đúng hạn và quá hạn",
+    "Bag manifest": "Bảng kê túi thư",
+    "Bag manifest {bag}": "Bảng kê túi thư {bag}",
+    "(no bags yet)": "(chưa có túi thư nào)",
+    "Reload the list": "Tải lại danh sách",
+    "Preview and print…": "Xem trước và in…",
+    "{report}, {period}": "{report}, {period}",
+    # --- integrity ----------------------------------------------------------------------------------------
+    "In&tegrity": "&Kiểm tra",
+    "Integrity": "Kiểm tra toàn vẹn",
+    "Integrity check": "Kiểm tra toàn vẹn",
+    "Re-reads the whole custody log: every hash link, the Merkle checkpoints, and what the screens show "
+    "against what was signed. Signatures are checked from the last clean run unless you tick the box.":
+        "Đọc lại toàn bộ nhật ký giao nhận: từng mắt xích băm, các điểm kiểm tra Merkle, và đối chiếu dữ liệu "
+        "hiển thị với những gì đã ký. Chữ ký chỉ được kiểm tra từ lần kiểm tra sạch gần nhất, trừ khi bạn đánh dấu ô "
+        "dưới đây.",
+    "Check &every signature again (slower)": "Kiểm tra lại &mọi chữ ký (chậm hơn)",
+    "Check &integrity": "Kiểm tra toàn &vẹn",
+    "Checking…": "Đang kiểm tra…",
+    "Problem": "Vấn đề",
+    "&Print the audit report…": "&In báo cáo kiểm tra…",
+    "Audit report": "Báo cáo kiểm tra toàn vẹn",
+    "Checkpoints": "Điểm kiểm tra",
+    "A checkpoint copied outside this computer, or countersigned by an auditor, proves later that the log "
+    "was not rewritten or replaced by an older copy.":
+        "Một điểm kiểm tra được chép ra ngoài máy này, hoặc được cán bộ kiểm tra ký xác nhận, về sau chứng minh "
+        "nhật ký không bị viết lại hay bị thay bằng một bản cũ hơn.",
+    "&Witness the checkpoint": "Ký &xác nhận điểm kiểm tra",
+    "E&xport the checkpoint…": "X&uất điểm kiểm tra…",
+    "Export the checkpoint": "Xuất điểm kiểm tra",
+    "Checkpoint notes (*.txt)": "Điểm kiểm tra (*.txt)",
+    "Checking every signature, then countersigning…": "Đang kiểm tra mọi chữ ký, sau đó ký xác nhận…",
+    "Witnessed the checkpoint of {size} events (root {root}).":
+        "Đã ký xác nhận điểm kiểm tra gồm {size} sự kiện (gốc {root}).",
     # --- Qt's own buttons and menus (Qt ships no Vietnamese) --------------------------------------------
     "OK": "Đồng ý",
     "&OK": "Đồng &ý",

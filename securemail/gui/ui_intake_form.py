@@ -282,6 +282,12 @@ class Ui_IntakeForm(object):
 
         self.buttonLayout = QHBoxLayout()
         self.buttonLayout.setObjectName(u"buttonLayout")
+        self.printReceiptCheck = QCheckBox(IntakeForm)
+        self.printReceiptCheck.setObjectName(u"printReceiptCheck")
+        self.printReceiptCheck.setChecked(True)
+
+        self.buttonLayout.addWidget(self.printReceiptCheck)
+
         self.buttonSpacer = QSpacerItem(40, 20, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
         self.buttonLayout.addItem(self.buttonSpacer)
@@ -334,7 +340,8 @@ class Ui_IntakeForm(object):
         QWidget.setTabOrder(self.weightSpin, self.sealsEdit)
         QWidget.setTabOrder(self.sealsEdit, self.descriptionEdit)
         QWidget.setTabOrder(self.descriptionEdit, self.notesEdit)
-        QWidget.setTabOrder(self.notesEdit, self.saveButton)
+        QWidget.setTabOrder(self.notesEdit, self.printReceiptCheck)
+        QWidget.setTabOrder(self.printReceiptCheck, self.saveButton)
         QWidget.setTabOrder(self.saveButton, self.clearButton)
 
         self.retranslateUi(IntakeForm)
@@ -371,6 +378,7 @@ class Ui_IntakeForm(object):
         self.sealsLabel.setText(QCoreApplication.translate("IntakeForm", u"Seal n&umbers", None))
         self.descriptionLabel.setText(QCoreApplication.translate("IntakeForm", u"Descri&ption (abstract)", None))
         self.notesLabel.setText(QCoreApplication.translate("IntakeForm", u"Not&es", None))
+        self.printReceiptCheck.setText(QCoreApplication.translate("IntakeForm", u"Print the receipt after saving", None))
         self.clearButton.setText(QCoreApplication.translate("IntakeForm", u"Clear the form", None))
         self.saveButton.setText(QCoreApplication.translate("IntakeForm", u"Save", None))
     # retranslateUi

@@ -14,18 +14,25 @@ def ensure_private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
-def check_output_path(path: Path, vault_dir: Path) -> Path:
+def check_output_path(path: Path, vault_dir: Path | None) -> Path:
     """A file the user asked us to write (a PDF, an exported checkpoint): never inside the vault folder, never a
     device, folder or link target, and its folder must exist. Returns the path to write."""
     target = path.expanduser()
     resolved = target.resolve()
-    vault = vault_dir.expanduser().resolve()
-    if resolved == vault or vault in resolved.parents:
+    vault = vault_dir.expanduser().resolve() if vault_dir is not None else None
+    if vault is not None and (resolved == vault or vault in resolved.parents):
         raise BadInputError("input.output_in_vault", field="output", path=str(path))
     if target.is_symlink() or (resolved.exists() and not resolved.is_file()):
         raise BadInputError("input.output_not_file", field="output", path=str(path))
     if not resolved.parent.is_dir():
         raise BadInputError("input.no_folder", field="output", path=str(resolved.parent))
+    return resolved
+
+
+def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
+    """Check a user-chosen output path (check_output_path), then write it atomically, owner-only."""
+    resolved = check_output_path(path, vault_dir)
+    atomic_write(resolved, data)
     return resolved
 
 

@@ -30,9 +30,11 @@ def main() -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from gui_typing import type_text
+    from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication, QWidget
 
     from securemail.gui.controller import AppController
+    from securemail.gui.main_window import MainWindow
     from securemail.gui.ops import operations
     from securemail.gui.theme import apply_theme
     from securemail.gui.translator import CatalogueTranslator
@@ -131,6 +133,43 @@ def main() -> int:
     ui.secrecyCombo.setCurrentIndex(ui.secrecyCombo.findData("tuyet-mat"))
     window.intake.save()
     save(window, "intake")
+
+    # 5. reports: the register refused for a period across the change of form on 01/03/2026
+    assert window.reports is not None
+    window.tabs.setCurrentWidget(window.reports)
+    reports_page = window.reports
+    reports_page.register_from.setDate(QDate(2026, 2, 1))
+    reports_page.register_to.setDate(QDate(2026, 3, 31))
+    reports_page.preview_report("register")
+    save(window, "reports")
+
+    # 6. a receipt in the print preview
+    detail = window.open_item(story["tracking"])
+    detail.print_document("receipt")
+    settle(1.0)
+    if detail.preview is not None:
+        detail.preview.resize(900, 820)
+        save(detail.preview, "print-preview")
+        detail.preview.close()
+    detail.close()
+
+    # 7. the integrity tab as the auditor, after a full check and a witnessed checkpoint
+    auditor_session = open_session(vault, "kiemtra1", password)
+    auditor = MainWindow(auditor_session)
+    auditor.resize(1280, 800)
+    auditor.show()
+    auditor.start()
+    assert auditor.audit is not None
+    auditor.tabs.setCurrentWidget(auditor.audit)
+    auditor.audit.full_check.setChecked(True)
+    auditor.audit.verify()
+    settle(1.0)
+    auditor.audit.witness()
+    save(auditor, "audit")
+    auditor.close()
+    auditor.deleteLater()
+    settle()
+    auditor_session.close()
 
     window.tabs.setCurrentWidget(window.dashboard)
     controller.lock()

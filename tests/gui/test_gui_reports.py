@@ -1,0 +1,215 @@
+"""Printing: the pdfium-to-QPrinter helper, the preview, the item's print buttons, print on save, the Reports tab."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+from gui_vault import VaultInfo
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen import canvas
+
+from securemail.gui.intake import IntakeForm
+from securemail.gui.item_detail import ItemDetailDialog
+from securemail.gui.pdf_print import PdfPreviewDialog, paint_pdf, pdf_bytes, prepare_printer
+from securemail.gui.reports_page import ReportsPage
+from securemail.services import bags, reports
+from securemail.services.session import Session
+
+Opener = Callable[[str], Session]
+
+
+def _pdf(pages: int, *, wide: bool = False) -> bytes:
+    out = io.BytesIO()
+    doc = canvas.Canvas(out, pagesize=landscape(A4) if wide else A4)
+    for n in range(pages):
+        doc.drawString(72, 400, f"Trang {n + 1} / {pages}")
+        doc.showPage()
+    doc.save()
+    return out.getvalue()
+
+
+def _print_to_file(data: bytes, path: Path) -> int:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    prepare_printer(printer, data)
+    return paint_pdf(data, printer)
+
+
+@pytest.mark.parametrize(("pages", "wide"), [(1, False), (3, False), (2, True)])
+def test_paint_pdf_prints_every_page(qapp: object, tmp_path: Path, pages: int, wide: bool) -> None:
+    out = tmp_path / "printed.pdf"
+    assert _print_to_file(_pdf(pages, wide=wide), out) == pages
+    printed = pypdf.PdfReader(out)
+    assert len(printed.pages) == pages
+    box = printed.pages[0].mediabox
+    assert (float(box.width) > float(box.height)) == wide  # the paper follows the document's orientation
+
+
+def test_paint_a_real_receipt(open_as: Opener, vault: VaultInfo, tmp_path: Path) -> None:
+    session = open_as("clerk1")
+    data = pdf_bytes(lambda out: reports.receipt(session, vault.trackings["waiting"], out))
+    assert _print_to_file(data, tmp_path / "receipt.pdf") == len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert len(pypdf.PdfReader(tmp_path / "receipt.pdf").pages) >= 1
+
+
+def test_preview_dialog_paints_the_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    data = _pdf(3)
+    dialog = PdfPreviewDialog(data, "Xem trước", "thu.pdf", None)
+    qtbot.addWidget(dialog)
+    assert dialog.page_count == 3
+    assert dialog.save_action.text() == "Lưu thành tệp PDF…"
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.painted == 3, timeout=10000)  # Qt's preview asked for the pages
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "from-preview.pdf"))
+    dialog.paintRequested.emit(printer)  # what "Print" in the preview does, with the chosen printer
+    assert len(pypdf.PdfReader(tmp_path / "from-preview.pdf").pages) == 3
+    dialog.save_to(tmp_path / "saved.pdf")
+    qtbot.waitUntil((tmp_path / "saved.pdf").exists, timeout=10000)
+    assert (tmp_path / "saved.pdf").read_bytes() == data
+    assert (tmp_path / "saved.pdf").stat().st_mode & 0o077 == 0
+
+
+# ---- item detail ------------------------------------------------------------------------------------------------
+
+def _detail(qtbot: QtBot, session: Session, tracking: str) -> ItemDetailDialog:
+    dialog = ItemDetailDialog(session, tracking)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(dialog.item()), timeout=10000)
+    return dialog
+
+
+def test_print_buttons_follow_the_role(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
+    courier = _detail(qtbot, open_as("courier1"), vault.trackings["delivered"])
+    assert courier.receipt_button.isHidden() and courier.delivery_button.isHidden()
+    assert courier.custody_button.isHidden()
+    secretary = _detail(qtbot, open_as("vanthu1"), vault.trackings["delivered"])
+    assert not secretary.receipt_button.isHidden() and not secretary.delivery_button.isHidden()
+    assert secretary.custody_button.isHidden()  # secretaries print receipts, not reports
+    clerk = _detail(qtbot, open_as("clerk1"), vault.trackings["waiting"])
+    assert not clerk.receipt_button.isHidden() and not clerk.custody_button.isHidden()
+    assert clerk.delivery_button.isHidden()  # not delivered yet
+    assert clerk.receipt_button.text() == "&In biên nhận…"
+
+
+@pytest.mark.parametrize(("button", "story"), [("receipt_button", "waiting"), ("delivery_button", "delivered"),
+                                               ("custody_button", "flagged")])
+def test_print_button_opens_the_preview(qtbot: QtBot, open_as: Opener, vault: VaultInfo, button: str,
+                                        story: str) -> None:
+    dialog = _detail(qtbot, open_as("clerk1"), vault.trackings[story])
+    qtbot.mouseClick(getattr(dialog, button), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=15000)
+    preview = dialog.preview
+    assert preview is not None and vault.trackings[story] in preview.windowTitle()
+    qtbot.waitUntil(lambda: preview.painted == preview.page_count, timeout=10000)
+    assert preview.data().startswith(b"%PDF")
+
+
+def test_intake_prints_the_receipt_on_save(qtbot: QtBot, open_as: Opener) -> None:
+    form = IntakeForm(open_as("clerk1"))
+    qtbot.addWidget(form)
+    form.show()
+    form.start()
+    ui = form.ui
+    qtbot.waitUntil(lambda: ui.senderCombo.count() == 3, timeout=10000)
+    assert ui.printReceiptCheck.isChecked() and ui.printReceiptCheck.text() == "In biên nhận sau khi lưu"
+    ui.senderCombo.setCurrentIndex(ui.senderCombo.findData("UBND-HN"))
+    ui.recipientCombo.setCurrentIndex(ui.recipientCombo.findData("TU-HN"))
+    saved: list[str] = []
+    form.accepted.connect(saved.append)
+    form.save()
+    qtbot.waitUntil(lambda: form.preview is not None, timeout=15000)
+    assert form.preview is not None and saved[0] in form.preview.windowTitle()
+
+    form.preview = None
+    ui.printReceiptCheck.setChecked(False)
+    ui.senderCombo.setCurrentIndex(ui.senderCombo.findData("UBND-HN"))
+    ui.recipientCombo.setCurrentIndex(ui.recipientCombo.findData("TU-HN"))
+    form.save()
+    qtbot.waitUntil(lambda: len(saved) == 2, timeout=10000)
+    qtbot.wait(200)
+    assert form.preview is None
+
+
+# ---- the Reports tab ------------------------------------------------------------------------------------------
+
+def _reports(qtbot: QtBot, session: Session) -> ReportsPage:
+    page = ReportsPage(session)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    return page
+
+
+def _period(page: ReportsPage, start: date, end: date) -> None:
+    page.register_from.setDate(QDate(start.year, start.month, start.day))
+    page.register_to.setDate(QDate(end.year, end.month, end.day))
+
+
+def test_register_straddling_the_change_of_form_shows_the_message(qtbot: QtBot, open_as: Opener) -> None:
+    page = _reports(qtbot, open_as("clerk1"))
+    _period(page, date(2026, 2, 15), date(2026, 3, 15))
+    qtbot.mouseClick(page.register_preview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=10000)
+    assert "01/03/2026" in page.message.text()
+    assert page.message.textFormat() == Qt.TextFormat.PlainText
+    assert page.errors.marked() == ["date_from"]
+    assert page.preview is None
+
+
+def test_register_and_overdue_preview_and_save(qtbot: QtBot, open_as: Opener, vault: VaultInfo,
+                                               tmp_path: Path) -> None:
+    session = open_as("auditor1")
+    page = _reports(qtbot, session)
+    today = session.clock.now().date()
+    _period(page, today.replace(day=1), today)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("incoming"))
+    qtbot.mouseClick(page.register_preview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.preview is not None, timeout=15000)
+    assert page.preview is not None and page.preview.windowTitle().startswith("Sổ đăng ký bí mật nhà nước đến")
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.painted >= 1, timeout=10000)
+
+    target = tmp_path / "qua-han.pdf"
+    page.save_report("overdue", target)
+    qtbot.waitUntil(lambda: page.message.text().startswith("Đã lưu"), timeout=15000)
+    assert len(pypdf.PdfReader(target).pages) >= 1
+
+    page.save_report("overdue", vault.path / "inside.pdf")  # never inside the vault folder
+    qtbot.waitUntil(lambda: "thư mục kho dữ liệu" in page.message.text(), timeout=10000)
+    assert not (vault.path / "inside.pdf").exists()
+
+
+def test_manifest_for_a_bag(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
+    clerk = open_as("clerk1")
+    page = _reports(qtbot, clerk)
+    qtbot.waitUntil(lambda: page.bag_combo.count() == 1, timeout=10000)
+    assert page.bag_combo.currentData() is None and not page.manifest_preview.isEnabled()
+    bag = bags.create_bag(clerk, "TU-HN")
+    bags.add_to_bag(clerk, bag, [vault.trackings["waiting"]])
+    bags.close_bag(clerk, bag, "KP-01")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.bag_combo.currentData() == bag, timeout=10000)
+    assert page.manifest_preview.isEnabled()
+    qtbot.mouseClick(page.manifest_preview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.preview is not None, timeout=15000)
+    assert page.preview is not None and bag in page.preview.windowTitle()
+
+
+def test_reports_refused_by_the_service_show_the_message(qtbot: QtBot, open_as: Opener) -> None:
+    """The tab is only built for roles allowed; the service still decides (a courier is refused)."""
+    page = _reports(qtbot, open_as("courier1"))
+    qtbot.mouseClick(page.overdue_preview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=10000)
+    assert page.preview is None
+
