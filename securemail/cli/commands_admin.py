@@ -58,6 +58,12 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("rekey", parents=[common], help="give the database a fresh data key (admin)")
     p.set_defaults(handler=cmd_rekey)
     register_demo(sub, common)
+    p = sub.add_parser("backup", parents=[common], help="write an encrypted snapshot of the vault (admin)")
+    p.add_argument("folder", type=Path)
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("restore", parents=[common], help="copy a backup into a new vault folder (--vault)")
+    p.add_argument("backup", type=Path)
+    p.set_defaults(handler=cmd_restore)
 
 
 def user_json(u: UserInfo) -> dict[str, Any]:
@@ -140,6 +146,25 @@ def cmd_rekey(ctx: Ctx) -> int:
     with ctx.open() as s:
         directory.rekey(s)
         ctx.emit({"rekeyed": True}, tr("cli.rekeyed"))
+    return 0
+
+
+def cmd_backup(ctx: Ctx) -> int:
+    from securemail.services.backup import backup_vault  # noqa: PLC0415
+
+    with ctx.open() as s:
+        info = backup_vault(s, ctx.args.folder)
+        ctx.emit({"folder": str(info.folder), "vault_id": info.vault_id, "events": info.size, "made_at": info.made_at},
+                 tr("cli.backup_done", events=info.size, path=str(info.folder)))
+    return 0
+
+
+def cmd_restore(ctx: Ctx) -> int:
+    from securemail.services.backup import restore_vault  # noqa: PLC0415
+
+    info = restore_vault(ctx.args.backup, ctx.vault)
+    ctx.emit({"vault": str(info.folder), "vault_id": info.vault_id, "events": info.size},
+             tr("cli.restore_done", path=str(info.folder)))
     return 0
 
 

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     PRINT_REPORTS = "print-reports"
     EXPORT_CHECKPOINT = "export-checkpoint"
     ACCEPT_COSIGN = "accept-cosign"  # may take custody when a transfer names them
+    BACKUP = "backup"
 
 
 _R = Role
@@ -59,6 +60,7 @@ _MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.PRINT_REPORTS: frozenset({_R.CLERK, _R.AUDITOR, _R.ADMIN}),
     Permission.EXPORT_CHECKPOINT: frozenset({_R.ADMIN, _R.CLERK, _R.AUDITOR}),
     Permission.ACCEPT_COSIGN: frozenset({_R.CLERK, _R.COURIER, _R.SECRETARY}),
+    Permission.BACKUP: frozenset({_R.ADMIN}),
 }
 
 MATRIX = _MATRIX

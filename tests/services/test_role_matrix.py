@@ -218,6 +218,14 @@ def _on_time_rates(w: World, a: str, s: Session) -> Call:
     return lambda: norms.on_time_rates(s, start, start + timedelta(days=30))
 
 
+def _backup(w: World, a: str, s: Session) -> Call:
+    import tempfile
+    from pathlib import Path
+
+    from securemail.services.backup import backup_vault
+    return lambda: backup_vault(s, Path(tempfile.mkdtemp(prefix="sm-backup-")) / "bk")
+
+
 ACTIONS: dict[str, tuple[Permission, Prepare]] = {
     "accept": (Permission.ACCEPT, _accept),
     "bag-create": (Permission.MANAGE_BAGS, _bag_create),
@@ -243,6 +251,7 @@ ACTIONS: dict[str, tuple[Permission, Prepare]] = {
     "norm-set": (Permission.MANAGE_SETTINGS, _norm_set),
     "setting-set": (Permission.MANAGE_SETTINGS, _setting_set),
     "on-time-rates": (Permission.PRINT_REPORTS, _on_time_rates),
+    "backup": (Permission.BACKUP, _backup),
 }
 
 

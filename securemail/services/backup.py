@@ -1,0 +1,88 @@
+"""Backups: an encrypted, consistent copy of the vault folder, and putting one back in a new place.
+
+A backup folder holds the same files as a vault: vault.db (a snapshot made with SQLite's online backup into a
+database keyed with the same data key, so it is never in clear text), keyslots.json (the same slots: the same people
+open it with the same passwords), state.json (the checkpoint the snapshot ends at) and backup.json (what it is).
+Restoring copies them into a folder that does not exist yet; the rollback defence of the original vault is not
+touched, so putting an old backup back in place of a newer vault is still noticed (docs/user-guide, Recovery).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from securemail.clock import iso
+from securemail.custody.ledger import latest_checkpoint, log_size
+from securemail.errors import BadInputError, VaultError
+from securemail.services.permissions import Permission
+from securemail.services.session import Session
+from securemail.storage.database import open_database
+from securemail.storage.files import atomic_write, check_output_path, ensure_private_dir
+from securemail.storage.vault import VaultPaths, write_state
+
+MANIFEST = "backup.json"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    folder: Path
+    vault_id: str
+    size: int
+    made_at: str
+
+
+def _empty_target(folder: Path, vault: Path | None) -> Path:
+    """A new folder, or an existing empty one, outside the vault."""
+    if folder.is_dir() and not folder.is_symlink():
+        if any(folder.iterdir()):
+            raise VaultError("vault.exists", path=str(folder))
+        check_output_path(folder / "backup.json", vault)
+        return folder.resolve()
+    return check_output_path(folder, vault)
+
+
+def backup_vault(session: Session, folder: Path) -> BackupInfo:
+    """Write a consistent encrypted snapshot of the open vault into `folder` (new or empty, outside the vault)."""
+    session.require(Permission.BACKUP)
+    target = _empty_target(folder, session.paths.root)
+    ensure_private_dir(target)
+    dest = VaultPaths(target)
+    snapshot = open_database(dest.db, session.current_dek(), create=True)
+    try:
+        session.conn.backup(snapshot)
+        size = log_size(snapshot)
+        cp = latest_checkpoint(snapshot)
+    finally:
+        snapshot.close()
+    atomic_write(dest.keyslots, session.paths.keyslots.read_bytes())
+    if cp is not None:
+        write_state(dest, {"checkpoint": cp.note()})
+    info = BackupInfo(target, session.vault_id, size, iso(session.clock.now()))
+    atomic_write(target / MANIFEST, (json.dumps({
+        "format": "securemail-backup-v1", "vault_id": info.vault_id, "office_code": session.office_code,
+        "events": size, "made_at": info.made_at, "made_by": session.user.username}, indent=1) + "\n").encode())
+    return info
+
+
+def restore_vault(backup: Path, vault: Path) -> BackupInfo:
+    """Copy a backup folder into a new vault folder. Nothing is decrypted; the same users open it as before."""
+    src = VaultPaths(backup)
+    try:
+        meta = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
+        if meta.get("format") != "securemail-backup-v1" or not src.exists():
+            raise ValueError("not a backup")
+    except (OSError, ValueError, AttributeError) as e:
+        raise BadInputError("backup.not_a_backup", field="backup", path=str(backup)) from e
+    if vault.exists() and any(vault.iterdir()):
+        raise VaultError("vault.exists", path=str(vault))
+    ensure_private_dir(vault)
+    dest = VaultPaths(vault)
+    for source, target in ((src.db, dest.db), (src.keyslots, dest.keyslots), (src.state, dest.state)):
+        if source.exists():
+            atomic_write(target, source.read_bytes())
+    return BackupInfo(vault, str(meta.get("vault_id", "")), int(meta.get("events", 0)), str(meta.get("made_at", "")))
+
+
+__all__ = ["BackupInfo", "backup_vault", "restore_vault"]
