@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,7 @@ def cmd_receipt_verify(ctx: Ctx) -> int:
             keys, fps = statements.read_trust_file(a.office_key)
         except (OSError, ValueError) as e:
             raise BadInputError("input.file_unreadable", field="office_key", path=str(a.office_key)) from e
-    elif getattr(a, "vault", None) or getattr(a, "user", None):
+    elif getattr(a, "vault", None) or getattr(a, "user", None) or os.environ.get("SECUREMAIL_VAULT"):
         with ctx.open() as s:
             keys = [s.office_key.public_raw()]
     results = [statements.check(p, trusted_keys=keys, trusted_fingerprints=fps) for p in payloads]

@@ -40,11 +40,20 @@ class KdfParams:
     MIN_MEMORY_KIB = 19456
     MIN_ITERATIONS = 2
 
+    # Upper bounds: a tampered slot must not be able to ask for terabytes or hours.
+    MAX_MEMORY_KIB = 4 * 1024 * 1024
+    MAX_ITERATIONS = 64
+    MAX_LANES = 16
+
     def check(self) -> None:
-        if len(self.salt) < 16:
-            raise UnwrapError("salt too short")
+        if not 16 <= len(self.salt) <= 64:
+            raise UnwrapError("salt length out of range")
         if self.memory_kib < self.MIN_MEMORY_KIB or self.iterations < self.MIN_ITERATIONS or self.lanes < 1:
             raise UnwrapError("KDF parameters below the minimum")
+        too_big = (self.memory_kib > self.MAX_MEMORY_KIB or self.iterations > self.MAX_ITERATIONS
+                   or self.lanes > self.MAX_LANES)
+        if too_big:
+            raise UnwrapError("KDF parameters above the maximum")
 
 
 PROFILES: dict[str, tuple[int, int]] = {

@@ -20,6 +20,7 @@ class Domain(bytes, Enum):
     WITNESS = b"securemail-witness-v1\x00"
     STATEMENT = b"securemail-statement-v1\x00"
     BUNDLE = b"securemail-bundle-v1\x00"
+    VERIFIED = b"securemail-verified-v1\x00"
 
 
 class SigningKey:
@@ -29,7 +30,7 @@ class SigningKey:
         if len(raw) != 32:
             raise ValueError("Ed25519 private key must be 32 bytes")
         self._raw = bytearray(raw)
-        self._key = Ed25519PrivateKey.from_private_bytes(bytes(self._raw))
+        self._key: Ed25519PrivateKey | None = Ed25519PrivateKey.from_private_bytes(bytes(self._raw))
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -42,14 +43,20 @@ class SigningKey:
         return bytes(self._raw)
 
     def public_raw(self) -> bytes:
+        if self._key is None:
+            raise ValueError("signing key has been wiped")
         return self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
     def sign(self, domain: Domain, message: bytes) -> bytes:
+        if self._key is None:
+            raise ValueError("signing key has been wiped")
         return self._key.sign(domain.value + message)
 
     def wipe(self) -> None:
+        """Zero our copy and drop the key object, so this SigningKey can never sign again."""
         for i in range(len(self._raw)):
             self._raw[i] = 0
+        self._key = None
 
     def __repr__(self) -> str:
         return f"SigningKey(fingerprint={fingerprint(self.public_raw())})"

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from securemail.crypto.signing import Domain, b64, unb64
+from securemail.crypto.canonical import canonical_bytes
+from securemail.crypto.signing import Domain, b64, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
 from securemail.custody.ledger import latest_checkpoint
@@ -50,10 +51,15 @@ def _state_checkpoint(state: dict[str, Any]) -> Checkpoint | None:
         raise VaultError("vault.damaged", detail="state.json checkpoint") from e
 
 
-def _verified(state: dict[str, Any]) -> tuple[int, bytes] | None:
-    """The last fully verified (size, root), or None if absent or unreadable (then verify from the start)."""
+def _verified_message(session: Session, size: int, root: bytes, by: str) -> bytes:
+    return canonical_bytes({"vault": session.vault_id, "size": size, "root": b64(root), "by": by})
+
+
+def _verified(state: dict[str, Any], session: Session) -> tuple[int, bytes] | None:
+    """The last fully verified (size, root), or None: absent, unreadable, or not signed by the user verifying now
+    (state.json is an ordinary file: an unsigned marker must never decide which signatures are skipped)."""
     record = state.get("verified")
-    if not isinstance(record, dict):
+    if not isinstance(record, dict) or record.get("by") != session.user.username:
         return None
     size = record.get("size")
     try:
@@ -61,6 +67,13 @@ def _verified(state: dict[str, Any]) -> tuple[int, bytes] | None:
     except (ValueError, binascii.Error):
         return None
     if not isinstance(size, int) or isinstance(size, bool) or size < 0 or len(root) != 32:
+        return None
+    try:
+        sig = unb64(str(record.get("sig")))
+    except (ValueError, binascii.Error):
+        return None
+    message = _verified_message(session, size, root, session.user.username)
+    if not verify(session.user.public_key, Domain.VERIFIED, message, sig):
         return None
     return size, root
 
@@ -76,7 +89,7 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     session.require(Permission.VERIFY)
     externals = [read_checkpoint_file(Path(p)) for p in checkpoint_files]
     state = read_state(session.paths)
-    verified = None if full else _verified(state)
+    verified = None if full else _verified(state, session)
     report = verify_ledger(
         session.conn, office_public_key_hint=session.office_key.public_raw(), checkpoints=externals,
         state_checkpoint=_state_checkpoint(state), incremental_from=verified[0] if verified else 0,
@@ -91,7 +104,9 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
 
 def _record_verified(session: Session, report: VerificationReport) -> None:
     state = read_state(session.paths)            # re-read: a write may have updated the checkpoint meanwhile
-    state["verified"] = {"size": report.size, "root": b64(report.root)}
+    by = session.user.username
+    sig = session.signer.key.sign(Domain.VERIFIED, _verified_message(session, report.size, report.root, by))
+    state["verified"] = {"size": report.size, "root": b64(report.root), "by": by, "sig": b64(sig)}
     write_state(session.paths, state)
 
 

@@ -30,6 +30,7 @@ class BagOpening:
 
 
 def get_bag(session: Session, bag: str) -> dict[str, Any]:
+    session.require(Permission.VIEW_ALL)
     cur = session.conn.execute("SELECT * FROM bags WHERE bag = ?", (bag.strip().upper(),))
     row = cur.fetchone()
     if row is None:

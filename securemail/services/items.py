@@ -150,7 +150,7 @@ def check_visible(session: Session, item: Mapping[str, Any]) -> None:
 
 def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
     """The item's events (and those of bags it travelled in), each with whether its signatures verify now."""
-    t = normalise_tracking(tracking)
+    t = item_row(session, tracking)["tracking"]  # also checks that this user may see the item
     bags = [r[0] for r in session.conn.execute(
         "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
         (t, K.ITEM_BAGGED))]

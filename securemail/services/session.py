@@ -20,7 +20,7 @@ from securemail.custody.merkle import root_from_leaf_hashes
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import AuthenticationError, BadInputError, RollbackError, VaultError
+from securemail.errors import AuthenticationError, BadInputError, RollbackError, StorageError, VaultError
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
@@ -71,6 +71,7 @@ class Session:
         self.signer = Signer(user.username, signing_key)
         self.clock = clock
         self.readonly = readonly
+        self.state_lag = False
         self._dek = bytearray(dek)
         self.vault_id = slots.vault_id
         self.office_code = self.setting("office_code") or ""
@@ -107,7 +108,12 @@ class Session:
             yield self.ledger
         cp = self.ledger.last_checkpoint
         if cp is not None:
-            remember_checkpoint(self.paths, cp)
+            try:
+                remember_checkpoint(self.paths, cp)
+            except StorageError:
+                # The write is committed; only the outside copy of its checkpoint lags. The next write (or
+                # `checkpoint export`) records a newer one. Never report "nothing was changed" here.
+                self.state_lag = True
 
     def close(self) -> None:
         self.signer.key.wipe()

@@ -79,6 +79,8 @@ def parse(payload: str) -> tuple[Statement, bytes, bytes]:
     if b64url(body) != body_b64 or b64url(sig) != sig_b64:
         raise ValueError("non-canonical base64")
     doc = parse_canonical(body)
+    if not isinstance(doc, dict) or not isinstance(doc.get("cp"), dict):
+        raise ValueError("statement is not an object")
     if doc.get("v") != 1 or doc.get("t") not in KINDS:
         raise ValueError("unknown statement version or kind")
     st = Statement(str(doc["t"]), str(doc["o"]), str(doc["id"]), str(doc["h"]), int(doc["cp"]["n"]),

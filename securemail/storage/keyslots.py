@@ -97,6 +97,8 @@ def rewrap_slot(vault_id: str, slot: Slot, unlocked: Unlocked, new_password: str
     """A new password (and KDF parameters) for the same keys; the signing key does not change."""
     fresh = create_slot(vault_id, slot.user, slot.role, new_password, bytes(unlocked.deks[0]),
                         unlocked.signing_key, kdf)
+    if len(unlocked.deks) > 1:  # a rekey is in progress: keep the pending key, or the user would be locked out
+        fresh = with_pending_dek(vault_id, fresh, bytes(unlocked.deks[1]))
     return fresh
 
 

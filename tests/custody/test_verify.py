@@ -111,12 +111,29 @@ def test_worker_processes_give_the_same_answer(vault: VaultInfo, insider: Inside
 
 # ---- incremental ---------------------------------------------------------------------------------------------
 
+def test_unsigned_or_foreign_verified_marker_means_a_full_run(vault: VaultInfo) -> None:
+    from securemail.storage.vault import write_state
+    with vault.open() as session:
+        first = verify_vault(session)
+        state = read_state(session.paths)
+        state["verified"] = {"size": first.size, "root": state["verified"]["root"]}  # an edited, unsigned marker
+        write_state(session.paths, state)
+        again = verify_vault(session)
+        assert again.incremental_from == 0  # not trusted: every signature checked again
+        state = read_state(session.paths)
+        state["verified"]["by"] = "someone-else"
+        write_state(session.paths, state)
+        assert verify_vault(session).incremental_from == 0
+
+
 def test_second_run_is_incremental(vault: VaultInfo) -> None:
     with vault.open() as session:
         first = verify_vault(session)
         size = first.size
         assert first and first.incremental_from == 0
-        assert read_state(session.paths)["verified"] == {"size": size, "root": base64.b64encode(first.root).decode()}
+        marker = read_state(session.paths)["verified"]
+        assert {k: marker[k] for k in ("size", "root")} == {"size": size, "root": base64.b64encode(first.root).decode()}
+        assert marker["by"] == session.user.username and marker["sig"]  # signed by the verifying user
         directory.add_agency(session, "TINHUY", name="Tỉnh ủy")
         second = verify_vault(session)
         assert second and second.incremental_from == size
@@ -132,12 +149,13 @@ def test_incremental_run_notices_a_rewritten_prefix(vault: VaultInfo,
     with vault.open() as session:
         verified = verify_vault(session)
         assert verified
+        marker = read_state(session.paths)["verified"]       # genuine, signed by this user
     insider = make_insider()
     seq = vault.seqs["note3"]
     insider.edit_body(seq, {"data.text": "Bì bị rách."})
     insider.cover_tracks()                               # ... and state.json's checkpoint, but not "verified"
     state = read_state(vault.paths)
-    state["verified"] = {"size": verified.size, "root": base64.b64encode(verified.root).decode()}
+    state["verified"] = marker
     write_state(vault.paths, state)
     insider.close()
     with vault.open() as session:
