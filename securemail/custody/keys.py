@@ -1,33 +1,60 @@
-"""Which key was valid for which user when: replayed from the directory events of the ledger."""
+"""Which key was valid for which user when: replayed from the directory events of the ledger.
+
+Only directory events whose own signatures hold, made by someone allowed to make them (an administrator; the
+genesis pair; a user rotating their own key), change the key history. So an unsigned or forged enrolment never
+makes a forged event look valid in an item's timeline. The full verifier (custody/verify.py) reports every such
+problem; this module only decides what `signature_ok` means for display and printing.
+"""
 
 from __future__ import annotations
 
+import binascii
 from dataclasses import dataclass, field
 
 from securemail.crypto.signing import unb64
 from securemail.custody import kinds as K
 from securemail.custody.events import Event, check_signature
 
+_KEY_EVENTS = frozenset({K.USER_ENROLLED, K.USER_KEY_ROTATED, K.USER_REVOKED, K.USER_ROLE_CHANGED})
+
 
 @dataclass
 class KeyHistory:
-    """For each user, the (from_seq, to_seq_exclusive | None, public key) periods of validity."""
+    """For each user, the (from_seq, to_seq_exclusive | None, public key) periods of validity, and their role."""
 
     periods: dict[str, list[tuple[int, int | None, bytes]]] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
     genesis_actor: str | None = None
 
     def apply(self, e: Event) -> None:
-        """Update with a directory event (call after checking the event's own signatures)."""
+        """Update with a directory event, if it is properly signed by someone allowed to make it."""
         if e.kind == K.VAULT_CREATED and e.seq == 1:
             self.genesis_actor = e.actor
-        elif e.kind in (K.USER_ENROLLED, K.USER_KEY_ROTATED):
-            user = e.data["username"]
+            return
+        if e.kind not in _KEY_EVENTS or not isinstance(e.data.get("username"), str):
+            return
+        user = e.data["username"]
+        genesis = e.seq == 2 and e.kind == K.USER_ENROLLED and user == self.genesis_actor == e.actor
+        self_rotation = e.kind == K.USER_KEY_ROTATED and e.actor == user
+        if not (genesis or self_rotation or self.roles.get(e.actor) == "admin"):
+            return
+        new_key = _public_key(e) if e.kind in (K.USER_ENROLLED, K.USER_KEY_ROTATED) else None
+        actor_key = new_key if genesis else self.key_at(e.actor, e.seq)
+        if actor_key is None or not _signed_by(e, "actor", e.actor, actor_key):
+            return
+        if e.kind in (K.USER_ENROLLED, K.USER_KEY_ROTATED):
+            if new_key is None or (not genesis and not _signed_by(e, "cosigner", user, new_key)):
+                return
+            if e.kind == K.USER_ENROLLED and user in self.periods:
+                return
             self._close(user, e.seq)
-            # The genesis pair: seq 1 (vault created) is signed by the admin whom seq 2 enrols.
-            start = 1 if (e.seq == 2 and user == self.genesis_actor and e.kind == K.USER_ENROLLED) else e.seq
-            self.periods.setdefault(user, []).append((start, None, unb64(e.data["public_key"])))
+            self.periods.setdefault(user, []).append((1 if genesis else e.seq, None, new_key))
+            if e.kind == K.USER_ENROLLED:
+                self.roles[user] = str(e.data.get("role"))
         elif e.kind == K.USER_REVOKED:
-            self._close(e.data["username"], e.seq + 1)
+            self._close(user, e.seq + 1)
+        elif e.kind == K.USER_ROLE_CHANGED:
+            self.roles[user] = str(e.data.get("role"))
 
     def _close(self, user: str, seq: int) -> None:
         spans = self.periods.get(user)
@@ -36,7 +63,7 @@ class KeyHistory:
             spans[-1] = (start, seq, key)
 
     def key_at(self, user: str, seq: int) -> bytes | None:
-        """The key valid for `user` at event `seq` (an enrolment event is signed by the new key itself)."""
+        """The key valid for `user` at event `seq`."""
         for start, end, key in self.periods.get(user, []):
             if start <= seq and (end is None or seq < end):
                 return key
@@ -44,6 +71,19 @@ class KeyHistory:
 
     def known(self, user: str) -> bool:
         return user in self.periods
+
+
+def _public_key(e: Event) -> bytes | None:
+    try:
+        key = unb64(str(e.data.get("public_key")))
+    except (ValueError, binascii.Error):
+        return None
+    return key if len(key) == 32 else None
+
+
+def _signed_by(e: Event, role: str, who: str | None, key: bytes) -> bool:
+    sig = e.signature_of(role)
+    return sig is not None and sig.by == who and check_signature(e.body_bytes(), sig, key)
 
 
 def signatures_ok(e: Event, history: KeyHistory) -> bool:
@@ -61,7 +101,7 @@ def signatures_ok(e: Event, history: KeyHistory) -> bool:
 
 def load_history(events: list[Event]) -> KeyHistory:
     history = KeyHistory()
-    for e in events:
+    for e in sorted(events, key=lambda ev: ev.seq):
         if e.kind in K.DIRECTORY_KINDS:
             history.apply(e)
     return history

@@ -14,6 +14,7 @@ from typing import Any
 
 from securemail.clock import Clock, iso
 from securemail.crypto.signing import Domain, SigningKey
+from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
@@ -70,8 +71,8 @@ class LedgerWriter:
                cosigner: Signer | None = None) -> Event:
         if not self._in_tx or self._frontier is None:
             raise RuntimeError("append outside a ledger transaction")
-        if cosigner is not None and cosigner.username == actor.username:
-            raise ValueError("actor and co-signer must differ")
+        if cosigner is not None and cosigner.username == actor.username and kind != K.USER_KEY_ROTATED:
+            raise ValueError("actor and co-signer must differ")  # except a user rotating their own key
         seq = self._frontier.size + 1
         row = self._conn.execute(
             "SELECT event_hash FROM events WHERE subject = ? ORDER BY seq DESC LIMIT 1", (subject,)).fetchone()

@@ -197,6 +197,8 @@ def _item_simple(conn: Connection, e: Event) -> None:
 @handles(K.ITEM_DELIVERED)
 def _item_delivered(conn: Connection, e: Event) -> None:
     _require_holder(conn, e.subject, e.actor)
+    if e.data.get("to") != e.cosigner:  # the secretary named is the one who co-signed (or none: a person)
+        raise ProjectionError(f"delivery {e.seq}: data.to does not match the co-signer")
     to = e.data.get("to") or (e.data.get("person") or {}).get("name")
     _move(conn, e.subject, Action.DELIVER, e.seq, "holder = NULL, delivered_at = ?, delivered_to = ?", (e.time, to))
 
@@ -220,6 +222,8 @@ def _item_bagged(conn: Connection, e: Event) -> None:
 def _item_unbagged(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.OPEN})
+    if bag not in _bag_contents(conn, bag, e.subject):
+        raise ProjectionError(f"unbag {e.seq}: {e.subject} is not in bag {bag}")
     _move(conn, e.subject, Action.UNBAG, e.seq, "bag = NULL")
     conn.execute("DELETE FROM bag_items WHERE bag = ? AND tracking = ?", (bag, e.subject))
 
@@ -254,6 +258,13 @@ def _bag_status(conn: Connection, bag: str, allowed: set[BagStatus]) -> BagStatu
     return status
 
 
+def _bag_contents(conn: Connection, bag: str, tracking: str | None = None) -> list[str]:
+    """The bag's items, sorted; with `tracking`, the bags that item is in (to check membership)."""
+    if tracking is not None:
+        return [r[0] for r in conn.execute("SELECT bag FROM bag_items WHERE tracking = ?", (tracking,))]
+    return [r[0] for r in conn.execute("SELECT tracking FROM bag_items WHERE bag = ? ORDER BY tracking", (bag,))]
+
+
 def _require_bag_holder(conn: Connection, bag: str, who: str | None) -> None:
     row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (bag,)).fetchone()
     if row is None or row[0] != who:
@@ -280,6 +291,10 @@ def _bag_dispatched(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.CLOSED})
     _require_bag_holder(conn, bag, e.actor)
+    if e.data["to"] != e.cosigner:
+        raise ProjectionError(f"dispatch {e.seq}: data.to does not match the co-signer")
+    if sorted(e.data["items"]) != _bag_contents(conn, bag):
+        raise ProjectionError(f"dispatch {e.seq}: the items listed are not the bag's contents")
     conn.execute("UPDATE bags SET status = ?, holder = ?, last_seq = ? WHERE bag = ?",
                  (BagStatus.DISPATCHED.value, e.data["to"], e.seq, bag))
     for tracking in e.data["items"]:
@@ -291,6 +306,9 @@ def _bag_opened(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.DISPATCHED})
     _require_bag_holder(conn, bag, e.cosigner)
+    contents = _bag_contents(conn, bag)
+    if sorted(e.data["expected"]) != contents or not set(e.data["found"]) <= set(contents):
+        raise ProjectionError(f"bag opening {e.seq}: expected/found do not match the bag's contents")
     conn.execute("UPDATE bags SET status = ?, holder = ?, last_seq = ? WHERE bag = ?",
                  (BagStatus.OPENED.value, e.actor, e.seq, bag))
     for tracking in e.data["found"]:

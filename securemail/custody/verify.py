@@ -42,6 +42,7 @@ from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_
 from securemail.custody.events import EVENT_VERSION, Event, Signature, check_signature, event_hash, leaf_bytes
 from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
 from securemail.custody.projection import ProjectionError, apply_event
+from securemail.domain.permissions import MATRIX, Permission
 from securemail.i18n import tr
 from securemail.storage.database import Connection, DatabaseError, open_memory
 from securemail.storage.schema import PROJECTION_TABLES, migrate
@@ -69,9 +70,22 @@ PROGRESS_EVERY: Final = 500    # events between progress calls
 PERSON_KINDS: Final = frozenset({K.ITEM_DELIVERED, K.ITEM_ARRIVED, K.BAG_OPENED})
 # Directory events that change who may sign: checked in-process before the directory is updated.
 KEY_KINDS: Final = frozenset({K.USER_ENROLLED, K.USER_ROLE_CHANGED, K.USER_REVOKED, K.USER_KEY_ROTATED})
-# Who may record directory events (permissions.py: manage-users / -agencies / -settings, witness).
-REQUIRED_ROLE: Final = {kind: "admin" for kind in (*KEY_KINDS, K.AGENCY_ADDED, K.AGENCY_CHANGED, K.NORM_SET,
-                                                  K.SETTING_SET)} | {K.CHECKPOINT_WITNESSED: "auditor"}
+# Who may record each kind of event: the permission matrix of domain/permissions.py, replayed.
+_KIND_PERMISSION: Final = {
+    **dict.fromkeys((*KEY_KINDS,), Permission.MANAGE_USERS),
+    K.AGENCY_ADDED: Permission.MANAGE_AGENCIES, K.AGENCY_CHANGED: Permission.MANAGE_AGENCIES,
+    K.NORM_SET: Permission.MANAGE_SETTINGS, K.SETTING_SET: Permission.MANAGE_SETTINGS,
+    K.CHECKPOINT_WITNESSED: Permission.WITNESS,
+    K.ITEM_ACCEPTED: Permission.ACCEPT,
+    **dict.fromkeys((K.ITEM_BAGGED, K.ITEM_UNBAGGED, K.BAG_CREATED, K.BAG_CLOSED, K.BAG_DISPATCHED),
+                    Permission.MANAGE_BAGS),
+    K.ITEM_HANDED_OVER: Permission.HANDOVER, K.ITEM_ARRIVED: Permission.ARRIVE, K.BAG_OPENED: Permission.ARRIVE,
+    K.ITEM_OUT_FOR_DELIVERY: Permission.OUT_FOR_DELIVERY, K.ITEM_DELIVERED: Permission.DELIVER,
+    K.ITEM_DELIVERY_FAILED: Permission.FAIL, K.ITEM_RETURNED: Permission.RETURN, K.ITEM_FORWARDED: Permission.FORWARD,
+    K.ITEM_INCIDENT: Permission.REPORT_INCIDENT, K.ITEM_INCIDENT_CLOSED: Permission.CLOSE_INCIDENT,
+    K.ITEM_NOTE: Permission.NOTE,
+}
+REQUIRED_ROLES: Final = {kind: frozenset(r.value for r in MATRIX[p]) for kind, p in _KIND_PERMISSION.items()}
 
 
 # ---- result ------------------------------------------------------------------------------------------------
@@ -687,7 +701,8 @@ class _Run:
         if any(r not in ("actor", "cosigner") for r in roles) or len(set(roles)) != len(roles):
             self._report(seq, event.subject, "malformed_event", f"unexpected signature roles {roles}")
             return False
-        if event.cosigner is not None and event.cosigner == event.actor:
+        own_rotation = event.kind == K.USER_KEY_ROTATED and event.data.get("username") == event.actor
+        if event.cosigner is not None and event.cosigner == event.actor and not own_rotation:
             self._report(seq, event.subject, "missing_cosignature", f"{event.actor} names themself as co-signer")
         return True
 
@@ -746,12 +761,14 @@ class _Run:
                                                                  "enrolled")
 
     def _check_role(self, seq: int, event: Event) -> bool:
-        needed = REQUIRED_ROLE.get(event.kind)
+        if event.kind == K.USER_KEY_ROTATED and event.actor == event.data.get("username"):
+            return True  # a user rotating their own key (on a password change)
+        needed = REQUIRED_ROLES.get(event.kind)
         role = self.directory.role(event.actor)
-        if needed is None or role is None or role == needed:
+        if needed is None or role is None or role in needed:
             return True
         self._report(seq, event.subject, "illegal_transition", f"{event.actor} ({role}) may not record "
-                                                               f"{event.kind}; only a {needed} may")
+                                                               f"{event.kind}; only: {', '.join(sorted(needed))}")
         return False
 
     def _schedule_actor(self, seq: int, event: Event, body: bytes, now: bool) -> bool:

@@ -15,6 +15,7 @@ from securemail.domain.lifecycle import Action
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import NotFoundError, PermissionDeniedError, StateError
 from securemail.i18n import current_language
+from securemail.services.cosign import same_person
 from securemail.services.items import item_row, normalise_tracking
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
@@ -116,6 +117,7 @@ def close_bag(session: Session, bag: str, seal: str) -> dict[str, Any]:
 def dispatch_bag(session: Session, bag: str, to: Signer, to_user: UserInfo) -> dict[str, Any]:
     """Hand the sealed bag to a courier as one unit; the courier co-signs; every item in it moves."""
     session.require(Permission.MANAGE_BAGS)
+    same_person(to, to_user)
     if to_user.role is not Role.COURIER:
         raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="take a bag")
     with session.write() as ledger:

@@ -28,3 +28,9 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
     for dek in unlocked.deks:
         dek[:] = bytes(len(dek))
     return Signer(username, unlocked.signing_key), user
+
+
+def same_person(signer: Signer, user: UserInfo) -> None:
+    """A transfer names the person who co-signed, never someone else."""
+    if signer.username != user.username:
+        raise BadInputError("input.self_cosign", field="username")

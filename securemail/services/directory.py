@@ -18,7 +18,7 @@ from securemail.errors import BadInputError, NotFoundError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user
 from securemail.storage.database import rekey_pragma
-from securemail.storage.keyslots import KeySlotFile, commit_pending_dek, create_slot, rewrap_slot, with_pending_dek
+from securemail.storage.keyslots import KeySlotFile, commit_pending_dek, create_slot, with_pending_dek
 from securemail.storage.vault import slots_for_update, unlock
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -84,14 +84,31 @@ def add_user(session: Session, username: str, *, role: str, full_name: str, pass
 
 
 def change_password(session: Session, current_password: str, new_password: str) -> None:
-    """The signed-in user sets a new password; the signing key stays the same."""
+    """The signed-in user sets a new password and gets a new signing key (a key rotation they sign with the old
+    key and co-sign with the new one). Whoever knew the old password - an administrator who reset it - can no
+    longer sign in this user's name."""
     check_password(new_password)
     # Through unlock(): a wrong current password is an AuthenticationError and counts as a failed attempt.
     _slots, slot, unlocked = unlock(session.paths, session.user.username, current_password)
-    fresh = rewrap_slot(session.vault_id, slot, unlocked, new_password, new_kdf_params(session.slots.kdf_profile))
-    with slots_for_update(session.paths) as slots:
-        slots.slots[slot.user] = fresh
-    session.slots = slots
+    new_key = SigningKey.generate()
+    try:
+        fresh = create_slot(session.vault_id, slot.user, slot.role, new_password, bytes(unlocked.deks[0]), new_key,
+                            new_kdf_params(session.slots.kdf_profile))
+        if len(unlocked.deks) > 1:  # a rekey is in progress: keep the pending key
+            fresh = with_pending_dek(session.vault_id, fresh, bytes(unlocked.deks[1]))
+        with session.write() as ledger:
+            ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
+                          {"username": slot.user, "public_key": b64(new_key.public_raw())},
+                          cosigner=Signer(slot.user, new_key))
+            with slots_for_update(session.paths) as slots:
+                slots.slots[slot.user] = fresh
+        session.slots = slots
+        session.use_new_key(new_key)
+    finally:
+        unlocked.signing_key.wipe()
+        for dek in unlocked.deks:
+            dek[:] = bytes(len(dek))
+        unlocked.kem_private[:] = bytes(len(unlocked.kem_private))
 
 
 def reset_password(session: Session, username: str, new_password: str) -> None:

@@ -1,73 +1,12 @@
-"""Who may do what. Enforced here, in the services, whatever the UI shows."""
+"""Who may do what. Enforced here, in the services, whatever the UI shows (the matrix is in domain)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from securemail.domain.enums import Role
+from securemail.domain.permissions import MATRIX, Permission, allowed
 from securemail.errors import PermissionDeniedError
 
-
-class Permission(StrEnum):
-    MANAGE_USERS = "manage-users"
-    MANAGE_AGENCIES = "manage-agencies"
-    MANAGE_SETTINGS = "manage-settings"
-    ACCEPT = "accept"
-    MANAGE_BAGS = "manage-bags"
-    HANDOVER = "handover"
-    ARRIVE = "arrive"
-    OUT_FOR_DELIVERY = "out-for-delivery"
-    DELIVER = "deliver"
-    FAIL = "fail"
-    RETURN = "return"
-    FORWARD = "forward"
-    REPORT_INCIDENT = "report-incident"
-    CLOSE_INCIDENT = "close-incident"
-    NOTE = "note"
-    VIEW_ALL = "view-all"
-    VIEW_OWN_AGENCY = "view-own-agency"
-    VERIFY = "verify"
-    WITNESS = "witness"
-    PRINT_RECEIPT = "print-receipt"
-    PRINT_REPORTS = "print-reports"
-    EXPORT_CHECKPOINT = "export-checkpoint"
-    ACCEPT_COSIGN = "accept-cosign"  # may take custody when a transfer names them
-    BACKUP = "backup"
-
-
-_R = Role
-_MATRIX: dict[Permission, frozenset[Role]] = {
-    Permission.MANAGE_USERS: frozenset({_R.ADMIN}),
-    Permission.MANAGE_AGENCIES: frozenset({_R.ADMIN}),
-    Permission.MANAGE_SETTINGS: frozenset({_R.ADMIN}),
-    Permission.ACCEPT: frozenset({_R.CLERK}),
-    Permission.MANAGE_BAGS: frozenset({_R.CLERK}),
-    Permission.HANDOVER: frozenset({_R.CLERK, _R.COURIER}),
-    Permission.ARRIVE: frozenset({_R.CLERK}),
-    Permission.OUT_FOR_DELIVERY: frozenset({_R.CLERK, _R.COURIER}),
-    Permission.DELIVER: frozenset({_R.CLERK, _R.COURIER}),
-    Permission.FAIL: frozenset({_R.CLERK, _R.COURIER}),
-    Permission.RETURN: frozenset({_R.CLERK}),
-    Permission.FORWARD: frozenset({_R.CLERK}),
-    Permission.REPORT_INCIDENT: frozenset({_R.CLERK, _R.COURIER, _R.SECRETARY, _R.AUDITOR}),
-    Permission.CLOSE_INCIDENT: frozenset({_R.AUDITOR}),
-    Permission.NOTE: frozenset({_R.CLERK, _R.COURIER, _R.SECRETARY, _R.AUDITOR}),
-    Permission.VIEW_ALL: frozenset({_R.ADMIN, _R.CLERK, _R.COURIER, _R.AUDITOR}),
-    Permission.VIEW_OWN_AGENCY: frozenset({_R.SECRETARY}),
-    Permission.VERIFY: frozenset({_R.ADMIN, _R.CLERK, _R.COURIER, _R.SECRETARY, _R.AUDITOR}),
-    Permission.WITNESS: frozenset({_R.AUDITOR}),
-    Permission.PRINT_RECEIPT: frozenset({_R.CLERK, _R.SECRETARY, _R.AUDITOR}),
-    Permission.PRINT_REPORTS: frozenset({_R.CLERK, _R.AUDITOR, _R.ADMIN}),
-    Permission.EXPORT_CHECKPOINT: frozenset({_R.ADMIN, _R.CLERK, _R.AUDITOR}),
-    Permission.ACCEPT_COSIGN: frozenset({_R.CLERK, _R.COURIER, _R.SECRETARY}),
-    Permission.BACKUP: frozenset({_R.ADMIN}),
-}
-
-MATRIX = _MATRIX
-
-
-def allowed(role: Role, permission: Permission) -> bool:
-    return role in _MATRIX[permission]
+__all__ = ["MATRIX", "Permission", "allowed", "require"]
 
 
 def require(role: Role, permission: Permission) -> None:

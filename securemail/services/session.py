@@ -90,6 +90,15 @@ class Session:
     def require(self, permission: Permission) -> None:
         require(self.user.role, permission)
 
+    def use_new_key(self, key: SigningKey) -> None:
+        """After the user's own key rotation: sign with the new key from now on."""
+        old = self.signer.key
+        self.signer = Signer(self.user.username, key)
+        old.wipe()
+        refreshed = load_user(self.conn, self.user.username)
+        if refreshed is not None:
+            self.user = refreshed
+
     def current_dek(self) -> bytes:
         return bytes(self._dek)
 

@@ -19,6 +19,7 @@ from securemail.domain.lifecycle import Action, is_allowed
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, PermissionDeniedError, StateError
 from securemail.i18n import current_language
+from securemail.services.cosign import same_person
 from securemail.services.items import ExternalPerson, item_row, record_person
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
@@ -46,6 +47,7 @@ def _text(value: str | None, field: str, *, required: bool = True, max_len: int 
 def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: UserInfo) -> list[str]:
     """Hand items to another user (courier or clerk), who co-signs. All or nothing."""
     session.require(Permission.HANDOVER)
+    same_person(to, to_user)
     if to_user.role not in (Role.COURIER, Role.CLERK):
         raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="take custody")
     with session.write() as ledger:  # checks inside the write lock: another desk may be moving the same item
@@ -95,6 +97,10 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
             person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
     """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
     session.require(Permission.DELIVER)
+    if (to is None) != (to_user is None):
+        raise BadInputError("input.required", field="username")
+    if to is not None and to_user is not None:
+        same_person(to, to_user)
     with session.write() as ledger:
         item = item_row(session, tracking)
         _check_move(session, item, Action.DELIVER)

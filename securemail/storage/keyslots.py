@@ -93,15 +93,6 @@ def create_slot(vault_id: str, user: str, role: str, password: str, dek: bytes, 
                 kem_key=kem_wrapped, signing_key=sig_wrapped, dek=Sealed(eph, nonce, ct))
 
 
-def rewrap_slot(vault_id: str, slot: Slot, unlocked: Unlocked, new_password: str, kdf: KdfParams) -> Slot:
-    """A new password (and KDF parameters) for the same keys; the signing key does not change."""
-    fresh = create_slot(vault_id, slot.user, slot.role, new_password, bytes(unlocked.deks[0]),
-                        unlocked.signing_key, kdf)
-    if len(unlocked.deks) > 1:  # a rekey is in progress: keep the pending key, or the user would be locked out
-        fresh = with_pending_dek(vault_id, fresh, bytes(unlocked.deks[1]))
-    return fresh
-
-
 def unlock_slot(vault_id: str, slot: Slot, password: str) -> Unlocked:
     """Open a slot; raises UnwrapError for a wrong password or any edited field."""
     kek = derive_kek(password, slot.kdf)
@@ -208,5 +199,5 @@ class KeySlotFile:
         atomic_write(path, (json.dumps(doc, indent=1, ensure_ascii=True) + "\n").encode("ascii"))
 
 
-__all__ = ["KeySlotFile", "Slot", "Unlocked", "UnwrapError", "commit_pending_dek", "create_slot", "rewrap_slot",
+__all__ = ["KeySlotFile", "Slot", "Unlocked", "UnwrapError", "commit_pending_dek", "create_slot",
            "seal_dek", "unlock_slot", "with_pending_dek"]

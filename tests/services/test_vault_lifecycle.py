@@ -166,12 +166,17 @@ def test_own_password_change(vault, kit):
     with pytest.raises(AuthenticationError):
         vault.open("clerk1")
     s2 = vault.open("clerk1", "mật-khẩu-mới-của-clerk1")
-    assert s2.user.public_key == signing_public
-    assert s2.signer.key.public_raw() == signing_public
-    assert _slots(vault.path).slots["clerk1"].signing_public == signing_public
-    assert not _events(s2, K.USER_KEY_ROTATED)
+    # A new password brings a new signing key (whoever knew the old password cannot sign as clerk1 any more),
+    # recorded as a rotation clerk1 signs with the old key and co-signs with the new one.
+    assert s2.user.public_key != signing_public
+    assert s2.signer.key.public_raw() == s2.user.public_key
+    assert _slots(vault.path).slots["clerk1"].signing_public == s2.user.public_key
+    rotations = _events(s2, K.USER_KEY_ROTATED)
+    assert len(rotations) == 1
     incidents.add_note(s2, tracking, "sau khi đổi mật khẩu")
-    assert all(e["signature_ok"] for e in items.timeline(s2, tracking))
+    assert all(e["signature_ok"] for e in items.timeline(s2, tracking))  # old events still verify
+    from securemail.services.audit import verify_vault
+    assert verify_vault(s2, full=True)
 
 
 def test_own_password_change_refuses_short_password(vault, kit):
