@@ -91,6 +91,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Refusing to write an output file inside the vault folder: {path}."),
     "input.output_not_file": ("{path} không phải là một tệp thường; không ghi đè.",
                               "{path} is not a regular file; not overwriting it."),
+    "input.cosigner_mismatch": ("Người ký nhận ({signer}) phải chính là người nhận bàn giao ({user}).",
+                                "The co-signer ({signer}) must be the person taking custody ({user})."),
     "input.file_unreadable": ("Không đọc được tệp {path}.", "Cannot read the file {path}."),
     # not found
     "notfound.user": ("Không có người dùng {user}.", "No user {user}."),

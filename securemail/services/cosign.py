@@ -33,4 +33,4 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
 def same_person(signer: Signer, user: UserInfo) -> None:
     """A transfer names the person who co-signed, never someone else."""
     if signer.username != user.username:
-        raise BadInputError("input.self_cosign", field="username")
+        raise BadInputError("input.cosigner_mismatch", field="username", user=user.username, signer=signer.username)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -217,42 +218,59 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
         raise field_error(e) from e
     username = clean_username(admin)
     check_password(password)
-    if vault.exists() and any(vault.iterdir()):
+    if vault.exists() and (not vault.is_dir() or any(vault.iterdir())):
         raise VaultError("vault.exists", path=str(vault))
-    ensure_private_dir(vault)
     vault_id = secrets.token_hex(16)
     dek = bytearray(os.urandom(32))
     office_key = SigningKey.generate()
     admin_key = SigningKey.generate()
-    kdf = new_kdf_params(kdf_profile)
-    slot = create_slot(vault_id, username, Role.ADMIN.value, password, bytes(dek), admin_key, kdf)
+    slot = create_slot(vault_id, username, Role.ADMIN.value, password, bytes(dek), admin_key,
+                       new_kdf_params(kdf_profile))
+    # Built in a hidden sibling folder and renamed into place at the end: a crash leaves no half-made vault.
+    build = vault.parent / f".{vault.name}.init-{secrets.token_hex(4)}"
+    try:
+        ensure_private_dir(build)
+        _build_vault(VaultPaths(build), vault_id, dek, office_key, Signer(username, admin_key), clock, {
+            "vault_id": vault_id, "office_code": code, "office_name": name, "province": prov,
+            "office_public_key": b64(office_key.public_raw())}, {
+            "username": username, "full_name": fname, "role": Role.ADMIN.value, "agency": None,
+            "public_key": b64(admin_key.public_raw())})
+        KeySlotFile(vault_id=vault_id, kdf_profile=kdf_profile, slots={username: slot}).save(
+            VaultPaths(build).keyslots)
+        if vault.exists():
+            vault.rmdir()  # empty (checked above); rename needs the name free
+        os.replace(build, vault)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    try:
+        conn = open_database(paths.db, dek)
+        slots = KeySlotFile.load(paths.keyslots)
+        user = load_user(conn, username)
+        assert user is not None
+        return Session(paths, conn, slots, user, admin_key, dek, clock)
+    finally:
+        dek[:] = bytes(32)
+
+
+def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: SigningKey, admin: Signer,
+                 clock: Clock, created: dict[str, object], enrolled: dict[str, object]) -> None:
+    """The database of a new vault: schema, office key, and the genesis pair (vault created, admin enrolled)."""
     conn = open_database(paths.db, dek, create=True)
     try:
         migrate(conn)
         conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
         conn.execute("INSERT INTO office_key (id, private_key, public_key) VALUES (1, ?, ?)",
                      (office_key.raw(), office_key.public_raw()))
-        writer = LedgerWriter(conn, vault_id=vault_id, office_code=code or "", office_key=office_key, clock=clock)
-        signer = Signer(username, admin_key)
+        writer = LedgerWriter(conn, vault_id=vault_id, office_code=str(created["office_code"]),
+                              office_key=office_key, clock=clock)
         with writer.transaction():
-            writer.append(K.VAULT_CREATED, K.DIRECTORY, signer, {
-                "vault_id": vault_id, "office_code": code, "office_name": name, "province": prov,
-                "office_public_key": b64(office_key.public_raw())})
-            writer.append(K.USER_ENROLLED, K.DIRECTORY, signer, {
-                "username": username, "full_name": fname, "role": Role.ADMIN.value, "agency": None,
-                "public_key": b64(admin_key.public_raw())})
-        slots = KeySlotFile(vault_id=vault_id, kdf_profile=kdf_profile, slots={username: slot})
-        slots.save(paths.keyslots)
+            writer.append(K.VAULT_CREATED, K.DIRECTORY, admin, created)
+            writer.append(K.USER_ENROLLED, K.DIRECTORY, admin, enrolled)
         if writer.last_checkpoint is not None:
             remember_checkpoint(paths, writer.last_checkpoint)
-        user = load_user(conn, username)
-        assert user is not None
-        return Session(paths, conn, slots, user, admin_key, dek, clock)
-    except BaseException:
-        conn.close()
-        raise
     finally:
-        dek[:] = bytes(32)
+        conn.close()
 
 
 def office_checkpoint(session: Session) -> Checkpoint:

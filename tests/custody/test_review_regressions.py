@@ -106,3 +106,18 @@ def test_a_transfer_names_the_person_who_cosigned(office) -> None:  # type: igno
                           {"bag": bag, "to": "courier2", "seal": "KP-1", "items": [t]}, cosigner=Signer("courier1",
                                                                                                        signer.key))
         assert log_size(s.conn) == before
+
+
+def test_init_refuses_a_file_and_leaves_nothing_half_made(tmp_path: Path) -> None:
+    from securemail.errors import VaultError
+
+    afile = tmp_path / "afile"
+    afile.write_text("not a vault")
+    with pytest.raises(VaultError):
+        init_vault(afile, office_code="HN01", office_name="HN", admin="admin", full_name="A", password=P,
+                   kdf_profile="minimum")
+    assert afile.read_text() == "not a vault"
+    with pytest.raises(BadInputError):  # a bad password is refused before anything is written
+        init_vault(tmp_path / "v2", office_code="HN01", office_name="HN", admin="admin", full_name="A",
+                   password="short", kdf_profile="minimum")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
