@@ -5,7 +5,7 @@ from __future__ import annotations
 from securemail.custody.ledger import Signer
 from securemail.errors import AuthenticationError, BadInputError
 from securemail.services.permissions import Permission, require
-from securemail.services.session import Session, UserInfo, load_user
+from securemail.services.session import Session, UserInfo, load_user, wipe_unlocked
 from securemail.storage.vault import unlock
 
 
@@ -25,8 +25,7 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
     user = load_user(session.conn, username)
     if user is None or not user.active or user.public_key != slot.signing_public or user.role.value != slot.role:
         raise AuthenticationError("auth.cosign_failed", user=username)
-    for dek in unlocked.deks:
-        dek[:] = bytes(len(dek))
+    wipe_unlocked(unlocked)  # the co-signer needs only their signing key
     return Signer(username, unlocked.signing_key), user
 
 

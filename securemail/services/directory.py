@@ -16,7 +16,7 @@ from securemail.domain.labels import parse_choice
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, UserInfo, check_password, field_error, load_user
+from securemail.services.session import Session, UserInfo, check_password, field_error, load_user, wipe_unlocked
 from securemail.storage.database import rekey_pragma
 from securemail.storage.keyslots import KeySlotFile, commit_pending_dek, create_slot, with_pending_dek
 from securemail.storage.vault import slots_for_update, unlock
@@ -105,10 +105,7 @@ def change_password(session: Session, current_password: str, new_password: str) 
         session.slots = slots
         session.use_new_key(new_key)
     finally:
-        unlocked.signing_key.wipe()
-        for dek in unlocked.deks:
-            dek[:] = bytes(len(dek))
-        unlocked.kem_private[:] = bytes(len(unlocked.kem_private))
+        wipe_unlocked(unlocked, keep_signing_key=False)
 
 
 def reset_password(session: Session, username: str, new_password: str) -> None:

@@ -25,7 +25,7 @@ from securemail.errors import AuthenticationError, BadInputError, RollbackError,
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
-from securemail.storage.keyslots import KeySlotFile, create_slot
+from securemail.storage.keyslots import KeySlotFile, Unlocked, create_slot
 from securemail.storage.schema import migrate
 from securemail.storage.vault import Sleeper, VaultPaths, open_unlocked, read_state, unlock, write_state
 
@@ -183,6 +183,9 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
     slots, slot, unlocked = unlock(paths, username, password, sleep=sleep, on_wait=on_wait)
     conn, dek = open_unlocked(paths, slots, unlocked)
     readonly = False
+    dek_copy = bytearray(dek)  # the Session keeps its own copy; the unlocked bundle is wiped below
+    wipe_unlocked(unlocked)
+    dek = dek_copy
     try:
         user = load_user(conn, username)
         if user is None or not user.active:
@@ -200,6 +203,15 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
     except BaseException:
         conn.close()
         raise
+
+
+def wipe_unlocked(unlocked: Unlocked, *, keep_signing_key: bool = True) -> None:
+    """Zero what a slot opened (data keys, X25519 key); best effort, Python cannot guarantee no copies."""
+    for dek in unlocked.deks:
+        dek[:] = bytes(len(dek))
+    unlocked.kem_private[:] = bytes(len(unlocked.kem_private))
+    if not keep_signing_key:
+        unlocked.signing_key.wipe()
 
 
 def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, full_name: str, password: str,
