@@ -32,7 +32,6 @@ from securemail.services import incidents, items, norms
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
-COUNT_CAP = 10_000  # counts above this show as "10000+" (search_items pages; there is no count service yet)
 LIST_LIMIT = 50
 AT_COUNTER = (ItemStatus.ACCEPTED, ItemStatus.ARRIVED, ItemStatus.IN_BAG, ItemStatus.DELIVERY_FAILED,
               ItemStatus.FORWARDED)
@@ -52,12 +51,7 @@ class Snapshot:
 
 
 def _count(session: Session, statuses: Sequence[ItemStatus]) -> int:
-    total = 0
-    for status in statuses:
-        total += len(items.search_items(session, filters={"status": status.value}, limit=COUNT_CAP + 1 - total))
-        if total > COUNT_CAP:
-            break
-    return total
+    return items.count_items(session, statuses=[s.value for s in statuses])
 
 
 def load_snapshot(session: Session) -> Snapshot:
@@ -72,18 +66,20 @@ def load_snapshot(session: Session) -> Snapshot:
         waiting += batch
         if len(waiting) >= LIST_LIMIT:
             break
-    overdue = norms.overdue_items(session, limit=COUNT_CAP + 1)
-    most_late = sorted(overdue[:LIST_LIMIT * 4], key=lambda r: (r.get("due_at") or "", r["tracking"]))
+    now = session.clock.now()
+    overdue_count = items.count_items(session, overdue_at=now)
+    overdue = norms.overdue_items(session, now=now, limit=LIST_LIMIT * 4)
+    most_late = sorted(overdue, key=lambda r: (r.get("due_at") or "", r["tracking"]))
     open_incidents = (len(incidents.list_incidents(session)) if allowed(session.role, Permission.VIEW_ALL)
                       else None)
-    return Snapshot(_count(session, AT_COUNTER), _count(session, IN_TRANSIT), len(overdue), open_incidents,
+    return Snapshot(_count(session, AT_COUNTER), _count(session, IN_TRANSIT), overdue_count, open_incidents,
                     waiting[:LIST_LIMIT], most_late[:LIST_LIMIT])
 
 
 def _fmt_count(value: int | None) -> str:
     if value is None:
         return "-"
-    return f"{COUNT_CAP}+" if value > COUNT_CAP else str(value)
+    return str(value)
 
 
 class _Card(QFrame):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -171,10 +171,10 @@ def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
 SEARCH_FILTERS = ("status", "secrecy", "service", "sender_agency", "recipient_agency", "doc_ref", "holder")
 
 
-def search_items(session: Session, *, filters: Mapping[str, str | None] | None = None, agency: str | None = None,
-                 date_from: datetime | None = None, date_to: datetime | None = None, overdue_at: datetime | None = None,
-                 after: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """Keyset-paged search (`after` = last accepted_at|tracking seen); every filter uses an index."""
+def _where(session: Session, filters: Mapping[str, str | None] | None, agency: str | None,
+           date_from: datetime | None, date_to: datetime | None, overdue_at: datetime | None,
+           statuses: Sequence[str] = ()) -> tuple[list[str], list[object]]:
+    """The WHERE clauses shared by search and count: filters, who may see what, dates, overdue."""
     where: list[str] = []
     args: list[object] = []
     for key, value in (filters or {}).items():
@@ -184,6 +184,9 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
             raise BadInputError("input.bad_choice", field=key, value=key)
         where.append(f"{key} = ?")
         args.append(value)
+    if statuses:
+        where.append(f"status IN ({', '.join('?' for _ in statuses)})")
+        args += list(statuses)
     if agency:
         where.append("(sender_agency = ? OR recipient_agency = ?)")
         args += [agency, agency]
@@ -202,6 +205,14 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
     if overdue_at:
         where.append("delivered_at IS NULL AND due_at IS NOT NULL AND due_at < ?")
         args.append(iso(overdue_at.astimezone(ICT)))
+    return where, args
+
+
+def search_items(session: Session, *, filters: Mapping[str, str | None] | None = None, agency: str | None = None,
+                 date_from: datetime | None = None, date_to: datetime | None = None, overdue_at: datetime | None = None,
+                 after: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Keyset-paged search (`after` = last accepted_at|tracking seen); every filter uses an index."""
+    where, args = _where(session, filters, agency, date_from, date_to, overdue_at)
     if after:
         at, _, trk = after.partition("|")
         where.append("(accepted_at, tracking) < (?, ?)")
@@ -211,6 +222,14 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
     cur = session.conn.execute(sql, (*args, int(limit)))
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def count_items(session: Session, *, filters: Mapping[str, str | None] | None = None, statuses: Sequence[str] = (),
+                agency: str | None = None, overdue_at: datetime | None = None) -> int:
+    """How many items match (same filters and visibility as search_items), counted by the database."""
+    where, args = _where(session, filters, agency, None, None, overdue_at, statuses)
+    sql = "SELECT count(*) FROM items" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(session.conn.execute(sql, args).fetchone()[0])
 
 
 def is_overdue_row(item: Mapping[str, Any], now: datetime) -> bool:

@@ -586,3 +586,14 @@ def test_overdue_listing_does_not_depend_on_the_offset_of_now(vault):
     in_utc = later.astimezone(UTC)
     assert in_utc == later
     assert {r["tracking"] for r in norms.overdue_items(clerk, now=in_utc)} == {urgent}
+
+
+def test_count_items_matches_search_and_visibility(vault, desk):
+    from securemail.services.items import count_items, search_items
+    for _ in range(3):
+        vault.accept(desk.clerk1)
+    accepted = search_items(desk.clerk1, filters={"status": "accepted"})
+    assert count_items(desk.clerk1, statuses=["accepted"]) == len(accepted)
+    assert count_items(desk.clerk1, statuses=["delivered"]) == 0
+    sec_view = vault.open("sec3")  # secretary of the sending agency SND sees its own items only
+    assert count_items(sec_view, statuses=["accepted"]) == len(search_items(sec_view))
