@@ -119,6 +119,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không thể phát hiện việc chép đè một bản cũ hơn.",
         "Note: no checkpoint outside the database (state.json empty, no --checkpoint given): an older copy put "
         "back in place could not be detected."),
+    "verify.warn_revoked_not_rekeyed": (
+        "Lưu ý: lần thu hồi tài khoản gần nhất chưa được thay khóa dữ liệu sau đó; quản trị viên hãy chạy: "
+        "securemail-cli rekey (hoặc chạy lại user revoke).",
+        "Note: the latest revocation was not followed by a new data key; an administrator should run "
+        "securemail-cli rekey (or run user revoke again)."),
     "verify.bad_checkpoint_file": ("Tệp điểm kiểm tra {path} không đọc được hoặc sai chữ ký.",
                                    "Checkpoint file {path} is unreadable or badly signed."),
     # receipts

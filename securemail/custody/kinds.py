@@ -14,6 +14,7 @@ AGENCY_CHANGED = "agency.changed"
 CHECKPOINT_WITNESSED = "checkpoint.witnessed"
 NORM_SET = "norm.set"
 SETTING_SET = "setting.set"
+VAULT_REKEYED = "vault.rekeyed"
 
 ITEM_ACCEPTED = "item.accepted"
 ITEM_BAGGED = "item.bagged"
@@ -35,7 +36,8 @@ BAG_DISPATCHED = "bag.dispatched"
 BAG_OPENED = "bag.opened"
 
 DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, USER_REVOKED, USER_KEY_ROTATED,
-                             AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET})
+                             AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET,
+                             VAULT_REKEYED})
 
 # Transfers of custody: the person taking custody co-signs.
 TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})

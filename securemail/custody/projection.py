@@ -101,7 +101,7 @@ def _agency(conn: Connection, e: Event) -> None:
                  (e.data["code"], e.data["name"], e.data.get("province"), e.seq))
 
 
-@handles(K.CHECKPOINT_WITNESSED)
+@handles(K.CHECKPOINT_WITNESSED, K.VAULT_REKEYED)
 def _witnessed(conn: Connection, e: Event) -> None:
     return None
 

@@ -94,6 +94,11 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         session.conn, office_public_key_hint=session.office_key.public_raw(), checkpoints=externals,
         state_checkpoint=_state_checkpoint(state), incremental_from=verified[0] if verified else 0,
         incremental_root=verified[1] if verified else None, progress=progress)
+    last = dict(session.conn.execute("SELECT kind, max(seq) FROM events WHERE kind IN (?, ?) GROUP BY kind",
+                                     (K.USER_REVOKED, K.VAULT_REKEYED)).fetchall())
+    if last.get(K.USER_REVOKED, 0) > last.get(K.VAULT_REKEYED, 0):
+        # A revocation whose key rotation never completed: the revoked person's old key may still open the data.
+        report.warnings.append("verify.warn_revoked_not_rekeyed")
     if _state_checkpoint(state) is None and not externals:
         # Nothing outside the database to compare with: a restored older copy would go unnoticed.
         report.warnings.append("verify.warn_no_outside_checkpoint")

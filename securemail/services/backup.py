@@ -10,6 +10,9 @@ touched, so putting an old backup back in place of a newer vault is still notice
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from securemail.services.permissions import Permission
 from securemail.services.session import Session
 from securemail.storage.database import open_database
 from securemail.storage.files import atomic_write, check_output_path, ensure_private_dir
-from securemail.storage.vault import VaultPaths, write_state
+from securemail.storage.vault import VaultPaths, slots_locked, write_state
 
 MANIFEST = "backup.json"
 
@@ -44,26 +47,42 @@ def _empty_target(folder: Path, vault: Path | None) -> Path:
 
 
 def backup_vault(session: Session, folder: Path) -> BackupInfo:
-    """Write a consistent encrypted snapshot of the open vault into `folder` (new or empty, outside the vault)."""
+    """Write a consistent encrypted snapshot of the open vault into `folder` (new or empty, outside the vault).
+
+    Built in a hidden sibling folder and renamed into place, with the key-slot lock held from the snapshot to the
+    copy of the slots: a rekey cannot slip in between, and a crash leaves nothing half-made."""
     session.require(Permission.BACKUP)
     target = _empty_target(folder, session.paths.root)
-    ensure_private_dir(target)
-    dest = VaultPaths(target)
-    snapshot = open_database(dest.db, session.current_dek(), create=True)
+    build = target.parent / f".{target.name}.backup-{secrets.token_hex(4)}"
     try:
-        session.conn.backup(snapshot)
-        size = log_size(snapshot)
-        cp = latest_checkpoint(snapshot)
-    finally:
-        snapshot.close()
-    atomic_write(dest.keyslots, session.paths.keyslots.read_bytes())
-    if cp is not None:
-        write_state(dest, {"checkpoint": cp.note()})
-    info = BackupInfo(target, session.vault_id, size, iso(session.clock.now()))
-    atomic_write(target / MANIFEST, (json.dumps({
-        "format": "securemail-backup-v1", "vault_id": info.vault_id, "office_code": session.office_code,
-        "events": size, "made_at": info.made_at, "made_by": session.user.username}, indent=1) + "\n").encode())
+        ensure_private_dir(build)
+        dest = VaultPaths(build)
+        with slots_locked(session.paths) as slots:
+            snapshot = open_database(dest.db, session.current_dek(), create=True)
+            try:
+                session.conn.backup(snapshot)
+                size = log_size(snapshot)
+                cp = latest_checkpoint(snapshot)
+            finally:
+                snapshot.close()
+            slots.save(dest.keyslots)
+        if cp is not None:
+            write_state(dest, {"checkpoint": cp.note()})
+        info = BackupInfo(target, session.vault_id, size, iso(session.clock.now()))
+        atomic_write(build / MANIFEST, (json.dumps({
+            "format": "securemail-backup-v1", "vault_id": info.vault_id, "office_code": session.office_code,
+            "events": size, "made_at": info.made_at, "made_by": session.user.username}, indent=1) + "\n").encode())
+        _move_into_place(build, target)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
     return info
+
+
+def _move_into_place(build: Path, target: Path) -> None:
+    if target.exists():
+        target.rmdir()  # empty (checked before); rename needs the name free
+    os.replace(build, target)
 
 
 def restore_vault(backup: Path, vault: Path) -> BackupInfo:
@@ -75,13 +94,19 @@ def restore_vault(backup: Path, vault: Path) -> BackupInfo:
             raise ValueError("not a backup")
     except (OSError, ValueError, AttributeError) as e:
         raise BadInputError("backup.not_a_backup", field="backup", path=str(backup)) from e
-    if vault.exists() and any(vault.iterdir()):
+    if vault.exists() and (not vault.is_dir() or any(vault.iterdir())):
         raise VaultError("vault.exists", path=str(vault))
-    ensure_private_dir(vault)
-    dest = VaultPaths(vault)
-    for source, target in ((src.db, dest.db), (src.keyslots, dest.keyslots), (src.state, dest.state)):
-        if source.exists():
-            atomic_write(target, source.read_bytes())
+    build = vault.parent / f".{vault.name}.restore-{secrets.token_hex(4)}"
+    try:
+        ensure_private_dir(build)
+        dest = VaultPaths(build)
+        for source, target in ((src.db, dest.db), (src.keyslots, dest.keyslots), (src.state, dest.state)):
+            if source.exists():
+                atomic_write(target, source.read_bytes())
+        _move_into_place(build, vault)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
     return BackupInfo(vault, str(meta.get("vault_id", "")), int(meta.get("events", 0)), str(meta.get("made_at", "")))
 
 

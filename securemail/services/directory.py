@@ -14,12 +14,12 @@ from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import parse_choice
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import BadInputError, NotFoundError
+from securemail.errors import BadInputError, NotFoundError, StateError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user, wipe_unlocked
 from securemail.storage.database import rekey_pragma
-from securemail.storage.keyslots import KeySlotFile, commit_pending_dek, create_slot, with_pending_dek
-from securemail.storage.vault import slots_for_update, unlock
+from securemail.storage.keyslots import commit_pending_dek, create_slot, with_pending_dek
+from securemail.storage.vault import slots_for_update, slots_locked, unlock
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -145,9 +145,8 @@ def revoke_user(session: Session, username: str) -> None:
         held += session.conn.execute("SELECT count(*) FROM bags WHERE holder = ? AND status = 'dispatched'",
                                      (username,)).fetchone()[0]
         if held:
-            raise BadInputError("input.user_holds_items", field="username", user=username, count=held)
-    elif username not in session.slots.slots and username not in KeySlotFile.load(session.paths.keyslots).slots:
-        raise NotFoundError("notfound.user", user=username)
+            raise StateError("input.user_holds_items", user=username, count=held)
+    # An already revoked user: run the rest again (remove a leftover slot, rotate the key), as after a crash.
     with slots_for_update(session.paths) as slots:
         slots.slots.pop(username, None)
     session.slots = slots
@@ -167,20 +166,25 @@ def rekey(session: Session) -> None:
     new_dek = bytearray(os.urandom(32))
     active = {u.username for u in list_users(session) if u.active}
     try:
-        with slots_for_update(session.paths) as slots:
+        # One lock for the whole rotation, so a backup or another rekey never sees half of it.
+        with slots_locked(session.paths) as slots:
             # Only users the signed directory says are active keep a slot: a revoked user's leftover slot (an
             # interrupted revocation, a restored keyslots.json) never receives the new key.
             slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek))
                            for u, s in slots.slots.items() if u in active}
-        session.conn.execute(rekey_pragma(new_dek))
-        # Move every page into the main file now, so the old key opens nothing there either.
-        session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        with slots_for_update(session.paths) as slots:
+            slots.save(session.paths.keyslots)
+            session.conn.execute(rekey_pragma(new_dek))
+            # Move every page into the main file now, so the old key opens nothing there either.
+            session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
+            slots.save(session.paths.keyslots)
         session.slots = slots
         session.replace_dek(new_dek)
     finally:
         new_dek[:] = bytes(32)
+    # Signed record that the data key changed (verify warns when a revocation is not followed by one).
+    with session.write() as ledger:
+        ledger.append(K.VAULT_REKEYED, K.DIRECTORY, session.signer, {"slots": sorted(slots.slots)})
 
 
 def _current_dek(session: Session) -> bytes:

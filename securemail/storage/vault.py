@@ -72,11 +72,18 @@ def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
 # ---- key-slot updates -------------------------------------------------------------------------------------
 
 @contextmanager
-def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
-    """Read-modify-write of keyslots.json under an exclusive lock, starting from what is on disk now (another
-    session may have added a slot since we opened), saved atomically when the block ends without error."""
+def slots_locked(paths: VaultPaths) -> Iterator[KeySlotFile]:
+    """keyslots.json as it is on disk now, with the key-slot lock held for the whole block: nobody else changes
+    slots (or rekeys, which holds this lock throughout) meanwhile. Saving is the caller's business."""
     with _exclusive(paths, ".keyslots.lock"):
-        slots = KeySlotFile.load(paths.keyslots)
+        yield KeySlotFile.load(paths.keyslots)
+
+
+@contextmanager
+def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
+    """Read-modify-write of keyslots.json under the lock, starting from what is on disk now (another session may
+    have added a slot since we opened), saved atomically when the block ends without error."""
+    with slots_locked(paths) as slots:
         yield slots
         slots.save(paths.keyslots)
 

@@ -275,11 +275,30 @@ def test_revoke_refuses_last_admin_and_unknown(vault):
     assert vault.snapshot(admin) == before
 
 
-def test_revoke_twice_refused(vault):
+def test_revoke_again_finishes_the_job_and_unknown_users_are_refused(vault):
+    """Running revoke again on a revoked user rotates the key again (the way to finish an interrupted revocation);
+    it records no second revocation. An unknown user is still 'not found'."""
+    from securemail.custody import kinds as K
+    from securemail.services.audit import verify_vault
     admin = vault.open("admin")
     directory.revoke_user(admin, "courier2")
+    dek = admin.current_dek()
+    directory.revoke_user(admin, "courier2")
+    assert admin.current_dek() != dek
+    assert len(_events(admin, K.USER_REVOKED)) == 1
+    assert len(_events(admin, K.VAULT_REKEYED)) == 2
+    report = verify_vault(admin, full=True)
+    assert report and "verify.warn_revoked_not_rekeyed" not in report.warnings
     with pytest.raises(NotFoundError):
-        directory.revoke_user(admin, "courier2")
+        directory.revoke_user(admin, "nobody")
+
+
+def test_revocation_without_a_new_key_is_warned_about(vault, monkeypatch):
+    from securemail.services.audit import verify_vault
+    admin = vault.open("admin")
+    monkeypatch.setattr(directory, "rekey", lambda session: None)  # as if the process died before rekeying
+    directory.revoke_user(admin, "courier2")
+    assert "verify.warn_revoked_not_rekeyed" in verify_vault(admin, full=True).warnings
 
 
 def test_rekey_keeps_every_user_and_the_data(vault, kit):
