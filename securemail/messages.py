@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "The co-signer {user} gave a wrong password; nothing was recorded."),
     "auth.no_new_password": ("Không có mật khẩu mới: nhập tại dấu nhắc, hoặc đặt SECUREMAIL_NEW_PASSWORD, hoặc --password-stdin.",
                              "No new password: type it at the prompt, or set SECUREMAIL_NEW_PASSWORD, or use --password-stdin."),
+    "auth.change_password_now": ("Mật khẩu của {user} do quản trị viên đặt: hãy đổi ngay (securemail-cli user passwd) "
+                                 "để chỉ mình bạn ký được tên mình.",
+                                 "The password of {user} was set by an administrator: change it now "
+                                 "(securemail-cli user passwd) so that only you can sign in your name."),
     "auth.waiting": ("Đã có {count} lần nhập sai liên tiếp; chờ {seconds} giây trước khi thử lại.",
                      "{count} failed attempts in a row; waiting {seconds} seconds before trying."),
     "auth.revoked": ("Tài khoản {user} đã bị thu hồi.", "The account {user} has been revoked."),

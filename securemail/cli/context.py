@@ -69,7 +69,10 @@ class Ctx:
         def on_wait(count: int, seconds: int) -> None:
             print(tr("auth.waiting", count=count, seconds=seconds), file=sys.stderr)
 
-        return open_session(self.vault, username, password, on_wait=on_wait, allow_rollback=allow_rollback)
+        session = open_session(self.vault, username, password, on_wait=on_wait, allow_rollback=allow_rollback)
+        if session.admin_issued_key:
+            print(tr("auth.change_password_now", user=username), file=sys.stderr)
+        return session
 
     def emit(self, doc: Any, human: str | list[str]) -> None:
         if self.as_json:

@@ -32,7 +32,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def resolve_vault(arg: str | None) -> Path:
-    return Path(arg).expanduser() if arg else default_vault()
+    return (Path(arg).expanduser() if arg else default_vault()).absolute()
 
 
 def harden_process() -> None:

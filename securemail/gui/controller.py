@@ -13,6 +13,7 @@ from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import CatalogueTranslator, switch_language
 from securemail.gui.unlock import UnlockDialog
+from securemail.i18n import tr
 from securemail.services.session import Session
 
 
@@ -60,6 +61,8 @@ class AppController(QObject):
         self.main_window = window
         window.show()
         window.start()
+        if session.admin_issued_key:  # a reset password: the user should set their own (a new signing key)
+            window.statusBar().showMessage(tr("auth.change_password_now", user=session.user.username))
         self.idle.start()
         return window
 

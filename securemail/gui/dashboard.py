@@ -98,7 +98,7 @@ class _Card(QFrame):
 
 
 URGENT_BRUSH = QBrush(QColor("#b71c1c"))
-STATUS_COLUMN = 2
+RECIPIENT_COLUMN = 4
 DUE_COLUMN = 5
 TABLE_HEADERS = (N_("Tracking number"), N_("Service"), N_("Status"), N_("Secrecy"), N_("Recipient"), N_("Due"))
 
@@ -148,7 +148,8 @@ class DashboardPage(QWidget):
         table.setAlternatingRowColors(True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Stretch)  # long labels elide here
+        # The recipient stretches and elides; the status keeps its full label (it is what the clerk reads first).
+        header.setSectionResizeMode(RECIPIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         table.setWordWrap(False)
         table.cellDoubleClicked.connect(lambda row, _col, tb=table: self._open(tb, row))
         QVBoxLayout(box).addWidget(table)

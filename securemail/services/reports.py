@@ -24,7 +24,7 @@ from securemail.errors import BadInputError, NotFoundError, StateError, StorageE
 from securemail.i18n import tr
 from securemail.services import bags, items, norms, statements
 from securemail.services.directory import get_agency
-from securemail.services.permissions import Permission
+from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session, load_user
 
 Out = Path | BinaryIO
@@ -173,8 +173,10 @@ def _bag_closed_at(session: Session, bag: str) -> datetime | None:
 
 
 def custody(session: Session, tracking: str, out: Out) -> str:
-    """Custody report for one item: the full timeline with each signer and signature status."""
-    session.require(Permission.PRINT_REPORTS)
+    """Custody report for one item: the full timeline with each signer and signature status. Whoever may print
+    receipts (a secretary, for their agency's items) or reports may print it."""
+    if not allowed(session.role, Permission.PRINT_RECEIPT):
+        session.require(Permission.PRINT_REPORTS)
     item = items.item_row(session, tracking)
     events = items.timeline(session, item["tracking"])
     content = {"tracking": item["tracking"], "events": [[e["seq"], e["hash"], e["signature_ok"]] for e in events]}

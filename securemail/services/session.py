@@ -73,6 +73,12 @@ class Session:
         self.clock = clock
         self.readonly = readonly
         self.state_lag = False
+        # The user's current key was issued by an administrator (a password reset): they should change it, after
+        # which the administrator, who knew that password, can no longer sign as them.
+        row = conn.execute("SELECT actor FROM events WHERE kind = 'user.key_rotated' AND "
+                           "json_extract(body, '$.data.username') = ? ORDER BY seq DESC LIMIT 1",
+                           (user.username,)).fetchone()
+        self.admin_issued_key = row is not None and row[0] != user.username
         self._dek = bytearray(dek)
         self.vault_id = slots.vault_id
         self.office_code = self.setting("office_code") or ""

@@ -457,3 +457,13 @@ def test_odd_counter_files_wait_at_most_the_cap(vault, kit, content):
     s = open_session(vault.path, "clerk1", kit.PASSWORDS["clerk1"], sleep=waits.append)
     s.close()
     assert all(0 < w <= MAX_DELAY_SECONDS for w in waits)
+
+
+def test_a_reset_password_asks_for_a_change_until_the_user_sets_their_own(vault):
+    admin = vault.open("admin")
+    directory.reset_password(admin, "clerk2", "đặt-bởi-quản-trị-01")
+    s = vault.open("clerk2", "đặt-bởi-quản-trị-01")
+    assert s.admin_issued_key  # the administrator knew this password and so could sign as clerk2
+    directory.change_password(s, "đặt-bởi-quản-trị-01", "của-riêng-clerk2-02")
+    s.close()
+    assert not vault.open("clerk2", "của-riêng-clerk2-02").admin_issued_key
