@@ -90,25 +90,38 @@ def check_signature(event_body: bytes, sig: Signature, public_key: bytes) -> boo
     return verify(public_key, domain, event_body, sig.sig)
 
 
+def event_from_doc(doc: Any, sigs: bytes) -> Event:
+    """The Event for a parsed canonical body; raises ValueError if any field has the wrong type or if the
+    signatures are not in their canonical form (so the Event is exactly what was hashed and signed)."""
+    if not isinstance(doc, dict) or doc.get("v") != EVENT_VERSION:
+        raise ValueError("not a version 1 event")
+    expected = {"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"}
+    if set(doc) != expected:
+        raise ValueError(f"fields {sorted(set(doc) ^ expected)} unexpected or missing")
+    for name in ("vault", "time", "kind", "subject", "actor"):
+        if not isinstance(doc[name], str):
+            raise ValueError(f"{name} is not a string")
+    if not isinstance(doc["seq"], int) or isinstance(doc["seq"], bool):
+        raise ValueError("seq is not an integer")
+    for name in ("cosigner", "prev"):
+        if doc[name] is not None and not isinstance(doc[name], str):
+            raise ValueError(f"{name} is not a string")
+    if not isinstance(doc["data"], dict):
+        raise ValueError("data is not an object")
+    raw = json.loads(sigs)     # canonical form checked below, by re-encoding what was parsed
+    if not isinstance(raw, list):
+        raise ValueError("signatures are not a list")
+    signatures = tuple(Signature(str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw)
+    event = Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
+                  actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"],
+                  signatures=signatures)
+    if event.signatures_bytes() != sigs:
+        raise ValueError("signatures are not canonical")
+    return event
+
+
 def event_from_stored(body: bytes, signatures: str | bytes) -> Event:
-    """Rebuild an Event from stored bytes; raises ValueError if the body is not canonical or malformed."""
-    doc = parse_canonical(body)
-    raw_sigs = json.loads(signatures)
-    if not isinstance(doc, dict) or doc.get("v") != EVENT_VERSION or set(doc) != _BODY_KEYS:
-        raise ValueError("unknown event version or fields")
-    # Strict: no conversions, so the Event is exactly what was signed.
-    for key, types in _BODY_TYPES.items():
-        if not isinstance(doc[key], types) or isinstance(doc[key], bool):
-            raise ValueError(f"event field {key!r} has the wrong type")
-    if not isinstance(raw_sigs, list) or not all(
-            isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("by", "role", "sig")) for s in raw_sigs):
-        raise ValueError("malformed signatures")
-    sigs = tuple(Signature(s["by"], s["role"], unb64(s["sig"])) for s in raw_sigs)
-    return Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
-                 actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"], signatures=sigs)
-
-
-_BODY_KEYS = {"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"}
-_BODY_TYPES: dict[str, type | tuple[type, ...]] = {
-    "vault": str, "seq": int, "time": str, "kind": str, "subject": str, "actor": str,
-    "cosigner": (str, type(None)), "prev": (str, type(None)), "data": dict}
+    """Rebuild an Event from stored bytes; raises ValueError if the body or signatures are not canonical or any
+    field has the wrong type (so the Event is exactly what was hashed and signed)."""
+    sigs = signatures.encode() if isinstance(signatures, str) else bytes(signatures)
+    return event_from_doc(parse_canonical(body), sigs)

@@ -23,7 +23,6 @@ otherwise a list of `Problem`s, each naming the event (seq), the subject and wha
 from __future__ import annotations
 
 import binascii
-import json
 import multiprocessing
 from array import array
 from collections import deque
@@ -39,8 +38,7 @@ from securemail.crypto.canonical import parse_canonical
 from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
-from securemail.custody.events import EVENT_VERSION, Event, Signature, check_signature, event_hash, leaf_bytes
-from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
+from securemail.custody.events import Event, Signature, check_signature, event_from_doc, event_hash, leaf_bytes
 from securemail.custody.projection import ProjectionError, apply_event
 from securemail.domain.permissions import MATRIX, Permission
 from securemail.i18n import tr
@@ -649,7 +647,7 @@ class _Run:
         """The event exactly as signed, or None (malformed_event reported)."""
         try:
             doc = parse_canonical(body)
-            event = _event_from_doc(doc, sigs)
+            event = event_from_doc(doc, sigs)
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             self._report(seq, None, "malformed_event", f"body or signatures unreadable: {type(e).__name__}: {e}")
             return None
@@ -1014,36 +1012,6 @@ def _count(conn: Connection, table: str) -> int:
 
 def _as_bytes(value: object) -> bytes:
     return bytes(value) if isinstance(value, bytes | bytearray | memoryview) else b""
-
-
-def _event_from_doc(doc: Any, sigs: bytes) -> Event:
-    """The Event for a parsed canonical body; raises ValueError if any field has the wrong type or if the
-    signatures are not in their canonical form (so the Event is exactly what was hashed and signed)."""
-    if not isinstance(doc, dict) or doc.get("v") != EVENT_VERSION:
-        raise ValueError("not a version 1 event")
-    expected = {"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"}
-    if set(doc) != expected:
-        raise ValueError(f"fields {sorted(set(doc) ^ expected)} unexpected or missing")
-    for name in ("vault", "time", "kind", "subject", "actor"):
-        if not isinstance(doc[name], str):
-            raise ValueError(f"{name} is not a string")
-    if not isinstance(doc["seq"], int) or isinstance(doc["seq"], bool):
-        raise ValueError("seq is not an integer")
-    for name in ("cosigner", "prev"):
-        if doc[name] is not None and not isinstance(doc[name], str):
-            raise ValueError(f"{name} is not a string")
-    if not isinstance(doc["data"], dict):
-        raise ValueError("data is not an object")
-    raw = json.loads(sigs)     # canonical form checked below, by re-encoding what was parsed
-    if not isinstance(raw, list):
-        raise ValueError("signatures are not a list")
-    signatures = tuple(Signature(str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw)
-    event = Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
-                  actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"],
-                  signatures=signatures)
-    if event.signatures_bytes() != sigs:
-        raise ValueError("signatures are not canonical")
-    return event
 
 
 # ---- entry point -------------------------------------------------------------------------------------------
