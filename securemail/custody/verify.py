@@ -39,6 +39,7 @@ from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.events import Event, Signature, check_signature, event_from_doc, event_hash, leaf_bytes
+from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
 from securemail.custody.projection import ProjectionError, apply_event
 from securemail.domain.permissions import MATRIX, Permission
 from securemail.i18n import tr
