@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui.incident_dialogs import CloseIncidentDialog, ReportIncidentDialog
 from securemail.gui.ops import run_op
 from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document
 from securemail.gui.strings import N_, t
@@ -87,6 +88,8 @@ class ItemDetailDialog(QDialog):
         self.handover_button = named(QPushButton(), "detailHandover")
         self.deliver_button = named(QPushButton(), "detailDeliver")
         self.note_button = named(QPushButton(), "detailNote")
+        self.incident_button = named(QPushButton(), "detailIncident")
+        self.close_incident_button = named(QPushButton(), "detailCloseIncident")
         self.refresh_button = named(QPushButton(), "detailRefresh")
         self.close_button = named(QPushButton(), "detailClose")
         self.receipt_button = named(QPushButton(), "detailReceipt")
@@ -104,10 +107,15 @@ class ItemDetailDialog(QDialog):
         self.handover_button.clicked.connect(lambda: self.transfer_requested.emit([self._tracking], "handover"))
         self.deliver_button.clicked.connect(lambda: self.transfer_requested.emit([self._tracking], "deliver"))
         self.note_button.clicked.connect(self._ask_note)
+        self.incident_button.setVisible(allowed(self._session.role, Permission.REPORT_INCIDENT))
+        self.close_incident_button.setVisible(False)  # once loaded: auditors, for an item with open incidents
+        self.incident_button.clicked.connect(self.ask_incident)
+        self.close_incident_button.clicked.connect(self.ask_close_incident)
         self.refresh_button.clicked.connect(self.reload)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        for button in (self.handover_button, self.deliver_button, self.note_button):
+        for button in (self.handover_button, self.deliver_button, self.note_button, self.incident_button,
+                       self.close_incident_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         for button in (self.receipt_button, self.delivery_button, self.custody_button):
@@ -131,6 +139,8 @@ class ItemDetailDialog(QDialog):
         self.handover_button.setText(t("&Hand over…"))
         self.deliver_button.setText(t("&Deliver…"))
         self.note_button.setText(t("Add a &note…"))
+        self.incident_button.setText(t("Report an inci&dent…"))
+        self.close_incident_button.setText(t("Close an incide&nt…"))
         self.receipt_button.setText(t("&Print receipt…"))
         self.delivery_button.setText(t("Print deli&very confirmation…"))
         self.custody_button.setText(t("C&ustody report…"))
@@ -233,6 +243,8 @@ class ItemDetailDialog(QDialog):
         self.delivery_button.setVisible(delivered and allowed(self._session.role, Permission.PRINT_RECEIPT))
         incidents_open = int(self._item.get("open_incidents") or 0)
         self.flag_label.setVisible(incidents_open > 0)
+        self.close_incident_button.setVisible(incidents_open > 0
+                                              and allowed(self._session.role, Permission.CLOSE_INCIDENT))
         self.flag_label.setText("⚠ " + t("{count} open incident(s) on this item: handle with care and see the "
                                          "timeline.", count=incidents_open))
         ok = self.timeline.all_signatures_ok()
@@ -284,6 +296,28 @@ class ItemDetailDialog(QDialog):
             self.reload()
 
         run_op(self, lambda: incidents.add_note(session, tracking, text), done, self._failed)
+
+    # ---- incidents -----------------------------------------------------------------------------------------
+
+    def ask_incident(self) -> ReportIncidentDialog:
+        dialog = ReportIncidentDialog(self._session, self._tracking, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda _: self._recorded(t("Incident recorded.")))
+        dialog.open()
+        return dialog
+
+    def ask_close_incident(self) -> CloseIncidentDialog:
+        dialog = CloseIncidentDialog(self._session, self._tracking, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.closed.connect(lambda _: self._recorded(t("Incident closed.")))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    def _recorded(self, text: str) -> None:
+        show_message(self.message, text, kind="ok")
+        self.changed.emit()
+        self.reload()
 
     def item(self) -> Mapping[str, Any]:
         return self._item

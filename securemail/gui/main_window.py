@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from securemail.gui.admin_page import AdminPage
 from securemail.gui.audit_page import AuditPage
+from securemail.gui.bags_page import BagsPage
 from securemail.gui.dashboard import DashboardPage
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.admin: AdminPage | None = None
         self.reports: ReportsPage | None = None
         self.audit: AuditPage | None = None
+        self.bags: BagsPage | None = None
         self.tabs.addTab(self.dashboard, "")
         self.tabs.addTab(self.items, "")
         if allowed(session.role, Permission.ACCEPT):
@@ -49,6 +51,10 @@ class MainWindow(QMainWindow):
             self.intake.setObjectName("intakePage")
             self.intake.accepted.connect(self._after_change)
             self.tabs.addTab(self.intake, "")
+        if allowed(session.role, Permission.MANAGE_BAGS) or allowed(session.role, Permission.ARRIVE):
+            self.bags = BagsPage(session)
+            self.bags.changed.connect(self._after_change)
+            self.tabs.addTab(self.bags, "")
         if allowed(session.role, Permission.PRINT_REPORTS):
             self.reports = ReportsPage(session)
             self.tabs.addTab(self.reports, "")
@@ -109,6 +115,7 @@ class MainWindow(QMainWindow):
         session = self.session
         self.setWindowTitle(t("SecureMail - {office}", office=session.office_name or session.office_code))
         titles = {self.dashboard: N_("&Dashboard"), self.items: N_("&Items"), self.intake: N_("Accept an ite&m"),
+                  self.bags: N_("B&ags"),
                   self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies")}
         for page, title in titles.items():
             if page is not None:
@@ -144,6 +151,8 @@ class MainWindow(QMainWindow):
             self.admin.refresh()
         if self.reports is not None:
             self.reports.refresh()
+        if self.bags is not None:
+            self.bags.refresh()
 
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
@@ -153,6 +162,8 @@ class MainWindow(QMainWindow):
             self.intake.ui.trackingEdit.setFocus()
         elif page is self.reports and self.reports is not None:
             self.reports.refresh()
+        elif page is self.bags and self.bags is not None:
+            self.bags.refresh()
 
     def refresh_current(self) -> None:
         page = self.tabs.currentWidget()
@@ -164,6 +175,8 @@ class MainWindow(QMainWindow):
             self.admin.refresh()
         elif page is self.reports and self.reports is not None:
             self.reports.refresh()
+        elif page is self.bags and self.bags is not None:
+            self.bags.refresh()
 
     def _after_change(self, *_: object) -> None:
         self.items.reload()

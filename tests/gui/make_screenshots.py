@@ -153,6 +153,25 @@ def main() -> int:
         detail.preview.close()
     detail.close()
 
+    # 6b. bags: a new bag for VPCP with two items scanned in, a refused scan left in the box for correcting
+    assert window.bags is not None
+    window.tabs.setCurrentWidget(window.bags)
+    bags_page = window.bags
+    settle(1.0)
+    accepted = [r["tracking"] for r in items.search_items(session, limit=500)
+                if r["status"] in ("accepted", "arrived") and r["holder"] == "gdv1" and not r.get("bag")]
+    create = bags_page.ask_create()
+    create.choose("VPCP")
+    create.confirm()
+    settle(1.0)
+    for tracking in accepted[:2]:
+        bags_page.scan_edit.setText(tracking)
+        bags_page.scan()
+        settle(0.6)
+    bags_page.scan_edit.setText("RR999999999VN")
+    bags_page.scan()
+    save(window, "bags")
+
     # 7. the integrity tab as the auditor, after a full check and a witnessed checkpoint
     auditor_session = open_session(vault, "kiemtra1", password)
     auditor = MainWindow(auditor_session)

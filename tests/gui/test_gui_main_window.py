@@ -18,7 +18,7 @@ Opener = Callable[[str], Session]
 
 TABS = {
     "admin": ["&Tổng quan", "&Bưu gửi", "Báo &cáo", "&Kiểm tra", "Người &dùng và cơ quan"],
-    "clerk1": ["&Tổng quan", "&Bưu gửi", "&Nhận gửi", "Báo &cáo", "&Kiểm tra"],
+    "clerk1": ["&Tổng quan", "&Bưu gửi", "&Nhận gửi", "Tú&i thư", "Báo &cáo", "&Kiểm tra"],
     "courier1": ["&Tổng quan", "&Bưu gửi", "&Kiểm tra"],
     "vanthu1": ["&Tổng quan", "&Bưu gửi", "&Kiểm tra"],
     "auditor1": ["&Tổng quan", "&Bưu gửi", "Báo &cáo", "&Kiểm tra"],
