@@ -72,6 +72,10 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("bag")
     p.add_argument("tracking", nargs="+")
     p.set_defaults(handler=cmd_bag_add)
+    p = bag.add_parser("remove", parents=[common], help="take an item out of an open bag")
+    p.add_argument("bag")
+    p.add_argument("tracking")
+    p.set_defaults(handler=cmd_bag_remove)
     p = bag.add_parser("close", parents=[common])
     p.add_argument("bag")
     p.add_argument("--seal", required=True)
@@ -259,6 +263,13 @@ def cmd_bag_add(ctx: Ctx) -> int:
     with ctx.open() as s:
         added = bags.add_to_bag(s, ctx.args.bag, ctx.args.tracking)
         ctx.emit({"bag": ctx.args.bag, "added": added}, tr("cli.bag_added", bag=ctx.args.bag, count=len(added)))
+    return 0
+
+
+def cmd_bag_remove(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        bags.remove_from_bag(s, ctx.args.bag, ctx.args.tracking)
+        ctx.emit({"bag": ctx.args.bag, "removed": ctx.args.tracking}, tr("cli.done"))
     return 0
 
 
