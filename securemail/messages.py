@@ -199,6 +199,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Backed up {events} events to {path} (encrypted; same users, same passwords)."),
     "cli.restore_done": ("Đã khôi phục bản sao lưu vào {path}. Hãy chạy: securemail-cli --vault {path} verify --full",
                          "Restored the backup into {path}. Now run: securemail-cli --vault {path} verify --full"),
+    "cli.holidays_set": ("Đã đặt {count} ngày nghỉ lễ cho năm {year}; hạn phát tính từ nay bỏ qua các ngày này.",
+                         "Set {count} holidays for {year}; due times from now on skip them."),
     "cli.interrupted": ("Đã dừng theo yêu cầu.", "Interrupted."),
     # verification problems (securemail.custody.verify.Problem): {seq} event or checkpoint size, {item} subject
     "problem.bad_signature": ("Sự kiện {seq} ({item}): chữ ký không hợp lệ. {detail}",
@@ -301,6 +303,9 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "copy_number": ("Số bản", "Copy number"),
     "page_count": ("Số trang", "Page count"),
     "notes": ("Ghi chú", "Notes"),
+    "holiday": ("Ngày nghỉ lễ", "Holiday"),
+    "year": ("Năm", "Year"),
+    "source": ("Căn cứ", "Source"),
     "sender_person": ("Người giao", "Person handing in"),
     "sender_person_id": ("Số giấy tờ tùy thân", "ID document number"),
     "username": ("Tên đăng nhập", "User name"),

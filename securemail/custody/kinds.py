@@ -15,6 +15,7 @@ CHECKPOINT_WITNESSED = "checkpoint.witnessed"
 NORM_SET = "norm.set"
 SETTING_SET = "setting.set"
 VAULT_REKEYED = "vault.rekeyed"
+HOLIDAYS_SET = "holidays.set"
 
 ITEM_ACCEPTED = "item.accepted"
 ITEM_BAGGED = "item.bagged"
@@ -37,7 +38,7 @@ BAG_OPENED = "bag.opened"
 
 DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, USER_REVOKED, USER_KEY_ROTATED,
                              AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET,
-                             VAULT_REKEYED})
+                             VAULT_REKEYED, HOLIDAYS_SET})
 
 # Transfers of custody: the person taking custody co-signs.
 TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})

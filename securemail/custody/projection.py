@@ -113,6 +113,17 @@ def _norm_set(conn: Connection, e: Event) -> None:
                  (d["service"], d["scope"], d.get("working_days_tenths"), d.get("min_lead_hours"), d["source"]))
 
 
+@handles(K.HOLIDAYS_SET)
+def _holidays_set(conn: Connection, e: Event) -> None:
+    """The days off of one year, replaced as a whole (an admin's signed list, with its source)."""
+    year = int(e.data["year"])
+    conn.execute("DELETE FROM holidays WHERE day LIKE ?", (f"{year:04d}-%",))
+    for day in e.data["dates"]:
+        if not str(day).startswith(f"{year:04d}-"):
+            raise ProjectionError(f"holiday {day} is not in {year}")
+        conn.execute("INSERT INTO holidays (day, source) VALUES (?, ?)", (str(day), e.data["source"]))
+
+
 @handles(K.SETTING_SET)
 def _setting_set(conn: Connection, e: Event) -> None:
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (e.data["key"], str(e.data["value"])))

@@ -58,6 +58,11 @@ def load_norms(session: Session) -> list[Norm]:
     return [Norm(ServiceClass(r[0]), Scope(r[1]), r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
+def load_holidays(session: Session) -> frozenset[date]:
+    """Days off set by the administrator (holidays.set events); due times skip them."""
+    return frozenset(date.fromisoformat(r[0]) for r in session.conn.execute("SELECT day FROM holidays"))
+
+
 def record_person(session: Session, ledger: Any, person: ExternalPerson | None) -> dict[str, Any] | None:
     """Validate an external person's details and store their signature image; the event covers its hash."""
     if person is None:
@@ -104,7 +109,7 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
         except NotFoundError as e:
             raise BadInputError("notfound.agency", field=field, code=code) from e
     norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
-    due = due_at(now, norm, draft.appointed_at) if norm is not None else None
+    due = due_at(now, norm, draft.appointed_at, load_holidays(session)) if norm is not None else None
     with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
         if draft.tracking:
             tracking = draft.tracking

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
@@ -82,3 +83,28 @@ def on_time_rates(session: Session, date_from: datetime, date_to: datetime,
         met, total = on_time_rate(pairs, now=now)
         out.append(RateRow(service, scope, met, total))
     return out
+
+
+def set_holidays(session: Session, year: int, days: Sequence[str], source: str) -> list[date]:
+    """Replace the public holidays (days off) of `year`; due times skip them from then on."""
+    session.require(Permission.MANAGE_SETTINGS)
+    try:
+        src = clean_text(source, field="source", max_len=300, required=True)
+    except FieldError as e:
+        raise field_error(e) from e
+    if not 2000 <= year <= 2100:
+        raise BadInputError("input.bad_format", field="year")
+    parsed: set[date] = set()
+    for text in days:
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError as e:
+            raise BadInputError("input.bad_format", field="holiday", value=text) from e
+        if day.year != year:
+            raise BadInputError("input.bad_format", field="holiday", value=text)
+        parsed.add(day)
+    ordered = sorted(parsed)
+    with session.write() as ledger:
+        ledger.append(K.HOLIDAYS_SET, K.DIRECTORY, session.signer,
+                      {"year": year, "dates": [d.isoformat() for d in ordered], "source": src})
+    return ordered

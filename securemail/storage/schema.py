@@ -101,15 +101,21 @@ def _no_replace_triggers() -> str:
         for table, key in _KEYS.items())
 
 
+_V4 = """
+CREATE TABLE holidays (day TEXT PRIMARY KEY, source TEXT NOT NULL);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
     2: _V2,
     3: _no_replace_triggers(),
+    4: _V4,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
-PROJECTION_TABLES = ("users", "agencies", "items", "bags", "bag_items", "incidents", "norms", "settings")
+PROJECTION_TABLES = ("users", "agencies", "items", "bags", "bag_items", "incidents", "norms", "settings", "holidays")
 
 
 def schema_version(conn: Connection) -> int:

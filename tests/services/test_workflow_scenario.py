@@ -597,3 +597,25 @@ def test_count_items_matches_search_and_visibility(vault, desk):
     assert count_items(desk.clerk1, statuses=["delivered"]) == 0
     sec_view = vault.open("sec3")  # secretary of the sending agency SND sees its own items only
     assert count_items(sec_view, statuses=["accepted"]) == len(search_items(sec_view))
+
+
+def test_holidays_set_by_an_admin_push_due_times(vault, desk):
+    from datetime import datetime as _dt
+
+    from securemail.clock import ICT as _ICT
+    from securemail.services import norms as _norms
+    from securemail.services.audit import verify_vault
+    admin = vault.open("admin")
+    vault.clock.set(_dt(2025, 9, 1, 8, 0, tzinfo=_ICT))  # Monday; 2 September (Quốc khánh) is the next day
+    before = vault.accept(desk.clerk1, service="hoa-toc")
+    with pytest.raises(PermissionDeniedError):
+        _norms.set_holidays(desk.clerk1, 2025, ["2025-09-02"], "QĐ nghỉ lễ")
+    with pytest.raises(BadInputError):
+        _norms.set_holidays(admin, 2025, ["2026-01-01"], "QĐ nghỉ lễ")  # another year
+    _norms.set_holidays(admin, 2025, ["2025-09-02", "2025-09-01"], "Bộ luật Lao động 2019, Điều 112")
+    after = vault.accept(desk.clerk1, service="hoa-toc")
+    from securemail.services.items import item_row
+    assert item_row(desk.clerk1, before)["due_at"].startswith("2025-09-02T08:00")
+    # 1 and 2 September off: the 8 working hours run Wednesday 07:30-11:30 and 13:00-17:00
+    assert item_row(desk.clerk1, after)["due_at"].startswith("2025-09-03T17:00")
+    assert verify_vault(admin, full=True)
