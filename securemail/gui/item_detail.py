@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.incident_dialogs import CloseIncidentDialog, ReportIncidentDialog
+from securemail.gui.item_actions import FAIL, FORWARD, RETURN, ArriveDialog, DeliverExternalDialog, RedirectDialog, may
 from securemail.gui.ops import run_op
 from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document
 from securemail.gui.strings import N_, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
-from securemail.services import directory, incidents, items, reports
+from securemail.services import directory, incidents, items, reports, transfers
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
@@ -87,6 +88,12 @@ class ItemDetailDialog(QDialog):
         self.message = named(QLabel(), "detailMessage")
         self.handover_button = named(QPushButton(), "detailHandover")
         self.deliver_button = named(QPushButton(), "detailDeliver")
+        self.deliver_external_button = named(QPushButton(), "detailDeliverExternal")
+        self.out_button = named(QPushButton(), "detailOutForDelivery")
+        self.fail_button = named(QPushButton(), "detailFail")
+        self.return_button = named(QPushButton(), "detailReturn")
+        self.forward_button = named(QPushButton(), "detailForward")
+        self.arrive_button = named(QPushButton(), "detailArrive")
         self.note_button = named(QPushButton(), "detailNote")
         self.incident_button = named(QPushButton(), "detailIncident")
         self.close_incident_button = named(QPushButton(), "detailCloseIncident")
@@ -101,11 +108,28 @@ class ItemDetailDialog(QDialog):
         self.receipt_button.clicked.connect(lambda: self.print_document("receipt"))
         self.delivery_button.clicked.connect(lambda: self.print_document("delivery"))
         self.custody_button.clicked.connect(lambda: self.print_document("custody"))
-        self.handover_button.setVisible(allowed(self._session.role, Permission.HANDOVER))
-        self.deliver_button.setVisible(allowed(self._session.role, Permission.DELIVER))
+        # Custody moves: shown once loaded, when the role, the item's status and its holder allow them.
+        self._moves: dict[str, QPushButton] = {
+            "handover": self.handover_button,
+            "out_for_delivery": self.out_button,
+            "deliver": self.deliver_button,
+            "deliver_external": self.deliver_external_button,
+            FAIL: self.fail_button,
+            RETURN: self.return_button,
+            FORWARD: self.forward_button,
+            "arrive": self.arrive_button,
+        }
+        for button in self._moves.values():
+            button.setVisible(False)
         self.note_button.setVisible(allowed(self._session.role, Permission.NOTE))
         self.handover_button.clicked.connect(lambda: self.transfer_requested.emit([self._tracking], "handover"))
         self.deliver_button.clicked.connect(lambda: self.transfer_requested.emit([self._tracking], "deliver"))
+        self.deliver_external_button.clicked.connect(self.ask_deliver_external)
+        self.out_button.clicked.connect(self.out_for_delivery)
+        self.fail_button.clicked.connect(lambda: self.ask_redirect(FAIL))
+        self.return_button.clicked.connect(lambda: self.ask_redirect(RETURN))
+        self.forward_button.clicked.connect(lambda: self.ask_redirect(FORWARD))
+        self.arrive_button.clicked.connect(self.ask_arrive)
         self.note_button.clicked.connect(self._ask_note)
         self.incident_button.setVisible(allowed(self._session.role, Permission.REPORT_INCIDENT))
         self.close_incident_button.setVisible(False)  # once loaded: auditors, for an item with open incidents
@@ -113,9 +137,12 @@ class ItemDetailDialog(QDialog):
         self.close_incident_button.clicked.connect(self.ask_close_incident)
         self.refresh_button.clicked.connect(self.reload)
         self.close_button.clicked.connect(self.close)
+        moves = QHBoxLayout()
+        for button in self._moves.values():
+            moves.addWidget(button)
+        moves.addStretch(1)
         buttons = QHBoxLayout()
-        for button in (self.handover_button, self.deliver_button, self.note_button, self.incident_button,
-                       self.close_incident_button):
+        for button in (self.note_button, self.incident_button, self.close_incident_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         for button in (self.receipt_button, self.delivery_button, self.custody_button):
@@ -128,6 +155,7 @@ class ItemDetailDialog(QDialog):
         layout.addWidget(self.fields_box)
         layout.addWidget(self.timeline_box, 1)
         layout.addWidget(self.message)
+        layout.addLayout(moves)
         layout.addLayout(buttons)
         show_message(self.message, "")
         self.flag_label.setVisible(False)
@@ -138,6 +166,12 @@ class ItemDetailDialog(QDialog):
         self.timeline_box.setTitle(t("Chain of custody"))
         self.handover_button.setText(t("&Hand over…"))
         self.deliver_button.setText(t("&Deliver…"))
+        self.deliver_external_button.setText(t("Deliver to a person without an account…"))
+        self.out_button.setText(t("Go out for delivery"))
+        self.fail_button.setText(t("Delivery failed…"))
+        self.return_button.setText(t("Return to sender…"))
+        self.forward_button.setText(t("Forward…"))
+        self.arrive_button.setText(t("Receive at this office…"))
         self.note_button.setText(t("Add a &note…"))
         self.incident_button.setText(t("Report an inci&dent…"))
         self.close_incident_button.setText(t("Close an incide&nt…"))
@@ -239,6 +273,8 @@ class ItemDetailDialog(QDialog):
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.grid.addWidget(name, i % half, column, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(shown, i % half, column + 1)
+        for move, button in self._moves.items():
+            button.setVisible(may(self._session, self._item, "deliver" if move == "deliver_external" else move))
         delivered = self._item.get("status") == ItemStatus.DELIVERED.value
         self.delivery_button.setVisible(delivered and allowed(self._session.role, Permission.PRINT_RECEIPT))
         incidents_open = int(self._item.get("open_incidents") or 0)
@@ -274,6 +310,46 @@ class ItemDetailDialog(QDialog):
 
     def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog
+
+    # ---- custody moves ------------------------------------------------------------------------------------
+
+    def out_for_delivery(self) -> None:
+        session, tracking = self._session, self._tracking
+        show_message(self.message, "")
+        self.out_button.setEnabled(False)
+
+        def done(_: object) -> None:
+            self.out_button.setEnabled(True)
+            self._recorded(t("Out for delivery: recorded."))
+
+        def failed(error: UserFacingError) -> None:
+            self.out_button.setEnabled(True)
+            self._failed(error)
+
+        run_op(self, lambda: transfers.out_for_delivery(session, tracking), done, failed)
+
+    def ask_redirect(self, mode: str) -> RedirectDialog:
+        dialog = RedirectDialog(self._session, self._item, mode, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda _: self._recorded(t("Recorded.")))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    def ask_arrive(self) -> ArriveDialog:
+        holder = str(self._item.get("holder") or "")
+        dialog = ArriveDialog(self._session, self._item, self._user_names.get(holder, ""), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda _: self._recorded(t("Received at this office.")))
+        dialog.open()
+        return dialog
+
+    def ask_deliver_external(self) -> DeliverExternalDialog:
+        dialog = DeliverExternalDialog(self._session, self._item, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda _: self._recorded(t("Delivered.")))
+        dialog.open()
+        return dialog
 
     # ---- note ----------------------------------------------------------------------------------------------
 

@@ -354,6 +354,45 @@ VI: dict[str, str] = {
     "This item has no open incident.": "Bưu gửi này không có sự cố nào chưa đóng.",
     "Incident recorded.": "Đã ghi sự cố.",
     "Incident closed.": "Đã đóng sự cố.",
+    # --- custody moves from the item detail -----------------------------------------------------------------
+    "Go out for delivery": "Đi phát",
+    "Delivery failed…": "Phát không thành công…",
+    "Return to sender…": "Chuyển hoàn…",
+    "Forward…": "Chuyển tiếp…",
+    "Receive at this office…": "Nhận về bưu cục…",
+    "Deliver to a person without an account…": "Phát cho người không có tài khoản…",
+    "Out for delivery: recorded.": "Đã ghi: đưa đi phát.",
+    "Received at this office.": "Đã nhận về bưu cục.",
+    "Delivered.": "Đã phát.",
+    "Item {tracking} could not be delivered. The reason is signed and recorded.":
+        "Bưu gửi {tracking} không phát được. Lý do được ký số và ghi lại.",
+    "&Reason (required)": "&Lý do (bắt buộc)",
+    "&Reason (optional)": "&Lý do (không bắt buộc)",
+    "Return to sender": "Chuyển hoàn",
+    "Return item {tracking} to the sender. Returned items cannot move any further.":
+        "Chuyển hoàn bưu gửi {tracking} về nơi gửi. Bưu gửi đã chuyển hoàn không thể chuyển tiếp đi đâu nữa.",
+    "Return &to": "Chuyển hoàn &về",
+    "Forward": "Chuyển tiếp",
+    "Forward item {tracking} to another agency.": "Chuyển tiếp bưu gửi {tracking} đến một cơ quan khác.",
+    "Forward &to": "Chuyển tiếp &đến",
+    "- choose an agency -": "- chọn cơ quan -",
+    "Receive at this office": "Nhận về bưu cục",
+    "Handed back by": "Người giao lại",
+    "Holder's &password": "&Mật khẩu người giữ",
+    "Receive item {tracking} at this office from the person holding it, who types their own password here. "
+    "If it is refused, nothing is recorded.":
+        "Nhận bưu gửi {tracking} về bưu cục từ người đang giữ; người đó tự nhập mật khẩu của mình tại đây. "
+        "Nếu mật khẩu bị từ chối thì không có gì được ghi.",
+    "The person handing the item back must type their password.":
+        "Người giao lại bưu gửi phải tự nhập mật khẩu của mình.",
+    "Deliver to a person without an account": "Phát cho người không có tài khoản",
+    "&Full name (required)": "&Họ và tên (bắt buộc)",
+    "&ID number": "Số &giấy tờ tùy thân",
+    "Deliver item {tracking} to a person who has no account in this vault. Their details are recorded with "
+    "your signature.":
+        "Phát bưu gửi {tracking} cho người không có tài khoản trong kho dữ liệu này. Thông tin của họ được ghi "
+        "cùng chữ ký của bạn.",
+    "Only {name} may receive this item.": "Chỉ {name} được nhận bưu gửi này.",
     # --- Qt's own buttons and menus (Qt ships no Vietnamese) --------------------------------------------
     "OK": "Đồng ý",
     "&OK": "Đồng &ý",
