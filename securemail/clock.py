@@ -44,6 +44,14 @@ def iso(ts: datetime) -> str:
     return ts.isoformat(timespec="microseconds")
 
 
+def local_text(value: str | datetime | None, empty: str = "") -> str:
+    """A time as people here write it, in Vietnam time: dd/mm/yyyy HH:MM (the CLI and the app both use this)."""
+    if not value:
+        return empty
+    moment = parse_iso(value) if isinstance(value, str) else value
+    return moment.astimezone(ICT).strftime("%d/%m/%Y %H:%M")
+
+
 def parse_iso(text: str) -> datetime:
     ts = datetime.fromisoformat(text)
     if ts.tzinfo is None:

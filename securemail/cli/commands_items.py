@@ -9,7 +9,7 @@ from typing import Any
 
 from securemail.cli import passwords
 from securemail.cli.context import Ctx
-from securemail.clock import ICT, parse_iso
+from securemail.clock import ICT, local_text
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import ItemStatus, Scope, Secrecy, ServiceClass
 from securemail.domain.labels import label
@@ -237,7 +237,7 @@ def _date(text: str | None, field: str) -> datetime | None:
 
 def _when(text: str | None) -> str:
     """A stored ISO time as an office clerk writes it: dd/mm/yyyy HH:MM (ICT)."""
-    return parse_iso(text).astimezone(ICT).strftime("%d/%m/%Y %H:%M") if text else "-"
+    return local_text(text, "-")
 
 
 def _kind_labels(row: dict[str, Any], lang: str) -> str:

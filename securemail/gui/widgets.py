@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
-from securemail.clock import ICT, parse_iso
+from securemail.clock import local_text
 from securemail.domain.labels import label
 from securemail.errors import BadInputError, UserFacingError
 from securemail.i18n import current_language
@@ -130,7 +130,4 @@ def fill_enum_combo(combo: QComboBox, members: Iterable[StrEnum], *, any_text: s
 
 def fmt_time(value: str | datetime | None) -> str:
     """dd/mm/yyyy HH:MM in Vietnam time, the way both languages write dates in this app."""
-    if not value:
-        return ""
-    moment = parse_iso(value) if isinstance(value, str) else value
-    return moment.astimezone(ICT).strftime("%d/%m/%Y %H:%M")
+    return local_text(value)
