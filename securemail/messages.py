@@ -43,6 +43,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storage.write_failed": ("Không ghi được tệp {path}: {detail}. Không có gì bị thay đổi.",
                              "Could not write {path}: {detail}. Nothing was changed."),
     # permissions
+    "perm.no_certificate": ("Khóa ký của bạn chưa được bưu cục chứng nhận: hãy nhờ quản trị viên.",
+                            "Your signing key carries no office certificate: ask an administrator."),
+    "perm.no_office_key": ("Chỉ quản trị viên giữ khóa của bưu cục mới làm được việc này (ký chứng nhận khóa).",
+                           "Only an administrator holding the office key can do this (certify a key)."),
+    "auth.must_change_password": ("Mật khẩu của bạn do quản trị viên đặt lại: hãy đặt mật khẩu riêng trước "
+                                  "(securemail-cli user passwd, hoặc trong ứng dụng) rồi mới ký được.",
+                                  "Your password was reset by an administrator: set your own password first "
+                                  "(securemail-cli user passwd, or in the app) before you can sign anything."),
+    "ledger.refused": ("Sổ nhật ký từ chối ghi: người ký không có quyền hoặc khóa không hợp lệ ({detail}).",
+                       "The log refused the event: the signer may not sign it or the key is not valid ({detail})."),
+    "ledger.refused_state": ("Sổ nhật ký từ chối ghi vì trạng thái bưu gửi ({detail}).",
+                             "The log refused the event because of the item's state ({detail})."),
+    "vault.old_format": ("Kho dữ liệu này do phiên bản cũ tạo (trước khi có danh bạ ký số và khóa bưu cục tách "
+                         "riêng); phiên bản này không mở được. Hãy giữ phiên bản cũ để đọc nó.",
+                         "This vault was made by an earlier version (before the signed directory and the "
+                         "separate office key); this version cannot open it. Keep the earlier version to read it."),
     "perm.denied": ("Vai trò {role} không được phép: {action}.", "The role {role} may not: {action}."),
     "perm.admin_only": ("Chỉ quản trị viên được làm việc này.", "Only an administrator may do this."),
     "perm.not_holder": ("{user} không giữ bưu gửi {tracking} (đang do {holder} giữ).",
@@ -132,6 +148,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "Checkpoint file {path} is unreadable or badly signed."),
     # receipts
     "receipt.valid": ("HỢP LỆ: {what}", "VALID: {what}"),
+    "receipt.what": ("{kind} {ident} ({office}, {at}, điểm kiểm tra {size}), người ký {user} ({role})",
+                     "{kind} {ident} ({office}, {at}, checkpoint {size}), signed by {user} ({role})"),
     "receipt.invalid": ("KHÔNG HỢP LỆ: {why}", "INVALID: {why}"),
     "receipt.unreadable": ("Không đọc được mã QR: {why}", "Cannot read the QR code: {why}"),
     # generic
@@ -185,6 +203,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "signed by a key that is not the pinned office key"),
     "receipt.reason.no_trusted_key": ("chưa có khóa bưu cục tin cậy để đối chiếu (dùng --vault hoặc --office-key)",
                                       "no trusted office key to check against (use --vault or --office-key)"),
+    "receipt.reason.bad_certificate": ("chứng nhận khóa của người ký không do khóa bưu cục cấp",
+                                       "the signer's key certificate was not issued by the office key"),
+    "receipt.reason.signer_not_allowed": ("người ký không có quyền in loại giấy tờ này",
+                                          "the signer's role may not print this kind of document"),
+    "receipt.reason.other_vault": ("giấy tờ của kho dữ liệu khác", "the paper belongs to another vault"),
+    "receipt.reason.unknown_signer": ("danh bạ đã ký không cấp khóa này cho người ký",
+                                      "the signed directory never gave this key to the signer"),
+    "receipt.reason.not_in_log": ("sự kiện hoặc điểm kiểm tra nêu trên giấy không có trong sổ nhật ký",
+                                  "the event or checkpoint the paper names is not in the log"),
     "receipt.reason.no_qr": ("không tìm thấy mã QR của SecureMail", "no SecureMail QR code found"),
     "report.period_straddles": ("Kỳ báo cáo thuộc hai mẫu sổ khác nhau (đổi mẫu từ 01/03/2026); in riêng từng phần: {parts}.",
                                 "The period spans two register layouts (the form changed on 01/03/2026); print each part: {parts}."),

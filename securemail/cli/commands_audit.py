@@ -10,6 +10,8 @@ from typing import Any
 
 from securemail.cli.context import Ctx
 from securemail.crypto.signing import fingerprint
+from securemail.domain.enums import Role
+from securemail.domain.labels import label
 from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, statements
@@ -105,7 +107,7 @@ def cmd_office_key_export(ctx: Ctx) -> int:
     with ctx.open() as s:
         text = statements.office_key_file_text(s)
         write_user_file(target, text.encode("utf-8"), ctx.vault)
-        fp = fingerprint(s.office_key.public_raw())
+        fp = fingerprint(s.office_public_key)
         ctx.emit({"file": str(ctx.args.file), "fingerprint": fp}, tr("cli.office_key_exported",
                                                                      path=str(ctx.args.file), fingerprint=fp))
     return 0
@@ -126,6 +128,13 @@ def _payloads(ctx: Ctx) -> list[str]:
         raise BadInputError("input.file_unreadable", field="file", path=str(path)) from e
 
 
+def _role_words(role: str, lang: str) -> str:
+    try:
+        return label(Role(role), lang)
+    except ValueError:
+        return "?"
+
+
 def cmd_receipt_verify(ctx: Ctx) -> int:
     a = ctx.args
     try:
@@ -136,24 +145,26 @@ def cmd_receipt_verify(ctx: Ctx) -> int:
     if not payloads:
         ctx.emit({"valid": False, "reason": "no_qr"}, tr("receipt.unreadable", why=tr("receipt.reason.no_qr")))
         return EXIT_UNREADABLE
-    keys: list[bytes] = []
-    fps: list[str] = []
     if a.office_key:
         try:
             keys, fps = statements.read_trust_file(a.office_key)
         except (OSError, ValueError) as e:
             raise BadInputError("input.file_unreadable", field="office_key", path=str(a.office_key)) from e
+        results = [statements.check(p, trusted_keys=keys, trusted_fingerprints=fps) for p in payloads]
     elif getattr(a, "vault", None) or getattr(a, "user", None) or os.environ.get("SECUREMAIL_VAULT"):
-        with ctx.open() as s:
-            keys = [s.office_key.public_raw()]
-    results = [statements.check(p, trusted_keys=keys, trusted_fingerprints=fps) for p in payloads]
+        with ctx.open() as s:     # the vault open: the statement must also match its log
+            results = [statements.check_in_vault(s, p) for p in payloads]
+    else:
+        results = [statements.check(p) for p in payloads]
     docs, lines = [], []
     for r in results:
         st = r.statement
-        what = f"{st.kind} {st.ident} ({st.office}, {st.issued_at[:16]}, checkpoint {st.checkpoint_size})" if st \
+        what = tr("receipt.what", kind=st.kind, ident=st.ident, office=st.office, at=st.issued_at[:16],
+                  size=st.checkpoint_size, user=st.signed_by, role=_role_words(st.signer_role, ctx.lang)) if st \
             else "-"
         docs.append({"valid": r.valid, "reason": r.reason,
                      "statement": st.to_json() if st else None,
+                     "signed_by": st.signed_by if st else None, "signer_role": st.signer_role if st else None,
                      "office_key_fingerprint": fingerprint(st.office_key) if st else None})
         lines.append(tr("receipt.valid", what=what) if r.valid else
                      tr("receipt.invalid", why=tr(f"receipt.reason.{r.reason}") + (f" — {what}" if st else "")))

@@ -21,6 +21,7 @@ class Domain(bytes, Enum):
     STATEMENT = b"securemail-statement-v1\x00"
     BUNDLE = b"securemail-bundle-v1\x00"
     VERIFIED = b"securemail-verified-v1\x00"
+    CERT = b"securemail-cert-v1\x00"
 
 
 class SigningKey:

@@ -60,6 +60,11 @@ def office_signer_name(office_code: str) -> str:
     return f"office:{office_code}"
 
 
+def user_signer_name(office_code: str, username: str) -> str:
+    """The signature line of a person who wrote or exported a checkpoint with their own key."""
+    return f"{office_code}/{username}"
+
+
 def witness_signer_name(username: str) -> str:
     return f"witness:{username}"
 

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from securemail.domain.enums import Role
+from securemail.domain.lifecycle import Action
+from securemail.domain.permissions import Permission
+
 DIRECTORY = "directory"
 
 VAULT_CREATED = "vault.created"
@@ -49,3 +58,87 @@ COSIGNED_KINDS = TRANSFER_KINDS | frozenset({USER_ENROLLED, USER_KEY_ROTATED})
 
 def bag_subject(bag: str) -> str:
     return f"bag:{bag}"
+
+
+# ---- the one table: what each kind of event is and who may sign it ------------------------------------------
+
+class Cosign(StrEnum):
+    """Who signs an event besides its actor."""
+
+    NONE = "none"                  # nobody: a co-signer named on such an event is refused
+    PARTY = "party"                # the other person of the transfer (giving or taking), a user of this vault
+    PARTY_OR_PERSON = "party-or-person"  # that user, or a person without an account recorded in data.person
+    POSSESSION = "possession"      # the key being enrolled or rotated in (data.username / data.public_key)
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One kind of event: the permission its actor needs, who co-signs (and the roles they may have), the item
+    action it performs (lifecycle), and its labels in Vietnamese and English."""
+
+    permission: Permission
+    cosign: Cosign
+    vi: str
+    en: str
+    cosigner_roles: frozenset[Role] = frozenset()
+    action: Action | None = None
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+_HOLDERS = frozenset({Role.CLERK, Role.COURIER})
+_P = Permission
+
+RULES: Mapping[str, KindRule] = MappingProxyType({
+    VAULT_CREATED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Lập kho dữ liệu", "Vault created"),
+    USER_ENROLLED: KindRule(_P.MANAGE_USERS, Cosign.POSSESSION, "Cấp tài khoản", "User enrolled"),
+    USER_ROLE_CHANGED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Đổi vai trò", "Role changed"),
+    USER_REVOKED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Thu hồi tài khoản", "User revoked"),
+    USER_KEY_ROTATED: KindRule(_P.MANAGE_USERS, Cosign.POSSESSION, "Thay khóa ký", "Signing key replaced"),
+    AGENCY_ADDED: KindRule(_P.MANAGE_AGENCIES, Cosign.NONE, "Thêm cơ quan", "Agency added"),
+    AGENCY_CHANGED: KindRule(_P.MANAGE_AGENCIES, Cosign.NONE, "Sửa cơ quan", "Agency changed"),
+    CHECKPOINT_WITNESSED: KindRule(_P.WITNESS, Cosign.NONE, "Chứng thực điểm kiểm tra", "Checkpoint witnessed"),
+    NORM_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đặt chỉ tiêu thời gian", "Delivery norm set"),
+    SETTING_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đổi thiết lập", "Setting changed"),
+    VAULT_REKEYED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Thay khóa dữ liệu", "Data key replaced"),
+    HOLIDAYS_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đặt ngày nghỉ", "Holidays set"),
+    ITEM_ACCEPTED: KindRule(_P.ACCEPT, Cosign.NONE, "Nhận gửi tại quầy", "Accepted at the counter",
+                            action=Action.ACCEPT),
+    ITEM_BAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Đưa vào túi", "Put in a bag", action=Action.BAG),
+    ITEM_UNBAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Rút khỏi túi", "Taken out of the bag",
+                            action=Action.UNBAG),
+    ITEM_HANDED_OVER: KindRule(_P.HANDOVER, Cosign.PARTY, "Bàn giao", "Handed over", _HOLDERS, Action.HANDOVER),
+    ITEM_ARRIVED: KindRule(_P.ARRIVE, Cosign.PARTY_OR_PERSON, "Đến bưu cục", "Arrived at the office", _HOLDERS,
+                           Action.ARRIVE),
+    ITEM_OUT_FOR_DELIVERY: KindRule(_P.OUT_FOR_DELIVERY, Cosign.NONE, "Đi phát", "Out for delivery",
+                                    action=Action.OUT_FOR_DELIVERY),
+    ITEM_DELIVERED: KindRule(_P.DELIVER, Cosign.PARTY_OR_PERSON, "Đã phát", "Delivered",
+                             frozenset({Role.SECRETARY}), Action.DELIVER),
+    ITEM_DELIVERY_FAILED: KindRule(_P.FAIL, Cosign.NONE, "Phát không thành công", "Delivery failed",
+                                   action=Action.FAIL),
+    ITEM_RETURNED: KindRule(_P.RETURN, Cosign.NONE, "Chuyển hoàn", "Returned to sender", action=Action.RETURN),
+    ITEM_FORWARDED: KindRule(_P.FORWARD, Cosign.NONE, "Chuyển tiếp", "Forwarded", action=Action.FORWARD),
+    ITEM_INCIDENT: KindRule(_P.REPORT_INCIDENT, Cosign.NONE, "Sự cố", "Incident recorded",
+                            action=Action.INCIDENT),
+    ITEM_INCIDENT_CLOSED: KindRule(_P.CLOSE_INCIDENT, Cosign.NONE, "Đóng sự cố", "Incident closed",
+                                   action=Action.CLOSE_INCIDENT),
+    ITEM_NOTE: KindRule(_P.NOTE, Cosign.NONE, "Ghi chú", "Note / correction", action=Action.NOTE),
+    BAG_CREATED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Lập túi", "Bag created"),
+    BAG_CLOSED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Niêm phong túi", "Bag sealed"),
+    BAG_DISPATCHED: KindRule(_P.MANAGE_BAGS, Cosign.PARTY, "Giao túi cho bưu tá", "Bag dispatched", _HOLDERS,
+                             Action.DISPATCH),
+    BAG_OPENED: KindRule(_P.ARRIVE, Cosign.PARTY_OR_PERSON, "Mở túi đến", "Bag opened", _HOLDERS, Action.ARRIVE),
+})
+
+
+def rule(kind: str) -> KindRule | None:
+    return RULES.get(kind)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The words for a kind of event; an unknown kind reads as 'unknown event', never as a raw code."""
+    r = RULES.get(kind)
+    if r is not None:
+        return r.label(lang)
+    return "Unknown event" if lang == "en" else "Sự kiện không rõ"

@@ -2,7 +2,7 @@
 
 Every append computes the next sequence number, links the subject's hash chain, signs (actor, and co-signer for
 transfers), inserts, extends the Merkle frontier, and applies the event to the projection tables. At commit the
-vault gets a checkpoint signed by the office key; the caller then records it outside the database.
+vault gets a checkpoint signed by the writer; the caller then records it outside the database.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 from securemail.clock import Clock, iso
 from securemail.crypto.signing import Domain, SigningKey
-from securemail.custody import kinds as K
-from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
+from securemail.custody.authority import AUTHORITY_KINDS, Authority, Refusal
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, user_signer_name
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
+from securemail.custody.rules import custody_refusals, time_refusal
 from securemail.errors import StateError
 from securemail.storage.database import Connection
 
@@ -29,12 +30,27 @@ class Signer:
     key: SigningKey
 
 
+class LedgerRefused(Exception):
+    """The authority or the custody rules refuse an event (nothing was written)."""
+
+    def __init__(self, refusals: list[Refusal], *, about_state: bool = False) -> None:
+        super().__init__("; ".join(r.detail for r in refusals))
+        self.refusals = refusals
+        self.about_state = about_state     # the item's state or time, not who signed
+
+
 class LedgerWriter:
-    def __init__(self, conn: Connection, *, vault_id: str, office_code: str, office_key: SigningKey,
-                 clock: Clock) -> None:
+    """Appends events signed by `signer` (and co-signers), each judged first by the authority and the custody
+    rules, exactly as the verifier will judge it; commits end with a checkpoint signed by the writer (and by the
+    office key when the writer, an administrator, holds it)."""
+
+    def __init__(self, conn: Connection, *, vault_id: str, office_code: str, authority: Authority,
+                 checkpoint_signer: Signer, office_key: SigningKey | None, clock: Clock) -> None:
         self._conn = conn
         self._vault_id = vault_id
         self._office_code = office_code
+        self.authority = authority
+        self.checkpoint_signer = checkpoint_signer
         self._office_key = office_key
         self._clock = clock
         self._in_tx = False
@@ -56,31 +72,36 @@ class LedgerWriter:
         self._frontier = load_frontier(self._conn)
         start_size = self._frontier.size
         try:
+            refresh_authority(self._conn, self.authority)   # another desk may have changed the directory
             yield
             if self._frontier.size != start_size:
                 self.last_checkpoint = self._write_checkpoint(self._frontier)
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
+            self.authority = load_authority(self._conn)       # forget what the rolled-back events taught it
             raise
         finally:
             self._in_tx = False
             self._frontier = None
 
     def append(self, kind: str, subject: str, actor: Signer, data: dict[str, Any],
-               cosigner: Signer | None = None) -> Event:
+               cosigner: Signer | None = None, *, check: bool = True) -> Event:
+        """Sign and append one event. `check=False` skips the authority and custody rules: only for tests that
+        play a hostile insider (who can write anything with the data key); the verifier reports what the check
+        would have refused."""
         if not self._in_tx or self._frontier is None:
             raise RuntimeError("append outside a ledger transaction")
-        if cosigner is not None and cosigner.username == actor.username and kind != K.USER_KEY_ROTATED:
-            raise ValueError("actor and co-signer must differ")  # except a user rotating their own key
         seq = self._frontier.size + 1
         row = self._conn.execute(
-            "SELECT event_hash FROM events WHERE subject = ? ORDER BY seq DESC LIMIT 1", (subject,)).fetchone()
+            "SELECT event_hash, time FROM events WHERE subject = ? ORDER BY seq DESC LIMIT 1", (subject,)).fetchone()
         prev = bytes(row[0]).hex() if row else None
         draft = Event(vault=self._vault_id, seq=seq, time=iso(self._clock.now()), kind=kind, subject=subject,
                       actor=actor.username, prev=prev, data=data,
                       cosigner=cosigner.username if cosigner else None)
         event = sign_event(draft, actor.key, cosigner.key if cosigner else None)
+        if check:
+            self._judge(event, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
         body, sigs = event.body_bytes(), event.signatures_bytes()
         leaf = event_leaf_hash(body, sigs)
         self._conn.execute(
@@ -94,7 +115,26 @@ class LedgerWriter:
             apply_event(self._conn, event)
         except ProjectionError as e:  # the services check first; this catches a race or a bug, never silently
             raise StateError("state.conflict", detail=str(e)) from e
+        if kind in AUTHORITY_KINDS and (check or self.authority.judge(event).holds()):
+            self.authority.apply(event)
         return event
+
+    def _judge(self, event: Event, previous_time: str | None, signing_keys: list[SigningKey]) -> None:
+        """Refuse what the verifier would report: the same authority, rule table and custody rules."""
+        judgement = self.authority.judge(event)
+        refusals = list(judgement.refusals)
+        if event.kind in AUTHORITY_KINDS:
+            refusals += [Refusal("bad_signature", n.detail) for n in judgement.failed_needs()]
+        else:   # signed just now: the keys used must be the ones the authority says are valid
+            used = {s.sig: k.public_raw() for s, k in zip(event.signatures, signing_keys, strict=True)}
+            refusals += [Refusal("key_not_valid", f"{n.detail}: not the key valid now")
+                         for n in judgement.needs if used.get(n.check.sig) != n.check.key]
+        if refusals:
+            raise LedgerRefused(refusals)
+        t = time_refusal(event, previous_time)
+        state = ([t] if t is not None else []) + custody_refusals(self._conn, self.authority, event)
+        if state:
+            raise LedgerRefused(state, about_state=True)
 
     def attach(self, digest: bytes, media_type: str, data: bytes) -> None:
         """Store a blob (e.g. a handwritten signature image) named by its SHA-256; events refer to the hash."""
@@ -103,10 +143,36 @@ class LedgerWriter:
 
     def _write_checkpoint(self, frontier: CompactRange) -> Checkpoint:
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()))
-        cp = cp.signed_by(office_signer_name(self._office_code), self._office_key, Domain.CHECKPOINT)
+        cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
         self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                            (cp.size, cp.root, cp.time, cp.note()))
         return cp
+
+
+def sign_checkpoint(cp: Checkpoint, office_code: str, signer: Signer, office_key: SigningKey | None) -> Checkpoint:
+    """A checkpoint signed by the person who wrote (or exports) it, and by the office key when they hold it."""
+    cp = cp.signed_by(user_signer_name(office_code, signer.username), signer.key, Domain.CHECKPOINT)
+    if office_key is not None:
+        cp = cp.signed_by(office_signer_name(office_code), office_key, Domain.CHECKPOINT)
+    return cp
+
+
+def load_authority(conn: Connection) -> Authority:
+    """The authority replayed from the directory events stored in the log (signatures checked as it goes)."""
+    return Authority.replay(read_events(conn, _AUTHORITY_WHERE, _AUTHORITY_KINDS_ARGS))
+
+
+def refresh_authority(conn: Connection, authority: Authority) -> None:
+    """Bring `authority` up to date with directory events appended since it was built (by another process)."""
+    row = conn.execute(f"SELECT max(seq) FROM events {_AUTHORITY_WHERE}", _AUTHORITY_KINDS_ARGS).fetchone()
+    if row is None or row[0] is None or int(row[0]) <= authority.last_seq:
+        return
+    for e in read_events(conn, f"{_AUTHORITY_WHERE} AND seq > ?", (*_AUTHORITY_KINDS_ARGS, authority.last_seq)):
+        authority.observe(e)
+
+
+_AUTHORITY_KINDS_ARGS: tuple[str, ...] = tuple(sorted(AUTHORITY_KINDS))
+_AUTHORITY_WHERE = f"WHERE subject = 'directory' AND kind IN ({', '.join('?' for _ in _AUTHORITY_KINDS_ARGS)})"
 
 
 def load_frontier(conn: Connection) -> CompactRange:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Final
 
 import sqlcipher3
@@ -37,11 +38,12 @@ import sqlcipher3
 from securemail.crypto.canonical import parse_canonical
 from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
 from securemail.custody import kinds as K
-from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
-from securemail.custody.events import Event, Signature, check_signature, event_from_doc, event_hash, leaf_bytes
+from securemail.custody.authority import AUTHORITY_KINDS, Authority, Check
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, user_signer_name
+from securemail.custody.events import Event, event_from_doc, event_hash, leaf_bytes
 from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
 from securemail.custody.projection import ProjectionError, apply_event
-from securemail.domain.permissions import MATRIX, Permission
+from securemail.custody.rules import custody_refusals, parse_time, time_refusal
 from securemail.i18n import tr
 from securemail.storage.database import Connection, DatabaseError, open_memory
 from securemail.storage.schema import PROJECTION_TABLES, migrate
@@ -63,30 +65,6 @@ ProgressCallback = Callable[[int, int], None]
 POOL_THRESHOLD: Final = 2000   # fewer signatures than this: check in-process (starting workers costs more)
 BATCH_SIZE: Final = 1000       # signatures per task sent to a worker
 PROGRESS_EVERY: Final = 500    # events between progress calls
-
-# Co-signed kinds that may instead carry an external "person" (someone without an account) covered by the
-# actor's signature.
-PERSON_KINDS: Final = frozenset({K.ITEM_DELIVERED, K.ITEM_ARRIVED, K.BAG_OPENED})
-# Directory events that change who may sign: checked in-process before the directory is updated.
-KEY_KINDS: Final = frozenset({K.USER_ENROLLED, K.USER_ROLE_CHANGED, K.USER_REVOKED, K.USER_KEY_ROTATED})
-# Who may record each kind of event: the permission matrix of domain/permissions.py, replayed.
-_KIND_PERMISSION: Final = {
-    **dict.fromkeys((*KEY_KINDS,), Permission.MANAGE_USERS),
-    K.AGENCY_ADDED: Permission.MANAGE_AGENCIES, K.AGENCY_CHANGED: Permission.MANAGE_AGENCIES,
-    K.NORM_SET: Permission.MANAGE_SETTINGS, K.SETTING_SET: Permission.MANAGE_SETTINGS,
-    K.VAULT_REKEYED: Permission.MANAGE_USERS, K.HOLIDAYS_SET: Permission.MANAGE_SETTINGS,
-    K.CHECKPOINT_WITNESSED: Permission.WITNESS,
-    K.ITEM_ACCEPTED: Permission.ACCEPT,
-    **dict.fromkeys((K.ITEM_BAGGED, K.ITEM_UNBAGGED, K.BAG_CREATED, K.BAG_CLOSED, K.BAG_DISPATCHED),
-                    Permission.MANAGE_BAGS),
-    K.ITEM_HANDED_OVER: Permission.HANDOVER, K.ITEM_ARRIVED: Permission.ARRIVE, K.BAG_OPENED: Permission.ARRIVE,
-    K.ITEM_OUT_FOR_DELIVERY: Permission.OUT_FOR_DELIVERY, K.ITEM_DELIVERED: Permission.DELIVER,
-    K.ITEM_DELIVERY_FAILED: Permission.FAIL, K.ITEM_RETURNED: Permission.RETURN, K.ITEM_FORWARDED: Permission.FORWARD,
-    K.ITEM_INCIDENT: Permission.REPORT_INCIDENT, K.ITEM_INCIDENT_CLOSED: Permission.CLOSE_INCIDENT,
-    K.ITEM_NOTE: Permission.NOTE,
-}
-REQUIRED_ROLES: Final = {kind: frozenset(r.value for r in MATRIX[p]) for kind, p in _KIND_PERMISSION.items()}
-
 
 # ---- result ------------------------------------------------------------------------------------------------
 
@@ -136,33 +114,21 @@ class VerificationReport:
 # ---- signature checks (run in worker processes) ------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _EventCheck:
-    body: bytes
-    sig: Signature
-    key: bytes
-
-    def ok(self) -> bool:
-        return check_signature(self.body, self.sig, self.key)
-
-    def with_key(self, key: bytes) -> _EventCheck:
-        return replace(self, key=key)
-
-
-@dataclass(frozen=True)
 class _NoteCheck:
+    """A checkpoint note holds if any of the (signer name, key) candidates signed it."""
+
     checkpoint: Checkpoint
-    name: str
-    key: bytes
+    signers: tuple[tuple[str, bytes], ...]
     domain: Domain
 
     def ok(self) -> bool:
-        return self.checkpoint.has_valid_signature(self.name, self.key, self.domain)
+        return any(self.checkpoint.has_valid_signature(name, key, self.domain) for name, key in self.signers)
 
     def with_key(self, key: bytes) -> _NoteCheck:
-        return replace(self, key=key)
+        return replace(self, signers=tuple((name, key) for name, _ in self.signers))
 
 
-_Check = _EventCheck | _NoteCheck
+_Check = Check | _NoteCheck
 
 
 def _check_batch(batch: Sequence[_Check]) -> list[bool]:
@@ -266,81 +232,6 @@ class _SignatureChecker:
             except (OSError, ValueError, RuntimeError):
                 self._want_pool = False
         return self._pool
-
-
-# ---- (2) the directory, replayed -------------------------------------------------------------------------
-
-@dataclass
-class _Account:
-    role: str
-    keys: list[tuple[int, bytes]]       # (seq that set it, public key); the last one is current
-    revoked_seq: int | None = None
-
-
-@dataclass(frozen=True)
-class _KeyLookup:
-    key: bytes | None
-    code: str = ""
-    detail: str = ""
-    older: tuple[bytes, ...] = ()
-
-
-class _Directory:
-    """Who may sign at each point of the log, built only from events whose signatures hold."""
-
-    def __init__(self) -> None:
-        self.accounts: dict[str, _Account] = {}
-        self.vault_id: str | None = None
-        self.office_code: str | None = None
-        self.office_key: bytes | None = None
-
-    def lookup(self, name: str, seq: int) -> _KeyLookup:
-        account = self.accounts.get(name)
-        if account is None:
-            return _KeyLookup(None, "unknown_signer", f"{name} is not enrolled before event {seq}")
-        if account.revoked_seq is not None:
-            return _KeyLookup(None, "key_not_valid", f"{name} was revoked at event {account.revoked_seq}")
-        return _KeyLookup(account.keys[-1][1], older=tuple(k for _, k in account.keys[:-1]))
-
-    def role(self, name: str) -> str | None:
-        account = self.accounts.get(name)
-        return account.role if account else None
-
-    def all_keys(self, name: str) -> list[bytes]:
-        account = self.accounts.get(name)
-        return [k for _, k in account.keys] if account else []
-
-    def apply(self, event: Event, seq: int) -> None:
-        """Apply a key-changing event already found valid. Data was validated by `_key_event_data`."""
-        d = event.data
-        name = str(d["username"])
-        account = self.accounts.get(name)
-        if event.kind == K.USER_ENROLLED and account is None:
-            self.accounts[name] = _Account(str(d["role"]), [(seq, unb64(d["public_key"]))])
-        elif account is None:
-            return
-        elif event.kind == K.USER_ROLE_CHANGED:
-            account.role = str(d["role"])
-        elif event.kind == K.USER_REVOKED and account.revoked_seq is None:
-            account.revoked_seq = seq
-        elif event.kind == K.USER_KEY_ROTATED:
-            account.keys.append((seq, unb64(d["public_key"])))
-
-
-def _key_event_data(event: Event) -> str | None:
-    """Why a key-changing event's data is unusable, or None."""
-    d = event.data
-    if not isinstance(d.get("username"), str):
-        return "data.username missing"
-    if event.kind in (K.USER_ENROLLED, K.USER_ROLE_CHANGED) and not isinstance(d.get("role"), str):
-        return "data.role missing"
-    if event.kind in (K.USER_ENROLLED, K.USER_KEY_ROTATED):
-        try:
-            if len(unb64(str(d.get("public_key")))) != 32:
-                return "data.public_key is not a 32-byte key"
-        except (ValueError, binascii.Error):
-            return "data.public_key is not base64"
-    return None
 
 
 # ---- (5) the projection, replayed ------------------------------------------------------------------------
@@ -482,6 +373,7 @@ class _Options:
     progress: ProgressCallback | None
     workers: int
     integrity_check: bool
+    anchor: tuple[int, bytes] | None = None    # (size, root) verified before: compared, signatures not skipped
 
 
 class _RestartFull(Exception):  # control flow, not an error
@@ -500,7 +392,9 @@ class _Run:
         self.total_events = _count(conn, "events")
         self.total = self.total_events + sum(_count(conn, t) for t in PROJECTION_TABLES)
         self.done = 0
-        self.directory = _Directory()
+        self.authority = Authority()
+        self.last_time: dict[str, str] = {}              # subject -> time of its latest event
+        self.latest_time: tuple[datetime, int] | None = None  # the latest event time since the last checkpoint
         expected = self.total_events - min(opts.incremental_from, self.total_events)
         self.sigs = _SignatureChecker(opts.workers, expected)
         self.replay = _Replay()
@@ -511,7 +405,7 @@ class _Run:
         self.leaves = bytearray()
         self.last_of_subject: dict[str, int] = {}     # subject -> position of its latest event
         self.tree = CompactRange()
-        self.genesis: tuple[Event, bytes, int] | None = None  # vault.created waiting for its signer's key
+        self.genesis: Event | None = None               # vault.created waiting for the enrolment of its signer
         self.cp_rows: Iterator[tuple[Any, ...]] = iter(())
         self.next_cp: tuple[Any, ...] | None = None
         try:
@@ -622,8 +516,9 @@ class _Run:
         self.leaves += leaf
         self.tree.append(leaf)
         if event is not None:
-            self._directory_and_signatures(seq, pos, event, body)   # (2)
+            self._directory_and_signatures(seq, pos, event)         # (2)
             self._check_chain(seq, pos, event)                      # (3)
+            self._check_custody(seq, event)                         # (5a)
             problem = self.replay.apply(event, seq)                 # (5)
             if problem is not None:
                 self.problems.append(problem)
@@ -655,7 +550,7 @@ class _Run:
         if event.seq != seq:
             self._report(seq, event.subject, "reordered_event", f"row seq {seq} holds the event signed as seq "
                                                                 f"{event.seq}")
-        if self.directory.vault_id is not None and event.vault != self.directory.vault_id:
+        if self.authority.vault_id is not None and event.vault != self.authority.vault_id:
             self._report(seq, event.subject, "malformed_event", f"event belongs to vault {event.vault}")
         return event
 
@@ -669,152 +564,75 @@ class _Run:
 
     # -- (2) directory and signatures -----------------------------------------------------------------------
 
-    def _directory_and_signatures(self, seq: int, pos: int, event: Event, body: bytes) -> None:
-        if not self._check_signature_set(seq, event):
-            return
+    def _directory_and_signatures(self, seq: int, pos: int, event: Event) -> None:
+        """(2) The authority judges who signed; key-changing events are checked now, since they decide whose
+        keys count from here on; the rest are batched."""
         if pos == 0:
-            self._genesis(seq, event, body)
+            self._genesis(event)
             return
         if pos == 1 and self.genesis is not None:
             created, self.genesis = self.genesis, None
-            if self._genesis_enrolment(created, seq, event, body):
-                return
-        if event.kind == K.VAULT_CREATED:
-            self._report(seq, event.subject, "illegal_transition", "vault.created after the start of the log")
+            self._genesis_pair(created, event)
             return
-        authorised = self._check_role(seq, event)
-        verify_now = event.kind in KEY_KINDS
-        actor_ok = self._schedule_actor(seq, event, body, verify_now)
-        self._schedule_cosigner(seq, event, body, verify_now)
-        # The directory follows a key event on the authority of its (valid, permitted) actor. A missing or bad
-        # proof-of-possession co-signature is reported above but does not un-enrol the user, which would only
-        # bury that one problem under an unknown_signer for each of their later events.
-        if verify_now and authorised and actor_ok:
-            reason = _key_event_data(event)
-            if reason is not None:
-                self._report(seq, event.subject, "malformed_event", reason)
-            else:
-                self.directory.apply(event, seq)
+        judgement = self.authority.judge(event)
+        for r in judgement.refusals:
+            self._report(seq, event.subject, r.code, r.detail)
+        now = event.kind in AUTHORITY_KINDS
+        ok = True
+        for need in judgement.needs:
+            problem = Problem(seq, event.subject, "bad_signature", need.detail)
+            ok = self._schedule(seq, _Pending(need.check, problem, need.older), now) and ok
+        if now and ok and not judgement.refusals:
+            self.authority.apply(event)
 
-    def _check_signature_set(self, seq: int, event: Event) -> bool:
-        roles = [s.role for s in event.signatures]
-        if any(r not in ("actor", "cosigner") for r in roles) or len(set(roles)) != len(roles):
-            self._report(seq, event.subject, "malformed_event", f"unexpected signature roles {roles}")
-            return False
-        own_rotation = event.kind == K.USER_KEY_ROTATED and event.data.get("username") == event.actor
-        if event.cosigner is not None and event.cosigner == event.actor and not own_rotation:
-            self._report(seq, event.subject, "missing_cosignature", f"{event.actor} names themself as co-signer")
-        return True
-
-    def _genesis(self, seq: int, event: Event, body: bytes) -> None:
+    def _genesis(self, event: Event) -> None:
         """(2) vault.created must open the log; its signer is enrolled by the next, self-signed, event."""
-        d = self.directory
         if event.kind != K.VAULT_CREATED:
-            self._report(seq, event.subject, "malformed_event", f"the log starts with {event.kind}, "
-                                                                "not vault.created")
-            d.office_key = self.opts.office_public_key_hint
+            self._report(event.seq, event.subject, "malformed_event", f"the log starts with {event.kind}, "
+                                                                      "not vault.created")
+            self.authority.office_key = self.opts.office_public_key_hint
             return
-        d.vault_id = event.vault
-        if event.data.get("vault_id") != event.vault:
-            self._report(seq, event.subject, "malformed_event", "vault.created names another vault id")
-        d.office_code = str(event.data.get("office_code") or "")
-        try:
-            d.office_key = unb64(str(event.data.get("office_public_key")))
-        except (ValueError, binascii.Error):
-            self._report(seq, event.subject, "malformed_event", "vault.created has no readable office key")
+        self.genesis = event
+
+    def _genesis_pair(self, created: Event, enrolled: Event) -> None:
+        judgement = self.authority.judge_genesis(created, enrolled)
+        for r in judgement.refusals:
+            self._report(created.seq if r.code == "unknown_signer" else enrolled.seq, created.subject, r.code,
+                         r.detail)
+        ok = True
+        for need, seq in zip(judgement.needs, (created.seq, enrolled.seq, enrolled.seq), strict=False):
+            ok = self.sigs.check_now(_Pending(need.check, Problem(seq, created.subject, "bad_signature",
+                                                                  need.detail))) and ok
+        if not judgement.refusals and ok:
+            self.authority.apply_genesis(created, enrolled)
         hint = self.opts.office_public_key_hint
-        if hint is not None and d.office_key != hint:
-            self._report(seq, event.subject, "key_not_valid",
-                         f"office key in vault.created ({fingerprint(d.office_key or b'')}) is not the expected "
-                         f"office key ({fingerprint(hint)})")
-        if d.office_key is None:
-            d.office_key = hint
-        self.genesis = (event, body, seq)
-
-    def _genesis_enrolment(self, genesis: tuple[Event, bytes, int], seq: int, event: Event, body: bytes) -> bool:
-        """The first admin enrols themself: proof of possession is the actor signature with the enrolled key."""
-        created, created_body, created_seq = genesis
-        d = event.data
-        if not (event.kind == K.USER_ENROLLED and d.get("username") == event.actor == created.actor
-                and event.cosigner is None and _key_event_data(event) is None):
-            self._report(created_seq, created.subject, "unknown_signer",
-                         f"{created.actor} who created the vault is not enrolled by event {seq}")
-            return False
-        key = unb64(str(d["public_key"]))
-        self._genesis_signature(seq, event, body, key)
-        self._genesis_signature(created_seq, created, created_body, key)
-        self.directory.apply(event, seq)
-        return True
-
-    def _genesis_signature(self, seq: int, event: Event, body: bytes, key: bytes) -> None:
-        sig = event.signature_of("actor")
-        if sig is None or sig.by != event.actor:
-            self._report(seq, event.subject, "bad_signature", f"no signature by the actor {event.actor}")
-            return
-        problem = Problem(seq, event.subject, "bad_signature", f"signature by {event.actor}")
-        self.sigs.check_now(_Pending(_EventCheck(body, sig, key), problem))
+        office = self.authority.office_key
+        if hint is not None and office is not None and office != hint:
+            self._report(created.seq, created.subject, "key_not_valid",
+                         f"office key in vault.created ({fingerprint(office)}) is not the expected office key "
+                         f"({fingerprint(hint)})")
+        if office is None:
+            self.authority.office_key = hint
 
     def _unresolved_genesis(self) -> None:
         if self.genesis is not None:
-            created, _, seq = self.genesis
-            self._report(seq, created.subject, "unknown_signer", f"{created.actor} who created the vault is never "
-                                                                 "enrolled")
+            created = self.genesis
+            self._report(created.seq, created.subject, "unknown_signer", f"{created.actor} who created the vault "
+                                                                         "is never enrolled")
 
-    def _check_role(self, seq: int, event: Event) -> bool:
-        if event.kind == K.USER_KEY_ROTATED and event.actor == event.data.get("username"):
-            return True  # a user rotating their own key (on a password change)
-        needed = REQUIRED_ROLES.get(event.kind)
-        role = self.directory.role(event.actor)
-        if needed is None or role is None or role in needed:
-            return True
-        self._report(seq, event.subject, "illegal_transition", f"{event.actor} ({role}) may not record "
-                                                               f"{event.kind}; only: {', '.join(sorted(needed))}")
-        return False
+    # -- (5a) custody rules that depend on the state: the same ones the writer applies --------------------------
 
-    def _schedule_actor(self, seq: int, event: Event, body: bytes, now: bool) -> bool:
-        found = self.directory.lookup(event.actor, seq)
-        if found.key is None:
-            self._report(seq, event.subject, found.code, found.detail)
-            return False
-        sig = event.signature_of("actor")
-        if sig is None or sig.by != event.actor:
-            self._report(seq, event.subject, "bad_signature", f"no signature by the actor {event.actor}")
-            return False
-        problem = Problem(seq, event.subject, "bad_signature", f"signature by {event.actor}")
-        return self._schedule(seq, _Pending(_EventCheck(body, sig, found.key), problem, found.older), now)
-
-    def _schedule_cosigner(self, seq: int, event: Event, body: bytes, now: bool) -> bool:
-        person = event.kind in PERSON_KINDS and isinstance(event.data.get("person"), dict)
-        needed = event.kind in K.COSIGNED_KINDS and not person
-        name = event.cosigner
-        if name is None:
-            if needed:
-                self._report(seq, event.subject, "missing_cosignature", f"{event.kind} names no co-signer")
-            return not needed
-        sig = event.signature_of("cosigner")
-        if sig is None:
-            self._report(seq, event.subject, "missing_cosignature", f"{name} is named but did not sign")
-            return False
-        if sig.by != name:
-            self._report(seq, event.subject, "bad_signature", f"co-signature by {sig.by}, the co-signer is {name}")
-            return False
-        found = self._cosigner_key(seq, event, name)
-        if found.key is None:
-            self._report(seq, event.subject, found.code, f"co-signer: {found.detail}")
-            return False
-        problem = Problem(seq, event.subject, "bad_signature", f"co-signature by {name}")
-        return self._schedule(seq, _Pending(_EventCheck(body, sig, found.key), problem, found.older), now)
-
-    def _cosigner_key(self, seq: int, event: Event, name: str) -> _KeyLookup:
-        if event.kind not in (K.USER_ENROLLED, K.USER_KEY_ROTATED):
-            return self.directory.lookup(name, seq)
-        # Proof of possession: the enrolled (or new) key signs.
-        if event.data.get("username") != name:
-            return _KeyLookup(None, "missing_cosignature", f"{name} is not the user {event.data.get('username')}")
-        try:
-            return _KeyLookup(unb64(str(event.data.get("public_key"))))
-        except (ValueError, binascii.Error):
-            return _KeyLookup(None, "malformed_event", "data.public_key is not base64")
+    def _check_custody(self, seq: int, event: Event) -> None:
+        t = time_refusal(event, self.last_time.get(event.subject))
+        if t is not None:
+            self._report(seq, event.subject, t.code, t.detail)
+        else:
+            self.last_time[event.subject] = event.time
+            when = parse_time(event.time)
+            if when is not None and (self.latest_time is None or when > self.latest_time[0]):
+                self.latest_time = (when, seq)
+        for r in custody_refusals(self.replay.conn, self.authority, event):
+            self._report(seq, event.subject, r.code, r.detail)
 
     def _schedule(self, seq: int, pending: _Pending, now: bool) -> bool:
         if now:
@@ -853,10 +671,14 @@ class _Run:
         if size == self.opts.incremental_from and self.opts.incremental_root is not None \
                 and root != self.opts.incremental_root:
             raise _RestartFull
+        anchor = self.opts.anchor
+        if anchor is not None and size == anchor[0] and root != anchor[1]:
+            self._report(size, None, "not_extension", f"the first {size} events no longer have the root recorded "
+                                                      "as verified in the state file")
 
     def _root_needed(self, size: int) -> bool:
         return (self.next_cp is not None and int(self.next_cp[0]) <= size) or size in self.externals_by_size \
-            or size == self.opts.incremental_from
+            or size == self.opts.incremental_from or (self.opts.anchor is not None and size == self.opts.anchor[0])
 
     def _read_vault_checkpoint(self, row: Sequence[Any]) -> Checkpoint | None:
         size = int(row[0])
@@ -876,6 +698,11 @@ class _Run:
         cp = self._read_vault_checkpoint(row)
         if cp is None:
             return
+        signed_at = parse_time(cp.time)
+        if self.latest_time is not None and signed_at is not None and self.latest_time[0] > signed_at:
+            self._report(self.latest_time[1], None, "illegal_transition",
+                         f"dated after the checkpoint of size {cp.size} that covers it ({cp.time})")
+        self.latest_time = None
         size = int(row[0])
         actual = root if root is not None else (EMPTY_ROOT if size == 0 else None)
         if actual is not None and cp.root == actual and self._origin_ok(cp):
@@ -906,18 +733,30 @@ class _Run:
                          f"{_describe(cp, ext.source)}: the first {cp.size} events of this log have another root")
 
     def _origin_ok(self, cp: Checkpoint) -> bool:
-        d = self.directory
+        d = self.authority
         return d.vault_id is None or cp.origin == f"securemail/{d.office_code}/{d.vault_id}"
 
     def _check_office_signature(self, cp: Checkpoint, source: str) -> None:
-        key = self.directory.office_key
-        name = office_signer_name(self.directory.office_code or "")
+        """A checkpoint is signed by the office key or by the person who wrote it, with the key the authority
+        says they held at that size (one valid signature suffices; others are ignored)."""
+        office_code = self.authority.office_code or ""
+        candidates: list[tuple[str, bytes]] = []
+        if self.authority.office_key is not None:
+            candidates.append((office_signer_name(office_code), self.authority.office_key))
+        prefix = user_signer_name(office_code, "")
+        for sig in cp.signatures:
+            if sig.name.startswith(prefix):
+                found = self.authority.lookup(sig.name[len(prefix):], max(cp.size, 1))
+                if found.key is not None and not found.temporary:
+                    candidates.append((sig.name, found.key))
         problem = Problem(cp.size, None, "bad_checkpoint_signature",
-                          f"{_describe(cp, source)}: no valid signature by {name}")
-        if key is None:
-            self.problems.append(replace(problem, detail=f"{problem.detail} (office key unknown)"))
+                          f"{_describe(cp, source)}: no valid signature by the office or by the person who wrote it")
+        present = {s.name for s in cp.signatures}
+        usable = [(n, k) for n, k in candidates if n in present]
+        if not usable:
+            self.problems.append(problem)
             return
-        self.sigs.add(_Pending(_NoteCheck(cp, name, key, Domain.CHECKPOINT), problem))
+        self.sigs.add(_Pending(_NoteCheck(cp, tuple(usable), Domain.CHECKPOINT), problem))
 
     def _check_witnessed_claim(self, seq: int, event: Event) -> None:
         """A checkpoint.witnessed event says: the first `size` events had this root when the auditor checked."""
@@ -979,7 +818,8 @@ class _Run:
             if not s.name.startswith("witness:"):
                 continue
             user = s.name.removeprefix("witness:")
-            keys = [k for k in self.directory.all_keys(user) if key_id(k) == s.key_id]
+            account = self.authority.account(user)
+            keys = [p.key for p in account.periods if key_id(p.key) == s.key_id] if account else []
             if not any(verify(k, Domain.WITNESS, cp.text().encode(), s.sig) for k in keys):
                 self._report(cp.size, None, "bad_checkpoint_signature",
                              f"{_describe(cp, ext.source)}: witness signature by {user} is not valid")
@@ -1020,7 +860,8 @@ def _as_bytes(value: object) -> bytes:
 def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = None,
                   checkpoints: Sequence[Checkpoint] = (), state_checkpoint: Checkpoint | None = None,
                   incremental_from: int = 0, progress: ProgressCallback | None = None, workers: int = 2,
-                  incremental_root: bytes | None = None, integrity_check: bool = True) -> VerificationReport:
+                  incremental_root: bytes | None = None, integrity_check: bool = True,
+                  verified_before: tuple[int, bytes] | None = None) -> VerificationReport:
     """Verify the whole ledger behind `conn` (steps in the module docstring).
 
     `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json): both are
@@ -1034,9 +875,15 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     if state_checkpoint is not None:
         externals.append(_External(state_checkpoint, "state file"))
     opts = _Options(office_public_key_hint, externals, max(0, incremental_from), incremental_root, progress,
-                    max(1, workers), integrity_check)
+                    max(1, workers), integrity_check, verified_before)
     restart_reason: Problem | None = None
     n = _count(conn, "events")
+    if verified_before is not None and verified_before[0] > n:
+        restart_reason = Problem(verified_before[0], None, "checkpoint_size_differs",
+                                 f"the log has {n} events, fewer than the {verified_before[0]} verified before")
+        report = _Run(conn, replace(opts, incremental_from=0, incremental_root=None, anchor=None)).run()
+        report.problems.insert(0, restart_reason)
+        return report
     if opts.incremental_from > n:
         restart_reason = Problem(opts.incremental_from, None, "checkpoint_size_differs",
                                  f"the log has {n} events, fewer than the {opts.incremental_from} verified before")
@@ -1047,7 +894,7 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
             restart_reason = Problem(opts.incremental_from, None, "not_extension",
                                      f"the first {opts.incremental_from} events no longer have the root verified "
                                      "before; every signature was checked again")
-    report = _Run(conn, replace(opts, incremental_from=0, incremental_root=None)).run()
+    report = _Run(conn, replace(opts, incremental_from=0, incremental_root=None, anchor=None)).run()
     report.problems.insert(0, restart_reason)
     report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
     return report

@@ -89,11 +89,14 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     session.require(Permission.VERIFY)
     externals = [read_checkpoint_file(Path(p)) for p in checkpoint_files]
     state = read_state(session.paths)
-    verified = None if full else _verified(state, session)
+    # The signed "verified" record is an outside record like the others: a full run compares with it too.
+    verified = _verified(state, session)
+    incremental = None if full else verified
     report = verify_ledger(
-        session.conn, office_public_key_hint=session.office_key.public_raw(), checkpoints=externals,
-        state_checkpoint=_state_checkpoint(state), incremental_from=verified[0] if verified else 0,
-        incremental_root=verified[1] if verified else None, progress=progress)
+        session.conn, office_public_key_hint=session.office_public_key, checkpoints=externals,
+        state_checkpoint=_state_checkpoint(state), incremental_from=incremental[0] if incremental else 0,
+        incremental_root=incremental[1] if incremental else None, progress=progress,
+        verified_before=verified)
     last = dict(session.conn.execute("SELECT kind, max(seq) FROM events WHERE kind IN (?, ?) GROUP BY kind",
                                      (K.USER_REVOKED, K.VAULT_REKEYED)).fetchall())
     if last.get(K.USER_REVOKED, 0) > last.get(K.VAULT_REKEYED, 0):

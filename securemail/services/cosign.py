@@ -14,7 +14,7 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
     if username == session.user.username:
         raise BadInputError("input.self_cosign", field="username")
     # Who may take custody is decided before the password is tried, so the answer never depends on it.
-    known = load_user(session.conn, username)
+    known = load_user(session, username)
     if known is None or not known.active:
         raise AuthenticationError("auth.cosign_failed", user=username)
     require(known.role, Permission.ACCEPT_COSIGN)
@@ -22,8 +22,11 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
         _slots, slot, unlocked = unlock(session.paths, username, password)
     except AuthenticationError as e:
         raise AuthenticationError("auth.cosign_failed", user=username) from e
-    user = load_user(session.conn, username)
-    if user is None or not user.active or user.public_key != slot.signing_public or user.role.value != slot.role:
+    user = load_user(session, username)
+    account = session.authority.account(username)
+    if user is None or not user.active or user.public_key != slot.signing_public or user.role.value != slot.role \
+            or account is None or account.current.temporary:
+        wipe_unlocked(unlocked, keep_signing_key=False)
         raise AuthenticationError("auth.cosign_failed", user=username)
     wipe_unlocked(unlocked)  # the co-signer needs only their signing key
     return Signer(username, unlocked.signing_key), user

@@ -7,18 +7,19 @@ import re
 from dataclasses import dataclass
 
 from securemail.crypto.keywrap import new_kdf_params
-from securemail.crypto.signing import SigningKey, b64
+from securemail.crypto.signing import Domain, SigningKey, b64
 from securemail.custody import kinds as K
+from securemail.custody.certs import Certificate, link_body
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import parse_choice
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import BadInputError, NotFoundError, StateError
+from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError, StateError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user, wipe_unlocked
 from securemail.storage.database import rekey_pragma
-from securemail.storage.keyslots import commit_pending_dek, create_slot, with_pending_dek
+from securemail.storage.keyslots import Slot, commit_pending_dek, create_slot, with_office_key, with_pending_dek
 from securemail.storage.vault import slots_for_update, slots_locked, unlock
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -39,12 +40,12 @@ class Agency:
 
 
 def list_users(session: Session) -> list[UserInfo]:
-    rows = session.conn.execute("SELECT username FROM users ORDER BY username").fetchall()
-    return [u for (name,) in rows if (u := load_user(session.conn, name)) is not None]
+    """Everyone the signed directory knows, active or revoked."""
+    return [u for name in sorted(session.authority.accounts) if (u := load_user(session, name)) is not None]
 
 
 def get_user(session: Session, username: str) -> UserInfo:
-    user = load_user(session.conn, username)
+    user = load_user(session, username)
     if user is None:
         raise NotFoundError("notfound.user", user=username)
     return user
@@ -66,16 +67,18 @@ def add_user(session: Session, username: str, *, role: str, full_name: str, pass
     if agency_code is not None:
         get_agency(session, agency_code)
     check_password(password)
-    if load_user(session.conn, name) is not None or name in session.slots.slots:
+    if load_user(session, name) is not None or name in session.slots.slots:
         raise BadInputError("input.user_exists", field="username", user=name)
     key = SigningKey.generate()
     dek = _current_dek(session)
     kdf = new_kdf_params(session.slots.kdf_profile)
-    slot = create_slot(session.vault_id, name, role_v.value, password, dek, key, kdf)
+    slot = _admin_slot(session, role_v, create_slot(session.vault_id, name, role_v.value, password, dek, key, kdf))
+    cert = session.certify(Certificate(session.office_code, session.vault_id, name, role_v.value, agency_code,
+                                       key.public_raw()))
     with session.write() as ledger:
         ledger.append(K.USER_ENROLLED, K.DIRECTORY, session.signer, {
             "username": name, "full_name": fname, "role": role_v.value, "agency": agency_code,
-            "public_key": b64(key.public_raw())}, cosigner=Signer(name, key))
+            "public_key": b64(key.public_raw()), "cert": cert}, cosigner=Signer(name, key))
         with slots_for_update(session.paths) as slots:
             slots.slots[name] = slot
         session.slots = slots
@@ -94,11 +97,15 @@ def change_password(session: Session, current_password: str, new_password: str) 
     try:
         fresh = create_slot(session.vault_id, slot.user, slot.role, new_password, bytes(unlocked.deks[0]), new_key,
                             new_kdf_params(session.slots.kdf_profile))
+        fresh = with_office_key(session.vault_id, fresh, session.office_signing_key)
         if len(unlocked.deks) > 1:  # a rekey is in progress: keep the pending key
             fresh = with_pending_dek(session.vault_id, fresh, bytes(unlocked.deks[1]))
+        old_public = session.signer.key.public_raw()
+        link = session.signer.key.sign(Domain.CERT, link_body(session.vault_id, slot.user, old_public,
+                                                              new_key.public_raw()))
         with session.write() as ledger:
             ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
-                          {"username": slot.user, "public_key": b64(new_key.public_raw())},
+                          {"username": slot.user, "public_key": b64(new_key.public_raw()), "link": b64(link)},
                           cosigner=Signer(slot.user, new_key))
             with slots_for_update(session.paths) as slots:
                 slots.slots[slot.user] = fresh
@@ -117,11 +124,16 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
         raise NotFoundError("notfound.user", user=username)
     check_password(new_password)
     key = SigningKey.generate()
-    slot = create_slot(session.vault_id, username, user.role.value, new_password, _current_dek(session), key,
-                       new_kdf_params(session.slots.kdf_profile))
+    slot = _admin_slot(session, user.role, create_slot(session.vault_id, username, user.role.value, new_password,
+                                                       _current_dek(session), key,
+                                                       new_kdf_params(session.slots.kdf_profile)))
+    # A temporary key: it can sign nothing but the user's own new password (custody.authority).
+    cert = session.certify(Certificate(session.office_code, session.vault_id, username, user.role.value,
+                                       user.agency, key.public_raw(), temporary=True))
     with session.write() as ledger:
         ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
-                      {"username": username, "public_key": b64(key.public_raw())}, cosigner=Signer(username, key))
+                      {"username": username, "public_key": b64(key.public_raw()), "cert": cert},
+                      cosigner=Signer(username, key))
         with slots_for_update(session.paths) as slots:
             slots.slots[username] = slot
         session.slots = slots
@@ -136,11 +148,8 @@ def revoke_user(session: Session, username: str) -> None:
     session.require(Permission.MANAGE_USERS)
     user = get_user(session, username)
     if user.active:
-        if user.role is Role.ADMIN:
-            admins = session.conn.execute(
-                "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
-            if admins <= 1:
-                raise BadInputError("input.last_admin", field="username")
+        if user.role is Role.ADMIN and len(session.authority.admins()) <= 1:
+            raise BadInputError("input.last_admin", field="username")
         held = session.conn.execute("SELECT count(*) FROM items WHERE holder = ?", (username,)).fetchone()[0]
         held += session.conn.execute("SELECT count(*) FROM bags WHERE holder = ? AND status = 'dispatched'",
                                      (username,)).fetchone()[0]
@@ -185,6 +194,15 @@ def rekey(session: Session) -> None:
     # Signed record that the data key changed (verify warns when a revocation is not followed by one).
     with session.write() as ledger:
         ledger.append(K.VAULT_REKEYED, K.DIRECTORY, session.signer, {"slots": sorted(slots.slots)})
+
+
+def _admin_slot(session: Session, role: Role, slot: Slot) -> Slot:
+    """An administrator's slot gets the office key sealed to it; nobody else's does."""
+    if role is not Role.ADMIN:
+        return slot
+    if session.office_signing_key is None:
+        raise PermissionDeniedError("perm.no_office_key")
+    return with_office_key(session.vault_id, slot, session.office_signing_key)
 
 
 def _current_dek(session: Session) -> bytes:

@@ -10,7 +10,6 @@ from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
 from securemail.custody import kinds as K
-from securemail.custody.keys import load_history, signatures_ok
 from securemail.custody.ledger import read_events
 from securemail.custody.projection import ITEM_FIELDS
 from securemail.domain.enums import Role, Scope, ServiceClass
@@ -162,14 +161,14 @@ def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
     subjects = [t] + [K.bag_subject(b) for b in bags if b]
     marks = ",".join("?" for _ in subjects)
     events = read_events(session.conn, f"WHERE subject IN ({marks})", tuple(subjects))
-    history = load_history(read_events(session.conn, "WHERE subject = ?", (K.DIRECTORY,)))
+    authority = session.authority
     out = []
     for e in events:
         if e.subject != t and t not in e.data.get("items", [t]):
             continue
         out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
                     "subject": e.subject, "data": e.data, "hash": e.event_hash().hex(),
-                    "signature_ok": signatures_ok(e, history)})
+                    "signature_ok": authority.judge(e).holds()})
     return out
 
 

@@ -71,7 +71,7 @@ def _agency_name(session: Session, code: str | None) -> str:
 def _person_name(session: Session, username: str | None) -> str:
     if not username:
         return ""
-    user = load_user(session.conn, username)
+    user = load_user(session, username)
     return user.full_name if user else username
 
 

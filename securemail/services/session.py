@@ -15,18 +15,37 @@ from securemail.clock import Clock, SystemClock
 from securemail.crypto.keywrap import new_kdf_params
 from securemail.crypto.signing import SigningKey, b64
 from securemail.custody import kinds as K
+from securemail.custody.authority import Authority, Judgement
+from securemail.custody.certs import Certificate
 from securemail.custody.checkpoint import Checkpoint, parse_note
-from securemail.custody.ledger import LedgerWriter, Signer, latest_checkpoint, leaf_hashes, log_size
+from securemail.custody.events import Event
+from securemail.custody.ledger import (
+    LedgerRefused,
+    LedgerWriter,
+    Signer,
+    latest_checkpoint,
+    leaf_hashes,
+    load_authority,
+    log_size,
+)
 from securemail.custody.merkle import root_from_leaf_hashes
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import AuthenticationError, BadInputError, RollbackError, StorageError, VaultError
+from securemail.errors import (
+    AuthenticationError,
+    BadInputError,
+    PermissionDeniedError,
+    RollbackError,
+    StateError,
+    StorageError,
+    VaultError,
+)
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
-from securemail.storage.keyslots import KeySlotFile, Unlocked, create_slot
-from securemail.storage.schema import migrate
+from securemail.storage.keyslots import KeySlotFile, Unlocked, create_slot, with_office_key
+from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, migrate, schema_version
 from securemail.storage.vault import Sleeper, VaultPaths, open_unlocked, read_state, unlock, write_state
 
 MIN_PASSWORD = 10
@@ -52,19 +71,24 @@ def check_password(password: str) -> None:
         raise BadInputError("input.password_short", field="password", min=MIN_PASSWORD)
 
 
-def load_user(conn: Connection, username: str) -> UserInfo | None:
-    row = conn.execute("SELECT username, full_name, role, agency, public_key, active FROM users WHERE username = ?",
-                       (username,)).fetchone()
-    if row is None:
+def user_info(authority: Authority, username: str) -> UserInfo | None:
+    """A user as the signed directory says (never the editable users table)."""
+    a = authority.account(username)
+    if a is None:
         return None
-    return UserInfo(row[0], row[1], Role(row[2]), row[3], bytes(row[4]), bool(row[5]))
+    return UserInfo(a.username, a.full_name, Role(a.role), a.agency, a.current.key, a.active)
+
+
+def load_user(session: Session, username: str) -> UserInfo | None:
+    return user_info(session.authority, username)
 
 
 class Session:
     """One user's open vault. Writes go through `write()`, which commits events with a checkpoint."""
 
-    def __init__(self, paths: VaultPaths, conn: Connection, slots: KeySlotFile, user: UserInfo,
-                 signing_key: SigningKey, dek: bytes | bytearray, clock: Clock, *, readonly: bool = False) -> None:
+    def __init__(self, paths: VaultPaths, conn: Connection, slots: KeySlotFile, authority: Authority,
+                 user: UserInfo, signing_key: SigningKey, dek: bytes | bytearray, clock: Clock, *,
+                 office_signing_key: SigningKey | None = None, readonly: bool = False) -> None:
         self.paths = paths
         self.conn = conn
         self.slots = slots
@@ -73,22 +97,32 @@ class Session:
         self.clock = clock
         self.readonly = readonly
         self.state_lag = False
-        # The user's current key was issued by an administrator (a password reset): they should change it, after
-        # which the administrator, who knew that password, can no longer sign as them.
-        row = conn.execute("SELECT actor FROM events WHERE kind = 'user.key_rotated' AND "
-                           "json_extract(body, '$.data.username') = ? ORDER BY seq DESC LIMIT 1",
-                           (user.username,)).fetchone()
-        self.admin_issued_key = row is not None and row[0] != user.username
         self._dek = bytearray(dek)
         self.vault_id = slots.vault_id
-        self.office_code = self.setting("office_code") or ""
-        self.office_name = self.setting("office_name") or ""
-        row = conn.execute("SELECT private_key, public_key FROM office_key WHERE id = 1").fetchone()
-        if row is None:
-            raise VaultError("vault.damaged", detail="office key missing")
-        self.office_key = SigningKey(bytes(row[0]))
-        self.ledger = LedgerWriter(conn, vault_id=self.vault_id, office_code=self.office_code,
-                                   office_key=self.office_key, clock=clock)
+        self.office_code = authority.office_code or ""
+        self.office_name = authority.office_name or ""
+        if authority.office_key is None:
+            raise VaultError("vault.damaged", detail="no office key in the signed directory")
+        self.office_public_key: bytes = authority.office_key
+        # Administrators only: the office key certifies the keys they issue (docs/adr/0006-key-hierarchy.md).
+        self.office_signing_key = office_signing_key
+        self.ledger = LedgerWriter(conn, vault_id=self.vault_id, office_code=self.office_code, authority=authority,
+                                   checkpoint_signer=self.signer, office_key=office_signing_key, clock=clock)
+
+    @property
+    def authority(self) -> Authority:
+        """The signed directory as replayed (kept current by every write)."""
+        return self.ledger.authority
+
+    @property
+    def must_change_password(self) -> bool:
+        """The user's key was issued by an administrator (a reset): it signs nothing but their own new password."""
+        account = self.authority.account(self.user.username)
+        return account is not None and account.current.temporary
+
+    @property
+    def admin_issued_key(self) -> bool:
+        return self.must_change_password
 
     @property
     def role(self) -> Role:
@@ -101,10 +135,17 @@ class Session:
         """After the user's own key rotation: sign with the new key from now on."""
         old = self.signer.key
         self.signer = Signer(self.user.username, key)
+        self.ledger.checkpoint_signer = self.signer
         old.wipe()
-        refreshed = load_user(self.conn, self.user.username)
+        refreshed = load_user(self, self.user.username)
         if refreshed is not None:
             self.user = refreshed
+
+    def certify(self, cert: Certificate) -> str:
+        """The office's signature on a key certificate (base64); administrators only."""
+        if self.office_signing_key is None:
+            raise PermissionDeniedError("perm.no_office_key")
+        return b64(cert.sign(self.office_signing_key))
 
     def current_dek(self) -> bytes:
         return bytes(self._dek)
@@ -120,8 +161,15 @@ class Session:
     def write(self) -> Iterator[LedgerWriter]:
         if self.readonly:
             raise VaultError("vault.damaged", detail="opened read-only")
-        with self.ledger.transaction():
-            yield self.ledger
+        try:
+            with self.ledger.transaction():
+                yield self.ledger
+        except LedgerRefused as e:
+            if self.must_change_password:
+                raise PermissionDeniedError("auth.must_change_password") from e
+            key = "ledger.refused_state" if e.about_state else "ledger.refused"
+            error = StateError(key, detail=str(e)) if e.about_state else PermissionDeniedError(key, detail=str(e))
+            raise error from e
         cp = self.ledger.last_checkpoint
         if cp is not None:
             try:
@@ -133,7 +181,8 @@ class Session:
 
     def close(self) -> None:
         self.signer.key.wipe()
-        self.office_key.wipe()
+        if self.office_signing_key is not None:
+            self.office_signing_key.wipe()
         self._dek[:] = bytes(len(self._dek))
         self.conn.close()
 
@@ -190,32 +239,45 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
     conn, dek = open_unlocked(paths, slots, unlocked)
     readonly = False
     dek_copy = bytearray(dek)  # the Session keeps its own copy; the unlocked bundle is wiped below
+    office, unlocked.office_key = unlocked.office_key, None
     wipe_unlocked(unlocked)
     dek = dek_copy
     try:
-        user = load_user(conn, username)
+        if schema_version(conn) < FIRST_SIGNED_DIRECTORY_SCHEMA:
+            raise VaultError("vault.old_format")
+        authority = load_authority(conn)
+        user = user_info(authority, username)
         if user is None or not user.active:
             raise AuthenticationError("auth.failed")
+        # The slot's role and key are only hints: they must be what the signed directory says.
         if user.public_key != slot.signing_public or user.role.value != slot.role:
             raise AuthenticationError("auth.role_mismatch", user=username)
+        if office is not None and (user.role is not Role.ADMIN or office.public_raw() != authority.office_key):
+            office.wipe()
+            office = None
         try:
             check_not_rolled_back(paths, conn, slots.vault_id)
         except RollbackError:
             if not allow_rollback:
                 raise
             readonly = True
-        return Session(paths, conn, slots, user, unlocked.signing_key, dek, clock or SystemClock(),
-                       readonly=readonly)
+        return Session(paths, conn, slots, authority, user, unlocked.signing_key, dek, clock or SystemClock(),
+                       office_signing_key=office, readonly=readonly)
     except BaseException:
+        if office is not None:
+            office.wipe()
         conn.close()
         raise
 
 
 def wipe_unlocked(unlocked: Unlocked, *, keep_signing_key: bool = True) -> None:
-    """Zero what a slot opened (data keys, X25519 key); best effort, Python cannot guarantee no copies."""
+    """Zero what a slot opened (data keys, X25519 key, office key); best effort, Python cannot guarantee no
+    copies."""
     for dek in unlocked.deks:
         dek[:] = bytes(len(dek))
     unlocked.kem_private[:] = bytes(len(unlocked.kem_private))
+    if unlocked.office_key is not None:
+        unlocked.office_key.wipe()
     if not keep_signing_key:
         unlocked.signing_key.wipe()
 
@@ -242,8 +304,9 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
     dek = bytearray(os.urandom(32))
     office_key = SigningKey.generate()
     admin_key = SigningKey.generate()
-    slot = create_slot(vault_id, username, Role.ADMIN.value, password, bytes(dek), admin_key,
-                       new_kdf_params(kdf_profile))
+    slot = with_office_key(vault_id, create_slot(vault_id, username, Role.ADMIN.value, password, bytes(dek),
+                                                 admin_key, new_kdf_params(kdf_profile)), office_key)
+    cert = Certificate(code, vault_id, username, Role.ADMIN.value, None, admin_key.public_raw())
     # Built in a hidden sibling folder and renamed into place at the end: a crash leaves no half-made vault.
     build = vault.parent / f".{vault.name}.init-{secrets.token_hex(4)}"
     try:
@@ -252,7 +315,7 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
             "vault_id": vault_id, "office_code": code, "office_name": name, "province": prov,
             "office_public_key": b64(office_key.public_raw())}, {
             "username": username, "full_name": fname, "role": Role.ADMIN.value, "agency": None,
-            "public_key": b64(admin_key.public_raw())})
+            "public_key": b64(admin_key.public_raw()), "cert": b64(cert.sign(office_key))})
         KeySlotFile(vault_id=vault_id, kdf_profile=kdf_profile, slots={username: slot}).save(
             VaultPaths(build).keyslots)
         if vault.exists():
@@ -264,9 +327,10 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
     try:
         conn = open_database(paths.db, dek)
         slots = KeySlotFile.load(paths.keyslots)
-        user = load_user(conn, username)
+        authority = load_authority(conn)
+        user = user_info(authority, username)
         assert user is not None
-        return Session(paths, conn, slots, user, admin_key, dek, clock)
+        return Session(paths, conn, slots, authority, user, admin_key, dek, clock, office_signing_key=office_key)
     finally:
         dek[:] = bytes(32)
 
@@ -278,10 +342,9 @@ def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: S
     try:
         migrate(conn)
         conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
-        conn.execute("INSERT INTO office_key (id, private_key, public_key) VALUES (1, ?, ?)",
-                     (office_key.raw(), office_key.public_raw()))
         writer = LedgerWriter(conn, vault_id=vault_id, office_code=str(created["office_code"]),
-                              office_key=office_key, clock=clock)
+                              authority=GenesisAuthority(), checkpoint_signer=admin, office_key=office_key,
+                              clock=clock)
         with writer.transaction():
             writer.append(K.VAULT_CREATED, K.DIRECTORY, admin, created)
             writer.append(K.USER_ENROLLED, K.DIRECTORY, admin, enrolled)
@@ -289,6 +352,29 @@ def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: S
             remember_checkpoint(paths, writer.last_checkpoint)
     finally:
         conn.close()
+
+
+class GenesisAuthority(Authority):
+    """The authority while the genesis pair is written: it judges the pair together once both are there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._created: Event | None = None
+
+    def judge(self, e: Event) -> Judgement:
+        if e.seq == 1:
+            return Judgement()
+        if self._created is not None and e.seq == 2:
+            return self.judge_genesis(self._created, e)
+        return super().judge(e)
+
+    def apply(self, e: Event) -> None:
+        if e.seq == 1:
+            self._created = e
+        elif e.seq == 2 and self._created is not None:
+            self.apply_genesis(self._created, e)
+        else:
+            super().apply(e)
 
 
 def office_checkpoint(session: Session) -> Checkpoint:

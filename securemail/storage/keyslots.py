@@ -50,6 +50,7 @@ class Slot:
     signing_key: tuple[bytes, bytes]   # (nonce, ciphertext)
     dek: Sealed
     dek_next: Sealed | None = None     # set only while a rekey is in progress
+    office_key: Sealed | None = None   # the office's private signing key: administrators' slots only
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Unlocked:
     deks: list[bytearray]
     signing_key: SigningKey
     kem_private: bytearray
+    office_key: SigningKey | None = None
 
 
 def _ad(vault_id: str, user: str, role: str, kdf: KdfParams, kem_public: bytes, signing_public: bytes,
@@ -107,7 +109,12 @@ def unlock_slot(vault_id: str, slot: Slot, password: str) -> Unlocked:
     deks = [bytearray(_unseal(vault_id, slot, slot.dek, kem_priv))]
     if slot.dek_next is not None:
         deks.append(bytearray(_unseal(vault_id, slot, slot.dek_next, kem_priv)))
-    return Unlocked(deks=deks, signing_key=signing_key, kem_private=kem_priv)
+    office = None
+    if slot.office_key is not None:
+        sealed = slot.office_key
+        office = SigningKey(unseal(bytes(kem_priv), sealed.eph, sealed.nonce, sealed.ct,
+                                   _slot_ad(vault_id, slot, "office-key")))
+    return Unlocked(deks=deks, signing_key=signing_key, kem_private=kem_priv, office_key=office)
 
 
 def _unseal(vault_id: str, slot: Slot, sealed: Sealed, kem_priv: bytearray) -> bytes:
@@ -120,6 +127,14 @@ def _unseal(vault_id: str, slot: Slot, sealed: Sealed, kem_priv: bytearray) -> b
 def seal_dek(vault_id: str, slot: Slot, dek: bytes) -> Sealed:
     eph, nonce, ct = seal(slot.kem_public, dek, _slot_ad(vault_id, slot, "data-key"))
     return Sealed(eph, nonce, ct)
+
+
+def with_office_key(vault_id: str, slot: Slot, office_key: SigningKey | None) -> Slot:
+    """The slot with the office key sealed to it (an administrator's), or without it (None)."""
+    if office_key is None:
+        return replace(slot, office_key=None)
+    eph, nonce, ct = seal(slot.kem_public, office_key.raw(), _slot_ad(vault_id, slot, "office-key"))
+    return replace(slot, office_key=Sealed(eph, nonce, ct))
 
 
 def with_pending_dek(vault_id: str, slot: Slot, new_dek: bytes) -> Slot:
@@ -154,6 +169,8 @@ def slot_to_json(slot: Slot) -> dict[str, Any]:
     }
     if slot.dek_next is not None:
         out["dek_next"] = _sealed_json(slot.dek_next)
+    if slot.office_key is not None:
+        out["office_key"] = _sealed_json(slot.office_key)
     return out
 
 
@@ -170,6 +187,7 @@ def slot_from_json(d: dict[str, Any]) -> Slot:
         signing_key=(unb64(d["signing_key"]["nonce"]), unb64(d["signing_key"]["ct"])),
         dek=_sealed_from(d["dek"]),
         dek_next=_sealed_from(d["dek_next"]) if "dek_next" in d else None,
+        office_key=_sealed_from(d["office_key"]) if "office_key" in d else None,
     )
 
 
@@ -200,4 +218,4 @@ class KeySlotFile:
 
 
 __all__ = ["KeySlotFile", "Slot", "Unlocked", "UnwrapError", "commit_pending_dek", "create_slot",
-           "seal_dek", "unlock_slot", "with_pending_dek"]
+           "seal_dek", "unlock_slot", "with_office_key", "with_pending_dek"]

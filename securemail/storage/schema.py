@@ -106,12 +106,21 @@ CREATE TABLE holidays (day TEXT PRIMARY KEY, source TEXT NOT NULL);
 """
 
 
+# The office's private key leaves the database (sealed to administrators' slots instead) and every key in the
+# directory carries the office's certificate: vaults from before cannot be opened by this version.
+_V5 = """
+DROP TABLE office_key;
+"""
+FIRST_SIGNED_DIRECTORY_SCHEMA = 5
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
     2: _V2,
     3: _no_replace_triggers(),
     4: _V4,
+    5: _V5,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

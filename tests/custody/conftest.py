@@ -24,13 +24,13 @@ from securemail.crypto.signing import Domain, SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.events import Event, event_hash, event_leaf_hash
-from securemail.custody.ledger import LedgerWriter, Signer
+from securemail.custody.ledger import LedgerWriter, Signer, load_authority
 from securemail.custody.merkle import CompactRange
 from securemail.services import directory
 from securemail.services.session import Session, init_vault, open_session
 from securemail.storage import connect
 from securemail.storage.database import Connection
-from securemail.storage.keyslots import unlock_slot
+from securemail.storage.keyslots import KeySlotFile, unlock_slot
 from securemail.storage.schema import LEDGER_TABLES
 from securemail.storage.vault import VaultPaths, read_state, write_state
 
@@ -100,9 +100,10 @@ def seed_items(session: Session, signers: dict[str, Signer], seqs: dict[str, int
         _append(session, seqs, f"accept{n}", K.ITEM_ACCEPTED, tracking, clerk,
                 {"item": dict(ITEM_FIELDS, description=f"Công văn số {n}"), "location": "GL01"})
     _append(session, seqs, "handover1", K.ITEM_HANDED_OVER, "KT0000001VN", clerk, {"to": "courier1"}, courier)
-    _append(session, seqs, "deliver1", K.ITEM_DELIVERED, "KT0000001VN", courier, {"to": "sec1"}, sec)
+    _append(session, seqs, "deliver1", K.ITEM_DELIVERED, "KT0000001VN", courier, {"to": "sec1", "agency": "UBND01"}, sec)
     _append(session, seqs, "deliver2", K.ITEM_DELIVERED, "KT0000002VN", clerk,
-            {"person": {"name": "Nguyễn Văn Bình", "id_number": "001099012345", "signature": "ab" * 32}})
+            {"agency": "UBND01",
+             "person": {"name": "Nguyễn Văn Bình", "id_number": "001099012345", "signature": "ab" * 32}})
     _append(session, seqs, "handover3", K.ITEM_HANDED_OVER, "KT0000003VN", clerk, {"to": "courier1"}, courier)
     _append(session, seqs, "note3", K.ITEM_NOTE, "KT0000003VN", courier, {"text": "Trời mưa, bì khô."})
 
@@ -149,9 +150,14 @@ class Insider:
         assert triggers, "the append-only triggers should exist before the insider drops them"
         for name in triggers:
             self.conn.execute(f'DROP TRIGGER "{name}"')
-        row = self.conn.execute("SELECT private_key FROM office_key WHERE id = 1").fetchone()
-        self.office_key = SigningKey(bytes(row[0]))
         self.vault_id = str(self.conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()[0])
+        # An administrator's slot holds the office key (sealed to them): this insider has it.
+        slots = KeySlotFile.load(info.paths.keyslots)
+        opened = unlock_slot(self.vault_id, slots.slots[user], PASSWORD)
+        assert opened.office_key is not None
+        self.office_key = opened.office_key
+        self.user = user
+        self.user_key = opened.signing_key
 
     def size(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -216,14 +222,15 @@ class Insider:
     def writer(self) -> LedgerWriter:
         """The ordinary ledger writer on the raw connection: forged events get correct chains, hashes,
         frontier, projections and an office-signed checkpoint."""
-        return LedgerWriter(self.conn, vault_id=self.vault_id, office_code="GL01", office_key=self.office_key,
+        return LedgerWriter(self.conn, vault_id=self.vault_id, office_code="GL01", authority=load_authority(self.conn),
+                            checkpoint_signer=Signer(self.user, self.user_key), office_key=self.office_key,
                             clock=self.info.clock)
 
     def forge(self, kind: str, subject: str, actor: Signer, data: dict[str, Any],
               cosigner: Signer | None = None) -> Event:
         w = self.writer()
         with w.transaction():
-            event = w.append(kind, subject, actor, data, cosigner)
+            event = w.append(kind, subject, actor, data, cosigner, check=False)
         assert w.last_checkpoint is not None
         state = read_state(self.info.paths)
         state["checkpoint"] = w.last_checkpoint.note()

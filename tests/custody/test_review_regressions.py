@@ -10,7 +10,7 @@ from securemail import storage
 from securemail.crypto.signing import SigningKey, b64
 from securemail.custody.events import Event, event_hash, event_leaf_hash, sign_event
 from securemail.custody.ledger import Signer, log_size
-from securemail.errors import BadInputError
+from securemail.errors import BadInputError, PermissionDeniedError
 from securemail.services import audit, bags, directory, items
 from securemail.services.cosign import cosigner
 from securemail.services.session import init_vault, open_session
@@ -71,10 +71,14 @@ def test_unsigned_key_rotation_does_not_make_a_forged_event_look_valid(office) -
 def test_verify_checks_the_role_of_every_event(office) -> None:  # type: ignore[no-untyped-def]
     vault, _t = office
     with open_session(vault, "auditor1", P) as s:
-        # an auditor (read-only) signing an acceptance, written with the ledger writer itself
-        with s.write() as ledger:
+        # an auditor (read-only) signing an acceptance: the writer refuses it ...
+        with pytest.raises(PermissionDeniedError), s.write() as ledger:
             ledger.append("item.accepted", "KT000009999VN", s.signer,
                           {"item": items.draft_to_data(_draft()), "location": "HN01"})
+        # ... and written around the check (as an insider with the data key could), verify reports it
+        with s.write() as ledger:
+            ledger.append("item.accepted", "KT000009999VN", s.signer,
+                          {"item": items.draft_to_data(_draft()), "location": "HN01"}, check=False)
         report = audit.verify_vault(s, full=True)
     assert any(p.code == "illegal_transition" and "auditor1 (auditor) may not record item.accepted" in p.detail
                for p in report.problems)

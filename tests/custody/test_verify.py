@@ -43,7 +43,7 @@ def test_new_vault_verifies_clean(tmp_path: Path) -> None:
         report = verify_vault(session)
     assert report, report.problems
     assert (report.size, report.events_checked, report.incremental_from) == (2, 2, 0)
-    assert report.signatures_checked == 4          # two events, the vault checkpoint, the state file copy
+    assert report.signatures_checked == 5   # two events, the office certificate, the vault checkpoint, the state file copy
 
 
 def test_seeded_vault_verifies_clean(vault: VaultInfo) -> None:

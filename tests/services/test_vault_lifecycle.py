@@ -11,7 +11,7 @@ import pytest
 from securemail import storage
 from securemail.clock import FixedClock
 from securemail.custody import kinds as K
-from securemail.errors import AuthenticationError, BadInputError, NotFoundError, VaultError
+from securemail.errors import AuthenticationError, BadInputError, NotFoundError, PermissionDeniedError, VaultError
 from securemail.services import directory, incidents, items
 from securemail.services.session import init_vault, open_session
 from securemail.storage.database import DatabaseError, open_database
@@ -208,6 +208,14 @@ def test_admin_resets_another_users_password(vault, kit):
     rotated = _events(admin, K.USER_KEY_ROTATED)
     assert len(rotated) == 1
     assert rotated[0][1] == "admin"
+    # the administrator knew that key: it signs nothing until the user sets their own password (and key)
+    assert s.must_change_password
+    before = vault.snapshot(admin)
+    with pytest.raises(PermissionDeniedError):
+        incidents.add_note(s, tracking, "ký bằng khóa do quản trị viên cấp")
+    assert vault.snapshot(admin) == before
+    directory.change_password(s, "mật-khẩu-đặt-lại-01", "mật-khẩu-riêng-của-clerk1")
+    assert not s.must_change_password
     # events signed with the old key still verify; new ones verify with the new key
     incidents.add_note(s, tracking, "ký bằng khóa mới")
     timeline = items.timeline(s, tracking)

@@ -1,0 +1,95 @@
+"""Custody rules that depend on the state of the item: checked by the ledger writer before every append (so every
+service obeys them) and by the verifier on replay (so an event written around the services is reported).
+
+The rest of the rules live in two other single places: who may sign (custody.authority with the table in
+custody.kinds) and which moves are lawful from which status by whom holding the item (custody.projection with
+domain.lifecycle). Everything here reads the projection the event is about to be applied to - the live tables
+when writing, the replayed in-memory tables when verifying - and the authority for people.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from securemail.custody import kinds as K
+from securemail.custody.authority import Authority, Refusal
+from securemail.custody.events import Event
+from securemail.domain.enums import ServiceClass
+from securemail.storage.database import Connection
+
+DELEGATE_SETTING = "hoa_toc_leader_delegate"
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        t = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return t if t.tzinfo is not None else None
+
+
+def time_refusal(e: Event, previous: str | None) -> Refusal | None:
+    """Event times carry an offset and never run backwards for a subject."""
+    now = parse_time(e.time)
+    if now is None:
+        return Refusal("malformed_event", f"time {e.time!r} is not an ISO-8601 time with an offset")
+    before = parse_time(previous) if previous is not None else None
+    if before is not None and now < before:
+        return Refusal("illegal_transition", f"dated {e.time}, before the previous event of {e.subject} "
+                                             f"({previous})")
+    return None
+
+
+def same_person(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", s).casefold().split())
+    return norm(a) == norm(b)
+
+
+def custody_refusals(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
+    """What is wrong with `e` given the current state of its subject (empty: nothing)."""
+    if e.kind == K.ITEM_DELIVERED:
+        return _delivery(conn, authority, e)
+    if e.kind == K.ITEM_ARRIVED and e.cosigner is None:
+        row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (e.subject,)).fetchone()
+        if row is not None and row[0] is not None:
+            return [Refusal("missing_cosignature", f"{e.subject} is held by {row[0]}, who must co-sign its "
+                                                   "arrival")]
+    if e.kind == K.BAG_OPENED and e.cosigner is None:
+        row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (str(e.data.get("bag")),)).fetchone()
+        if row is not None and row[0] is not None:
+            return [Refusal("missing_cosignature", f"the bag is held by {row[0]}, who must co-sign its opening")]
+    return []
+
+
+def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
+    row = conn.execute("SELECT recipient_agency, destination, named_only, named_recipient, service FROM items "
+                       "WHERE tracking = ?", (e.subject,)).fetchone()
+    if row is None:
+        return []                      # the projection reports the unknown item
+    recipient, destination, named_only, named, service = row
+    out: list[Refusal] = []
+    if e.data.get("agency") != recipient:
+        out.append(Refusal("illegal_transition", f"delivery names agency {e.data.get('agency')!r}, the item is for "
+                                                 f"{recipient}"))
+    receiver: str | None = None
+    if e.cosigner is not None:
+        account = authority.account(e.cosigner)
+        if account is not None:
+            _, agency = account.role_at(e.seq)
+            if agency not in {recipient, destination}:
+                out.append(Refusal("illegal_transition", f"{e.cosigner} is the secretary of {agency}, not of the "
+                                                         f"recipient agency {recipient}"))
+            receiver = account.full_name
+    else:
+        person = e.data.get("person")
+        receiver = str(person.get("name") or "") if isinstance(person, dict) else None
+    if named_only and receiver is not None and not same_person(receiver, named or ""):
+        setting = conn.execute("SELECT value FROM settings WHERE key = ?", (DELEGATE_SETTING,)).fetchone()
+        delegate_ok = (e.data.get("as_delegate") is True and service == ServiceClass.HOA_TOC.value
+                       and setting is not None and setting[0] == "1")
+        if not delegate_ok:
+            out.append(Refusal("illegal_transition", f"only {named!r} may receive {e.subject} (named-only), "
+                                                     f"not {receiver!r}"))
+    return out
