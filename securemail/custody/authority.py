@@ -100,6 +100,11 @@ class Need:
     check: Check
     detail: str
     older: tuple[bytes, ...] = ()
+    temporary: bool = False     # the key is an administrator's temporary one: valid signature, not allowed
+
+
+TEMPORARY_KEY = ("signed with the temporary key an administrator issued at a password reset; it may only be used "
+                 "to set their own password")
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ class Judgement:
 
     def holds(self) -> bool:
         """Checks every signature now (the verifier batches them instead)."""
-        return not self.refusals and not self.failed_needs()
+        return not self.refusals and not any(n.temporary for n in self.needs) and not self.failed_needs()
 
 
 @dataclass(frozen=True)
@@ -208,15 +213,12 @@ class Authority:
         if found.key is None:
             j.refuse(found.code, found.detail)
             return
-        if found.temporary and not own_rotation:
-            j.refuse("key_not_valid", f"{e.actor} signed with the temporary key an administrator issued at a "
-                                      "password reset; it may only be used to set their own password")
         sig = e.signature_of("actor")
         if sig is None or sig.by != e.actor:
             j.refuse("bad_signature", f"no signature by the actor {e.actor}")
         else:
             j.needs.append(Need(Check(found.key, Domain.EVENT, body, sig.sig), f"signature by {e.actor}",
-                                found.older))
+                                found.older, found.temporary and not own_rotation))
         rule = K.RULES[e.kind]
         role = self.role_at(e.actor, e.seq)
         if not own_rotation and role is not None and Role(role) not in MATRIX[rule.permission]:
@@ -260,14 +262,12 @@ class Authority:
         if found.key is None:
             j.refuse(found.code, f"co-signer: {found.detail}")
             return
-        if found.temporary:
-            j.refuse("key_not_valid", f"co-signer {name} signed with the temporary key of a password reset")
         role = self.role_at(name, e.seq)
         if role is None or Role(role) not in rule.cosigner_roles:
             allowed = ", ".join(sorted(r.value for r in rule.cosigner_roles))
             j.refuse("illegal_transition", f"{name} ({role}) may not co-sign {e.kind}; only: {allowed}")
         j.needs.append(Need(Check(found.key, Domain.COSIGN, body, sig.sig), f"co-signature by {name}",
-                            found.older))
+                            found.older, found.temporary))
 
     def _judge_certificate(self, e: Event, own_rotation: bool, j: Judgement) -> None:
         """Keys are certified by the office key (issued by an administrator) or linked from the old key."""

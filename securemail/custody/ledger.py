@@ -14,7 +14,7 @@ from typing import Any
 
 from securemail.clock import Clock, iso
 from securemail.crypto.signing import Domain, SigningKey
-from securemail.custody.authority import AUTHORITY_KINDS, Authority, Refusal
+from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY, Authority, Refusal
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, user_signer_name
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
@@ -123,6 +123,7 @@ class LedgerWriter:
         """Refuse what the verifier would report: the same authority, rule table and custody rules."""
         judgement = self.authority.judge(event)
         refusals = list(judgement.refusals)
+        refusals += [Refusal("key_not_valid", f"{n.detail}: {TEMPORARY_KEY}") for n in judgement.needs if n.temporary]
         if event.kind in AUTHORITY_KINDS:
             refusals += [Refusal("bad_signature", n.detail) for n in judgement.failed_needs()]
         else:   # signed just now: the keys used must be the ones the authority says are valid

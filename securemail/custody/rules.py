@@ -51,12 +51,13 @@ def custody_refusals(conn: Connection, authority: Authority, e: Event) -> list[R
     """What is wrong with `e` given the current state of its subject (empty: nothing)."""
     if e.kind == K.ITEM_DELIVERED:
         return _delivery(conn, authority, e)
-    if e.kind == K.ITEM_ARRIVED and e.cosigner is None:
+    person = isinstance(e.data.get("person"), dict)     # without one, the authority reports the missing co-signer
+    if e.kind == K.ITEM_ARRIVED and e.cosigner is None and person:
         row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (e.subject,)).fetchone()
         if row is not None and row[0] is not None:
             return [Refusal("missing_cosignature", f"{e.subject} is held by {row[0]}, who must co-sign its "
                                                    "arrival")]
-    if e.kind == K.BAG_OPENED and e.cosigner is None:
+    if e.kind == K.BAG_OPENED and e.cosigner is None and person:
         row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (str(e.data.get("bag")),)).fetchone()
         if row is not None and row[0] is not None:
             return [Refusal("missing_cosignature", f"the bag is held by {row[0]}, who must co-sign its opening")]

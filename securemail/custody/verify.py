@@ -38,7 +38,7 @@ import sqlcipher3
 from securemail.crypto.canonical import parse_canonical
 from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
 from securemail.custody import kinds as K
-from securemail.custody.authority import AUTHORITY_KINDS, Authority, Check
+from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY, Authority, Check
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, user_signer_name
 from securemail.custody.events import Event, event_from_doc, event_hash, leaf_bytes
 from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
@@ -144,6 +144,7 @@ class _Pending:
     check: _Check
     problem: Problem
     older_keys: tuple[bytes, ...] = ()
+    problem_if_valid: Problem | None = None    # e.g. a valid signature made with a temporary key
 
     def failure(self) -> Problem:
         for old in self.older_keys:
@@ -183,6 +184,9 @@ class _SignatureChecker:
         """Synchronous check (directory events that decide whose keys count from here on)."""
         self.checked += 1
         if pending.check.ok():
+            if pending.problem_if_valid is not None:
+                self.problems.append(pending.problem_if_valid)
+                return False
             return True
         self.problems.append(pending.failure())
         return False
@@ -223,7 +227,11 @@ class _SignatureChecker:
         self._record(batch, results)
 
     def _record(self, batch: list[_Pending], results: list[bool]) -> None:
-        self.problems.extend(p.failure() for p, ok in zip(batch, results, strict=True) if not ok)
+        for p, ok in zip(batch, results, strict=True):
+            if not ok:
+                self.problems.append(p.failure())
+            elif p.problem_if_valid is not None:
+                self.problems.append(p.problem_if_valid)
 
     def _get_pool(self) -> ProcessPoolExecutor | None:
         if self._pool is None and self._want_pool:
@@ -581,7 +589,9 @@ class _Run:
         ok = True
         for need in judgement.needs:
             problem = Problem(seq, event.subject, "bad_signature", need.detail)
-            ok = self._schedule(seq, _Pending(need.check, problem, need.older), now) and ok
+            temporary = Problem(seq, event.subject, "key_not_valid", f"{need.detail}: {TEMPORARY_KEY}") \
+                if need.temporary else None
+            ok = self._schedule(seq, _Pending(need.check, problem, need.older, temporary), now) and ok
         if now and ok and not judgement.refusals:
             self.authority.apply(event)
 

@@ -100,7 +100,8 @@ def seed_items(session: Session, signers: dict[str, Signer], seqs: dict[str, int
         _append(session, seqs, f"accept{n}", K.ITEM_ACCEPTED, tracking, clerk,
                 {"item": dict(ITEM_FIELDS, description=f"Công văn số {n}"), "location": "GL01"})
     _append(session, seqs, "handover1", K.ITEM_HANDED_OVER, "KT0000001VN", clerk, {"to": "courier1"}, courier)
-    _append(session, seqs, "deliver1", K.ITEM_DELIVERED, "KT0000001VN", courier, {"to": "sec1", "agency": "UBND01"}, sec)
+    _append(session, seqs, "deliver1", K.ITEM_DELIVERED, "KT0000001VN", courier, {"to": "sec1", "agency": "UBND01"},
+            sec)
     _append(session, seqs, "deliver2", K.ITEM_DELIVERED, "KT0000002VN", clerk,
             {"agency": "UBND01",
              "person": {"name": "Nguyễn Văn Bình", "id_number": "001099012345", "signature": "ab" * 32}})
@@ -127,14 +128,16 @@ def template_vault(tmp_path_factory: pytest.TempPathFactory) -> VaultInfo:
         seed_items(session, signers, seqs)
     finally:
         session.close()
-    return VaultInfo(path, keys, seqs)
+    return VaultInfo(path, keys, seqs, clock)
 
 
 @pytest.fixture
 def vault(template_vault: VaultInfo, tmp_path: Path) -> VaultInfo:
     path = tmp_path / "vault"
     shutil.copytree(template_vault.path, path)
-    return VaultInfo(path, dict(template_vault.keys), dict(template_vault.seqs))
+    # time goes on from where the template's stopped (event times never run backwards for an item)
+    return VaultInfo(path, dict(template_vault.keys), dict(template_vault.seqs),
+                     FixedClock(template_vault.clock.now()))
 
 
 # ---- the insider: holds the data key (and so the office key), edits the database directly ------------------

@@ -43,7 +43,8 @@ def test_new_vault_verifies_clean(tmp_path: Path) -> None:
         report = verify_vault(session)
     assert report, report.problems
     assert (report.size, report.events_checked, report.incremental_from) == (2, 2, 0)
-    assert report.signatures_checked == 5   # two events, the office certificate, the vault checkpoint, the state file copy
+    # two events, the office certificate, the vault checkpoint, the state file copy
+    assert report.signatures_checked == 5
 
 
 def test_seeded_vault_verifies_clean(vault: VaultInfo) -> None:
@@ -137,9 +138,10 @@ def test_second_run_is_incremental(vault: VaultInfo) -> None:
         directory.add_agency(session, "TINHUY", name="Tỉnh ủy")
         second = verify_vault(session)
         assert second and second.incremental_from == size
-        # The genesis pair and the four enrolments (10 signatures) decide whose keys count and are always
-        # re-checked; then the new event, its vault checkpoint and the state file's copy.
-        assert second.signatures_checked == 10 + 3
+        # The genesis pair with the first office certificate (3) and the four enrolments (actor, proof of
+        # possession, office certificate: 12) decide whose keys count and are always re-checked; then the new
+        # event, its vault checkpoint and the state file's copy.
+        assert second.signatures_checked == 15 + 3
         full = verify_vault(session, full=True)
         assert full and full.incremental_from == 0 and full.signatures_checked > 20
 
@@ -269,8 +271,8 @@ def test_forged_witness_claim_in_the_log(vault: VaultInfo, insider: Insider) -> 
 # ---- the directory replay ------------------------------------------------------------------------------------
 
 def test_clerk_cannot_enrol_users(vault: VaultInfo, insider: Insider) -> None:
-    # A clerk enrols a crony (properly co-signed); nobody the directory trusts did it, so the crony's own
-    # events are by an unknown signer.
+    # A clerk enrols a crony (properly co-signed, but no office certificate: a clerk does not hold the office
+    # key); nobody the directory trusts did it, so the crony's own events are by an unknown signer.
     crony = SigningKey.generate()
     enrol = insider.forge(K.USER_ENROLLED, K.DIRECTORY, vault.signer("clerk1"),
                           {"username": "crony", "full_name": "X", "role": "admin", "agency": None,
@@ -279,7 +281,8 @@ def test_clerk_cannot_enrol_users(vault: VaultInfo, insider: Insider) -> None:
     vault.clock.advance(timedelta(minutes=1))
     added = insider.forge(K.AGENCY_ADDED, K.DIRECTORY, Signer("crony", crony),
                           {"code": "GIA", "name": "Giả", "province": None})
-    assert found(verify_ledger(insider.conn)) == {("illegal_transition", enrol.seq), ("unknown_signer", added.seq)}
+    assert found(verify_ledger(insider.conn)) == {("illegal_transition", enrol.seq), ("missing_cosignature", enrol.seq),
+                                                  ("unknown_signer", added.seq)}
 
 
 def test_closed_connection_is_a_caller_error_not_damage(vault: VaultInfo) -> None:
