@@ -65,7 +65,7 @@ def test_receipt_content_and_qr_from_a_150_dpi_render(office, tmp_path: Path) ->
         found = {b.format.name: b.text for b in zxingcpp.read_barcodes(img)}
     assert found["QRCode"] == payload
     assert found["Code128"] == t
-    key = clerk.office_key.public_raw()
+    key = clerk.office_public_key
     result = statements.check(found["QRCode"], trusted_keys=[key])
     assert result.valid and result.statement is not None
     assert result.statement.kind == "receipt" and result.statement.ident == t
@@ -76,7 +76,7 @@ def test_receipt_content_and_qr_from_a_150_dpi_render(office, tmp_path: Path) ->
 def test_every_changed_character_of_the_payload_is_refused(office) -> None:  # type: ignore[no-untyped-def]
     _vault, clerk, t = office
     _data, payload = render(reports.receipt, clerk, t)
-    key = clerk.office_key.public_raw()
+    key = clerk.office_public_key
     assert statements.check(payload, trusted_keys=[key])
     for i in range(len(statements.PREFIX), len(payload)):
         if payload[i] == ".":
@@ -91,7 +91,7 @@ def test_statement_needs_a_trusted_key(office) -> None:  # type: ignore[no-untyp
     assert statements.check(payload).reason == "no_trusted_key"
     assert statements.check(payload, trusted_keys=[b"\x01" * 32]).reason == "key_mismatch"
     from securemail.crypto.signing import fingerprint
-    assert statements.check(payload, trusted_fingerprints=[fingerprint(clerk.office_key.public_raw())])
+    assert statements.check(payload, trusted_fingerprints=[fingerprint(clerk.office_public_key)])
 
 
 def test_delivery_manifest_custody_documents(office) -> None:  # type: ignore[no-untyped-def]
@@ -103,14 +103,14 @@ def test_delivery_manifest_custody_documents(office) -> None:  # type: ignore[no
     data, payload = render(reports.manifest, clerk, bag)
     text = pdf_text(data)
     assert t2 in text and "KP-778899" in text and "Văn phòng Tỉnh ủy Nhận" in text
-    assert statements.check(payload, trusted_keys=[clerk.office_key.public_raw()]).statement.kind == "manifest"
+    assert statements.check(payload, trusted_keys=[clerk.office_public_key]).statement.kind == "manifest"
 
     sec, sec_user = vault.cosign(clerk, "sec1")
     transfers.deliver(clerk, t, to=sec, to_user=sec_user)
     data, payload = render(reports.delivery, clerk, t)
     text = pdf_text(data)
     assert "Nguyễn Thị Lan" in text and t in text
-    assert statements.check(payload, trusted_keys=[clerk.office_key.public_raw()]).statement.kind == "delivery"
+    assert statements.check(payload, trusted_keys=[clerk.office_public_key]).statement.kind == "delivery"
 
     data, _ = render(reports.custody, clerk, t)
     text = pdf_text(data)
@@ -130,7 +130,7 @@ def test_register_overdue_and_audit(office) -> None:  # type: ignore[no-untyped-
     report = verify_vault(clerk, full=True)
     assert report
     data, payload = render(reports.audit, clerk, report)
-    assert statements.check(payload, trusted_keys=[clerk.office_key.public_raw()]).statement.kind == "audit"
+    assert statements.check(payload, trusted_keys=[clerk.office_public_key]).statement.kind == "audit"
 
 
 def test_register_period_across_the_change_of_form_is_refused(office) -> None:  # type: ignore[no-untyped-def]
