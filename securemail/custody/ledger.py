@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from securemail.clock import Clock, iso
-from securemail.crypto.signing import Domain, SigningKey
+from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
@@ -103,7 +103,7 @@ class LedgerWriter:
 
     def _write_checkpoint(self, frontier: CompactRange) -> Checkpoint:
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()))
-        cp = cp.signed_by(office_signer_name(self._office_code), self._office_key, Domain.CHECKPOINT)
+        cp = cp.signed_by(office_signer_name(self._office_code), self._office_key)
         self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                            (cp.size, cp.root, cp.time, cp.note()))
         return cp

@@ -35,9 +35,10 @@ from typing import Any, Final
 import sqlcipher3
 
 from securemail.crypto.canonical import parse_canonical
-from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
+from securemail.crypto.signing import fingerprint, unb64
 from securemail.custody import kinds as K
-from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
+from securemail.custody.checkpoint import WITNESS_PREFIX, Checkpoint, office_signer_name, parse_note
+from securemail.custody.cosignature import cosignature_time
 from securemail.custody.events import Event, Signature, check_signature, event_from_doc, event_hash, leaf_bytes
 from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
 from securemail.custody.projection import ProjectionError, apply_event
@@ -153,10 +154,9 @@ class _NoteCheck:
     checkpoint: Checkpoint
     name: str
     key: bytes
-    domain: Domain
 
     def ok(self) -> bool:
-        return self.checkpoint.has_valid_signature(self.name, self.key, self.domain)
+        return self.checkpoint.has_valid_signature(self.name, self.key)
 
     def with_key(self, key: bytes) -> _NoteCheck:
         return replace(self, key=key)
@@ -917,7 +917,7 @@ class _Run:
         if key is None:
             self.problems.append(replace(problem, detail=f"{problem.detail} (office key unknown)"))
             return
-        self.sigs.add(_Pending(_NoteCheck(cp, name, key, Domain.CHECKPOINT), problem))
+        self.sigs.add(_Pending(_NoteCheck(cp, name, key), problem))
 
     def _check_witnessed_claim(self, seq: int, event: Event) -> None:
         """A checkpoint.witnessed event says: the first `size` events had this root when the auditor checked."""
@@ -975,12 +975,11 @@ class _Run:
 
     def _check_witnesses(self, ext: _External) -> None:
         cp = ext.checkpoint
-        for s in cp.signatures:
-            if not s.name.startswith("witness:"):
+        for s in cp.signatures:              # lines outside our witness names are other people's: ignored
+            if not s.name.startswith(WITNESS_PREFIX):
                 continue
-            user = s.name.removeprefix("witness:")
-            keys = [k for k in self.directory.all_keys(user) if key_id(k) == s.key_id]
-            if not any(verify(k, Domain.WITNESS, cp.text().encode(), s.sig) for k in keys):
+            user = s.name.removeprefix(WITNESS_PREFIX)
+            if not any(cosignature_time(cp, s.name, k) is not None for k in self.directory.all_keys(user)):
                 self._report(cp.size, None, "bad_checkpoint_signature",
                              f"{_describe(cp, ext.source)}: witness signature by {user} is not valid")
 

@@ -20,7 +20,7 @@ import pytest
 
 from securemail.clock import ICT, FixedClock
 from securemail.crypto.canonical import canonical_bytes
-from securemail.crypto.signing import Domain, SigningKey
+from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.events import Event, event_hash, event_leaf_hash
@@ -200,7 +200,7 @@ class Insider:
         for size in sorted(sizes):
             root = CompactRange.from_leaf_hashes(leaves[:size]).root()
             cp = Checkpoint(origin, size, root, f"2026-11-27T09:{size % 60:02d}:00.000000+07:00")
-            cp = cp.signed_by(office_signer_name("GL01"), self.office_key, Domain.CHECKPOINT)
+            cp = cp.signed_by(office_signer_name("GL01"), self.office_key)
             self.conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                               (cp.size, cp.root, cp.time, cp.note()))
             latest = cp
