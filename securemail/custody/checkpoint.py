@@ -69,11 +69,13 @@ class Checkpoint:
         return self.with_signature(sig)
 
     def has_valid_signature(self, name: str, public_key: bytes) -> bool:
-        """True if a line with this name and its Ed25519 key ID verifies; lines of other keys are ignored."""
+        """True if the first line with this name and its Ed25519 key ID verifies (later duplicates are skipped, as
+        golang.org/x/mod/sumdb/note does); lines of other keys are ignored."""
         kid = key_id(name, public_key)
-        text = self.text().encode("utf-8")
-        return any(s.name == name and s.key_id == kid and verify_note(public_key, text, s.sig)
-                   for s in self.signatures)
+        for s in self.signatures:
+            if s.name == name and s.key_id == kid:
+                return verify_note(public_key, self.text().encode("utf-8"), s.sig)
+        return False
 
 
 def office_signer_name(office_code: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -31,6 +32,7 @@ from securemail.custody.note import (
     split_note,
     verifier_key,
 )
+from securemail.services.statements import read_trust_file
 
 # ---- published vectors -----------------------------------------------------------------------------------------
 
@@ -307,3 +309,21 @@ def test_cosignature_mutations_are_rejected() -> None:
     plain = cp.signed_by(name, key)                                           # a 0x01 signature is no cosignature
     assert cosignature_time(plain, name, pub) is None
     assert cosignature_time(parse_note(good.note() + ENOCH_SIG), name, pub) == 1_800_000_000  # unknown: ignored
+
+
+def test_a_bad_first_line_from_a_known_key_is_not_rescued_by_a_later_duplicate() -> None:
+    key = SigningKey.generate()
+    good = checkpoint().signed_by("securemail/GL01", key).signatures[0]
+    bad = NoteSignature(good.name, good.key_id, bytes(64))
+    assert not checkpoint(signatures=(bad, good)).has_valid_signature("securemail/GL01", key.public_raw())
+    assert checkpoint(signatures=(good, bad)).has_valid_signature("securemail/GL01", key.public_raw())
+
+
+def test_pinned_key_file_may_hold_only_the_vkey(tmp_path: Path) -> None:
+    key = SigningKey.generate()
+    pinned = tmp_path / "key.txt"
+    pinned.write_text(f"vkey {verifier_key('securemail/GL01', key.public_raw())}\n", encoding="utf-8")
+    assert read_trust_file(pinned) == ([key.public_raw()], [])
+    pinned.write_text(f"vkey {verifier_key('securemail/GL01', key.public_raw())[:-2]}AA\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        read_trust_file(pinned)
