@@ -242,6 +242,20 @@ def test_bad_witness_signature_is_reported(vault: VaultInfo, tmp_path: Path) -> 
     assert "witness signature by audit1" in report.problems[0].detail
 
 
+def test_foreign_signature_lines_on_a_checkpoint_file_are_ignored(vault: VaultInfo, tmp_path: Path) -> None:
+    """C2SP: lines from keys the verifier does not know (another witness, a log's ML-DSA line) are ignored."""
+    out = tmp_path / "witnessed.txt"
+    foreign = ("— witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqh"
+               "f5nNo0xUe+mbIUBkBIfZ+qnA==\n"
+               "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6Ryy"
+               "BwJnAM=\n")
+    with vault.open("audit1") as session:
+        witness_checkpoint(session, out)
+        out.write_text(out.read_text(encoding="utf-8") + foreign, encoding="utf-8")
+        assert len(read_checkpoint_file(out).signatures) == 4
+        assert verify_vault(session, checkpoint_files=[out])
+
+
 def test_only_auditors_witness(vault: VaultInfo) -> None:
     with vault.open("clerk1") as session, pytest.raises(PermissionDeniedError):
         witness_checkpoint(session)
