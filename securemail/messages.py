@@ -194,6 +194,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Wrote the checkpoint (size {size}) to {path}."),
     "cli.office_key_exported": ("Đã ghi khóa công khai của bưu cục ra {path}. Dấu vân tay: {fingerprint}",
                                 "Wrote the office public key to {path}. Fingerprint: {fingerprint}"),
+    "cli.office_vkey": ("Khóa kiểm tra C2SP (signed-note) cho điểm kiểm tra: {vkey}",
+                        "C2SP (signed-note) verifier key for checkpoints: {vkey}"),
     "receipt.reason.ok": ("hợp lệ", "valid"),
     "receipt.reason.malformed": ("nội dung mã QR không đúng định dạng SecureMail hoặc đã bị sửa",
                                  "the QR content is not a SecureMail statement or has been altered"),

@@ -107,9 +107,10 @@ def cmd_office_key_export(ctx: Ctx) -> int:
     with ctx.open() as s:
         text = statements.office_key_file_text(s)
         write_user_file(target, text.encode("utf-8"), ctx.vault)
-        fp = fingerprint(s.office_public_key)
-        ctx.emit({"file": str(ctx.args.file), "fingerprint": fp}, tr("cli.office_key_exported",
-                                                                     path=str(ctx.args.file), fingerprint=fp))
+        fp, vkey = fingerprint(s.office_public_key), statements.office_vkey(s)
+        ctx.emit({"file": str(ctx.args.file), "fingerprint": fp, "vkey": vkey},
+                 [tr("cli.office_key_exported", path=str(ctx.args.file), fingerprint=fp),
+                  tr("cli.office_vkey", vkey=vkey)])
     return 0
 
 

@@ -16,8 +16,6 @@ class Domain(bytes, Enum):
 
     EVENT = b"securemail-event-v1\x00"
     COSIGN = b"securemail-cosign-v1\x00"
-    CHECKPOINT = b"securemail-checkpoint-v1\x00"
-    WITNESS = b"securemail-witness-v1\x00"
     STATEMENT = b"securemail-statement-v1\x00"
     BUNDLE = b"securemail-bundle-v1\x00"
     VERIFIED = b"securemail-verified-v1\x00"
@@ -53,6 +51,14 @@ class SigningKey:
             raise ValueError("signing key has been wiped")
         return self._key.sign(domain.value + message)
 
+    def sign_note(self, message: bytes) -> bytes:
+        """Ed25519 over `message` exactly, no prefix: only for C2SP signed-note texts and tlog-cosignature messages,
+        whose own structure separates them from each other and from every Domain-prefixed message (a Domain prefix
+        ends in NUL, which a note never contains; see securemail/custody/note.py)."""
+        if self._key is None:
+            raise ValueError("signing key has been wiped")
+        return self._key.sign(message)
+
     def wipe(self) -> None:
         """Zero our copy and drop the key object, so this SigningKey can never sign again."""
         for i in range(len(self._raw)):
@@ -65,10 +71,15 @@ class SigningKey:
 
 def verify(public_raw: bytes, domain: Domain, message: bytes, signature: bytes) -> bool:
     """True only for a valid signature; never raises on malformed keys or signatures."""
+    return verify_note(public_raw, domain.value + message, signature)
+
+
+def verify_note(public_raw: bytes, message: bytes, signature: bytes) -> bool:
+    """Ed25519 over `message` exactly (C2SP notes and cosignatures); never raises on malformed input."""
     if len(public_raw) != 32 or len(signature) != 64:
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, domain.value + message)
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, message)
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -80,9 +91,13 @@ def fingerprint(public_raw: bytes) -> str:
     return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
 
 
-def key_id(public_raw: bytes) -> bytes:
-    """4-byte key id as in the C2SP signed-note format (hash of name-free key)."""
-    return hashlib.sha256(b"securemail-keyid-v1\x00" + public_raw).digest()[:4]
+ALG_ED25519 = 0x01          # C2SP signed-note signature type: Ed25519 over the note text
+ALG_COSIGNATURE_V1 = 0x04   # C2SP tlog-cosignature: timestamped Ed25519 cosignature/v1
+
+
+def key_id(name: str, public_raw: bytes, alg: int = ALG_ED25519) -> bytes:
+    """C2SP signed-note key ID: SHA-256(key name || 0x0A || signature type || public key)[:4]."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([alg]) + public_raw).digest()[:4]
 
 
 def b64(data: bytes) -> str:

@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from securemail.clock import Clock, iso
-from securemail.crypto.signing import Domain, SigningKey
+from securemail.crypto.signing import SigningKey
 from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY, Authority, Refusal
-from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, user_signer_name
+from securemail.custody.checkpoint import (
+    Checkpoint,
+    office_signer_name,
+    parse_note,
+    previous_line,
+    user_signer_name,
+)
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
@@ -75,7 +81,7 @@ class LedgerWriter:
             refresh_authority(self._conn, self.authority)   # another desk may have changed the directory
             yield
             if self._frontier.size != start_size:
-                self.last_checkpoint = self._write_checkpoint(self._frontier)
+                self.last_checkpoint = self._write_checkpoint(self._frontier, start_size)
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -142,8 +148,9 @@ class LedgerWriter:
         self._conn.execute("INSERT OR IGNORE INTO attachments (sha256, media_type, data) VALUES (?, ?, ?)",
                            (digest, media_type, data))
 
-    def _write_checkpoint(self, frontier: CompactRange) -> Checkpoint:
-        cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()))
+    def _write_checkpoint(self, frontier: CompactRange, previous: int) -> Checkpoint:
+        cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()),
+                        extensions=(previous_line(previous),))
         cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
         self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                            (cp.size, cp.root, cp.time, cp.note()))
@@ -152,9 +159,9 @@ class LedgerWriter:
 
 def sign_checkpoint(cp: Checkpoint, office_code: str, signer: Signer, office_key: SigningKey | None) -> Checkpoint:
     """A checkpoint signed by the person who wrote (or exports) it, and by the office key when they hold it."""
-    cp = cp.signed_by(user_signer_name(office_code, signer.username), signer.key, Domain.CHECKPOINT)
+    cp = cp.signed_by(user_signer_name(office_code, signer.username), signer.key)
     if office_key is not None:
-        cp = cp.signed_by(office_signer_name(office_code), office_key, Domain.CHECKPOINT)
+        cp = cp.signed_by(office_signer_name(office_code), office_key)
     return cp
 
 

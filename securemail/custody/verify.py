@@ -36,10 +36,17 @@ from typing import Any, Final
 import sqlcipher3
 
 from securemail.crypto.canonical import parse_canonical
-from securemail.crypto.signing import Domain, fingerprint, key_id, unb64, verify
+from securemail.crypto.signing import fingerprint, unb64
 from securemail.custody import kinds as K
 from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY, Authority, Check
-from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, user_signer_name
+from securemail.custody.checkpoint import (
+    WITNESS_PREFIX,
+    Checkpoint,
+    office_signer_name,
+    parse_note,
+    signer_user,
+)
+from securemail.custody.cosignature import cosignature_time
 from securemail.custody.events import Event, event_from_doc, event_hash, leaf_bytes
 from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog, leaf_hash
 from securemail.custody.projection import ProjectionError, apply_event
@@ -119,10 +126,9 @@ class _NoteCheck:
 
     checkpoint: Checkpoint
     signers: tuple[tuple[str, bytes], ...]
-    domain: Domain
 
     def ok(self) -> bool:
-        return any(self.checkpoint.has_valid_signature(name, key, self.domain) for name, key in self.signers)
+        return any(self.checkpoint.has_valid_signature(name, key) for name, key in self.signers)
 
     def with_key(self, key: bytes) -> _NoteCheck:
         return replace(self, signers=tuple((name, key) for name, _ in self.signers))
@@ -422,6 +428,7 @@ class _Run:
             self._unreadable("checkpoints", e)
         self._advance_cp()
         self.last_good_cp = 0
+        self.last_cp_read = 0                          # size of the last vault checkpoint row read
         self.bad_run: list[tuple[int, str]] = []       # consecutive vault checkpoints whose root differs
         self.max_cp_size = 0
         self.externals_by_size: dict[int, list[_External]] = {}
@@ -708,6 +715,11 @@ class _Run:
         cp = self._read_vault_checkpoint(row)
         if cp is None:
             return
+        if cp.previous != self.last_cp_read:
+            self._report(cp.size, None, "checkpoint_size_differs",
+                         f"vault checkpoint of size {cp.size} follows the one of size {cp.previous}, but the "
+                         f"vault's previous checkpoint is of size {self.last_cp_read}: a checkpoint is missing")
+        self.last_cp_read = cp.size
         signed_at = parse_time(cp.time)
         if self.latest_time is not None and signed_at is not None and self.latest_time[0] > signed_at:
             self._report(self.latest_time[1], None, "illegal_transition",
@@ -753,10 +765,10 @@ class _Run:
         candidates: list[tuple[str, bytes]] = []
         if self.authority.office_key is not None:
             candidates.append((office_signer_name(office_code), self.authority.office_key))
-        prefix = user_signer_name(office_code, "")
         for sig in cp.signatures:
-            if sig.name.startswith(prefix):
-                found = self.authority.lookup(sig.name[len(prefix):], max(cp.size, 1))
+            user = signer_user(office_code, sig.name)
+            if user is not None:
+                found = self.authority.lookup(user, max(cp.size, 1))
                 if found.key is not None and not found.temporary:
                     candidates.append((sig.name, found.key))
         problem = Problem(cp.size, None, "bad_checkpoint_signature",
@@ -766,7 +778,7 @@ class _Run:
         if not usable:
             self.problems.append(problem)
             return
-        self.sigs.add(_Pending(_NoteCheck(cp, tuple(usable), Domain.CHECKPOINT), problem))
+        self.sigs.add(_Pending(_NoteCheck(cp, tuple(usable)), problem))
 
     def _check_witnessed_claim(self, seq: int, event: Event) -> None:
         """A checkpoint.witnessed event says: the first `size` events had this root when the auditor checked."""
@@ -824,13 +836,13 @@ class _Run:
 
     def _check_witnesses(self, ext: _External) -> None:
         cp = ext.checkpoint
-        for s in cp.signatures:
-            if not s.name.startswith("witness:"):
+        for s in cp.signatures:              # lines outside our witness names are other people's: ignored
+            if not s.name.startswith(WITNESS_PREFIX):
                 continue
-            user = s.name.removeprefix("witness:")
+            user = s.name.removeprefix(WITNESS_PREFIX)
             account = self.authority.account(user)
-            keys = [p.key for p in account.periods if key_id(p.key) == s.key_id] if account else []
-            if not any(verify(k, Domain.WITNESS, cp.text().encode(), s.sig) for k in keys):
+            keys = [p.key for p in account.periods] if account else []
+            if not any(cosignature_time(cp, s.name, k) is not None for k in keys):
                 self._report(cp.size, None, "bad_checkpoint_signature",
                              f"{_describe(cp, ext.source)}: witness signature by {user} is not valid")
 

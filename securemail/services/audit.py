@@ -17,6 +17,7 @@ from securemail.crypto.canonical import canonical_bytes
 from securemail.crypto.signing import Domain, b64, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
+from securemail.custody.cosignature import cosign
 from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import ProgressCallback, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
@@ -151,14 +152,16 @@ def witness_checkpoint(session: Session, path: Path | None = None) -> Checkpoint
     """An auditor verifies the whole ledger, then countersigns its newest checkpoint.
 
     The witnessed event ({size, root}) goes into the ledger, signed by the auditor; the returned note is the
-    checkpoint that was verified (size/root as in the event) with the auditor's witness line added, written to
+    checkpoint that was verified (size/root as in the event) with the auditor's C2SP tlog-cosignature/v1 line
+    (securemail/custody/cosignature.py, key name witness_signer_name(username)) added, written to
     `path` when given. Refuses (VerificationFailedError) if verification finds any problem.
     """
     session.require(Permission.WITNESS)
     cp = _verified_latest(session)
     with session.write() as ledger:
         ledger.append(K.CHECKPOINT_WITNESSED, K.DIRECTORY, session.signer, {"size": cp.size, "root": b64(cp.root)})
-    witnessed = cp.signed_by(witness_signer_name(session.user.username), session.signer.key, Domain.WITNESS)
+    witnessed = cosign(cp, witness_signer_name(session.user.username), session.signer.key,
+                       int(session.clock.now().timestamp()))
     if path is not None:
         atomic_write(path, witnessed.note().encode("utf-8"))
     return witnessed

@@ -26,10 +26,11 @@ from securemail.crypto.canonical import canonical_bytes, parse_canonical
 from securemail.crypto.signing import Domain, b64, b64url, fingerprint, sha256, unb64, unb64url, verify
 from securemail.custody import kinds as K
 from securemail.custody.certs import Chain
-from securemail.custody.checkpoint import Checkpoint
+from securemail.custody.checkpoint import Checkpoint, office_signer_name
 from securemail.custody.events import event_from_stored, event_hash, event_leaf_hash
 from securemail.custody.ledger import leaf_hashes, log_size
 from securemail.custody.merkle import root_from_leaf_hashes
+from securemail.custody.note import parse_verifier_key, verifier_key
 from securemail.domain.enums import Role
 from securemail.domain.permissions import MATRIX, Permission
 from securemail.errors import PermissionDeniedError
@@ -207,20 +208,28 @@ def _norm_fp(text: str) -> str:
     return re.sub(r"[^0-9a-f]", "", text.lower())
 
 
+def office_vkey(session: Session) -> str:
+    """The office key as a C2SP verifier key, e.g. for golang.org/x/mod/sumdb/note to check exported checkpoints."""
+    return verifier_key(office_signer_name(session.office_code), session.office_public_key)
+
+
 def office_key_file_text(session: Session) -> str:
     pub = session.office_public_key
     name = json.dumps(session.office_name, ensure_ascii=False)
     return (f"{OFFICE_KEY_HEADER}\noffice {session.office_code}\nname {name}\nkey {b64(pub)}\n"
-            f"fingerprint {fingerprint(pub)}\n")
+            f"fingerprint {fingerprint(pub)}\nvkey {office_vkey(session)}\n")
 
 
 def read_trust_file(path: Path) -> tuple[list[bytes], list[str]]:
-    """A pinned office key file: 'key <base64>' and/or 'fingerprint <hex>' lines (a bare fingerprint also works)."""
+    """A pinned office key file: 'key <base64>', 'vkey <C2SP verifier key>' and/or 'fingerprint <hex>' lines
+    (a bare fingerprint also works)."""
     keys, fps = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("key "):
             keys.append(unb64(line[4:].strip()))
+        elif line.startswith("vkey "):
+            keys.append(parse_verifier_key(line[5:].strip()).public_key)
         elif line.startswith("fingerprint "):
             fps.append(line[len("fingerprint "):])
         elif re.fullmatch(r"[0-9a-fA-F ]{32,80}", line):

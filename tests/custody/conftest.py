@@ -20,9 +20,9 @@ import pytest
 
 from securemail.clock import ICT, FixedClock
 from securemail.crypto.canonical import canonical_bytes
-from securemail.crypto.signing import Domain, SigningKey
+from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
-from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, previous_line
 from securemail.custody.events import Event, event_hash, event_leaf_hash
 from securemail.custody.ledger import LedgerWriter, Signer, load_authority
 from securemail.custody.merkle import CompactRange
@@ -206,10 +206,13 @@ class Insider:
         self.conn.execute("DELETE FROM checkpoints")
         origin = f"securemail/GL01/{self.vault_id}"
         latest = None
+        previous = 0
         for size in sorted(sizes):
             root = CompactRange.from_leaf_hashes(leaves[:size]).root()
-            cp = Checkpoint(origin, size, root, f"2026-11-27T09:{size % 60:02d}:00.000000+07:00")
-            cp = cp.signed_by(office_signer_name("GL01"), self.office_key, Domain.CHECKPOINT)
+            cp = Checkpoint(origin, size, root, f"2026-11-27T09:{size % 60:02d}:00.000000+07:00",
+                            extensions=(previous_line(previous),))
+            previous = size
+            cp = cp.signed_by(office_signer_name("GL01"), self.office_key)
             self.conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                               (cp.size, cp.root, cp.time, cp.note()))
             latest = cp

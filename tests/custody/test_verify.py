@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from securemail.clock import ICT, FixedClock
-from securemail.crypto.signing import Domain, SigningKey
+from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import parse_note, witness_signer_name
+from securemail.custody.cosignature import cosignature_time
 from securemail.custody.ledger import Signer, latest_checkpoint, read_events
 from securemail.custody.verify import CODES, Problem, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, PermissionDeniedError, VerificationFailedError
@@ -220,8 +221,7 @@ def test_auditor_witnesses_a_checkpoint(vault: VaultInfo, tmp_path: Path) -> Non
         before = latest_checkpoint(session.conn)
         cp = witness_checkpoint(session, out)
         assert (cp.size, cp.root) == (before.size, before.root)
-        assert cp.has_valid_signature(witness_signer_name("audit1"), session.signer.key.public_raw(),
-                                      Domain.WITNESS)
+        assert cosignature_time(cp, witness_signer_name("audit1"), session.signer.key.public_raw()) is not None
         assert read_checkpoint_file(out) == cp
         event = read_events(session.conn, "WHERE seq = ?", (cp.size + 1,))[0]
         assert (event.kind, event.actor) == (K.CHECKPOINT_WITNESSED, "audit1")
@@ -234,7 +234,7 @@ def test_bad_witness_signature_is_reported(vault: VaultInfo, tmp_path: Path) -> 
     with vault.open("audit1") as session:
         cp = witness_checkpoint(session, out)
         text = out.read_text(encoding="utf-8")
-        sig_line = next(line for line in text.split("\n") if "witness:audit1" in line)
+        sig_line = next(line for line in text.split("\n") if "securemail/witness/audit1" in line)
         raw = bytearray(base64.b64decode(sig_line.split(" ")[2]))
         raw[10] ^= 1
         forged = sig_line.rsplit(" ", 1)[0] + " " + base64.b64encode(bytes(raw)).decode()
@@ -242,6 +242,20 @@ def test_bad_witness_signature_is_reported(vault: VaultInfo, tmp_path: Path) -> 
         report = verify_vault(session, checkpoint_files=[out])
     assert found(report) == {("bad_checkpoint_signature", cp.size)}
     assert "witness signature by audit1" in report.problems[0].detail
+
+
+def test_foreign_signature_lines_on_a_checkpoint_file_are_ignored(vault: VaultInfo, tmp_path: Path) -> None:
+    """C2SP: lines from keys the verifier does not know (another witness, a log's ML-DSA line) are ignored."""
+    out = tmp_path / "witnessed.txt"
+    foreign = ("— witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqh"
+               "f5nNo0xUe+mbIUBkBIfZ+qnA==\n"
+               "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6Ryy"
+               "BwJnAM=\n")
+    with vault.open("audit1") as session:
+        witness_checkpoint(session, out)
+        out.write_text(out.read_text(encoding="utf-8") + foreign, encoding="utf-8")
+        assert len(read_checkpoint_file(out).signatures) == 5   # writer, office, witness, two foreign
+        assert verify_vault(session, checkpoint_files=[out])
 
 
 def test_only_auditors_witness(vault: VaultInfo) -> None:
