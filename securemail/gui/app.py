@@ -6,6 +6,7 @@ Also runs as `python -m securemail.gui.app`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,12 +38,12 @@ def resolve_vault(arg: str | None) -> Path:
 
 def harden_process() -> None:
     """No core dumps: they would hold keys and plaintext."""
-    try:
+    # Windows has no `resource` module; crash dumps there are Windows Error Reporting's (docs/build-windows.md).
+    if sys.platform != "win32":
         import resource  # noqa: PLC0415 - POSIX only
 
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ImportError, ValueError, OSError):
-        pass
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
