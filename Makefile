@@ -78,7 +78,7 @@ dist: $(PACK_STAMP)
 	$(PY) -m build --outdir dist .
 	$(PY) packaging/check_dist.py dist
 
-bundle: $(PACK_STAMP) sysdeps
+bundle: $(PACK_STAMP) sysdeps sysdeps-gui
 	packaging/build-bundle.sh $(PY)
 
 clean:

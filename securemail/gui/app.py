@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from securemail.cli.context import default_vault
@@ -28,6 +29,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("vi", "en"), help="language of the interface (default: vi)")
     parser.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE_MINUTES, metavar="N",
                         help=f"lock after N minutes without activity (default {DEFAULT_IDLE_MINUTES})")
+    parser.add_argument("--exit-after-start", action="store_true",
+                        help="show the first window, then exit 0 (a start-up check for installers and bundles)")
     args, _qt_args = parser.parse_known_args(argv)  # leave Qt's own options (-platform ...) to Qt
     return args
 
@@ -62,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     idle_ms = max(1000, int(args.idle_minutes * 60_000))
     controller = AppController(app, resolve_vault(args.vault), idle_ms=idle_ms, translator=translator)
     controller.start()
+    if args.exit_after_start:
+        QTimer.singleShot(0, app.quit)  # runs once the event loop has shown the first window
     return app.exec()
 
 
