@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian packages: poppler-utils (pdftoppm, tests render PDFs), Qt's X11 libraries and Xvfb (the app and its
+# Debian packages: poppler-utils (pdftoppm, tests render PDFs), desktop-file-utils and appstream (tests validate
+# the .desktop and metainfo files), Qt's X11 libraries and Xvfb (the app and its
 # screenshots). Installed only when missing, and only where we may (root or sudo without a password).
 sysdeps:
 	@packaging/install-sysdeps.sh test
