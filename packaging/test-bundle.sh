@@ -35,6 +35,19 @@ t_gui=$(( $(ms) - t0 ))
 if grep -q Traceback "$WORK/gui.txt"; then cat "$WORK/gui.txt"; exit 1; fi
 echo "ok  securemail --exit-after-start, offscreen: window shown and closed (${t_gui} ms)"
 
+# Under a real X server too (Xvfb), when there is one: the xcb platform plugin and its libraries load.
+t_x11=""
+if command -v xvfb-run >/dev/null; then
+  t0=$(ms)
+  if ! xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'exec env -i DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" \
+      HOME="$1" TMPDIR="$1" PATH="$2" SECUREMAIL_LANG=en "$3/securemail" --vault "$1/no-vault" --exit-after-start' \
+      _ "$WORK/home" "$WORK/empty-path" "$B" > "$WORK/x11.txt" 2>&1; then
+    cat "$WORK/x11.txt"; echo "FAIL securemail did not start under Xvfb"; exit 1
+  fi
+  t_x11=", under Xvfb $(( $(ms) - t0 )) ms"
+  echo "ok  securemail --exit-after-start under Xvfb (xcb)"
+fi
+
 # The user install: menu entry, icons, metainfo, commands in ~/.local/bin.
 env -i HOME="$WORK/home" PATH=/usr/bin:/bin "$B/install.sh" > "$WORK/install.txt"
 H="$WORK/home/.local/share"
@@ -52,4 +65,4 @@ echo "ok  install.sh (user): menu entry, icons, metainfo, commands ($installed);
 size_dir=$(du -sm "$B" | cut -f1)
 size_tar=$(( $(stat -c %s "$TARBALL") / 1024 / 1024 ))
 echo "bundle: ${size_dir} MB unpacked, ${size_tar} MB tar.gz; start: --version ${t_version} ms, \
-selftest ${t_selftest} ms, app to first window ${t_gui} ms"
+selftest ${t_selftest} ms, app to first window ${t_gui} ms (offscreen)${t_x11}"
