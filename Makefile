@@ -1,17 +1,19 @@
 # SecureMail: two commands on a fresh machine.
 #   make run    set everything up and start the desktop app
 #   make test   set everything up and run lint, type checks and the whole test suite (headless)
+#   make dist   wheel + sdist in dist/;  make bundle  PyInstaller one-folder bundle + tar.gz in dist/ (packaging/)
 
 SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PACK_STAMP := $(VENV)/.pack-installed
 
 # A Python that cannot hit the PySide6 6.12.0 + Python 3.11 crash: prefer 3.12/3.13 (pyproject pins PySide6 < 6.12
 # on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell packaging/find-python.sh)
 
-.PHONY: run test venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke
+.PHONY: run test venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle
 
 venv: $(STAMP)
 
@@ -23,7 +25,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian packages: poppler-utils (pdftoppm, tests render PDFs), Qt's X11 libraries and Xvfb (the app and its
+# Debian packages: poppler-utils (pdftoppm, tests render PDFs), desktop-file-utils and appstream (tests validate
+# the .desktop and metainfo files), Qt's X11 libraries and Xvfb (the app and its
 # screenshots). Installed only when missing, and only where we may (root or sudo without a password).
 sysdeps:
 	@packaging/install-sysdeps.sh test
@@ -40,8 +43,10 @@ run: venv sysdeps-gui
 lint: venv
 	$(VENV)/bin/ruff check securemail tests bench
 
+# Both views of the code: this machine's, and Windows' (no fcntl/resource there; see docs/build-windows.md).
 typecheck: venv
 	$(VENV)/bin/mypy securemail
+	$(VENV)/bin/mypy --platform win32 securemail
 
 check-imports: venv
 	$(PY) packaging/check_imports.py
@@ -63,6 +68,19 @@ demo: venv
 
 ui: venv
 	$(PY) -m securemail.gui.build_ui
+
+# Packaging tools (build, PyInstaller) only for the targets that need them.
+$(PACK_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,pack]'
+	@touch $@
+
+dist: $(PACK_STAMP)
+	rm -rf dist/securemail-*.whl dist/securemail-*.tar.gz
+	$(PY) -m build --outdir dist .
+	$(PY) packaging/check_dist.py dist
+
+bundle: $(PACK_STAMP) sysdeps sysdeps-gui
+	packaging/build-bundle.sh $(PY)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

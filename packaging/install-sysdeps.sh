@@ -2,7 +2,7 @@
 # Install the Debian packages SecureMail needs, only those missing. Usage: install-sysdeps.sh test|gui
 set -u
 case "${1:-test}" in
-  test) pkgs=(poppler-utils golang-go golang-golang-x-mod-dev) ;;
+  test) pkgs=(poppler-utils golang-go golang-golang-x-mod-dev desktop-file-utils appstream) ;;
   gui)  pkgs=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
               libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3) ;;
   *) echo "usage: $0 test|gui"; exit 2 ;;

@@ -1,23 +1,21 @@
-"""Where the shipped resources (fonts with their licences, icons, translations) are.
+"""Where the shipped resources (fonts with their licences, icons) are: inside the package, securemail/assets.
 
-In a source checkout or an editable install: <repo>/resources. In an installed wheel: <prefix>/share/securemail/
-resources (pyproject.toml installs them there as data files). SECUREMAIL_RESOURCES overrides both.
+They travel as package data in the wheel and the sdist, and as data files in the PyInstaller bundle, so an
+installed SecureMail never reads the source tree. SECUREMAIL_RESOURCES overrides the folder (tests use it to
+simulate missing fonts). The GUI's texts and compiled forms are Python modules (securemail.gui.strings, ui_*.py).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 RESOURCES_ENV = "SECUREMAIL_RESOURCES"
+ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def resources_dir() -> Path:
     override = os.environ.get(RESOURCES_ENV)
     if override:
         return Path(override)
-    checkout = Path(__file__).resolve().parents[1] / "resources"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "securemail" / "resources"
+    return ASSETS

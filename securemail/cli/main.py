@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import resource
 import sys
 from collections.abc import Sequence
 
 from securemail import __version__
-from securemail.cli import commands_admin, commands_audit, commands_items, commands_reports
+from securemail.cli import commands_admin, commands_audit, commands_items, commands_reports, commands_selftest
 from securemail.cli.context import Ctx
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
@@ -35,15 +34,19 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="SecureMail: chain-of-custody log for KT1 classified mail.")
     parser.add_argument("--version", action="version", version=f"securemail {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (commands_admin, commands_items, commands_audit, commands_reports):
+    for module in (commands_admin, commands_items, commands_audit, commands_reports, commands_selftest):
         module.register(sub, common)
     return parser
 
 
 def _harden_process() -> None:
     # No core dumps: they would hold keys and plaintext.
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Windows has no `resource` module; crash dumps there are Windows Error Reporting's (docs/build-windows.md).
+    if sys.platform != "win32":
+        import resource  # noqa: PLC0415 - POSIX only
+
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

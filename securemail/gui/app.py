@@ -6,10 +6,12 @@ Also runs as `python -m securemail.gui.app`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from securemail.cli.context import default_vault
@@ -27,6 +29,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("vi", "en"), help="language of the interface (default: vi)")
     parser.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE_MINUTES, metavar="N",
                         help=f"lock after N minutes without activity (default {DEFAULT_IDLE_MINUTES})")
+    parser.add_argument("--exit-after-start", action="store_true",
+                        help="show the first window, then exit 0 (a start-up check for installers and bundles)")
     args, _qt_args = parser.parse_known_args(argv)  # leave Qt's own options (-platform ...) to Qt
     return args
 
@@ -37,12 +41,12 @@ def resolve_vault(arg: str | None) -> Path:
 
 def harden_process() -> None:
     """No core dumps: they would hold keys and plaintext."""
-    try:
+    # Windows has no `resource` module; crash dumps there are Windows Error Reporting's (docs/build-windows.md).
+    if sys.platform != "win32":
         import resource  # noqa: PLC0415 - POSIX only
 
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ImportError, ValueError, OSError):
-        pass
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     idle_ms = max(1000, int(args.idle_minutes * 60_000))
     controller = AppController(app, resolve_vault(args.vault), idle_ms=idle_ms, translator=translator)
     controller.start()
+    if args.exit_after_start:
+        QTimer.singleShot(0, app.quit)  # runs once the event loop has shown the first window
     return app.exec()
 
 

@@ -14,6 +14,7 @@ from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.items_page import ItemsPage
 from securemail.gui.reports_page import ReportsPage
+from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
 from securemail.gui.widgets import lbl, named
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("")
         self.about_action = named(QAction(self), "aboutAction")
         self.about_action.triggered.connect(self._about)
+        self.selftest_action = named(QAction(self), "selfTestAction")
+        self.selftest_action.triggered.connect(self.open_selftest)
+        self.help_menu.addAction(self.selftest_action)
         self.help_menu.addAction(self.about_action)
 
     def _retranslate(self) -> None:
@@ -128,6 +132,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(t("&Quit"))
         self.refresh_action.setText(t("&Refresh"))
         self.about_action.setText(t("&About SecureMail"))
+        self.selftest_action.setText(t("&Self-test…"))
         self.language_actions[current_language()].setChecked(True)
         user = session.user
         self._user_label.setText(t("User: {name} ({username})", name=user.full_name, username=user.username))
@@ -209,6 +214,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     # ---- leaving -------------------------------------------------------------------------------------------
+
+    def open_selftest(self) -> SelfTestDialog:
+        dialog = SelfTestDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.start()
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, t("About SecureMail"), t(

@@ -55,6 +55,11 @@ VI: dict[str, str] = {
     "&Refresh": "&Làm mới",
     "&About SecureMail": "&Giới thiệu SecureMail",
     "About SecureMail": "Giới thiệu SecureMail",
+    "&Self-test…": "&Tự kiểm tra…",
+    "SecureMail self-test": "Tự kiểm tra SecureMail",
+    "Running the self-test on a temporary vault…": "Đang tự kiểm tra trên một kho dữ liệu tạm…",
+    "All checks passed.": "Mọi bước kiểm tra đều đạt.",
+    "Some checks FAILED: see the lines below.": "Có bước kiểm tra KHÔNG ĐẠT: xem các dòng bên dưới.",
     "SecureMail: chain-of-custody log for classified mail on the KT1 postal network.\n"
     "Every hand-over is signed; the log is tamper-evident. Works fully offline.":
         "SecureMail: sổ theo dõi giao nhận bưu gửi mật trên mạng bưu chính KT1.\n"

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import math
 import os
@@ -26,6 +25,7 @@ from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
 from securemail.storage.files import atomic_write
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek, unlock_slot
+from securemail.storage.locking import locked
 from securemail.storage.schema import migrate, schema_version
 
 
@@ -161,10 +161,9 @@ class Lockout:
 def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
     fd = os.open(paths.root / name, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        with locked(fd):
+            yield
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 

@@ -53,3 +53,11 @@ def test_core_dumps_are_off() -> None:
     resource = pytest.importorskip("resource")
     app.harden_process()
     assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
+
+
+def test_exit_after_start_shows_the_window_and_exits_0(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-m", "securemail.gui.app", "--vault", str(tmp_path / "missing"),
+                           "--exit-after-start"], env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
