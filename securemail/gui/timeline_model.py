@@ -12,6 +12,8 @@ from securemail.domain.enums import IncidentKind
 from securemail.gui.strings import N_, t
 from securemail.gui.table_base import AnyIndex, ReadOnlyTableModel
 from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
+from securemail.i18n import current_language
+from securemail.services.items import event_label
 
 COL_TIME = 0
 COL_EVENT = 1
@@ -23,26 +25,6 @@ COLUMN_COUNT = 6
 HEADERS: tuple[str, ...] = (N_("Time"), N_("Event"), N_("Signed by"), N_("Co-signed by"), N_("Details"),
                             N_("Signatures"))
 
-# Event kinds (securemail.custody.kinds values) -> English source text for strings.t.
-EVENT_LABELS: Mapping[str, str] = {
-    "item.accepted": N_("Accepted at the counter"),
-    "item.bagged": N_("Put in a bag"),
-    "item.unbagged": N_("Taken out of the bag"),
-    "item.handed_over": N_("Handed over"),
-    "item.arrived": N_("Arrived at the office"),
-    "item.out_for_delivery": N_("Out for delivery"),
-    "item.delivered": N_("Delivered"),
-    "item.delivery_failed": N_("Delivery failed"),
-    "item.returned": N_("Returned to sender"),
-    "item.forwarded": N_("Forwarded"),
-    "item.incident": N_("Incident recorded"),
-    "item.incident_closed": N_("Incident closed"),
-    "item.note": N_("Note / correction"),
-    "bag.created": N_("Bag created"),
-    "bag.closed": N_("Bag sealed"),
-    "bag.dispatched": N_("Bag dispatched"),
-    "bag.opened": N_("Bag opened"),
-}
 OK_BRUSH = QBrush(QColor("#1b5e20"))
 BAD_BRUSH = QBrush(QColor("#b71c1c"))
 
@@ -116,11 +98,10 @@ class TimelineModel(ReadOnlyTableModel):
 
     def _make(self, event: Mapping[str, Any]) -> tuple[str, ...]:
         kind = str(event.get("kind", ""))
-        source = EVENT_LABELS.get(kind)
         ok = bool(event.get("signature_ok"))
         return (
             fmt_time(event.get("time")),
-            t(source) if source else kind,
+            event_label(kind, current_language()),
             self._who(event.get("actor")),
             self._who(event.get("cosigner")),
             _details(kind, event.get("data") or {}),

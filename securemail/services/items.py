@@ -152,6 +152,11 @@ def check_visible(session: Session, item: Mapping[str, Any]) -> None:
     raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
 
 
+def event_label(kind: str, lang: str) -> str:
+    """The words for a kind of event, from the one table (custody.kinds.RULES)."""
+    return K.kind_label(kind, lang)
+
+
 def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
     """The item's events (and those of bags it travelled in), each with whether its signatures verify now."""
     t = item_row(session, tracking)["tracking"]  # also checks that this user may see the item

@@ -28,16 +28,6 @@ from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session, load_user
 
 Out = Path | BinaryIO
-EVENT_LABELS_VI = {
-    K.ITEM_ACCEPTED: "Nhận gửi tại quầy", K.ITEM_BAGGED: "Đưa vào túi", K.ITEM_UNBAGGED: "Rút khỏi túi",
-    K.ITEM_HANDED_OVER: "Bàn giao", K.ITEM_ARRIVED: "Đến bưu cục", K.ITEM_OUT_FOR_DELIVERY: "Đi phát",
-    K.ITEM_DELIVERED: "Đã phát", K.ITEM_DELIVERY_FAILED: "Phát không thành công", K.ITEM_RETURNED: "Chuyển hoàn",
-    K.ITEM_FORWARDED: "Chuyển tiếp", K.ITEM_INCIDENT: "Sự cố", K.ITEM_INCIDENT_CLOSED: "Đóng sự cố",
-    K.ITEM_NOTE: "Ghi chú", K.BAG_CREATED: "Lập túi", K.BAG_CLOSED: "Niêm phong túi",
-    K.BAG_DISPATCHED: "Giao túi cho bưu tá", K.BAG_OPENED: "Mở túi đến",
-}
-
-
 def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
     try:
         fn(data, out)
@@ -46,7 +36,8 @@ def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
 
 
 def event_label(kind: str) -> str:
-    return EVENT_LABELS_VI.get(kind, kind)
+    """Printed papers are in Vietnamese: the words of the one table (custody.kinds.RULES)."""
+    return K.kind_label(kind, "vi")
 
 
 def _imprint(session: Session) -> m.Imprint:
