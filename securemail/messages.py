@@ -43,6 +43,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storage.write_failed": ("Không ghi được tệp {path}: {detail}. Không có gì bị thay đổi.",
                              "Could not write {path}: {detail}. Nothing was changed."),
     # permissions
+    "verify.warn_pending_password": ("Có lần đổi mật khẩu bị gián đoạn; lần đăng nhập tới của người đó sẽ xác "
+                                     "định mật khẩu nào có hiệu lực (cũ nếu việc đổi chưa ghi vào sổ, mới nếu đã "
+                                     "ghi).",
+                                     "A password change was interrupted; that person's next login settles which "
+                                     "password counts (the old one if the change was not logged, else the new one)."),
     "perm.no_certificate": ("Khóa ký của bạn chưa được bưu cục chứng nhận: hãy nhờ quản trị viên.",
                             "Your signing key carries no office certificate: ask an administrator."),
     "perm.no_office_key": ("Chỉ quản trị viên giữ khóa của bưu cục mới làm được việc này (ký chứng nhận khóa).",

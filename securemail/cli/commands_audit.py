@@ -160,7 +160,8 @@ def cmd_receipt_verify(ctx: Ctx) -> int:
     docs, lines = [], []
     for r in results:
         st = r.statement
-        what = tr("receipt.what", kind=tr(f"receipt.kind.{st.kind}", ctx.lang), ident=st.ident, office=st.office, at=st.issued_at[:16],
+        what = tr("receipt.what", kind=tr(f"receipt.kind.{st.kind}", ctx.lang), ident=st.ident, office=st.office,
+                  at=st.issued_at[:16],
                   size=st.checkpoint_size, user=st.signed_by, role=_role_words(st.signer_role, ctx.lang)) if st \
             else "-"
         docs.append({"valid": r.valid, "reason": r.reason,

@@ -106,6 +106,7 @@ class VerificationReport:
     signatures_checked: int = 0
     incremental_from: int = 0
     warnings: list[str] = field(default_factory=list)  # message keys: not problems, but limits of this run
+    pending_password_users: list[str] = field(default_factory=list)  # interrupted password changes
 
     def __bool__(self) -> bool:
         return not self.problems

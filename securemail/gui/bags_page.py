@@ -321,7 +321,7 @@ class BagsPage(QWidget):
     def remove_selected(self) -> None:
         bag = self.selected_bag()
         current = self.items_list.currentItem()
-        if bag is None or current is None or self._busy:
+        if bag is None or current is None or self._busy or current.flags() == Qt.ItemFlag.NoItemFlags:
             show_message(self.message, t("Choose the item to take out of the bag."))
             return
         tracking = current.text()

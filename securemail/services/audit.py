@@ -24,6 +24,7 @@ from securemail.errors import BadInputError, NotFoundError, VaultError, Verifica
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, remember_checkpoint
 from securemail.storage.files import atomic_write
+from securemail.storage.keyslots import KeySlotFile
 from securemail.storage.vault import read_state, write_state
 
 MAX_CHECKPOINT_FILE = 64 * 1024
@@ -103,6 +104,11 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     if last.get(K.USER_REVOKED, 0) > last.get(K.VAULT_REKEYED, 0):
         # A revocation whose key rotation never completed: the revoked person's old key may still open the data.
         report.warnings.append("verify.warn_revoked_not_rekeyed")
+    pending = sorted(KeySlotFile.load(session.paths.keyslots).pending)
+    if pending:
+        # A password change was interrupted: the next login of each user settles which password counts.
+        report.warnings.append("verify.warn_pending_password")
+        report.pending_password_users = pending
     if _state_checkpoint(state) is None and not externals:
         # Nothing outside the database to compare with: a restored older copy would go unnoticed.
         report.warnings.append("verify.warn_no_outside_checkpoint")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from securemail.crypto.keywrap import new_kdf_params
 from securemail.crypto.signing import Domain, SigningKey, b64
 from securemail.custody import kinds as K
 from securemail.custody.certs import Certificate, link_body
-from securemail.custody.ledger import Signer
+from securemail.custody.ledger import LedgerWriter, Signer
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import parse_choice
@@ -19,7 +20,14 @@ from securemail.errors import BadInputError, NotFoundError, PermissionDeniedErro
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user, wipe_unlocked
 from securemail.storage.database import rekey_pragma
-from securemail.storage.keyslots import Slot, commit_pending_dek, create_slot, with_office_key, with_pending_dek
+from securemail.storage.keyslots import (
+    KeySlotFile,
+    Slot,
+    commit_pending_dek,
+    create_slot,
+    with_office_key,
+    with_pending_dek,
+)
 from securemail.storage.vault import slots_for_update, slots_locked, unlock
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -103,13 +111,10 @@ def change_password(session: Session, current_password: str, new_password: str) 
         old_public = session.signer.key.public_raw()
         link = session.signer.key.sign(Domain.CERT, link_body(session.vault_id, slot.user, old_public,
                                                               new_key.public_raw()))
-        with session.write() as ledger:
-            ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
-                          {"username": slot.user, "public_key": b64(new_key.public_raw()), "link": b64(link)},
-                          cosigner=Signer(slot.user, new_key))
-            with slots_for_update(session.paths) as slots:
-                slots.slots[slot.user] = fresh
-        session.slots = slots
+        session.slots = _replace_slot(session, fresh, lambda ledger: ledger.append(
+            K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
+            {"username": slot.user, "public_key": b64(new_key.public_raw()), "link": b64(link)},
+            cosigner=Signer(slot.user, new_key)))
         session.use_new_key(new_key)
     finally:
         wipe_unlocked(unlocked, keep_signing_key=False)
@@ -130,13 +135,9 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
     # A temporary key: it can sign nothing but the user's own new password (custody.authority).
     cert = session.certify(Certificate(session.office_code, session.vault_id, username, user.role.value,
                                        user.agency, key.public_raw(), temporary=True))
-    with session.write() as ledger:
-        ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
-                      {"username": username, "public_key": b64(key.public_raw()), "cert": cert},
-                      cosigner=Signer(username, key))
-        with slots_for_update(session.paths) as slots:
-            slots.slots[username] = slot
-        session.slots = slots
+    session.slots = _replace_slot(session, slot, lambda ledger: ledger.append(
+        K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
+        {"username": username, "public_key": b64(key.public_raw()), "cert": cert}, cosigner=Signer(username, key)))
     key.wipe()
 
 
@@ -158,6 +159,7 @@ def revoke_user(session: Session, username: str) -> None:
     # An already revoked user: run the rest again (remove a leftover slot, rotate the key), as after a crash.
     with slots_for_update(session.paths) as slots:
         slots.slots.pop(username, None)
+        slots.pending.pop(username, None)
     session.slots = slots
     if user.active:
         with session.write() as ledger:
@@ -181,11 +183,14 @@ def rekey(session: Session) -> None:
             # interrupted revocation, a restored keyslots.json) never receives the new key.
             slots.slots = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek))
                            for u, s in slots.slots.items() if u in active}
+            slots.pending = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek))
+                             for u, s in slots.pending.items() if u in active}
             slots.save(session.paths.keyslots)
             session.conn.execute(rekey_pragma(new_dek))
             # Move every page into the main file now, so the old key opens nothing there either.
             session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
+            slots.pending = {u: commit_pending_dek(s) for u, s in slots.pending.items()}
             slots.save(session.paths.keyslots)
         session.slots = slots
         session.replace_dek(new_dek)
@@ -194,6 +199,19 @@ def rekey(session: Session) -> None:
     # Signed record that the data key changed (verify warns when a revocation is not followed by one).
     with session.write() as ledger:
         ledger.append(K.VAULT_REKEYED, K.DIRECTORY, session.signer, {"slots": sorted(slots.slots)})
+
+
+def _replace_slot(session: Session, fresh: Slot, record: Callable[[LedgerWriter], object]) -> KeySlotFile:
+    """A user's new slot, crash-safe: saved as pending, the key rotation committed to the log, then promoted.
+    Killed at any point, the old password (before the commit) or the new one (after it) opens the vault, and the
+    next login settles the file (services.session.settle_pending_slot)."""
+    with slots_for_update(session.paths) as slots:
+        slots.pending[fresh.user] = fresh
+    with session.write() as ledger:
+        record(ledger)
+    with slots_for_update(session.paths) as slots:
+        slots.slots[fresh.user] = slots.pending.pop(fresh.user, fresh)
+    return slots
 
 
 def _admin_slot(session: Session, role: Role, slot: Slot) -> Slot:

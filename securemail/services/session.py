@@ -44,9 +44,17 @@ from securemail.errors import (
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
-from securemail.storage.keyslots import KeySlotFile, Unlocked, create_slot, with_office_key
+from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, create_slot, with_office_key
 from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, migrate, schema_version
-from securemail.storage.vault import Sleeper, VaultPaths, open_unlocked, read_state, unlock, write_state
+from securemail.storage.vault import (
+    Sleeper,
+    VaultPaths,
+    open_unlocked,
+    read_state,
+    slots_for_update,
+    unlock,
+    write_state,
+)
 
 MIN_PASSWORD = 10
 
@@ -252,6 +260,7 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
         # The slot's role and key are only hints: they must be what the signed directory says.
         if user.public_key != slot.signing_public or user.role.value != slot.role:
             raise AuthenticationError("auth.role_mismatch", user=username)
+        settle_pending_slot(paths, username, slot)
         if office is not None and (user.role is not Role.ADMIN or office.public_raw() != authority.office_key):
             office.wipe()
             office = None
@@ -268,6 +277,18 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
             office.wipe()
         conn.close()
         raise
+
+
+def settle_pending_slot(paths: VaultPaths, username: str, opened: Slot) -> None:
+    """Finish or forget an interrupted password change: the slot that opened matches the signed directory, so it
+    becomes the user's slot and any other pending one (never committed to the log) is dropped."""
+    slots = KeySlotFile.load(paths.keyslots)
+    if username not in slots.pending:
+        return
+    with slots_for_update(paths) as fresh:
+        pending = fresh.pending.pop(username, None)
+        if pending is not None and pending.signing_public == opened.signing_public:
+            fresh.slots[username] = pending
 
 
 def wipe_unlocked(unlocked: Unlocked, *, keep_signing_key: bool = True) -> None:

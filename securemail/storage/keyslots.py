@@ -9,7 +9,7 @@ into another vault makes unlocking fail (docs/adr/0002-keyslots.md).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -193,9 +193,27 @@ def slot_from_json(d: dict[str, Any]) -> Slot:
 
 @dataclass
 class KeySlotFile:
+    """One slot per user; `pending` holds a user's next slot while their password change is being recorded
+    (written before the key rotation is committed, promoted after it: a crash between leaves both passwords
+    able to open one of them, and login keeps whichever matches the signed directory)."""
+
     vault_id: str
     kdf_profile: str
     slots: dict[str, Slot]
+    pending: dict[str, Slot] = field(default_factory=dict)
+
+    def open(self, user: str, password: str) -> tuple[Slot, Unlocked]:
+        """Open `user`'s slot, or their pending one; UnwrapError when neither opens (or there is none)."""
+        candidates = [s for s in (self.slots.get(user), self.pending.get(user)) if s is not None]
+        if not candidates:
+            raise UnwrapError("no such slot")
+        for slot in candidates:
+            try:
+                return slot, unlock_slot(self.vault_id, slot, password)
+            except UnwrapError:
+                if slot is candidates[-1]:
+                    raise
+        raise UnwrapError("no such slot")
 
     @classmethod
     def load(cls, path: Path) -> KeySlotFile:
@@ -204,16 +222,19 @@ class KeySlotFile:
             if doc.get("format") != FORMAT:
                 raise ValueError("unknown format")
             slots = [slot_from_json(s) for s in doc["slots"]]
+            pending = [slot_from_json(s) for s in doc.get("pending", [])]
             return cls(vault_id=str(doc["vault_id"]), kdf_profile=str(doc.get("kdf_profile", "standard")),
-                       slots={s.user: s for s in slots})
+                       slots={s.user: s for s in slots}, pending={s.user: s for s in pending})
         except FileNotFoundError as e:
             raise VaultError("vault.missing", path=str(path.parent)) from e
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
             raise VaultError("vault.damaged", detail=f"{path.name}: {type(e).__name__}") from e
 
     def save(self, path: Path) -> None:
-        doc = {"format": FORMAT, "vault_id": self.vault_id, "kdf_profile": self.kdf_profile,
-               "slots": [slot_to_json(s) for s in sorted(self.slots.values(), key=lambda s: s.user)]}
+        doc: dict[str, Any] = {"format": FORMAT, "vault_id": self.vault_id, "kdf_profile": self.kdf_profile,
+                               "slots": [slot_to_json(s) for s in sorted(self.slots.values(), key=lambda s: s.user)]}
+        if self.pending:
+            doc["pending"] = [slot_to_json(s) for s in sorted(self.pending.values(), key=lambda s: s.user)]
         atomic_write(path, (json.dumps(doc, indent=1, ensure_ascii=True) + "\n").encode("ascii"))
 
 

@@ -24,7 +24,7 @@ from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf
 from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
 from securemail.storage.files import atomic_write
-from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek, unlock_slot
+from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
 from securemail.storage.schema import migrate, schema_version
 
@@ -187,12 +187,11 @@ def unlock(paths: VaultPaths, username: str, password: str, *, sleep: Sleeper = 
                 on_wait(attempts.failures, int(wait + 0.999))
             sleep(wait)
         slots = KeySlotFile.load(paths.keyslots)
-        slot = slots.slots.get(username)
         try:
-            if slot is None:
+            if username not in slots.slots and username not in slots.pending:
                 burn_kdf_time(password, slots.kdf_profile)
                 raise UnwrapError("no such slot")
-            unlocked = unlock_slot(slots.vault_id, slot, password)
+            slot, unlocked = slots.open(username, password)
         except (UnwrapError, UnicodeError) as e:
             lockout.users.pop("*", None)
             lockout.users[username] = Attempts(min(attempts.failures + 1, _MAX_COUNTED), time.time())
@@ -225,6 +224,7 @@ def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
             # The database was rekeyed but the slot file still lists the old key first: finish the rekey.
             with slots_for_update(paths) as fresh:
                 fresh.slots = {u: commit_pending_dek(s) for u, s in fresh.slots.items()}
+                fresh.pending = {u: commit_pending_dek(s) for u, s in fresh.pending.items()}
             slots.slots = fresh.slots
         if schema_version(conn) == 0:
             # An emptied or replaced file opens with any key as an empty database: never "repair" it by

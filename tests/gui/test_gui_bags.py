@@ -139,8 +139,11 @@ def test_scan_refusal_keeps_the_text(qtbot: QtBot, open_as: Opener, vault: Vault
     assert page.scan_edit.text() == transit
     assert page.scan_edit.property("fieldError")
     assert _events(session) == before
-    _scan(qtbot, page, vault.trackings["waiting"])
-    qtbot.waitUntil(lambda: page.items_list.count() == 1 and page.scan_edit.text() == "", timeout=WAIT)
+    waiting = vault.trackings["waiting"]
+    _scan(qtbot, page, waiting)
+    # wait for the scanned item itself (not a placeholder row) and for the page to be idle again
+    qtbot.waitUntil(lambda: page.items_list.count() == 1 and page.items_list.item(0).text() == waiting
+                    and page.scan_edit.text() == "" and not page._busy, timeout=WAIT)
     page.items_list.setCurrentRow(0)
     page.remove_selected()
     qtbot.waitUntil(lambda: not (page.selected_bag() or {}).get("items") and not page._busy, timeout=WAIT)
