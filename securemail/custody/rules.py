@@ -15,7 +15,7 @@ from datetime import datetime
 from securemail.custody import kinds as K
 from securemail.custody.authority import Authority, Refusal
 from securemail.custody.events import Event
-from securemail.domain.enums import ServiceClass
+from securemail.domain.enums import Role, ServiceClass
 from securemail.storage.database import Connection
 
 DELEGATE_SETTING = "hoa_toc_leader_delegate"
@@ -49,19 +49,37 @@ def same_person(a: str, b: str) -> bool:
 
 def custody_refusals(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
     """What is wrong with `e` given the current state of its subject (empty: nothing)."""
+    out = _secretary_scope(conn, authority, e)
     if e.kind == K.ITEM_DELIVERED:
-        return _delivery(conn, authority, e)
+        return out + _delivery(conn, authority, e)
     person = isinstance(e.data.get("person"), dict)     # without one, the authority reports the missing co-signer
     if e.kind == K.ITEM_ARRIVED and e.cosigner is None and person:
         row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (e.subject,)).fetchone()
         if row is not None and row[0] is not None:
-            return [Refusal("missing_cosignature", f"{e.subject} is held by {row[0]}, who must co-sign its "
-                                                   "arrival")]
+            return [*out, Refusal("missing_cosignature", f"{e.subject} is held by {row[0]}, who must co-sign "
+                                                         "its arrival")]
     if e.kind == K.BAG_OPENED and e.cosigner is None and person:
         row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (str(e.data.get("bag")),)).fetchone()
         if row is not None and row[0] is not None:
-            return [Refusal("missing_cosignature", f"the bag is held by {row[0]}, who must co-sign its opening")]
-    return []
+            return [*out, Refusal("missing_cosignature", f"the bag is held by {row[0]}, who must co-sign its "
+                                                         "opening")]
+    return out
+
+
+def _secretary_scope(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
+    """An agency secretary acts only on items sent by or to their own agency (as the services show them)."""
+    account = authority.account(e.actor)
+    if account is None or not e.kind.startswith("item.") or e.kind == K.ITEM_ACCEPTED:
+        return []
+    role, agency = account.role_at(e.seq)
+    if role != Role.SECRETARY.value:
+        return []
+    row = conn.execute("SELECT sender_agency, recipient_agency FROM items WHERE tracking = ?",
+                       (e.subject,)).fetchone()
+    if row is None or agency in (row[0], row[1]):
+        return []
+    return [Refusal("illegal_transition", f"{e.actor} is the secretary of {agency}; {e.subject} goes from {row[0]} "
+                                          f"to {row[1]}")]
 
 
 def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:

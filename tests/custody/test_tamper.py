@@ -382,3 +382,25 @@ def test_arrival_from_a_person_cannot_take_an_item_from_its_holder(vault: VaultI
     report = verify_ledger(insider.conn)
     assert found(report) == {("missing_cosignature", event.seq)}
     assert only(report, "missing_cosignature") == ["KT0000003VN is held by courier1, who must co-sign its arrival"]
+
+
+def test_secretary_of_another_agency_writing_on_an_item_is_reported(vault: VaultInfo,
+                                                                    make_insider: Callable[[], Insider]) -> None:
+    with vault.open() as session:
+        directory.add_agency(session, "XA01", name="UBND xã")
+        directory.add_user(session, "secx", role="secretary", full_name="Văn thư xã", password=PASSWORD,
+                           agency="XA01")
+    insider = make_insider()
+    keys = insider_keys(vault, "secx")
+    event = insider.forge(K.ITEM_NOTE, "KT0000003VN", Signer("secx", keys), {"text": "Đã xem."})
+    report = verify_ledger(insider.conn)
+    assert found(report) == {("illegal_transition", event.seq)}
+    assert only(report, "illegal_transition") == ["secx is the secretary of XA01; KT0000003VN goes from SOYTE to "
+                                                  "UBND01"]
+
+
+def insider_keys(vault: VaultInfo, user: str) -> SigningKey:
+    from securemail.storage.keyslots import KeySlotFile, unlock_slot
+
+    slots = KeySlotFile.load(vault.paths.keyslots)
+    return unlock_slot(slots.vault_id, slots.slots[user], PASSWORD).signing_key
