@@ -182,8 +182,9 @@ class Authority:
 
     # -- judging one event ------------------------------------------------------------------------------------
 
-    def judge(self, e: Event) -> Judgement:
-        """Whether `e`'s signers may sign it (refusals) and which signatures it must carry (needs)."""
+    def judge(self, e: Event, body: bytes | None = None) -> Judgement:
+        """Whether `e`'s signers may sign it (refusals) and which signatures it must carry (needs). `body` is
+        `e.body_bytes()` when the caller already has it (the verifier reads it from the log)."""
         j = Judgement()
         rule = K.RULES.get(e.kind)
         if rule is None:
@@ -196,7 +197,7 @@ class Authority:
         if e.kind == K.VAULT_CREATED:
             j.refuse("illegal_transition", "vault.created after the start of the log")
             return j
-        body = e.body_bytes()
+        body = e.body_bytes() if body is None else body
         own_rotation = e.kind == K.USER_KEY_ROTATED and e.data.get("username") == e.actor
         self._judge_actor(e, body, own_rotation, j)
         self._judge_cosigner(e, body, rule, own_rotation, j)
@@ -449,6 +450,29 @@ class Authority:
             self.apply(e)
         self.last_seq = e.seq
         return ok
+
+
+class GenesisAuthority(Authority):
+    """The authority while the genesis pair is written: it judges the pair together once both are there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._created: Event | None = None
+
+    def judge(self, e: Event, body: bytes | None = None) -> Judgement:
+        if e.seq == 1:
+            return Judgement()
+        if self._created is not None and e.seq == 2:
+            return self.judge_genesis(self._created, e)
+        return super().judge(e, body)
+
+    def apply(self, e: Event) -> None:
+        if e.seq == 1:
+            self._created = e
+        elif e.seq == 2 and self._created is not None:
+            self.apply_genesis(self._created, e)
+        else:
+            super().apply(e)
 
 
 def key_event_data(event: Event) -> str | None:

@@ -532,7 +532,7 @@ class _Run:
         self.leaves += leaf
         self.tree.append(leaf)
         if event is not None:
-            self._directory_and_signatures(seq, pos, event)         # (2)
+            self._directory_and_signatures(seq, pos, event, body)   # (2)
             self._check_chain(seq, pos, event)                      # (3)
             self._check_custody(seq, event)                         # (5a)
             problem = self.replay.apply(event, seq)                 # (5)
@@ -580,7 +580,7 @@ class _Run:
 
     # -- (2) directory and signatures -----------------------------------------------------------------------
 
-    def _directory_and_signatures(self, seq: int, pos: int, event: Event) -> None:
+    def _directory_and_signatures(self, seq: int, pos: int, event: Event, body: bytes) -> None:
         """(2) The authority judges who signed; key-changing events are checked now, since they decide whose
         keys count from here on; the rest are batched."""
         if pos == 0:
@@ -590,7 +590,7 @@ class _Run:
             created, self.genesis = self.genesis, None
             self._genesis_pair(created, event)
             return
-        judgement = self.authority.judge(event)
+        judgement = self.authority.judge(event, body)
         for r in judgement.refusals:
             self._report(seq, event.subject, r.code, r.detail)
         now = event.kind in AUTHORITY_KINDS

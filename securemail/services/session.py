@@ -15,10 +15,9 @@ from securemail.clock import Clock, SystemClock
 from securemail.crypto.keywrap import new_kdf_params
 from securemail.crypto.signing import SigningKey, b64
 from securemail.custody import kinds as K
-from securemail.custody.authority import Authority, Judgement
+from securemail.custody.authority import Authority, GenesisAuthority
 from securemail.custody.certs import Certificate
 from securemail.custody.checkpoint import Checkpoint, parse_note
-from securemail.custody.events import Event
 from securemail.custody.ledger import (
     LedgerRefused,
     LedgerWriter,
@@ -373,29 +372,6 @@ def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: S
             remember_checkpoint(paths, writer.last_checkpoint)
     finally:
         conn.close()
-
-
-class GenesisAuthority(Authority):
-    """The authority while the genesis pair is written: it judges the pair together once both are there."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._created: Event | None = None
-
-    def judge(self, e: Event) -> Judgement:
-        if e.seq == 1:
-            return Judgement()
-        if self._created is not None and e.seq == 2:
-            return self.judge_genesis(self._created, e)
-        return super().judge(e)
-
-    def apply(self, e: Event) -> None:
-        if e.seq == 1:
-            self._created = e
-        elif e.seq == 2 and self._created is not None:
-            self.apply_genesis(self._created, e)
-        else:
-            super().apply(e)
 
 
 def office_checkpoint(session: Session) -> Checkpoint:
