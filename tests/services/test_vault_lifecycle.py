@@ -432,7 +432,9 @@ def test_damaged_counter_does_not_remove_the_delay(vault, kit):
 def test_unknown_user_counts_as_a_failure(vault):
     with pytest.raises(AuthenticationError):
         open_session(vault.path, "nobody", "whatever-password", sleep=lambda _s: None)
-    assert _lockout(vault, "nobody")["failures"] == 1
+    doc = json.loads((vault.path / "lockout.json").read_text())
+    assert "nobody" not in json.dumps(doc)  # never in clear: counted in a keyed bucket
+    assert [a["failures"] for a in doc["unknown"].values()] == [1]
 
 
 def test_counters_are_per_user_and_not_reset_by_someone_else(vault, kit):
