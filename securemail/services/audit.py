@@ -22,7 +22,7 @@ from securemail.custody.verify import ProgressCallback, VerificationReport, veri
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, remember_checkpoint
-from securemail.storage.files import atomic_write
+from securemail.storage.files import atomic_write, read_input_file
 from securemail.storage.vault import read_state, write_state
 
 MAX_CHECKPOINT_FILE = 64 * 1024
@@ -31,13 +31,10 @@ MAX_CHECKPOINT_FILE = 64 * 1024
 def read_checkpoint_file(path: Path) -> Checkpoint:
     """Parse an exported checkpoint note; BadInputError naming the file if it cannot be read or parsed.
     Signatures are checked by verification (bad_checkpoint_signature), not here."""
+    raw = read_input_file(path, max_size=MAX_CHECKPOINT_FILE, field="--checkpoint")  # FIFOs, devices: refused
     try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_CHECKPOINT_FILE + 1)
-        if len(raw) > MAX_CHECKPOINT_FILE:
-            raise ValueError("file too large for a checkpoint note")
         return parse_note(raw.decode("utf-8"))
-    except (OSError, ValueError) as e:
+    except ValueError as e:
         raise BadInputError("verify.bad_checkpoint_file", path=str(path)) from e
 
 

@@ -22,6 +22,7 @@ from securemail.crypto.canonical import canonical_bytes, parse_canonical
 from securemail.crypto.signing import Domain, b64, b64url, fingerprint, sha256, unb64, unb64url, verify
 from securemail.custody.checkpoint import Checkpoint
 from securemail.services.session import Session
+from securemail.storage.files import read_input_file
 
 PREFIX = "SM1."
 KINDS = ("receipt", "delivery", "manifest", "custody", "register", "overdue", "audit")
@@ -118,10 +119,14 @@ def office_key_file_text(session: Session) -> str:
             f"fingerprint {fingerprint(pub)}\n")
 
 
+MAX_TRUST_FILE = 64 * 1024
+
+
 def read_trust_file(path: Path) -> tuple[list[bytes], list[str]]:
     """A pinned office key file: 'key <base64>' and/or 'fingerprint <hex>' lines (a bare fingerprint also works)."""
     keys, fps = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = read_input_file(path, max_size=MAX_TRUST_FILE, field="--office-key").decode("utf-8")
+    for line in text.splitlines():
         line = line.strip()
         if line.startswith("key "):
             keys.append(unb64(line[4:].strip()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,8 @@ def check_output_path(path: Path, vault_dir: Path | None) -> Path:
     """A file the user asked us to write (a PDF, an exported checkpoint): never inside the vault folder, never a
     device, folder or link target, and its folder must exist. Returns the path to write."""
     target = path.expanduser()
+    if len(os.fsencode(target.name)) > MAX_OUTPUT_NAME or len(os.fsencode(str(target))) > MAX_OUTPUT_PATH:
+        raise BadInputError("input.output_name_too_long", field="output", max=MAX_OUTPUT_NAME)
     resolved = target.resolve()
     vault = vault_dir.expanduser().resolve() if vault_dir is not None else None
     if vault is not None and (resolved == vault or vault in resolved.parents):
@@ -28,6 +31,41 @@ def check_output_path(path: Path, vault_dir: Path | None) -> Path:
     if not resolved.parent.is_dir():
         raise BadInputError("input.no_folder", field="output", path=str(resolved.parent))
     return resolved
+
+
+MAX_OUTPUT_NAME = 255        # bytes of one file name (NAME_MAX on Linux)
+MAX_OUTPUT_PATH = 4096
+
+
+def read_input_file(path: Path, *, max_size: int, field: str) -> bytes:
+    """Read a file the user named (a checkpoint, a pinned key, an image, a PDF), refusing before anything is read
+    what is not a regular file (a FIFO, a device, a folder) or is larger than `max_size` bytes. BadInputError names
+    the option. Opened non-blocking, so a FIFO without a writer cannot hang us."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise BadInputError("input.file_unreadable", field=field, path=str(path)) from e
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInputError("input.not_regular_file", field=field, path=str(path))
+        if info.st_size > max_size:
+            raise BadInputError("input.file_too_large", field=field, path=str(path), max=max_size)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_size:
+            chunk = os.read(fd, min(1 << 20, max_size + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_size:  # grew while we read
+            raise BadInputError("input.file_too_large", field=field, path=str(path), max=max_size)
+        return b"".join(chunks)
+    except OSError as e:
+        raise BadInputError("input.file_unreadable", field=field, path=str(path)) from e
+    finally:
+        os.close(fd)
 
 
 def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
