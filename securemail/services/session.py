@@ -22,6 +22,8 @@ from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import AuthenticationError, BadInputError, RollbackError, StorageError, VaultError
+from securemail.i18n import tr
+from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
@@ -48,8 +50,13 @@ def field_error(e: FieldError) -> BadInputError:
 
 
 def check_password(password: str) -> None:
+    """At least MIN_PASSWORD characters, not a common password, and hard to guess by zxcvbn's estimate; the
+    message says which rule failed and why (services.password_strength)."""
     if len(password) < MIN_PASSWORD:
         raise BadInputError("input.password_short", field="password", min=MIN_PASSWORD)
+    reason = weakness(password)
+    if reason is not None:
+        raise BadInputError("input.password_weak", field="password", why=tr(f"password.reason.{reason}"))
 
 
 def load_user(conn: Connection, username: str) -> UserInfo | None:
