@@ -253,6 +253,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "The log is not an extension of the checkpoint of size {seq}. {detail}"),
     "problem.bad_checkpoint_signature": ("Điểm kiểm tra kích thước {seq}: chữ ký không hợp lệ. {detail}",
                                          "Checkpoint of size {seq}: invalid signature. {detail}"),
+    "problem.state_file_unreadable": ("Tệp trạng thái ngoài kho (state.json) không đọc được; không đối chiếu được với điểm kiểm tra đã thấy. {detail}",
+                                      "The state file outside the database (state.json) is unreadable; no comparison with the checkpoint seen was possible. {detail}"),
     "problem.malformed_event": ("Sự kiện {seq}: dữ liệu sai định dạng. {detail}",
                                 "Event {seq} is malformed. {detail}"),
     "problem.illegal_transition": ("Sự kiện {seq} ({item}): thao tác không hợp lệ ở thời điểm đó. {detail}",

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from securemail.clock import Clock, SystemClock
 from securemail.crypto.keywrap import new_kdf_params
-from securemail.crypto.signing import SigningKey, b64
+from securemail.crypto.signing import Domain, SigningKey, b64
 from securemail.custody import kinds as K
-from securemail.custody.checkpoint import Checkpoint, parse_note
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.ledger import LedgerWriter, Signer, latest_checkpoint, leaf_hashes, log_size
 from securemail.custody.merkle import root_from_leaf_hashes
 from securemail.domain.enums import Role
@@ -132,7 +132,7 @@ class Session:
         cp = self.ledger.last_checkpoint
         if cp is not None:
             try:
-                remember_checkpoint(self.paths, cp)
+                remember_checkpoint(self.paths, cp, self.office_key.public_raw())
             except StorageError:
                 # The write is committed; only the outside copy of its checkpoint lags. The next write (or
                 # `checkpoint export`) records a newer one. Never report "nothing was changed" here.
@@ -156,31 +156,47 @@ def vault_exists(vault: Path) -> bool:
     return VaultPaths(vault).exists()
 
 
-def remember_checkpoint(paths: VaultPaths, cp: Checkpoint) -> None:
-    """Keep the newest checkpoint seen outside the database (rollback defence)."""
+def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, office_public: bytes | None = None) -> None:
+    """Keep the newest checkpoint seen outside the database (rollback defence). A larger one already there is
+    kept only if it carries a valid signature under `office_public` by one of `cp`'s signers: an edited size
+    must not freeze the state file."""
     state = read_state(paths)
     seen = state.get("checkpoint")
-    if isinstance(seen, str) and seen:
+    if isinstance(seen, str) and seen and office_public is not None:
         try:
-            if parse_note(seen).size > cp.size:
-                return
+            old = parse_note(seen)
         except ValueError:
-            pass
+            old = None
+        if old is not None and old.size > cp.size and any(
+                old.has_valid_signature(s.name, office_public, Domain.CHECKPOINT) for s in cp.signatures):
+            return
     state["checkpoint"] = cp.note()
     write_state(paths, state)
 
 
-def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str) -> None:
-    state = read_state(paths)
-    seen_note = state.get("checkpoint")
-    if not seen_note:
-        return
+def _signed_state_checkpoint(paths: VaultPaths, conn: Connection) -> Checkpoint | None:
+    """The checkpoint in state.json, only if it parses and carries a valid office signature: an unsigned or edited
+    size must not decide anything (verify reports such a file as bad_checkpoint_signature)."""
+    note = read_state(paths).get("checkpoint")
+    if not isinstance(note, str) or not note:
+        return None
     try:
-        if not isinstance(seen_note, str):
-            raise ValueError("checkpoint is not text")
-        seen = parse_note(seen_note)
-    except ValueError as e:
-        raise VaultError("vault.damaged", detail="state.json checkpoint") from e
+        seen = parse_note(note)
+    except ValueError:
+        return None
+    row = conn.execute("SELECT public_key FROM office_key WHERE id = 1").fetchone()
+    code = conn.execute("SELECT value FROM settings WHERE key = 'office_code'").fetchone()
+    if row is None or code is None:
+        return None
+    if not seen.has_valid_signature(office_signer_name(str(code[0])), bytes(row[0]), Domain.CHECKPOINT):
+        return None
+    return seen
+
+
+def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str) -> None:
+    seen = _signed_state_checkpoint(paths, conn)
+    if seen is None:
+        return
     size = log_size(conn)
     if size < seen.size:
         raise RollbackError("vault.rollback_shorter", size=size, seen=seen.size)
@@ -293,7 +309,7 @@ def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: S
             writer.append(K.VAULT_CREATED, K.DIRECTORY, admin, created)
             writer.append(K.USER_ENROLLED, K.DIRECTORY, admin, enrolled)
         if writer.last_checkpoint is not None:
-            remember_checkpoint(paths, writer.last_checkpoint)
+            remember_checkpoint(paths, writer.last_checkpoint, office_key.public_raw())
     finally:
         conn.close()
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
@@ -57,14 +58,35 @@ class VaultPaths:
 
 # ---- state file (outside the database) ---------------------------------------------------------------------
 
+MAX_STATE_FILE = 256 * 1024
+
+
+def state_damage(paths: VaultPaths) -> str | None:
+    """Why state.json cannot be used (for verify to report), or None when it is absent or readable."""
+    try:
+        with paths.state.open("rb") as f:
+            raw = f.read(MAX_STATE_FILE + 1)
+        if len(raw) > MAX_STATE_FILE:
+            return "larger than a state file can be"
+        doc = loads_bounded(raw.decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        return type(e).__name__
+    return None if isinstance(doc, dict) else "not a JSON object"
+
+
 def read_state(paths: VaultPaths) -> dict[str, Any]:
+    """state.json as a dict; {} when absent or unreadable. A damaged file must not stop anyone from opening the
+    vault (an edited file is no worse than a deleted one): verify reports it (state_damage) and the next write
+    replaces it."""
+    if state_damage(paths) is not None:
+        return {}
     try:
         doc = json.loads(paths.state.read_text(encoding="utf-8"))
-        return doc if isinstance(doc, dict) else {}
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as e:
-        raise VaultError("vault.damaged", detail=f"state.json: {type(e).__name__}") from e
+    except (OSError, ValueError):
+        return {}  # changed between the two reads
+    return doc if isinstance(doc, dict) else {}
 
 
 def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
