@@ -31,7 +31,12 @@ MAX_CHECKPOINT_FILE = 64 * 1024
 def read_checkpoint_file(path: Path) -> Checkpoint:
     """Parse an exported checkpoint note; BadInputError naming the file if it cannot be read or parsed.
     Signatures are checked by verification (bad_checkpoint_signature), not here."""
-    raw = read_input_file(path, max_size=MAX_CHECKPOINT_FILE, field="--checkpoint")  # FIFOs, devices: refused
+    try:
+        raw = read_input_file(path, max_size=MAX_CHECKPOINT_FILE, field="--checkpoint")  # FIFOs, devices: refused
+    except BadInputError as e:
+        if e.key != "input.file_unreadable":
+            raise  # not a regular file, too large: says so
+        raise BadInputError("verify.bad_checkpoint_file", path=str(path)) from e
     try:
         return parse_note(raw.decode("utf-8"))
     except ValueError as e:
