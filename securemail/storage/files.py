@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from securemail.errors import BadInputError, StorageError
@@ -97,6 +98,32 @@ def atomic_write(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise StorageError("storage.write_failed", path=str(path), detail=e.strerror or str(e)) from e
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def remove_stale_temp_files(folder: Path, *, now: float | None = None) -> list[str]:
+    """Delete what a killed atomic_write left behind in `folder` (".<name>.<random>.tmp", owner-only, never
+    renamed into place). Only files older than STALE_TEMP_SECONDS: a write in progress in another process takes
+    milliseconds, and its temp file must survive. Returns the names removed."""
+    removed: list[str] = []
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -24,7 +24,7 @@ from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
-from securemail.storage.files import atomic_write
+from securemail.storage.files import atomic_write, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek, unlock_slot
 from securemail.storage.lockout import FREE_ATTEMPTS, MAX_DELAY_SECONDS, Counter, Lockout, lockout_delay
 from securemail.storage.schema import migrate, schema_version
@@ -187,7 +187,10 @@ def burn_kdf_time(password: str, profile: str) -> None:
 
 def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
                   readonly: bool = False) -> tuple[Connection, bytearray]:
-    """Open the database with the slot's data key; finish an interrupted rekey if the pending key fits."""
+    """Open the database with the slot's data key; finish an interrupted rekey if the pending key fits. Temp files
+    left by a killed write (atomic_write) are removed first."""
+    if not readonly:
+        remove_stale_temp_files(paths.root)
     last_error: Exception | None = None
     for index, dek in enumerate(unlocked.deks):
         try:
