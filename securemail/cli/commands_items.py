@@ -18,6 +18,7 @@ from securemail.i18n import tr
 from securemail.services import bags, incidents, items, norms, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, UserInfo
+from securemail.storage.files import read_input_file
 
 Sub = Any
 
@@ -175,10 +176,7 @@ def _cosign(ctx: Ctx, s: Session, username: str) -> tuple[Signer, UserInfo]:
 def _read_png(path: Path | None) -> bytes | None:
     if path is None:
         return None
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise BadInputError("input.file_unreadable", field="signature_image", path=str(path)) from e
+    return read_input_file(path, max_size=items.MAX_SIGNATURE_IMAGE, field="--signature-image")
 
 
 def cmd_accept(ctx: Ctx) -> int:

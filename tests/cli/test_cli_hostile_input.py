@@ -118,3 +118,19 @@ def test_limit_out_of_range_is_exit_2_naming_the_option(run, value, why):
 def test_over_long_output_name_is_exit_2(run, tmp_path):
     code, _out, err = run("checkpoint", "export", str(tmp_path / ("n" * 300)), user="admin")
     assert code == 2 and "too long" in err
+
+
+def test_signature_image_and_backup_manifest_must_be_regular_files(fifo, tmp_path):
+    from securemail.cli.commands_items import _read_png
+    from securemail.errors import BadInputError
+    from securemail.services.backup import restore_vault
+
+    with pytest.raises(BadInputError) as e:
+        _read_png(fifo)
+    assert e.value.key == "input.not_regular_file" and "--signature-image" in e.value.message("en")
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    os.mkfifo(backup / "backup.json")
+    with pytest.raises(BadInputError) as e:
+        restore_vault(backup, tmp_path / "restored")
+    assert e.value.key == "backup.not_a_backup"
