@@ -131,10 +131,10 @@ def test_missing_vault_is_a_vault_error(tmp_path, kit):
 
 def test_add_user_then_the_user_opens_and_signs(vault, kit):
     admin = vault.open("admin")
-    info = directory.add_user(admin, "clerk9", role="clerk", full_name="Người  Mới", password="mật-khẩu-mới-99")
+    info = directory.add_user(admin, "clerk9", role="clerk", full_name="Người  Mới", password="mật-khẩu-mới-của-clerk9")
     assert info.full_name == "Người Mới"
     assert info.active
-    s = vault.open("clerk9", "mật-khẩu-mới-99")
+    s = vault.open("clerk9", "mật-khẩu-mới-của-clerk9")
     tracking = vault.accept(s)
     assert all(e["signature_ok"] for e in items.timeline(s, tracking))
 
@@ -143,16 +143,16 @@ def test_add_user_refuses_duplicates_and_bad_names(vault):
     admin = vault.open("admin")
     before = vault.snapshot(admin)
     with pytest.raises(BadInputError) as err:
-        directory.add_user(admin, "clerk1", role="clerk", full_name="X", password="mật-khẩu-mới-99")
+        directory.add_user(admin, "clerk1", role="clerk", full_name="X", password="mật-khẩu-mới-của-clerk9")
     assert err.value.field == "username"
     for bad in ("A", "Clerk", "cl erk", "clérk", "-x"):
         with pytest.raises(BadInputError):
-            directory.add_user(admin, bad, role="clerk", full_name="X", password="mật-khẩu-mới-99")
+            directory.add_user(admin, bad, role="clerk", full_name="X", password="mật-khẩu-mới-của-clerk9")
     with pytest.raises(BadInputError) as err:
-        directory.add_user(admin, "sec9", role="secretary", full_name="X", password="mật-khẩu-mới-99")
+        directory.add_user(admin, "sec9", role="secretary", full_name="X", password="mật-khẩu-mới-của-clerk9")
     assert err.value.field == "agency"
     with pytest.raises(BadInputError) as err:
-        directory.add_user(admin, "clerk9", role="boss", full_name="X", password="mật-khẩu-mới-99")
+        directory.add_user(admin, "clerk9", role="boss", full_name="X", password="mật-khẩu-mới-của-clerk9")
     assert err.value.field == "role"
     assert vault.snapshot(admin) == before
 
