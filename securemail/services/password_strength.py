@@ -1,7 +1,7 @@
 """Password strength: the zxcvbn estimator (guesses an attacker needs) plus a list of common passwords.
 
-`weakness(password)` returns None for an acceptable password, else a reason key under "password.reason." that
-the caller puts into a translated message (check_password in services.session).
+`weakness(password)` returns None for an acceptable password, else a reason; check_password (services.session)
+raises the message "input.password_weak.<reason>", which says why in the user's language.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def is_common(password: str) -> bool:
 
 def weakness(password: str) -> str | None:
     """None if `password` is strong enough, else why not: common, dictionary, keyboard, repeat, sequence, date,
-    simple (a reason key under "password.reason.")."""
+    simple (messages "input.password_weak.<reason>")."""
     if is_common(password):
         return "common"
     if not _skeleton(password).strip("0123456789"):

@@ -22,7 +22,6 @@ from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import AuthenticationError, BadInputError, RollbackError, StorageError, VaultError
-from securemail.i18n import tr
 from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
@@ -56,7 +55,7 @@ def check_password(password: str) -> None:
         raise BadInputError("input.password_short", field="password", min=MIN_PASSWORD)
     reason = weakness(password)
     if reason is not None:
-        raise BadInputError("input.password_weak", field="password", why=tr(f"password.reason.{reason}"))
+        raise BadInputError(f"input.password_weak.{reason}", field="password")
 
 
 def load_user(conn: Connection, username: str) -> UserInfo | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from securemail.errors import BadInputError
+from securemail.messages import MESSAGES
 from securemail.services.demo import DEMO_PASSWORD
 from securemail.services.password_strength import is_common, weakness
 from securemail.services.session import check_password
@@ -23,6 +24,8 @@ def test_weak_passwords_are_refused_with_a_reason(password, reason):
     vi, en = e.value.message("vi"), e.value.message("en")
     assert vi.startswith("Mật khẩu quá dễ đoán") and en.startswith("The password is too easy to guess")
     assert "{" not in vi + en and vi != en
+    assert e.value.key == f"input.password_weak.{reason}"
+    assert not any(word in en for word in ("mật", "khẩu", "đây")), en  # no Vietnamese inside the English text
 
 
 def test_minimum_length_still_comes_first():
@@ -39,3 +42,9 @@ def test_demo_and_fixture_passwords_pass(kit):
 def test_common_ignores_accents_case_separators_and_digits_at_the_ends():
     assert is_common("MẬT KHẨU") and is_common("2026-matkhau-2026") and is_common("Việt Nam!")
     assert not is_common("mật khẩu bưu tá đêm")
+
+
+def test_every_reason_has_a_message_in_both_languages():
+    for reason in ("common", "dictionary", "keyboard", "repeat", "sequence", "date", "simple"):
+        vi, en = MESSAGES[f"input.password_weak.{reason}"]
+        assert vi.startswith("Mật khẩu") and en.startswith("The password")
