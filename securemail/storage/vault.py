@@ -26,10 +26,8 @@ from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
 from securemail.storage.files import atomic_write, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek, unlock_slot
-from securemail.storage.lockout import FREE_ATTEMPTS, MAX_DELAY_SECONDS, Counter, Lockout, lockout_delay
+from securemail.storage.lockout import Counter, Lockout
 from securemail.storage.schema import migrate, schema_version
-
-__all__ = ["FREE_ATTEMPTS", "MAX_DELAY_SECONDS", "lockout_delay"]
 
 
 @dataclass(frozen=True)

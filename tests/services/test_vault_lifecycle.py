@@ -16,7 +16,7 @@ from securemail.services import directory, incidents, items
 from securemail.services.session import init_vault, open_session
 from securemail.storage.database import DatabaseError, open_database
 from securemail.storage.keyslots import KeySlotFile
-from securemail.storage.vault import FREE_ATTEMPTS, lockout_delay
+from securemail.storage.lockout import FREE_ATTEMPTS, lockout_delay
 
 
 def _slots(vault: Path) -> KeySlotFile:
@@ -453,7 +453,7 @@ def test_counters_are_per_user_and_not_reset_by_someone_else(vault, kit):
                                      '{"users": {"clerk1": {"failures": 5, "last_failure": NaN}}}',
                                      '{"users": []}', "null"])
 def test_odd_counter_files_wait_at_most_the_cap(vault, kit, content):
-    from securemail.storage.vault import MAX_DELAY_SECONDS
+    from securemail.storage.lockout import MAX_DELAY_SECONDS
     (vault.path / "lockout.json").write_text(content)
     waits: list[float] = []
     s = open_session(vault.path, "clerk1", kit.PASSWORDS["clerk1"], sleep=waits.append)
