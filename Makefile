@@ -13,7 +13,7 @@ PACK_STAMP := $(VENV)/.pack-installed
 # on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell packaging/find-python.sh)
 
-.PHONY: run test venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle
+.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle
 
 venv: $(STAMP)
 
@@ -57,6 +57,18 @@ unit: venv sysdeps
 
 test: lint typecheck check-imports unit
 
+# The suite on the LOWEST versions pyproject allows (every ">=X" pinned to X by packaging/lowest_constraints.py),
+# in its own venv (.venv-lowest). Not part of `make test`: the downloads alone take several minutes.
+LOWEST := .venv-lowest
+test-lowest: sysdeps
+	@test -n "$(PYTHON)" || { echo "No Python 3.11+ found."; exit 1; }
+	@test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(PYTHON) packaging/lowest_constraints.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e '.[dev]'
+	$(LOWEST)/bin/python packaging/lowest_constraints.py --check
+	@QT_QPA_PLATFORM=offscreen $(LOWEST)/bin/pytest -q -p no:cacheprovider
+
 smoke: venv
 	python3 ../shared/tools/contract_smoke.py $(VENV)/bin/securemail-cli
 
@@ -83,4 +95,4 @@ bundle: $(PACK_STAMP) sysdeps sysdeps-gui
 	packaging/build-bundle.sh $(PY)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

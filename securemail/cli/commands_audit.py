@@ -121,12 +121,13 @@ def _payloads(ctx: Ctx) -> list[str]:
     if a.text is not None:
         return [a.text]
     path: Path = a.image or a.pdf
-    if not path.is_file():
-        raise BadInputError("input.file_unreadable", field="file", path=str(path))
+    option = "--image" if a.image else "--pdf"
     try:
         return qr_decode.payloads_from_image(path) if a.image else qr_decode.payloads_from_pdf(path)
+    except BadInputError:
+        raise  # not a regular file, too large, an enormous page: refused before reading or rendering
     except Exception as e:  # a damaged image or PDF is "unreadable", whatever the library raises
-        raise BadInputError("input.file_unreadable", field="file", path=str(path)) from e
+        raise BadInputError("input.file_unreadable", field=option, path=str(path)) from e
 
 
 def _role_words(role: str, lang: str) -> str:

@@ -18,6 +18,7 @@ from securemail.i18n import tr
 from securemail.services import bags, incidents, items, norms, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, UserInfo
+from securemail.storage.files import read_input_file
 
 Sub = Any
 
@@ -59,7 +60,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", help="accepted on or after (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="accepted before (YYYY-MM-DD)")
     p.add_argument("--overdue", action="store_true")
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--limit", default="200", help=f"at most this many items (1-{items.MAX_LIMIT})")
     p.set_defaults(handler=cmd_list)
 
     bag = sub.add_parser("bag", parents=[common], help="bags / dispatches").add_subparsers(dest="action",
@@ -175,10 +176,7 @@ def _cosign(ctx: Ctx, s: Session, username: str) -> tuple[Signer, UserInfo]:
 def _read_png(path: Path | None) -> bytes | None:
     if path is None:
         return None
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise BadInputError("input.file_unreadable", field="signature_image", path=str(path)) from e
+    return read_input_file(path, max_size=items.MAX_SIGNATURE_IMAGE, field="--signature-image")
 
 
 def cmd_accept(ctx: Ctx) -> int:
@@ -226,6 +224,19 @@ def cmd_show(ctx: Ctx) -> int:
     return 0
 
 
+def _limit(text: str) -> int:
+    """--limit: a whole number from 1 to items.MAX_LIMIT (checked before the vault is opened)."""
+    value = text.strip()
+    if not (value.isascii() and value.lstrip("-").isdigit()) or value.count("-") > 1:
+        raise BadInputError("input.not_integer", field="--limit")
+    number = int(value[:20])  # more digits than that is out of range anyway (and int() of huge text is slow)
+    if number < 1:
+        raise BadInputError("input.too_small", field="--limit", min=1)
+    if number > items.MAX_LIMIT:
+        raise BadInputError("input.too_large", field="--limit", max=items.MAX_LIMIT)
+    return number
+
+
 def _date(text: str | None, field: str) -> datetime | None:
     if not text:
         return None
@@ -246,12 +257,13 @@ def _kind_labels(row: dict[str, Any], lang: str) -> str:
 
 def cmd_list(ctx: Ctx) -> int:
     a = ctx.args
+    _limit(a.limit)
     filters = {"status": a.status, "secrecy": a.secrecy, "service": a.service, "sender_agency": a.sender_agency,
                "recipient_agency": a.recipient_agency, "doc_ref": a.doc_ref, "holder": a.holder}
     with ctx.open() as s:
         rows = items.search_items(s, filters=filters, agency=a.agency, date_from=_date(a.date_from, "date_from"),
                                   date_to=_date(a.date_to, "date_to"),
-                                  overdue_at=s.clock.now() if a.overdue else None, limit=a.limit)
+                                  overdue_at=s.clock.now() if a.overdue else None, limit=_limit(a.limit))
         docs = [item_json(s, r, False) for r in rows]
         lines = [f"{r['tracking']}  {_when(r['accepted_at'])}  {label(ItemStatus(r['status']), ctx.lang):<22} "
                  f"{_kind_labels(r, ctx.lang):<20} {r['sender_agency']} -> {r['recipient_agency']}"

@@ -13,6 +13,7 @@ from typing import Any
 import platformdirs
 
 from securemail.cli import passwords
+from securemail.cli.visible import visible, visible_json
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
 from securemail.services.session import Session, open_session
@@ -67,19 +68,20 @@ class Ctx:
         password = self.password()
 
         def on_wait(count: int, seconds: int) -> None:
-            print(tr("auth.waiting", count=count, seconds=seconds), file=sys.stderr)
+            self.info(tr("auth.waiting", count=count, seconds=seconds))
 
         session = open_session(self.vault, username, password, on_wait=on_wait, allow_rollback=allow_rollback)
         if session.admin_issued_key:
-            print(tr("auth.change_password_now", user=username), file=sys.stderr)
+            self.info(tr("auth.change_password_now", user=username))
         return session
 
     def emit(self, doc: Any, human: str | list[str]) -> None:
+        """Print the JSON document or the human lines; every line goes through `visible` (untrusted text)."""
         if self.as_json:
-            print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+            print(visible_json(json.dumps(doc, ensure_ascii=False, indent=2, default=str)))
         else:
-            print(human if isinstance(human, str) else "\n".join(human))
+            print("\n".join(visible(line) for line in ([human] if isinstance(human, str) else human)))
 
     def info(self, text: str) -> None:
         """Progress and notes go to stderr so stdout stays machine-readable."""
-        print(text, file=sys.stderr)
+        print(visible(text), file=sys.stderr)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from securemail import __version__
 from securemail.cli import commands_admin, commands_audit, commands_items, commands_reports, commands_selftest
 from securemail.cli.context import Ctx
+from securemail.cli.visible import visible
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
 from securemail.storage.database import DatabaseError
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(ctx)
         return code
     except UserFacingError as e:
-        print(e.message(), file=sys.stderr)
+        print(visible(e.message()), file=sys.stderr)
         return e.exit_code
     except DatabaseError as e:  # SQLCipher could not read a page: damage, reported without a traceback
         print(tr("vault.damaged", detail=type(e).__name__), file=sys.stderr)

@@ -46,9 +46,48 @@ def canonical_bytes(value: JsonValue) -> bytes:
     return out
 
 
+MAX_DEPTH = 32                 # events and statements nest 3-4 levels; anything deeper is hostile
+MAX_SIZE = 1024 * 1024         # bytes of one document
+
+
+def check_limits(data: bytes | str, *, max_size: int = MAX_SIZE, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse (ValueError) a JSON text larger than `max_size` or nesting deeper than `max_depth`, before any
+    recursive parser or encoder sees it (Python's json and rfc8785 recurse and would raise RecursionError)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > max_size:
+        raise ValueError(f"JSON text larger than {max_size} bytes")
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return  # cannot nest deeper than the number of openers (the common case: no scan)
+    depth = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:      # backslash
+                escaped = True
+            elif byte == 0x22:      # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > max_depth:
+                raise ValueError(f"JSON nested deeper than {max_depth} levels")
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+
+
+def loads_bounded(data: bytes | str, *, max_size: int = MAX_SIZE, max_depth: int = MAX_DEPTH) -> JsonValue:
+    """json.loads with size and depth limits; ValueError for anything malformed or too big."""
+    check_limits(data, max_size=max_size, max_depth=max_depth)
+    return json.loads(data)
+
+
 def parse_canonical(data: bytes) -> JsonValue:
-    """Parse bytes that must already be canonical; raises ValueError if re-encoding differs."""
-    value = json.loads(data.decode("utf-8"))
+    """Parse bytes that must already be canonical; raises ValueError if re-encoding differs, if the text is larger
+    than MAX_SIZE or nests deeper than MAX_DEPTH."""
+    value = loads_bounded(data.decode("utf-8"))
     if canonical_bytes(value) != data:
         raise ValueError("not canonical")
     return value

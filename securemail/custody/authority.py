@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from securemail.crypto.signing import Domain, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.certs import Certificate, Chain, Link, link_body
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, signer_user
 from securemail.custody.events import Event
 from securemail.domain.enums import Role
 from securemail.domain.permissions import MATRIX, Permission
@@ -175,6 +176,24 @@ class Authority:
 
     def admins(self) -> list[str]:
         return sorted(n for n, a in self.accounts.items() if a.active and a.role == Role.ADMIN.value)
+
+    def checkpoint_signers(self, cp: Checkpoint) -> list[tuple[str, bytes]]:
+        """(key name, key) pairs whose signature on `cp` would make it this vault's: the office key, and each
+        person whose own key line it carries, with the key the directory gave them at that size."""
+        office_code = self.office_code or ""
+        present = {s.name for s in cp.signatures}
+        out: list[tuple[str, bytes]] = []
+        if self.office_key is not None and office_signer_name(office_code) in present:
+            out.append((office_signer_name(office_code), self.office_key))
+        for name in sorted(present):
+            user = signer_user(office_code, name)
+            found = self.lookup(user, max(cp.size, 1)) if user is not None else None
+            if found is not None and found.key is not None:
+                out.append((name, found.key))
+        return out
+
+    def checkpoint_holds(self, cp: Checkpoint) -> bool:
+        return any(cp.has_valid_signature(name, key) for name, key in self.checkpoint_signers(cp))
 
     def may(self, name: str, seq: int, permission: Permission) -> bool:
         role = self.role_at(name, seq)

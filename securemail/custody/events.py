@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from securemail.crypto.canonical import canonical_bytes, parse_canonical
+from securemail.crypto.canonical import canonical_bytes, loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64, verify
 from securemail.custody.merkle import leaf_hash
 
@@ -108,7 +107,7 @@ def event_from_doc(doc: Any, sigs: bytes) -> Event:
             raise ValueError(f"{name} is not a string")
     if not isinstance(doc["data"], dict):
         raise ValueError("data is not an object")
-    raw = json.loads(sigs)     # canonical form checked below, by re-encoding what was parsed
+    raw = loads_bounded(sigs)  # canonical form checked below, by re-encoding what was parsed
     if not isinstance(raw, list):
         raise ValueError("signatures are not a list")
     signatures = tuple(Signature(str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw)

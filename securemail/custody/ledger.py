@@ -145,8 +145,11 @@ class LedgerWriter:
 
     def attach(self, digest: bytes, media_type: str, data: bytes) -> None:
         """Store a blob (e.g. a handwritten signature image) named by its SHA-256; events refer to the hash."""
-        self._conn.execute("INSERT OR IGNORE INTO attachments (sha256, media_type, data) VALUES (?, ?, ?)",
-                           (digest, media_type, data))
+        # The same image twice (a person signing two deliveries) is stored once; the append-only trigger refuses
+        # even an INSERT OR IGNORE of an existing key, so look first.
+        if self._conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (digest,)).fetchone() is None:
+            self._conn.execute("INSERT INTO attachments (sha256, media_type, data) VALUES (?, ?, ?)",
+                               (digest, media_type, data))
 
     def _write_checkpoint(self, frontier: CompactRange, previous: int) -> Checkpoint:
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()),

@@ -42,9 +42,7 @@ from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY, Authori
 from securemail.custody.checkpoint import (
     WITNESS_PREFIX,
     Checkpoint,
-    office_signer_name,
     parse_note,
-    signer_user,
 )
 from securemail.custody.cosignature import cosignature_time
 from securemail.custody.events import Event, event_from_doc, event_hash, leaf_bytes
@@ -762,20 +760,9 @@ class _Run:
     def _check_office_signature(self, cp: Checkpoint, source: str) -> None:
         """A checkpoint is signed by the office key or by the person who wrote it, with the key the authority
         says they held at that size (one valid signature suffices; others are ignored)."""
-        office_code = self.authority.office_code or ""
-        candidates: list[tuple[str, bytes]] = []
-        if self.authority.office_key is not None:
-            candidates.append((office_signer_name(office_code), self.authority.office_key))
-        for sig in cp.signatures:
-            user = signer_user(office_code, sig.name)
-            if user is not None:
-                found = self.authority.lookup(user, max(cp.size, 1))
-                if found.key is not None and not found.temporary:
-                    candidates.append((sig.name, found.key))
         problem = Problem(cp.size, None, "bad_checkpoint_signature",
                           f"{_describe(cp, source)}: no valid signature by the office or by the person who wrote it")
-        present = {s.name for s in cp.signatures}
-        usable = [(n, k) for n, k in candidates if n in present]
+        usable = self.authority.checkpoint_signers(cp)
         if not usable:
             self.problems.append(problem)
             return

@@ -6,14 +6,17 @@ All operations run one at a time on a private single-thread pool: the vault's on
 never used by two threads at once, and the GUI thread never touches it. `on_done(result)` and
 `on_error(error)` run on the GUI thread, and only while `parent` is still alive (a page closed by the
 auto-lock drops its late answers). `on_error` always receives a `UserFacingError`: anything else is logged
-and turned into the generic "internal error" message, so no traceback or secret reaches the screen.
+(types and places only, never the exception text: describe_for_log) and turned into the generic "internal
+error" message, so no traceback or secret reaches the screen.
 Without `on_error`, `report_error` shows the message in a non-blocking message box.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -29,10 +32,23 @@ Done = Callable[[Any], None]
 Failed = Callable[[UserFacingError], None]
 
 
+def describe_for_log(error: BaseException) -> str:
+    """Exception types and where they were raised (file:line function), never their text or source lines: an
+    exception's message can carry user data (a name, a tracking number, a SQL value) that must not reach a log."""
+    types: list[str] = []
+    seen: BaseException | None = error
+    while seen is not None and len(types) < 5:
+        types.append(type(seen).__name__)
+        seen = seen.__cause__ or seen.__context__
+    frames = traceback.extract_tb(error.__traceback__)[-8:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{' from '.join(types)} at {where or '?'}"
+
+
 def as_user_facing(error: BaseException) -> UserFacingError:
     if isinstance(error, UserFacingError):
         return error
-    log.error("operation failed", exc_info=error)
+    log.error("operation failed: %s", describe_for_log(error))
     return UserFacingError("error.internal", kind=type(error).__name__)
 
 

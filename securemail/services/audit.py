@@ -19,13 +19,13 @@ from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
 from securemail.custody.cosignature import cosign
 from securemail.custody.ledger import latest_checkpoint
-from securemail.custody.verify import ProgressCallback, VerificationReport, verify_ledger
+from securemail.custody.verify import Problem, ProgressCallback, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, remember_checkpoint
-from securemail.storage.files import atomic_write
+from securemail.storage.files import atomic_write, read_input_file
 from securemail.storage.keyslots import KeySlotFile
-from securemail.storage.vault import read_state, write_state
+from securemail.storage.vault import read_state, state_damage, write_state
 
 MAX_CHECKPOINT_FILE = 64 * 1024
 
@@ -34,23 +34,37 @@ def read_checkpoint_file(path: Path) -> Checkpoint:
     """Parse an exported checkpoint note; BadInputError naming the file if it cannot be read or parsed.
     Signatures are checked by verification (bad_checkpoint_signature), not here."""
     try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_CHECKPOINT_FILE + 1)
-        if len(raw) > MAX_CHECKPOINT_FILE:
-            raise ValueError("file too large for a checkpoint note")
+        raw = read_input_file(path, max_size=MAX_CHECKPOINT_FILE, field="--checkpoint")  # FIFOs, devices: refused
+    except BadInputError as e:
+        if e.key != "input.file_unreadable":
+            raise  # not a regular file, too large: says so
+        raise BadInputError("verify.bad_checkpoint_file", path=str(path)) from e
+    try:
         return parse_note(raw.decode("utf-8"))
-    except (OSError, ValueError) as e:
+    except ValueError as e:
         raise BadInputError("verify.bad_checkpoint_file", path=str(path)) from e
 
 
 def _state_checkpoint(state: dict[str, Any]) -> Checkpoint | None:
+    """The state file's checkpoint for verification (its signature is checked there); None if absent or garbage
+    (reported by _state_problem)."""
     note = state.get("checkpoint")
-    if not note:
+    if not note or not isinstance(note, str):
         return None
     try:
-        return parse_note(str(note))
-    except ValueError as e:
-        raise VaultError("vault.damaged", detail="state.json checkpoint") from e
+        return parse_note(note)
+    except ValueError:
+        return None
+
+
+def _state_problem(session: Session, state: dict[str, Any]) -> Problem | None:
+    damage = state_damage(session.paths)
+    note = state.get("checkpoint")
+    if damage is None and note and _state_checkpoint(state) is None:
+        damage = "its checkpoint is not a checkpoint note"
+    if damage is None:
+        return None
+    return Problem(None, "state.json", "state_file_unreadable", f"state.json: {damage}")
 
 
 def _verified_message(session: Session, size: int, root: bytes, by: str) -> bytes:
@@ -112,6 +126,9 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     if _state_checkpoint(state) is None and not externals:
         # Nothing outside the database to compare with: a restored older copy would go unnoticed.
         report.warnings.append("verify.warn_no_outside_checkpoint")
+    problem = _state_problem(session, state)
+    if problem is not None:
+        report.problems.append(problem)
     if report and not session.readonly:
         _record_verified(session, report)
     return report
@@ -150,7 +167,7 @@ def export_checkpoint(session: Session, path: Path) -> Checkpoint:
     session.require(Permission.EXPORT_CHECKPOINT)
     cp = _latest(session)
     atomic_write(path, cp.note().encode("utf-8"))
-    remember_checkpoint(session.paths, cp)
+    remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
     return cp
 
 

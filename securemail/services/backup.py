@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from securemail.clock import iso
+from securemail.crypto.canonical import loads_bounded
 from securemail.custody.ledger import latest_checkpoint, log_size
 from securemail.errors import BadInputError, VaultError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session
 from securemail.storage.database import open_database
-from securemail.storage.files import atomic_write, check_output_path, ensure_private_dir
+from securemail.storage.files import atomic_write, check_output_path, ensure_private_dir, read_input_file
 from securemail.storage.vault import VaultPaths, slots_locked, write_state
 
 MANIFEST = "backup.json"
@@ -89,10 +90,10 @@ def restore_vault(backup: Path, vault: Path) -> BackupInfo:
     """Copy a backup folder into a new vault folder. Nothing is decrypted; the same users open it as before."""
     src = VaultPaths(backup)
     try:
-        meta = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
+        meta = loads_bounded(read_input_file(backup / MANIFEST, max_size=64 * 1024, field="backup"))
         if meta.get("format") != "securemail-backup-v1" or not src.exists():
             raise ValueError("not a backup")
-    except (OSError, ValueError, AttributeError) as e:
+    except (OSError, ValueError, AttributeError, BadInputError) as e:
         raise BadInputError("backup.not_a_backup", field="backup", path=str(backup)) from e
     if vault.exists() and (not vault.is_dir() or any(vault.iterdir())):
         raise VaultError("vault.exists", path=str(vault))

@@ -217,10 +217,16 @@ def _where(session: Session, filters: Mapping[str, str | None] | None, agency: s
     return where, args
 
 
+MAX_LIMIT = 1_000_000
+
+
 def search_items(session: Session, *, filters: Mapping[str, str | None] | None = None, agency: str | None = None,
                  date_from: datetime | None = None, date_to: datetime | None = None, overdue_at: datetime | None = None,
                  after: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """Keyset-paged search (`after` = last accepted_at|tracking seen); every filter uses an index."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadInputError("input.too_large" if limit > MAX_LIMIT else "input.too_small", field="limit",
+                            min=1, max=MAX_LIMIT)
     where, args = _where(session, filters, agency, date_from, date_to, overdue_at)
     if after:
         at, _, trk = after.partition("|")

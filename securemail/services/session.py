@@ -10,14 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from securemail.clock import Clock, SystemClock
 from securemail.crypto.keywrap import new_kdf_params
 from securemail.crypto.signing import SigningKey, b64
 from securemail.custody import kinds as K
 from securemail.custody.authority import Authority, GenesisAuthority
-from securemail.custody.certs import Certificate
-from securemail.custody.checkpoint import Checkpoint, parse_note
+from securemail.custody.certs import Certificate, Chain
+from securemail.custody.checkpoint import Checkpoint, parse_note, user_signer_name
 from securemail.custody.ledger import (
     LedgerRefused,
     LedgerWriter,
@@ -40,6 +41,7 @@ from securemail.errors import (
     StorageError,
     VaultError,
 )
+from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
@@ -74,8 +76,13 @@ def field_error(e: FieldError) -> BadInputError:
 
 
 def check_password(password: str) -> None:
+    """At least MIN_PASSWORD characters, not a common password, and hard to guess by zxcvbn's estimate; the
+    message says which rule failed and why (services.password_strength)."""
     if len(password) < MIN_PASSWORD:
         raise BadInputError("input.password_short", field="password", min=MIN_PASSWORD)
+    reason = weakness(password)
+    if reason is not None:
+        raise BadInputError(f"input.password_weak.{reason}", field="password")
 
 
 def user_info(authority: Authority, username: str) -> UserInfo | None:
@@ -148,6 +155,11 @@ class Session:
         if refreshed is not None:
             self.user = refreshed
 
+    def signer_chain(self) -> Chain | None:
+        """The signed-in user's certificate chain (office certificate and links), as the directory holds it."""
+        account = self.authority.account(self.user.username)
+        return account.chain if account is not None else None
+
     def certify(self, cert: Certificate) -> str:
         """The office's signature on a key certificate (base64); administrators only."""
         if self.office_signing_key is None:
@@ -180,7 +192,7 @@ class Session:
         cp = self.ledger.last_checkpoint
         if cp is not None:
             try:
-                remember_checkpoint(self.paths, cp)
+                remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
             except StorageError:
                 # The write is committed; only the outside copy of its checkpoint lags. The next write (or
                 # `checkpoint export`) records a newer one. Never report "nothing was changed" here.
@@ -205,31 +217,53 @@ def vault_exists(vault: Path) -> bool:
     return VaultPaths(vault).exists()
 
 
-def remember_checkpoint(paths: VaultPaths, cp: Checkpoint) -> None:
-    """Keep the newest checkpoint seen outside the database (rollback defence)."""
+def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, authority: Authority, signer: Chain | None) -> None:
+    """Keep the newest checkpoint seen outside the database (rollback defence), with the certificate chain of the
+    person who signed it, so that an older copy of the database (which may not know them yet) can still check it.
+    A larger checkpoint already there is kept only if its signature holds: an edited size must not freeze the
+    state file."""
     state = read_state(paths)
-    seen = state.get("checkpoint")
-    if isinstance(seen, str) and seen:
-        try:
-            if parse_note(seen).size > cp.size:
-                return
-        except ValueError:
-            pass
+    old = _signed_state_checkpoint(state, authority)
+    if old is not None and old.size > cp.size:
+        return
     state["checkpoint"] = cp.note()
+    if signer is not None:
+        state["checkpoint_signer"] = signer.to_json()
+    else:
+        state.pop("checkpoint_signer", None)
     write_state(paths, state)
 
 
-def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str) -> None:
-    state = read_state(paths)
-    seen_note = state.get("checkpoint")
-    if not seen_note:
-        return
+def _signed_state_checkpoint(state: dict[str, Any], authority: Authority) -> Checkpoint | None:
+    """The checkpoint in state.json, only if it parses and is signed by the office key, by a person this log
+    knows, or by the person whose certificate chain (from the office key) is stored beside it: an unsigned or
+    edited size must not decide anything (verify reports such a file as bad_checkpoint_signature)."""
+    note = state.get("checkpoint")
+    if not isinstance(note, str) or not note:
+        return None
     try:
-        if not isinstance(seen_note, str):
-            raise ValueError("checkpoint is not text")
-        seen = parse_note(seen_note)
-    except ValueError as e:
-        raise VaultError("vault.damaged", detail="state.json checkpoint") from e
+        seen = parse_note(note)
+    except ValueError:
+        return None
+    if authority.checkpoint_holds(seen):
+        return seen
+    if authority.office_key is None or authority.office_code is None or authority.vault_id is None:
+        return None
+    try:
+        chain = Chain.from_json(state.get("checkpoint_signer"), office=authority.office_code,
+                                vault=authority.vault_id)
+    except ValueError:
+        return None
+    name = user_signer_name(authority.office_code, chain.cert.username)
+    if chain.verify(authority.office_key) and seen.has_valid_signature(name, chain.key):
+        return seen
+    return None
+
+
+def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, authority: Authority) -> None:
+    seen = _signed_state_checkpoint(read_state(paths), authority)
+    if seen is None:
+        return
     size = log_size(conn)
     if size < seen.size:
         raise RollbackError("vault.rollback_shorter", size=size, seen=seen.size)
@@ -264,7 +298,7 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
             office.wipe()
             office = None
         try:
-            check_not_rolled_back(paths, conn, slots.vault_id)
+            check_not_rolled_back(paths, conn, slots.vault_id, authority)
         except RollbackError:
             if not allow_rollback:
                 raise
@@ -369,7 +403,9 @@ def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: S
             writer.append(K.VAULT_CREATED, K.DIRECTORY, admin, created)
             writer.append(K.USER_ENROLLED, K.DIRECTORY, admin, enrolled)
         if writer.last_checkpoint is not None:
-            remember_checkpoint(paths, writer.last_checkpoint)
+            account = writer.authority.account(admin.username)
+            remember_checkpoint(paths, writer.last_checkpoint, writer.authority,
+                                account.chain if account is not None else None)
     finally:
         conn.close()
 

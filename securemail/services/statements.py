@@ -35,6 +35,7 @@ from securemail.domain.enums import Role
 from securemail.domain.permissions import MATRIX, Permission
 from securemail.errors import PermissionDeniedError
 from securemail.services.session import Session
+from securemail.storage.files import read_input_file
 
 PREFIX = "SM2."
 KINDS = ("receipt", "delivery", "manifest", "custody", "register", "overdue", "audit")
@@ -220,11 +221,15 @@ def office_key_file_text(session: Session) -> str:
             f"fingerprint {fingerprint(pub)}\nvkey {office_vkey(session)}\n")
 
 
+MAX_TRUST_FILE = 64 * 1024
+
+
 def read_trust_file(path: Path) -> tuple[list[bytes], list[str]]:
     """A pinned office key file: 'key <base64>', 'vkey <C2SP verifier key>' and/or 'fingerprint <hex>' lines
     (a bare fingerprint also works)."""
     keys, fps = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = read_input_file(path, max_size=MAX_TRUST_FILE, field="--office-key").decode("utf-8")
+    for line in text.splitlines():
         line = line.strip()
         if line.startswith("key "):
             keys.append(unb64(line[4:].strip()))

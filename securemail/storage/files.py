@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from securemail.errors import BadInputError, StorageError
@@ -19,6 +21,8 @@ def check_output_path(path: Path, vault_dir: Path | None) -> Path:
     """A file the user asked us to write (a PDF, an exported checkpoint): never inside the vault folder, never a
     device, folder or link target, and its folder must exist. Returns the path to write."""
     target = path.expanduser()
+    if len(os.fsencode(target.name)) > MAX_OUTPUT_NAME or len(os.fsencode(str(target))) > MAX_OUTPUT_PATH:
+        raise BadInputError("input.output_name_too_long", field="output", max=MAX_OUTPUT_NAME)
     resolved = target.resolve()
     vault = vault_dir.expanduser().resolve() if vault_dir is not None else None
     if vault is not None and (resolved == vault or vault in resolved.parents):
@@ -28,6 +32,41 @@ def check_output_path(path: Path, vault_dir: Path | None) -> Path:
     if not resolved.parent.is_dir():
         raise BadInputError("input.no_folder", field="output", path=str(resolved.parent))
     return resolved
+
+
+MAX_OUTPUT_NAME = 255        # bytes of one file name (NAME_MAX on Linux)
+MAX_OUTPUT_PATH = 4096
+
+
+def read_input_file(path: Path, *, max_size: int, field: str) -> bytes:
+    """Read a file the user named (a checkpoint, a pinned key, an image, a PDF), refusing before anything is read
+    what is not a regular file (a FIFO, a device, a folder) or is larger than `max_size` bytes. BadInputError names
+    the option. Opened non-blocking, so a FIFO without a writer cannot hang us."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise BadInputError("input.file_unreadable", field=field, path=str(path)) from e
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInputError("input.not_regular_file", field=field, path=str(path))
+        if info.st_size > max_size:
+            raise BadInputError("input.file_too_large", field=field, path=str(path), max=max_size)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_size:
+            chunk = os.read(fd, min(1 << 20, max_size + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_size:  # grew while we read
+            raise BadInputError("input.file_too_large", field=field, path=str(path), max=max_size)
+        return b"".join(chunks)
+    except OSError as e:
+        raise BadInputError("input.file_unreadable", field=field, path=str(path)) from e
+    finally:
+        os.close(fd)
 
 
 def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
@@ -59,6 +98,32 @@ def atomic_write(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise StorageError("storage.write_failed", path=str(path), detail=e.strerror or str(e)) from e
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def remove_stale_temp_files(folder: Path, *, now: float | None = None) -> list[str]:
+    """Delete what a killed atomic_write left behind in `folder` (".<name>.<random>.tmp", owner-only, never
+    renamed into place). Only files older than STALE_TEMP_SECONDS: a write in progress in another process takes
+    milliseconds, and its temp file must survive. Returns the names removed."""
+    removed: list[str] = []
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from securemail.crypto.canonical import canonical_bytes
 from securemail.crypto.keywrap import (
+    PROFILES,
     KdfParams,
     UnwrapError,
     aead_unwrap,
@@ -191,6 +192,17 @@ def slot_from_json(d: dict[str, Any]) -> Slot:
     )
 
 
+def _check_profile(profile: str, slots: list[Slot]) -> None:
+    """The vault-wide profile (used for new slots) is not itself under any key, so it must never be weaker than
+    any slot's own parameters, which are bound into that slot's associated data (lowering them breaks the slot).
+    Editing it down, to make the next slots cheap to guess, is refused as damage."""
+    if profile not in PROFILES:
+        raise ValueError("unknown kdf_profile")
+    memory, iterations = PROFILES[profile]
+    if any(s.kdf.memory_kib > memory or s.kdf.iterations > iterations for s in slots):
+        raise ValueError("kdf_profile weaker than an existing slot (downgrade)")
+
+
 @dataclass
 class KeySlotFile:
     """One slot per user; `pending` holds a user's next slot while their password change is being recorded
@@ -223,7 +235,9 @@ class KeySlotFile:
                 raise ValueError("unknown format")
             slots = [slot_from_json(s) for s in doc["slots"]]
             pending = [slot_from_json(s) for s in doc.get("pending", [])]
-            return cls(vault_id=str(doc["vault_id"]), kdf_profile=str(doc.get("kdf_profile", "standard")),
+            profile = str(doc.get("kdf_profile", "standard"))
+            _check_profile(profile, slots + pending)
+            return cls(vault_id=str(doc["vault_id"]), kdf_profile=profile,
                        slots={s.user: s for s in slots}, pending={s.user: s for s in pending})
         except FileNotFoundError as e:
             raise VaultError("vault.missing", path=str(path.parent)) from e

@@ -4,14 +4,13 @@
       vault.db           SQLCipher, raw 256-bit key (+ -wal, -shm)
       keyslots.json      one slot per user (securemail.storage.keyslots)
       state.json         newest checkpoint seen outside the database, last verified size (rollback defence)
-      lockout.json       consecutive failed unlock attempts and when the last one happened
+      lockout.json       failed unlock attempts per user (unknown names only as keyed buckets; storage.lockout)
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
-from securemail.storage.files import atomic_write
+from securemail.storage.files import atomic_write, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
+from securemail.storage.lockout import Counter, Lockout
 from securemail.storage.schema import migrate, schema_version
 
 
@@ -55,14 +56,35 @@ class VaultPaths:
 
 # ---- state file (outside the database) ---------------------------------------------------------------------
 
+MAX_STATE_FILE = 256 * 1024
+
+
+def state_damage(paths: VaultPaths) -> str | None:
+    """Why state.json cannot be used (for verify to report), or None when it is absent or readable."""
+    try:
+        with paths.state.open("rb") as f:
+            raw = f.read(MAX_STATE_FILE + 1)
+        if len(raw) > MAX_STATE_FILE:
+            return "larger than a state file can be"
+        doc = loads_bounded(raw.decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        return type(e).__name__
+    return None if isinstance(doc, dict) else "not a JSON object"
+
+
 def read_state(paths: VaultPaths) -> dict[str, Any]:
+    """state.json as a dict; {} when absent or unreadable. A damaged file must not stop anyone from opening the
+    vault (an edited file is no worse than a deleted one): verify reports it (state_damage) and the next write
+    replaces it."""
+    if state_damage(paths) is not None:
+        return {}
     try:
         doc = json.loads(paths.state.read_text(encoding="utf-8"))
-        return doc if isinstance(doc, dict) else {}
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as e:
-        raise VaultError("vault.damaged", detail=f"state.json: {type(e).__name__}") from e
+    except (OSError, ValueError):
+        return {}  # changed between the two reads
+    return doc if isinstance(doc, dict) else {}
 
 
 def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
@@ -88,74 +110,7 @@ def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
         slots.save(paths.keyslots)
 
 
-# ---- failed attempts ---------------------------------------------------------------------------------------
-
-FREE_ATTEMPTS = 3
-MAX_DELAY_SECONDS = 300
-_MAX_COUNTED = 1000
-
-
-def lockout_delay(failures: int) -> int:
-    """Seconds to wait before the next attempt after `failures` consecutive failures (capped)."""
-    if failures < FREE_ATTEMPTS:
-        return 0
-    exponent = min(failures - FREE_ATTEMPTS + 1, 16)  # bound the power before min(): no huge integers
-    return int(min(2**exponent, MAX_DELAY_SECONDS))
-
-
-@dataclass
-class Attempts:
-    failures: int = 0
-    last_failure: float = 0.0
-
-    def remaining_wait(self, now: float) -> float:
-        # Never more than the cap, whatever the file says (a clock moved back, a hand-edited counter).
-        return min(max(0.0, self.last_failure + lockout_delay(self.failures) - now), float(MAX_DELAY_SECONDS))
-
-
-class Lockout:
-    """Consecutive failed unlocks per user name (co-signers included), kept in lockout.json beside the vault.
-
-    A damaged or odd file must not become a way around the delay: anything unreadable counts as the worst."""
-
-    def __init__(self, users: dict[str, Attempts] | None = None) -> None:
-        self.users = users or {}
-
-    @classmethod
-    def load(cls, paths: VaultPaths) -> Lockout:
-        try:
-            doc = json.loads(paths.lockout.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError):
-            return cls.worst()
-        if not isinstance(doc, dict) or not isinstance(doc.get("users", {}), dict):
-            return cls.worst()
-        users: dict[str, Attempts] = {}
-        for name, entry in doc.get("users", {}).items():
-            try:
-                failures = int(entry["failures"])
-                last = float(entry["last_failure"])
-            except (KeyError, TypeError, ValueError, OverflowError):
-                return cls.worst()
-            if failures < 0 or math.isnan(last) or math.isinf(last):
-                return cls.worst()
-            users[str(name)] = Attempts(min(failures, _MAX_COUNTED), last)
-        return cls(users)
-
-    @classmethod
-    def worst(cls) -> Lockout:
-        return cls({"*": Attempts(FREE_ATTEMPTS + 3, time.time())})
-
-    def get(self, username: str) -> Attempts:
-        damaged = self.users.get("*")
-        return damaged or self.users.get(username, Attempts())
-
-    def save(self, paths: VaultPaths) -> None:
-        doc = {"users": {u: {"failures": a.failures, "last_failure": a.last_failure}
-                         for u, a in sorted(self.users.items()) if a.failures}}
-        atomic_write(paths.lockout, json.dumps(doc).encode())
-
+# ---- failed attempts (securemail.storage.lockout) ---------------------------------------------------------
 
 @contextmanager
 def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
@@ -168,40 +123,56 @@ def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
 
 
 Sleeper = Callable[[float], None]
+_LOCKOUT_LOCK = ".lockout.lock"
 
 
 def unlock(paths: VaultPaths, username: str, password: str, *, sleep: Sleeper = time.sleep,
            on_wait: Callable[[int, int], None] | None = None) -> tuple[KeySlotFile, Slot, Unlocked]:
-    """Wait out the user's failed-attempt delay, then open `username`'s slot.
+    """Wait out this name's failed-attempt delay, then open `username`'s slot.
 
-    Attempts on one vault are serialised under a lock, so parallel guesses cannot race the counter. A wrong user
-    name costs the same key derivation as a wrong password and gets the same answer."""
+    The counter lock is held only to read and write lockout.json, never while waiting or deriving keys: one
+    name's delay never holds up another user's login or co-signature. Each attempt is counted before its key
+    derivation starts, so parallel guesses cannot race the counter. A wrong user name costs the same key
+    derivation as a wrong password and gets the same answer."""
     if not paths.exists():
         raise VaultError("vault.missing", path=str(paths.root))
-    with _exclusive(paths, ".lockout.lock"):
-        lockout = Lockout.load(paths)
-        attempts = lockout.get(username)
-        wait = attempts.remaining_wait(time.time())
-        if wait > 0:
-            if on_wait:
-                on_wait(attempts.failures, int(wait + 0.999))
-            sleep(wait)
-        slots = KeySlotFile.load(paths.keyslots)
-        try:
-            if username not in slots.slots and username not in slots.pending:
-                burn_kdf_time(password, slots.kdf_profile)
-                raise UnwrapError("no such slot")
-            slot, unlocked = slots.open(username, password)
-        except (UnwrapError, UnicodeError) as e:
-            lockout.users.pop("*", None)
-            lockout.users[username] = Attempts(min(attempts.failures + 1, _MAX_COUNTED), time.time())
-            lockout.save(paths)
-            raise AuthenticationError("auth.failed") from e
-        if username in lockout.users or "*" in lockout.users:
-            lockout.users.pop(username, None)
-            lockout.users.pop("*", None)
-            lockout.save(paths)
-        return slots, slot, unlocked
+    waited_for: int | None = None
+    while True:
+        with _exclusive(paths, _LOCKOUT_LOCK):
+            book = Lockout.load(paths.lockout)
+            slots = KeySlotFile.load(paths.keyslots)
+            counter = book.counter(username, username in slots.slots or username in slots.pending)
+            attempts = book.get(counter)
+            wait = attempts.remaining_wait(time.time())
+            # After one full wait we go ahead unless someone else tried this name meanwhile (then wait again).
+            if wait <= 0 or attempts.failures == waited_for:
+                book.charge(counter, time.time())
+                book.save(paths.lockout, slots.slots)
+                break
+            waited_for = attempts.failures
+        if on_wait:
+            on_wait(attempts.failures, int(wait + 0.999))
+        sleep(wait)
+    try:
+        if username not in slots.slots and username not in slots.pending:
+            burn_kdf_time(password, slots.kdf_profile)
+            raise UnwrapError("no such slot")
+        slot, unlocked = slots.open(username, password)
+    except (UnwrapError, UnicodeError) as e:
+        _settle(paths, counter, failed=True)
+        raise AuthenticationError("auth.failed") from e
+    _settle(paths, counter, failed=False)
+    return slots, slot, unlocked
+
+
+def _settle(paths: VaultPaths, counter: Counter, *, failed: bool) -> None:
+    with _exclusive(paths, _LOCKOUT_LOCK):
+        book = Lockout.load(paths.lockout)
+        if failed:
+            book.failed(counter, time.time())
+        else:
+            book.succeeded(counter)
+        book.save(paths.lockout, KeySlotFile.load(paths.keyslots).slots)
 
 
 def burn_kdf_time(password: str, profile: str) -> None:
@@ -212,7 +183,10 @@ def burn_kdf_time(password: str, profile: str) -> None:
 
 def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
                   readonly: bool = False) -> tuple[Connection, bytearray]:
-    """Open the database with the slot's data key; finish an interrupted rekey if the pending key fits."""
+    """Open the database with the slot's data key; finish an interrupted rekey if the pending key fits. Temp files
+    left by a killed write (atomic_write) are removed first."""
+    if not readonly:
+        remove_stale_temp_files(paths.root)
     last_error: Exception | None = None
     for index, dek in enumerate(unlocked.deks):
         try:

@@ -293,7 +293,7 @@ def test_h_revoked_users_key_used_after_revocation(vault: VaultInfo, make_inside
 def test_h_replaced_key_used_after_rotation(vault: VaultInfo, make_insider: Callable[[], Insider]) -> None:
     with vault.open() as session:
         bob = vault.enrol(session, "bob")
-        directory.reset_password(session, "bob", "mat-khau-moi-2")
+        directory.reset_password(session, "bob", "mat-khau-moi-cua-bob-2")
     insider = make_insider()
     event = insider.forge(K.ITEM_NOTE, "KT0000003VN", bob, {"text": "Khóa cũ."})
     report = verify_ledger(insider.conn)

@@ -197,7 +197,7 @@ def _bag_list(w: World, a: str, s: Session) -> Call:
 
 def _user_add(w: World, a: str, s: Session) -> Call:
     name = f"new{w.n()}"
-    return lambda: directory.add_user(s, name, role="courier", full_name="Người Mới", password="mật-khẩu-mới-123")
+    return lambda: directory.add_user(s, name, role="courier", full_name="Người Mới", password="mật-khẩu-của-người-mới")
 
 
 def _agency_add(w: World, a: str, s: Session) -> Call:

@@ -16,7 +16,7 @@ from securemail.services import directory, incidents, items
 from securemail.services.session import init_vault, open_session
 from securemail.storage.database import DatabaseError, open_database
 from securemail.storage.keyslots import KeySlotFile
-from securemail.storage.vault import FREE_ATTEMPTS, lockout_delay
+from securemail.storage.lockout import FREE_ATTEMPTS, lockout_delay
 
 
 def _slots(vault: Path) -> KeySlotFile:
@@ -131,10 +131,10 @@ def test_missing_vault_is_a_vault_error(tmp_path, kit):
 
 def test_add_user_then_the_user_opens_and_signs(vault, kit):
     admin = vault.open("admin")
-    info = directory.add_user(admin, "clerk9", role="clerk", full_name="Người  Mới", password="mật-khẩu-mới-99")
+    info = directory.add_user(admin, "clerk9", role="clerk", full_name="Người  Mới", password="mật-khẩu-mới-của-clerk9")
     assert info.full_name == "Người Mới"
     assert info.active
-    s = vault.open("clerk9", "mật-khẩu-mới-99")
+    s = vault.open("clerk9", "mật-khẩu-mới-của-clerk9")
     tracking = vault.accept(s)
     assert all(e["signature_ok"] for e in items.timeline(s, tracking))
 
@@ -143,16 +143,16 @@ def test_add_user_refuses_duplicates_and_bad_names(vault):
     admin = vault.open("admin")
     before = vault.snapshot(admin)
     with pytest.raises(BadInputError) as err:
-        directory.add_user(admin, "clerk1", role="clerk", full_name="X", password="mật-khẩu-mới-99")
+        directory.add_user(admin, "clerk1", role="clerk", full_name="X", password="mật-khẩu-mới-của-clerk9")
     assert err.value.field == "username"
     for bad in ("A", "Clerk", "cl erk", "clérk", "-x"):
         with pytest.raises(BadInputError):
-            directory.add_user(admin, bad, role="clerk", full_name="X", password="mật-khẩu-mới-99")
+            directory.add_user(admin, bad, role="clerk", full_name="X", password="mật-khẩu-mới-của-clerk9")
     with pytest.raises(BadInputError) as err:
-        directory.add_user(admin, "sec9", role="secretary", full_name="X", password="mật-khẩu-mới-99")
+        directory.add_user(admin, "sec9", role="secretary", full_name="X", password="mật-khẩu-mới-của-clerk9")
     assert err.value.field == "agency"
     with pytest.raises(BadInputError) as err:
-        directory.add_user(admin, "clerk9", role="boss", full_name="X", password="mật-khẩu-mới-99")
+        directory.add_user(admin, "clerk9", role="boss", full_name="X", password="mật-khẩu-mới-của-clerk9")
     assert err.value.field == "role"
     assert vault.snapshot(admin) == before
 
@@ -440,7 +440,9 @@ def test_damaged_counter_does_not_remove_the_delay(vault, kit):
 def test_unknown_user_counts_as_a_failure(vault):
     with pytest.raises(AuthenticationError):
         open_session(vault.path, "nobody", "whatever-password", sleep=lambda _s: None)
-    assert _lockout(vault, "nobody")["failures"] == 1
+    doc = json.loads((vault.path / "lockout.json").read_text())
+    assert "nobody" not in json.dumps(doc)  # never in clear: counted in a keyed bucket
+    assert [a["failures"] for a in doc["unknown"].values()] == [1]
 
 
 def test_counters_are_per_user_and_not_reset_by_someone_else(vault, kit):
@@ -459,7 +461,7 @@ def test_counters_are_per_user_and_not_reset_by_someone_else(vault, kit):
                                      '{"users": {"clerk1": {"failures": 5, "last_failure": NaN}}}',
                                      '{"users": []}', "null"])
 def test_odd_counter_files_wait_at_most_the_cap(vault, kit, content):
-    from securemail.storage.vault import MAX_DELAY_SECONDS
+    from securemail.storage.lockout import MAX_DELAY_SECONDS
     (vault.path / "lockout.json").write_text(content)
     waits: list[float] = []
     s = open_session(vault.path, "clerk1", kit.PASSWORDS["clerk1"], sleep=waits.append)

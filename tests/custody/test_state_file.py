@@ -1,0 +1,65 @@
+"""state.json: its signature is checked before its size is trusted; a garbage file still lets verify run and
+report it (issue 9, item 7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from securemail.crypto.signing import Domain
+from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
+from securemail.custody.ledger import latest_checkpoint
+from securemail.errors import RollbackError
+from securemail.services import directory
+from securemail.services.audit import verify_vault
+from securemail.storage.vault import read_state, write_state
+
+if TYPE_CHECKING:
+    from conftest import VaultInfo
+
+
+def _edit_size(vault: VaultInfo, size: int) -> None:
+    state = read_state(vault.paths)
+    lines = state["checkpoint"].split("\n")
+    lines[1] = str(size)
+    state["checkpoint"] = "\n".join(lines)
+    write_state(vault.paths, state)
+
+
+def test_an_edited_size_does_not_brick_opening(vault: VaultInfo) -> None:
+    _edit_size(vault, 10**12)
+    with vault.open() as session:        # no RollbackError: the edited note no longer carries a valid signature
+        report = verify_vault(session, full=True)
+        assert not report
+        assert "bad_checkpoint_signature" in {p.code for p in report.problems}
+        directory.add_agency(session, "TINHUY", name="Tỉnh ủy")
+        # the next write replaces the edited note with the real, signed checkpoint
+        real = latest_checkpoint(session.conn)
+        assert real is not None
+        assert parse_note(read_state(vault.paths)["checkpoint"]).size == real.size
+        assert verify_vault(session, full=True)
+
+
+def test_a_signed_larger_checkpoint_still_refuses_a_shorter_log(vault: VaultInfo) -> None:
+    """What a restored older vault.db looks like to the state file: a validly signed note larger than the log."""
+    with vault.open() as session:
+        cp = latest_checkpoint(session.conn)
+        assert cp is not None
+        bigger = Checkpoint(cp.origin, cp.size + 5, cp.root, cp.time).signed_by(
+            office_signer_name(session.office_code), session.office_key, Domain.CHECKPOINT)
+    write_state(vault.paths, {"checkpoint": bigger.note()})
+    with pytest.raises(RollbackError):
+        vault.open()
+
+
+@pytest.mark.parametrize("garbage", [b"{not json", b"[1, 2]", b"\xff\xfe", b"[" * 100_000,
+                                     b'{"checkpoint": "not a note"}'])
+def test_garbage_state_file_is_reported_by_verify(vault: VaultInfo, garbage: bytes) -> None:
+    vault.paths.state.write_bytes(garbage)
+    with vault.open() as session:
+        report = verify_vault(session, full=True)
+    assert not report
+    problems = [p for p in report.problems if p.code == "state_file_unreadable"]
+    assert len(problems) == 1 and problems[0].item == "state.json"
+    assert "state.json" in problems[0].message("vi") and "state.json" in problems[0].message("en")
