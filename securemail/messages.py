@@ -53,9 +53,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "perm.no_office_key": ("Chỉ quản trị viên giữ khóa của bưu cục mới làm được việc này (ký chứng nhận khóa).",
                            "Only an administrator holding the office key can do this (certify a key)."),
     "auth.must_change_password": ("Mật khẩu của bạn do quản trị viên đặt lại: hãy đặt mật khẩu riêng trước "
-                                  "(securemail-cli user passwd, hoặc trong ứng dụng) rồi mới ký được.",
+                                  "(securemail-cli user passwd) rồi mới ký được.",
                                   "Your password was reset by an administrator: set your own password first "
-                                  "(securemail-cli user passwd, or in the app) before you can sign anything."),
+                                  "(securemail-cli user passwd) before you can sign anything."),
+    "auth.cosigner_must_change_password": ("Mật khẩu của {user} do quản trị viên đặt lại: người này phải đặt mật "
+                                           "khẩu riêng (securemail-cli user passwd) trước khi ký nhận; chưa ghi gì.",
+                                           "The password of {user} was reset by an administrator: they must set "
+                                           "their own (securemail-cli user passwd) before co-signing; nothing was "
+                                           "recorded."),
     "ledger.refused": ("Sổ nhật ký từ chối ghi: người ký không có quyền hoặc khóa không hợp lệ ({detail}).",
                        "The log refused the event: the signer may not sign it or the key is not valid ({detail})."),
     "ledger.refused_state": ("Sổ nhật ký từ chối ghi vì trạng thái bưu gửi ({detail}).",

@@ -216,6 +216,9 @@ class Authority:
         if e.kind == K.VAULT_CREATED:
             j.refuse("illegal_transition", "vault.created after the start of the log")
             return j
+        if (e.kind in K.DIRECTORY_KINDS) != (e.subject == K.DIRECTORY):
+            j.refuse("malformed_event", f"{e.kind} filed under subject {e.subject!r}")
+            return j
         body = e.body_bytes() if body is None else body
         own_rotation = e.kind == K.USER_KEY_ROTATED and e.data.get("username") == e.actor
         self._judge_actor(e, body, own_rotation, j)

@@ -25,7 +25,7 @@ from securemail.custody.checkpoint import (
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
-from securemail.custody.rules import custody_refusals, time_refusal
+from securemail.custody.rules import custody_refusals, parse_time, time_refusal
 from securemail.errors import StateError
 from securemail.storage.database import Connection
 
@@ -61,6 +61,7 @@ class LedgerWriter:
         self._clock = clock
         self._in_tx = False
         self._frontier: CompactRange | None = None
+        self._latest_time: str | None = None      # the latest event time in the open transaction
         self.last_checkpoint: Checkpoint | None = None
 
     @property
@@ -76,6 +77,7 @@ class LedgerWriter:
         self._conn.execute("BEGIN IMMEDIATE")
         self._in_tx = True
         self._frontier = load_frontier(self._conn)
+        self._latest_time = None
         start_size = self._frontier.size
         try:
             refresh_authority(self._conn, self.authority)   # another desk may have changed the directory
@@ -106,6 +108,8 @@ class LedgerWriter:
                       actor=actor.username, prev=prev, data=data,
                       cosigner=cosigner.username if cosigner else None)
         event = sign_event(draft, actor.key, cosigner.key if cosigner else None)
+        if self._latest_time is None or _later(draft.time, self._latest_time):
+            self._latest_time = draft.time
         if check:
             self._judge(event, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
         body, sigs = event.body_bytes(), event.signatures_bytes()
@@ -152,12 +156,19 @@ class LedgerWriter:
                                (digest, media_type, data))
 
     def _write_checkpoint(self, frontier: CompactRange, previous: int) -> Checkpoint:
-        cp = Checkpoint(self.origin, frontier.size, frontier.root(), iso(self._clock.now()),
-                        extensions=(previous_line(previous),))
+        # Never dated before the events it covers, even if the clock stepped back during the transaction.
+        now = iso(self._clock.now())
+        when = self._latest_time if self._latest_time is not None and _later(self._latest_time, now) else now
+        cp = Checkpoint(self.origin, frontier.size, frontier.root(), when, extensions=(previous_line(previous),))
         cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
         self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
                            (cp.size, cp.root, cp.time, cp.note()))
         return cp
+
+
+def _later(a: str, b: str) -> bool:
+    ta, tb = parse_time(a), parse_time(b)
+    return ta is not None and tb is not None and ta > tb
 
 
 def sign_checkpoint(cp: Checkpoint, office_code: str, signer: Signer, office_key: SigningKey | None) -> Checkpoint:

@@ -18,7 +18,7 @@ from securemail.crypto.signing import Domain, b64, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
 from securemail.custody.cosignature import cosign
-from securemail.custody.ledger import latest_checkpoint
+from securemail.custody.ledger import latest_checkpoint, sign_checkpoint
 from securemail.custody.verify import Problem, ProgressCallback, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
 from securemail.services.permissions import Permission
@@ -166,6 +166,9 @@ def export_checkpoint(session: Session, path: Path) -> Checkpoint:
     """Write the newest checkpoint note to `path` (atomically) and remember it in state.json."""
     session.require(Permission.EXPORT_CHECKPOINT)
     cp = _latest(session)
+    # The exporter signs it too; an administrator adds the office's signature, so that any C2SP verifier given
+    # the office verifier key (office-key export) accepts the file.
+    cp = sign_checkpoint(cp, session.office_code, session.signer, session.office_signing_key)
     atomic_write(path, cp.note().encode("utf-8"))
     remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
     return cp

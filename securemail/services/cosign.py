@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from securemail.custody.ledger import Signer
-from securemail.errors import AuthenticationError, BadInputError
+from securemail.errors import AuthenticationError, BadInputError, PermissionDeniedError
 from securemail.services.permissions import Permission, require
 from securemail.services.session import Session, UserInfo, load_user, wipe_unlocked
 from securemail.storage.vault import unlock
@@ -25,9 +25,12 @@ def cosigner(session: Session, username: str, password: str) -> tuple[Signer, Us
     user = load_user(session, username)
     account = session.authority.account(username)
     if user is None or not user.active or user.public_key != slot.signing_public or user.role.value != slot.role \
-            or account is None or account.current.temporary:
+            or account is None:
         wipe_unlocked(unlocked, keep_signing_key=False)
         raise AuthenticationError("auth.cosign_failed", user=username)
+    if account.current.temporary:     # right password, but the key of a reset: it may not co-sign
+        wipe_unlocked(unlocked, keep_signing_key=False)
+        raise PermissionDeniedError("auth.cosigner_must_change_password", user=username)
     wipe_unlocked(unlocked)  # the co-signer needs only their signing key
     return Signer(username, unlocked.signing_key), user
 

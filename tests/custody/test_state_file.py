@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from securemail.crypto.signing import Domain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note
 from securemail.custody.ledger import latest_checkpoint
 from securemail.errors import RollbackError
@@ -46,9 +45,30 @@ def test_a_signed_larger_checkpoint_still_refuses_a_shorter_log(vault: VaultInfo
     with vault.open() as session:
         cp = latest_checkpoint(session.conn)
         assert cp is not None
+        assert session.office_signing_key is not None       # an administrator's session holds the office key
         bigger = Checkpoint(cp.origin, cp.size + 5, cp.root, cp.time).signed_by(
-            office_signer_name(session.office_code), session.office_key, Domain.CHECKPOINT)
+            office_signer_name(session.office_code), session.office_signing_key)
     write_state(vault.paths, {"checkpoint": bigger.note()})
+    with pytest.raises(RollbackError):
+        vault.open()
+
+
+def test_a_larger_checkpoint_by_a_person_the_older_log_never_knew_still_refuses_it(vault: VaultInfo) -> None:
+    """A restored vault.db older than a clerk's enrolment: the certificate chain stored beside the state file's
+    checkpoint (office certificate of that clerk's key) still proves it, so the older copy is refused."""
+    with vault.open() as session:
+        session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        old_db = vault.paths.db.read_bytes()
+        vault.enrol(session, "clerk9")
+    with vault.open("clerk9") as session:
+        with session.write() as ledger:
+            ledger.append("item.note", "KT0000003VN", vault.signer("clerk9"), {"text": "Ghi thêm."})
+    state = read_state(vault.paths)
+    assert state["checkpoint_signer"]["u"] == "clerk9"
+    assert "securemail/GL01/user/clerk9" in state["checkpoint"]
+    for extra in ("-wal", "-shm"):
+        vault.paths.db.with_name(vault.paths.db.name + extra).unlink(missing_ok=True)
+    vault.paths.db.write_bytes(old_db)
     with pytest.raises(RollbackError):
         vault.open()
 
