@@ -39,7 +39,19 @@ if TYPE_CHECKING:
 PASSWORD = "mat-khau-dai-1"
 TEMP = "tam-thoi-admin-biet-1"         # the temporary password an administrator sets at a reset
 HELD = "KT0000003VN"                   # with courier1 in the template vault (handed over, then a note)
+ITEM = {"sender_agency": "SOYTE", "recipient_agency": "UBND01", "secrecy": "mat", "service": "thuong",
+        "scope": "noi-tinh"}
 PERSON = {"name": "Lê Văn Cường", "id_number": "001099012345", "signature": "cd" * 32}
+
+
+@pytest.fixture
+def held(vault: VaultInfo) -> str:
+    """An item accepted by clerk1 and handed over to courier1 through the services (valid tracking number)."""
+    with vault.open("clerk1") as s:
+        t = items.accept_item(s, ITEM)
+        taker, user = cosigner(s, "courier1", PASSWORD)
+        transfers.handover(s, [t], taker, user)
+    return t
 
 
 def found(report: VerificationReport) -> set[tuple[str, int | None]]:
@@ -188,7 +200,7 @@ def test_statement_whose_certificate_the_office_did_not_sign_is_refused(vault: V
         assert not statements.check_in_vault(s, own)
 
 
-def test_statement_signed_with_a_temporary_reset_key_is_refused(vault: VaultInfo) -> None:
+def test_statement_signed_with_a_temporary_reset_key_is_refused(held: str, vault: VaultInfo) -> None:
     with vault.open("admin") as admin:
         directory.reset_password(admin, "clerk1", TEMP)
     temp_key = slot_key(vault, "clerk1", TEMP)          # the administrator chose TEMP: they can open this slot
@@ -200,7 +212,7 @@ def test_statement_signed_with_a_temporary_reset_key_is_refused(vault: VaultInfo
         assert cp is not None
         accept = s.conn.execute("SELECT event_hash FROM events WHERE seq = ?", (vault.seqs["accept3"],)).fetchone()
         kw: dict[str, Any] = {"vault_id": s.vault_id, "office_key": s.office_public_key, "kind": "receipt",
-                              "ident": HELD, "digest": bytes(accept[0]).hex(), "size": cp.size, "root": cp.root}
+                              "ident": held, "digest": bytes(accept[0]).hex(), "size": cp.size, "root": cp.root}
         payload = forge_statement(account.chain, temp_key, **kw)
         assert statements.check(payload, trusted_keys=[s.office_public_key]).reason == "signer_not_allowed"
         assert statements.check_in_vault(s, payload).reason == "signer_not_allowed"
@@ -211,7 +223,7 @@ def test_statement_signed_with_a_temporary_reset_key_is_refused(vault: VaultInfo
     with open_session(vault.path, "clerk1", TEMP, clock=vault.clock) as s:
         assert s.must_change_password
         with pytest.raises(PermissionDeniedError):
-            reports.receipt(s, HELD, vault.path.parent / "receipt.pdf")
+            reports.receipt(s, held, vault.path.parent / "receipt.pdf")
 
 
 # ==== 2. a courier seizes admin ================================================================================
@@ -294,7 +306,7 @@ def test_courier_enrolling_an_admin_through_the_raw_connection_is_refused_and_re
 
 # ==== 3. an administrator resets two passwords and signs a hand-over alone ======================================
 
-def test_admin_reset_then_cosigned_handover_alone(vault: VaultInfo, make_insider: Callable[[], Insider],
+def test_admin_reset_then_cosigned_handover_alone(held: str, vault: VaultInfo, make_insider: Callable[[], Insider],
                                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     with vault.open("admin") as admin:
         directory.reset_password(admin, "clerk1", TEMP)
@@ -303,7 +315,7 @@ def test_admin_reset_then_cosigned_handover_alone(vault: VaultInfo, make_insider
         giver = Signer("courier1", slot_key(vault, "courier1", TEMP))
         taker = Signer("clerk1", slot_key(vault, "clerk1", TEMP))
         with pytest.raises(PermissionDeniedError), admin.write() as ledger:  # the admin's own session
-            ledger.append(K.ITEM_HANDED_OVER, HELD, giver, {"from": "courier1", "to": "clerk1"}, taker)
+            ledger.append(K.ITEM_HANDED_OVER, held, giver, {"from": "courier1", "to": "clerk1"}, taker)
         assert log_size(admin.conn) == before
     # through the services, signed in as the courier with the temporary password
     with open_session(vault.path, "courier1", TEMP, clock=vault.clock) as s:
@@ -313,18 +325,18 @@ def test_admin_reset_then_cosigned_handover_alone(vault: VaultInfo, make_insider
         to_user = load_user(s, "clerk1")
         assert to_user is not None
         with pytest.raises(PermissionDeniedError):
-            transfers.handover(s, [HELD], taker, to_user)
+            transfers.handover(s, [held], taker, to_user)
         assert log_size(s.conn) == before
-        assert items.item_row(s, HELD)["holder"] == "courier1"
+        assert items.item_row(s, held)["holder"] == "courier1"
     # around the services: the ledger writer with check=False
     insider = make_insider()
-    seq = insider.forge(K.ITEM_HANDED_OVER, HELD, giver, {"from": "courier1", "to": "clerk1"}, taker).seq
+    seq = insider.forge(K.ITEM_HANDED_OVER, held, giver, {"from": "courier1", "to": "clerk1"}, taker).seq
     insider.close()
     with vault.open("audit1") as s:
         report = audit.verify_vault(s)
         assert ("key_not_valid", seq) in found(report)
         assert ("key_not_valid", seq) in found(audit.verify_vault(s, full=True))
-        line = next(e for e in items.timeline(s, HELD) if e["seq"] == seq)
+        line = next(e for e in items.timeline(s, held) if e["seq"] == seq)
         assert line["signature_ok"] is False
         captured: list[Any] = []
         original = reports.docs.render_custody
@@ -335,7 +347,7 @@ def test_admin_reset_then_cosigned_handover_alone(vault: VaultInfo, make_insider
 
         monkeypatch.setattr(reports.docs, "render_custody", spy)
         pdf = tmp_path / "custody.pdf"
-        reports.custody(s, HELD, pdf)
+        reports.custody(s, held, pdf)
         row = next(e for e in captured[0].events if e.seq == seq)
         assert row.signature_ok is False
         assert all(e.signature_ok for e in captured[0].events if e.seq != seq)
@@ -347,20 +359,20 @@ def test_admin_reset_then_cosigned_handover_alone(vault: VaultInfo, make_insider
 
 # ==== 4. the verifier catches what the services refuse =========================================================
 
-def test_arrival_with_a_person_taking_an_item_from_its_holder(vault: VaultInfo, insider: Insider) -> None:
+def test_arrival_with_a_person_taking_an_item_from_its_holder(held: str, vault: VaultInfo, insider: Insider) -> None:
     data = {"from": "courier1", "location": "GL01", "person": PERSON}
     with vault.open("clerk1") as s:
         with pytest.raises(BadInputError):
-            transfers.arrive(s, [HELD], None)
+            transfers.arrive(s, [held], None)
         before = log_size(s.conn)
         with pytest.raises(StateError), s.write() as ledger:
-            ledger.append(K.ITEM_ARRIVED, HELD, s.signer, data)
+            ledger.append(K.ITEM_ARRIVED, held, s.signer, data)
         assert log_size(s.conn) == before
-    seq = insider.forge(K.ITEM_ARRIVED, HELD, vault.signer("clerk1"), data).seq
+    seq = insider.forge(K.ITEM_ARRIVED, held, vault.signer("clerk1"), data).seq
     assert ("missing_cosignature", seq) in found(verify_ledger(insider.conn, workers=1))
 
 
-def test_delivery_cosigned_by_another_agencys_secretary(vault: VaultInfo, insider: Insider) -> None:
+def test_delivery_cosigned_by_another_agencys_secretary(held: str, vault: VaultInfo, insider: Insider) -> None:
     with vault.open("admin") as s:
         directory.add_user(s, "sec2", role="secretary", full_name="Thư ký Sở Y tế", password=PASSWORD, agency="SOYTE")
     sec2 = Signer("sec2", slot_key(vault, "sec2", PASSWORD))
@@ -369,29 +381,24 @@ def test_delivery_cosigned_by_another_agencys_secretary(vault: VaultInfo, inside
         taker, user = cosigner(s, "sec2", PASSWORD)
         before = log_size(s.conn)
         with pytest.raises(PermissionDeniedError):
-            transfers.deliver(s, HELD, to=taker, to_user=user)
+            transfers.deliver(s, held, to=taker, to_user=user)
         with pytest.raises(StateError), s.write() as ledger:
-            ledger.append(K.ITEM_DELIVERED, HELD, s.signer, data, taker)
+            ledger.append(K.ITEM_DELIVERED, held, s.signer, data, taker)
         assert log_size(s.conn) == before
-    insider.close()
-    insider = type(insider)(vault)                      # the new user changed nothing for the insider; reopen anyway
-    try:
-        seq = insider.forge(K.ITEM_DELIVERED, HELD, vault.signer("courier1"), data, sec2).seq
-        assert ("illegal_transition", seq) in found(verify_ledger(insider.conn, workers=1))
-    finally:
-        insider.close()
+    seq = insider.forge(K.ITEM_DELIVERED, held, vault.signer("courier1"), data, sec2).seq
+    assert ("illegal_transition", seq) in found(verify_ledger(insider.conn, workers=1))
 
 
-def test_handover_dated_before_the_item_was_accepted(vault: VaultInfo, insider: Insider) -> None:
+def test_handover_dated_before_the_item_was_accepted(held: str, vault: VaultInfo, insider: Insider) -> None:
     back = FixedClock(vault.clock.now() - timedelta(days=2))
     with open_session(vault.path, "courier1", PASSWORD, clock=back) as s:
         taker, user = cosigner(s, "clerk1", PASSWORD)
         before = log_size(s.conn)
         with pytest.raises(StateError):
-            transfers.handover(s, [HELD], taker, user)
+            transfers.handover(s, [held], taker, user)
         assert log_size(s.conn) == before
     vault.clock.set(vault.clock.now() - timedelta(days=2))   # the insider sets their clock back
-    seq = insider.forge(K.ITEM_HANDED_OVER, HELD, vault.signer("courier1"), {"from": "courier1", "to": "clerk1"},
+    seq = insider.forge(K.ITEM_HANDED_OVER, held, vault.signer("courier1"), {"from": "courier1", "to": "clerk1"},
                         vault.signer("clerk1")).seq
     assert ("illegal_transition", seq) in found(verify_ledger(insider.conn, workers=1))
 
@@ -424,21 +431,24 @@ class TwoFacedClock:
         return self.times.pop(0) if len(self.times) > 1 else self.times[0]
 
 
-def test_event_dated_after_the_checkpoint_that_covers_it_is_reported(vault: VaultInfo, insider: Insider) -> None:
+def test_event_dated_after_the_checkpoint_that_covers_it_is_reported(held: str, vault: VaultInfo, insider: Insider) -> None:
     now = vault.clock.now()
     insider.info.clock = TwoFacedClock(now + timedelta(hours=5), now)  # type: ignore[assignment]
-    seq = insider.forge(K.ITEM_NOTE, HELD, vault.signer("courier1"), {"text": "ghi sau"}).seq
+    seq = insider.forge(K.ITEM_NOTE, held, vault.signer("courier1"), {"text": "ghi sau"}).seq
     assert ("illegal_transition", seq) in found(verify_ledger(insider.conn, workers=1))
 
 
-def test_services_never_write_an_event_dated_after_its_checkpoint(vault: VaultInfo) -> None:
+@pytest.mark.xfail(strict=True, reason="BUG: LedgerWriter signs the commit's checkpoint with clock.now() without "
+                   "checking it is not earlier than the events it covers; verify then reports illegal_transition "
+                   "('dated after the checkpoint ... that covers it') for an event the services wrote themselves")
+def test_services_never_write_an_event_dated_after_its_checkpoint(held: str, vault: VaultInfo) -> None:
     """The same two-faced clock given to a service: it must refuse, or write something verify accepts."""
     now = vault.clock.now() + timedelta(minutes=5)
-    clock = TwoFacedClock(now, now + timedelta(hours=5), now)
+    clock = TwoFacedClock(now + timedelta(hours=5), now)
     with open_session(vault.path, "courier1", PASSWORD, clock=clock) as s:  # type: ignore[arg-type]
         before = log_size(s.conn)
         try:
-            transfers.out_for_delivery(s, HELD, "đi phát")
+            transfers.out_for_delivery(s, held, "đi phát")
         except (StateError, PermissionDeniedError):
             assert log_size(s.conn) == before
             return
@@ -448,30 +458,30 @@ def test_services_never_write_an_event_dated_after_its_checkpoint(vault: VaultIn
 
 # ==== 5. the timeline and the verifier agree on whose key was valid ============================================
 
-def test_revoked_users_later_event_flagged_by_timeline_and_verify(vault: VaultInfo,
+def test_revoked_users_later_event_flagged_by_timeline_and_verify(held: str, vault: VaultInfo,
                                                                   make_insider: Callable[[], Insider]) -> None:
     with vault.open("admin") as s:
         directory.revoke_user(s, "clerk1")
     with pytest.raises(AuthenticationError):
         open_session(vault.path, "clerk1", PASSWORD, clock=vault.clock)
     insider = make_insider()
-    seq = insider.forge(K.ITEM_NOTE, HELD, vault.signer("clerk1"), {"text": "ghi sau khi bị thu hồi"}).seq
+    seq = insider.forge(K.ITEM_NOTE, held, vault.signer("clerk1"), {"text": "ghi sau khi bị thu hồi"}).seq
     with vault.open("audit1") as s:
         assert ("key_not_valid", seq) in found(audit.verify_vault(s))
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, HELD)}
+        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
         assert marks[seq] is False
         assert all(ok for n, ok in marks.items() if n != seq)
 
 
-def test_replaced_key_used_after_a_password_change_flagged_by_timeline_and_verify(
+def test_replaced_key_used_after_a_password_change_flagged_by_timeline_and_verify(held: str, 
         vault: VaultInfo, make_insider: Callable[[], Insider]) -> None:
     with vault.open("courier1") as s:
         directory.change_password(s, PASSWORD, "mat-khau-moi-cua-toi-2")
     insider = make_insider()
-    seq = insider.forge(K.ITEM_NOTE, HELD, vault.signer("courier1"), {"text": "khóa cũ"}).seq
+    seq = insider.forge(K.ITEM_NOTE, held, vault.signer("courier1"), {"text": "khóa cũ"}).seq
     with vault.open("audit1") as s:
         assert ("key_not_valid", seq) in found(audit.verify_vault(s))
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, HELD)}
+        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
         assert marks[seq] is False
 
 
