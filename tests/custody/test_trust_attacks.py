@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from securemail import documents as docs
 from securemail.cli.main import main as cli_main
 from securemail.clock import FixedClock
 from securemail.crypto.canonical import canonical_bytes
@@ -28,7 +29,7 @@ from securemail.errors import AuthenticationError, BadInputError, PermissionDeni
 from securemail.services import audit, directory, items, reports, statements, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.items import ExternalPerson
-from securemail.services.session import Session, load_user, open_session
+from securemail.services.session import load_user, open_session
 from securemail.storage import connect
 from securemail.storage.keyslots import KeySlotFile, create_slot, unlock_slot
 from securemail.storage.vault import read_state, write_state
@@ -339,13 +340,13 @@ def test_admin_reset_then_cosigned_handover_alone(held: str, vault: VaultInfo, m
         line = next(e for e in items.timeline(s, held) if e["seq"] == seq)
         assert line["signature_ok"] is False
         captured: list[Any] = []
-        original = reports.docs.render_custody
+        original = docs.render_custody
 
         def spy(data: Any, out: Any) -> None:
             captured.append(data)
             original(data, out)
 
-        monkeypatch.setattr(reports.docs, "render_custody", spy)
+        monkeypatch.setattr(docs, "render_custody", spy)
         pdf = tmp_path / "custody.pdf"
         reports.custody(s, held, pdf)
         row = next(e for e in captured[0].events if e.seq == seq)
@@ -431,7 +432,8 @@ class TwoFacedClock:
         return self.times.pop(0) if len(self.times) > 1 else self.times[0]
 
 
-def test_event_dated_after_the_checkpoint_that_covers_it_is_reported(held: str, vault: VaultInfo, insider: Insider) -> None:
+def test_event_dated_after_the_checkpoint_that_covers_it_is_reported(held: str, vault: VaultInfo,
+                                                                     insider: Insider) -> None:
     now = vault.clock.now()
     insider.info.clock = TwoFacedClock(now + timedelta(hours=5), now)  # type: ignore[assignment]
     seq = insider.forge(K.ITEM_NOTE, held, vault.signer("courier1"), {"text": "ghi sau"}).seq
@@ -445,7 +447,7 @@ def test_services_never_write_an_event_dated_after_its_checkpoint(held: str, vau
     """The same two-faced clock given to a service: it must refuse, or write something verify accepts."""
     now = vault.clock.now() + timedelta(minutes=5)
     clock = TwoFacedClock(now + timedelta(hours=5), now)
-    with open_session(vault.path, "courier1", PASSWORD, clock=clock) as s:  # type: ignore[arg-type]
+    with open_session(vault.path, "courier1", PASSWORD, clock=clock) as s:
         before = log_size(s.conn)
         try:
             transfers.out_for_delivery(s, held, "đi phát")
@@ -473,7 +475,7 @@ def test_revoked_users_later_event_flagged_by_timeline_and_verify(held: str, vau
         assert all(ok for n, ok in marks.items() if n != seq)
 
 
-def test_replaced_key_used_after_a_password_change_flagged_by_timeline_and_verify(held: str, 
+def test_replaced_key_used_after_a_password_change_flagged_by_timeline_and_verify(held: str,
         vault: VaultInfo, make_insider: Callable[[], Insider]) -> None:
     with vault.open("courier1") as s:
         directory.change_password(s, PASSWORD, "mat-khau-moi-cua-toi-2")
