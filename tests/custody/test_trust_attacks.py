@@ -581,3 +581,28 @@ def test_admin_who_completes_the_forced_password_change_cannot_sign_for_two_user
         marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
     assert seq in {p.seq for p in report.problems} or marks[seq] is False, \
         "an admin signed a co-signed hand-over alone, and verify and the timeline call it valid"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: Authority.judge does not require subject 'directory' for directory "
+                   "kinds; LedgerWriter (check=True) accepts a user.revoked filed under an item's subject, the "
+                   "verifier's authority applies it (every subject) but load_authority - login, sessions, the writer, "
+                   "the timeline - replays only subject = 'directory': the 'revoked' user still signs in, the services "
+                   "accept their events, the timeline calls them valid and verify reports key_not_valid")
+def test_directory_event_filed_under_another_subject_means_the_same_everywhere(
+        held: str, vault: VaultInfo, insider: Insider) -> None:
+    w = insider.writer()
+    try:
+        with w.transaction():
+            w.append(K.USER_REVOKED, held, vault.signer("admin"), {"username": "courier1"})
+    except LedgerRefused:
+        return                                        # refused: the defence holds
+    try:
+        with vault.open("courier1") as s, s.write() as ledger:
+            seq = ledger.append(K.ITEM_NOTE, held, s.signer, {"text": "sau khi bị thu hồi"}).seq
+    except (AuthenticationError, PermissionDeniedError):
+        return                                        # login and the services see the revocation too
+    with vault.open("audit1") as s:
+        report = audit.verify_vault(s)
+        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
+    assert marks[seq] == (seq not in {p.seq for p in report.problems}), \
+        f"timeline says {marks[seq]}, verify says {[(p.code, p.seq) for p in report.problems]}"
