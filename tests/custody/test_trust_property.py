@@ -1,7 +1,7 @@
 """Issue 8, item 5 as a property: whatever the ledger writer's own check refuses, verify reports.
 
-Random sequences of custody events (kinds, actors, co-signers, subjects and data from small pools; times that
-mostly run forward and sometimes jump back) are appended to a copy of the template vault through the low-level
+Random sequences of custody events and revocations (kinds, actors, co-signers, subjects and data from small pools;
+times that mostly run forward and sometimes jump back) are appended to a copy of the template vault through the low-level
 ledger API, bypassing the services. Each event is first offered to the writer with its check on (as every service
 writes); what it refuses is written anyway by an insider (`check=False`, or straight into the table when even the
 projection cannot take it). Verify must then report a problem at the sequence number of every refused event, and
@@ -60,10 +60,12 @@ DATA = {
     K.ITEM_DELIVERY_FAILED: st.just({"reason": "Vắng nhà"}),
     K.ITEM_RETURNED: st.just({"destination": "SOYTE", "reason": "Sai địa chỉ"}),
     K.ITEM_NOTE: st.just({"text": "Ghi chú"}),
+    K.USER_REVOKED: st.builds(lambda u: {"username": u}, st.sampled_from(("clerk1", "courier1", "sec1"))),
 }
 
 random_step = st.sampled_from(sorted(DATA)).flatmap(lambda kind: st.tuples(
-    st.just(kind), st.sampled_from(SUBJECTS), users, st.one_of(st.none(), users), DATA[kind]))
+    st.just(kind), st.just(K.DIRECTORY) if kind == K.USER_REVOKED else st.sampled_from(SUBJECTS), users,
+    st.one_of(st.none(), users), DATA[kind]))
 
 HOLDERS = st.sampled_from(("clerk1", "courier1"))
 
@@ -77,7 +79,9 @@ def plausible_step(draw: st.DrawFn) -> tuple[Any, ...]:
     actor = draw(HOLDERS)
     cosigner: str | None = None
     data: dict[str, Any] = draw(DATA[kind])
-    if kind == K.ITEM_ACCEPTED:
+    if kind == K.USER_REVOKED:
+        subject, actor = K.DIRECTORY, "admin"
+    elif kind == K.ITEM_ACCEPTED:
         actor = "clerk1"
     elif kind == K.ITEM_HANDED_OVER:
         cosigner = "courier1" if actor == "clerk1" else "clerk1"
