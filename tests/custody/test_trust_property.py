@@ -1,11 +1,11 @@
 """Issue 8, item 5 as a property: whatever the ledger writer's own check refuses, verify reports.
 
-Random sequences of custody events and revocations (kinds, actors, co-signers, subjects and data from small pools;
-times that mostly run forward and sometimes jump back) are appended to a copy of the template vault through the low-level
-ledger API, bypassing the services. Each event is first offered to the writer with its check on (as every service
-writes); what it refuses is written anyway by an insider (`check=False`, or straight into the table when even the
-projection cannot take it). Verify must then report a problem at the sequence number of every refused event, and
-nothing at all when nothing was refused.
+Random sequences of custody events and revocations (kinds, actors, co-signers, subjects and data from small
+pools; times that mostly run forward and sometimes jump back) are appended to a copy of the template vault through
+the low-level ledger API, bypassing the services. Each event is first offered to the writer with its check on (as
+every service writes); what it refuses is written anyway by an insider (`check=False`, or straight into the table
+when even the projection cannot take it). Verify must then report a problem at the sequence number of every refused
+event, and nothing at all when nothing was refused.
 """
 
 from __future__ import annotations
