@@ -606,3 +606,40 @@ def test_directory_event_filed_under_another_subject_means_the_same_everywhere(
         marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
     assert marks[seq] == (seq not in {p.seq for p in report.problems}), \
         f"timeline says {marks[seq]}, verify says {[(p.code, p.seq) for p in report.problems]}"
+
+
+def _courier_edits_the_holder_and_delivers(vault: VaultInfo) -> tuple[str, int | None]:
+    """A courier makes themself the holder of an item the clerk still holds (raw connection, projection row) and
+    delivers it through the services to the agency's secretary. Returns (tracking, seq written or None)."""
+    with vault.open("clerk1") as s:
+        t = items.accept_item(s, ITEM)
+    conn = connect(vault.path, "courier1", PASSWORD)
+    try:
+        conn.execute("UPDATE items SET holder = 'courier1' WHERE tracking = ?", (t,))
+    finally:
+        conn.close()
+    with vault.open("courier1") as s:
+        before = log_size(s.conn)
+        taker, user = cosigner(s, "sec1", PASSWORD)
+        try:
+            transfers.deliver(s, t, to=taker, to_user=user)
+        except (PermissionDeniedError, StateError):
+            assert log_size(s.conn) == before
+            return t, None
+        return t, log_size(s.conn)
+
+
+def test_courier_editing_the_holder_column_is_caught_by_verify(vault: VaultInfo) -> None:
+    _t, seq = _courier_edits_the_holder_and_delivers(vault)
+    if seq is not None:
+        with vault.open("audit1") as s:
+            assert ("illegal_transition", seq) in found(audit.verify_vault(s))
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the services and LedgerWriter take custody state (items.holder; by the code also status, "
+                   "named_only, settings) from the projection tables, which any account holder can edit through "
+                   "storage.connect: a courier who sets items.holder to themself delivers, through the services, an "
+                   "item the clerk never handed over (verify reports it afterwards: illegal_transition)")
+def test_courier_editing_the_holder_column_gains_no_custody_through_the_services(vault: VaultInfo) -> None:
+    _t, seq = _courier_edits_the_holder_and_delivers(vault)
+    assert seq is None, "the services delivered an item its courier never received"
