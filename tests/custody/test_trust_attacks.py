@@ -636,10 +636,11 @@ def test_courier_editing_the_holder_column_is_caught_by_verify(vault: VaultInfo)
             assert ("illegal_transition", seq) in found(audit.verify_vault(s))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the services and LedgerWriter take custody state (items.holder; by the code also status, "
-                   "named_only, settings) from the projection tables, which any account holder can edit through "
-                   "storage.connect: a courier who sets items.holder to themself delivers, through the services, an "
-                   "item the clerk never handed over (verify reports it afterwards: illegal_transition)")
+@pytest.mark.xfail(strict=True, reason="BUG: the services and LedgerWriter take custody state from the projection "
+                   "tables, which any account holder can edit through storage.connect: a courier who sets "
+                   "items.holder to themself delivers, through the services, an item the clerk never handed over "
+                   "(verify reports it afterwards: illegal_transition). By the code, named_only and the delegate "
+                   "setting are read the same way")
 def test_courier_editing_the_holder_column_gains_no_custody_through_the_services(vault: VaultInfo) -> None:
     _t, seq = _courier_edits_the_holder_and_delivers(vault)
     assert seq is None, "the services delivered an item its courier never received"
