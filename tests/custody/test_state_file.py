@@ -60,9 +60,8 @@ def test_a_larger_checkpoint_by_a_person_the_older_log_never_knew_still_refuses_
         session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         old_db = vault.paths.db.read_bytes()
         vault.enrol(session, "clerk9")
-    with vault.open("clerk9") as session:
-        with session.write() as ledger:
-            ledger.append("item.note", "KT0000003VN", vault.signer("clerk9"), {"text": "Ghi thêm."})
+    with vault.open("clerk9") as session, session.write() as ledger:
+        ledger.append("item.note", "KT0000003VN", vault.signer("clerk9"), {"text": "Ghi thêm."})
     state = read_state(vault.paths)
     assert state["checkpoint_signer"]["u"] == "clerk9"
     assert "securemail/GL01/user/clerk9" in state["checkpoint"]
