@@ -220,8 +220,11 @@ def cmd_show(ctx: Ctx) -> int:
                  "  " + tr("cli.holder_due", holder=row["holder"] or "-", due=_when(row["due_at"]))]
         for e in doc["events"]:
             ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
-            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {e['kind']:<22} {e['actor']}"
+            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {tr('event.' + e['kind']):<24} {e['actor']}"
                          + (f" + {e['cosigner']}" if e["cosigner"] else ""))
+            if "due_after" in e["data"]:
+                lines.append("          " + tr("timeline.due_changed", old=_when(e["data"]["due_before"]),
+                                                new=_when(e["data"]["due_after"])))
         ctx.emit(doc, lines)
     return 0
 

@@ -45,8 +45,10 @@ def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
         raise StorageError("report.fonts_missing", detail=str(e)) from e
 
 
-def event_label(kind: str) -> str:
-    return EVENT_LABELS_VI.get(kind, kind)
+def event_label(kind: str, lang: str = "vi") -> str:
+    """An event kind in words (messages "event.<kind>"; never the raw code)."""
+    text = tr(f"event.{kind}", lang)
+    return EVENT_LABELS_VI.get(kind, kind) if text == f"event.{kind}" else text
 
 
 def _imprint(session: Session) -> m.Imprint:
