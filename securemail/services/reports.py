@@ -14,12 +14,14 @@ from typing import Any, BinaryIO
 from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
+from securemail.custody.duetimes import early_minutes
 from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.domain.labels import label
+from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
 from securemail.i18n import tr
 from securemail.services import bags, items, norms, statements
@@ -270,15 +272,15 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
     rows = [r for r in items.search_items(session, date_from=start, date_to=end, limit=1_000_000) if r["due_at"]]
     stats: dict[tuple[str, str], list[int]] = {}
     late_rows = []
-    for r in rows:
+    for r in rows:  # the same rule as `norm rates` (services.norms.outcome_of): first attempt stops the clock
         s = stats.setdefault((r["service"], r["scope"]), [0, 0, 0, 0])
-        due = parse_iso(r["due_at"])
+        outcome = norms.outcome_of(session, r, now)
         s[0] += 1
-        if r["delivered_at"] and parse_iso(r["delivered_at"]) <= due:
+        if outcome is Outcome.MET:
             s[1] += 1
-        elif items.is_overdue_row(r, now):
+        elif outcome.missed:
             s[2] += 1
-            late_rows.append(r)
+            late_rows.append((r, outcome))
         else:
             s[3] += 1
     data = m.OverdueData(
@@ -286,17 +288,19 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
         as_of=now.astimezone(ICT), norms_source="; ".join(sorted({n.source for n in norms.list_norms(session)})),
         stats=[m.ServiceStat(service_class=label(ServiceClass(sv), "vi"), scope=label(Scope(sc), "vi"),
                              total=v[0], met=v[1], late=v[2], pending=v[3]) for (sv, sc), v in sorted(stats.items())],
+        early_minutes=early_minutes(session.conn),
         overdue_items=[m.OverdueItem(tracking=r["tracking"],
                                      secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
                                      service_class=label(ServiceClass(r["service"]), "vi"),
                                      scope=label(Scope(r["scope"]), "vi"),
                                      recipient_agency=_agency_name(session, r["recipient_agency"]),
                                      accepted_at=_time(r["accepted_at"]) or now, due_at=_time(r["due_at"]) or now,
-                                     delivered_at=_time(r["delivered_at"]),
-                                     status=label(ItemStatus(r["status"]), "vi")) for r in late_rows])
+                                     delivered_at=_time(r["first_attempt_at"]),
+                                     early=outcome is Outcome.EARLY,
+                                     status=label(ItemStatus(r["status"]), "vi")) for r, outcome in late_rows])
     content = {"period": [period_start.isoformat(), period_end.isoformat()],
                "stats": [[k[0], k[1], *v] for k, v in sorted(stats.items())],
-               "late": [r["tracking"] for r in late_rows]}
+               "late": [r["tracking"] for r, _ in late_rows]}
     payload = statements.issue(session, "overdue", f"{period_start}:{period_end}",
                                statements.content_digest(content), _checkpoint(session))
     _render(docs.render_overdue, _with_payload(data, payload), out)

@@ -72,7 +72,9 @@ CASES: list[tuple[str, Render, Callable[[], Any], list[str]]] = [
         "cột chưa được xác nhận với văn bản gốc", "40 mục, từ số 1 đến số 40",
     ]),
     ("overdue", render_overdue, s.overdue, [
-        "BÁO CÁO BƯU GỬI ĐÚNG HẠN VÀ QUÁ HẠN", "TT 16/2017/TT-BTTTT", "97,5 %", "96,4 %", "Tổng cộng",
+        "BÁO CÁO BƯU GỬI ĐÚNG HẠN VÀ QUÁ HẠN", "TT 16/2017/TT-BTTTT", "Tổng cộng",
+        # rates leave out items not yet due: 117/119, 60/63, and 186/191 overall
+        "98,3 %", "95,2 %", "97,4 %", "lần phát đầu tiên", "Phát lần đầu lúc", "chưa đến hạn",
         "Chưa phát (Đang chuyển)", "1 ngày 21 giờ", "KA2000045VN",
     ]),
     ("audit", render_audit, s.audit, [

@@ -140,3 +140,15 @@ def test_rates_stop_the_clock_at_the_first_attempt_and_skip_items_not_yet_due(va
     assert rates(t(2025, 3, 3, 12, 0)) == {"hoa-toc": (1, 1), "hen-gio": (1, 2)}
     # Wednesday: `never` is overdue and counted as missed
     assert rates(t(2025, 3, 5, 9, 0)) == {"hoa-toc": (1, 2), "hen-gio": (1, 2)}
+    # the PDF counts the same way: 1 of 2 Hỏa tốc met (50,0 %), 1 of 2 Hẹn giờ (the early one without a note)
+    from pypdf import PdfReader
+
+    from securemail.services import reports
+    vault.clock.set(t(2025, 3, 5, 9, 0))
+    pdf = vault.path.parent / "overdue.pdf"
+    reports.overdue(auditor, date(2025, 3, 1), date(2025, 3, 31), pdf)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "50,0 %" in text
+    assert "so với giờ hẹn" in text  # the early Hẹn giờ item is listed with how early it was
+    packed = text.replace(" ", "")  # tracking numbers wrap in their narrow column
+    assert early in packed and failed_in_time not in packed and early_noted not in packed
