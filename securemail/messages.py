@@ -227,15 +227,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.weekday_work": ("{value} là ngày thường; chỉ thứ Bảy, Chủ nhật mới có thể là ngày làm bù.",
                               "{value} is a weekday; only a Saturday or Sunday can be a make-up working day."),
     "calendar.day_exists": ("Ngày {value} đã có trong lịch làm việc.", "{value} is already in the working calendar."),
-    "calendar.no_such_day": ("Không có ngày {value} do quản trị viên thêm vào lịch (ngày nghỉ theo luật không gỡ "
-                             "từng ngày).",
-                             "No day {value} added by an administrator (statutory days off are not removed one "
-                             "by one)."),
+    "calendar.no_such_day": ("Ngày {value} không có trong lịch ngày nghỉ, ngày làm bù.",
+                             "{value} is not in the calendar of days off and make-up working days."),
     "calendar.statutory_recorded": ("Đã ghi {count} ngày nghỉ theo luật của năm {year} ({source}).",
                                     "Recorded {count} statutory days off of {year} ({source})."),
     "calendar.day_added_off": ("Đã thêm ngày nghỉ {day}.", "Added the day off {day}."),
     "calendar.day_added_work": ("Đã thêm ngày làm bù {day}.", "Added the make-up working day {day}."),
     "calendar.day_removed": ("Đã gỡ ngày {day} khỏi lịch.", "Removed {day} from the calendar."),
+    "bag.wrong_destination": ("Không cho {tracking} vào túi {bag}: túi đi {destination}, bưu gửi đến {recipient}.",
+                              "{tracking} does not go into bag {bag}: the bag goes to {destination}, the item to "
+                              "{recipient}."),
+    "agency.ngoai_thanh": ("ngoại thành", "outside the inner city"),
     "calendar.kind.off": ("Ngày nghỉ", "Day off"),
     "calendar.kind.work": ("Ngày làm bù", "Make-up working day"),
     "calendar.origin.statutory": ("theo luật", "statutory"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from securemail.cli import passwords
 from securemail.cli.context import Ctx
+from securemail.domain.enums import Role
 from securemail.domain.labels import label
 from securemail.i18n import tr
 from securemail.services import directory
@@ -51,9 +52,15 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("code")
     p.add_argument("--name", required=True)
     p.add_argument("--province")
+    p.add_argument("--ngoai-thanh", action="store_true", dest="suburban",
+                   help="ngoại thành: Hẹn giờ cần nhận trước giờ hẹn lâu hơn (mặc định 12 giờ)")
     p.set_defaults(handler=cmd_agency_add)
     p = agencies.add_parser("list", parents=[common])
     p.set_defaults(handler=cmd_agency_list)
+    p = agencies.add_parser("area", parents=[common], help="đặt cơ quan ở nội thành hay ngoại thành")
+    p.add_argument("code")
+    p.add_argument("area", choices=("noi-thanh", "ngoai-thanh"))
+    p.set_defaults(handler=cmd_agency_area)
 
     p = sub.add_parser("rekey", parents=[common], help="give the database a fresh data key (admin)")
     p.set_defaults(handler=cmd_rekey)
@@ -128,17 +135,25 @@ def cmd_user_revoke(ctx: Ctx) -> int:
 def cmd_agency_add(ctx: Ctx) -> int:
     a = ctx.args
     with ctx.open() as s:
-        ag = directory.add_agency(s, a.code, name=a.name, province=a.province)
-        ctx.emit({"code": ag.code, "name": ag.name, "province": ag.province},
+        ag = directory.add_agency(s, a.code, name=a.name, province=a.province, suburban=a.suburban)
+        ctx.emit({"code": ag.code, "name": ag.name, "province": ag.province, "suburban": ag.suburban},
                  tr("cli.agency_added", code=ag.code, name=ag.name))
+    return 0
+
+
+def cmd_agency_area(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        ag = directory.set_suburban(s, ctx.args.code, ctx.args.area == "ngoai-thanh")
+        ctx.emit({"code": ag.code, "suburban": ag.suburban}, tr("cli.done"))
     return 0
 
 
 def cmd_agency_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         rows = directory.list_agencies(s)
-        ctx.emit([{"code": r.code, "name": r.name, "province": r.province} for r in rows],
-                 [f"{r.code:<12} {r.name}" + (f" - {r.province}" if r.province else "") for r in rows])
+        ctx.emit([{"code": r.code, "name": r.name, "province": r.province, "suburban": r.suburban} for r in rows],
+                 [f"{r.code:<12} {r.name}" + (f" - {r.province}" if r.province else "")
+                  + (f" ({tr('agency.ngoai_thanh')})" if r.suburban else "") for r in rows])
     return 0
 
 
@@ -182,7 +197,7 @@ def cmd_demo(ctx: Ctx) -> int:
            "users": [{"username": u, "role": r} for u, r in result.users],
            "password": "SECUREMAIL_PASSWORD" if result.password_from_env else "documented demo password"}
     lines = [tr("cli.demo_done", path=str(result.vault), items=result.items)]
-    lines += [f"  {u:<10} {r}" for u, r in result.users]
+    lines += [f"  {u:<10} {label(Role(r), ctx.lang)}" for u, r in result.users]
     lines.append(tr("cli.demo_password_env") if result.password_from_env else
                  tr("cli.demo_password", password=DEMO_PASSWORD))
     ctx.emit(doc, lines)

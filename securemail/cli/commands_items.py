@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,8 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     bag = sub.add_parser("bag", parents=[common], help="bags / dispatches").add_subparsers(dest="action",
                                                                                           required=True)
     p = bag.add_parser("create", parents=[common])
-    p.add_argument("--destination", required=True)
+    p.add_argument("--destination", required=True, help="mã bưu cục nhận túi")
+    p.add_argument("--province", help="tỉnh của bưu cục nhận: chỉ bưu gửi đến cơ quan của tỉnh đó vào túi")
     p.add_argument("--id")
     p.set_defaults(handler=cmd_bag_create)
     p = bag.add_parser("add", parents=[common])
@@ -153,15 +154,6 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", required=True, help="accepted on or after (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", required=True, help="accepted on or before (YYYY-MM-DD)")
     p.set_defaults(handler=cmd_norm_rates)
-    hol = sub.add_parser("holiday", parents=[common], help="public holidays (days off) for due times").add_subparsers(
-        dest="action", required=True)
-    p = hol.add_parser("set", parents=[common], help="replace the days off of one year (admin)")
-    p.add_argument("year", type=int)
-    p.add_argument("dates", nargs="*", help="YYYY-MM-DD ...")
-    p.add_argument("--source", required=True, help="the decision that sets them")
-    p.set_defaults(handler=cmd_holiday_set)
-    p = hol.add_parser("list", parents=[common])
-    p.set_defaults(handler=cmd_holiday_list)
     p = sub.add_parser("setting", parents=[common], help="office settings (admin)")
     p.add_argument("key")
     p.add_argument("value")
@@ -266,7 +258,7 @@ def cmd_list(ctx: Ctx) -> int:
 
 def cmd_bag_create(ctx: Ctx) -> int:
     with ctx.open() as s:
-        bag = bags.create_bag(s, ctx.args.destination, ctx.args.id)
+        bag = bags.create_bag(s, ctx.args.destination, ctx.args.id, province=ctx.args.province)
         ctx.emit({"bag": bag}, tr("cli.bag_created", bag=bag))
     return 0
 
@@ -442,22 +434,6 @@ def cmd_norm_rates(ctx: Ctx) -> int:
         lines = [f"{label(ServiceClass(r.service), ctx.lang):<10} {label(Scope(r.scope), ctx.lang):<10} "
                  f"{r.met}/{r.total}" + (f"  ({round(100 * r.met / r.total)}%)" if r.total else "") for r in rows]
         ctx.emit(docs, lines or [tr("cli.none")])
-    return 0
-
-
-def cmd_holiday_set(ctx: Ctx) -> int:
-    with ctx.open() as s:
-        days = norms.set_holidays(s, ctx.args.year, ctx.args.dates, ctx.args.source)
-        ctx.emit({"year": ctx.args.year, "dates": [d.isoformat() for d in days]},
-                 tr("cli.holidays_set", year=ctx.args.year, count=len(days)))
-    return 0
-
-
-def cmd_holiday_list(ctx: Ctx) -> int:
-    with ctx.open() as s:
-        rows = s.conn.execute("SELECT day, source FROM holidays ORDER BY day").fetchall()
-        ctx.emit([{"date": d, "source": src} for d, src in rows],
-                 [f"{date.fromisoformat(d):%d/%m/%Y}  {src}" for d, src in rows] or [tr("cli.none")])
     return 0
 
 

@@ -154,9 +154,9 @@ def _holiday_edit(conn: Connection, e: Event, op: str) -> None:
         conn.execute("INSERT INTO holidays (day, source, kind, origin, name) VALUES (?, ?, ?, 'admin', ?)",
                      (day, e.data["source"], kind, e.data.get("name")))
         return
-    cur = conn.execute("DELETE FROM holidays WHERE day = ? AND kind = ? AND origin = 'admin'", (day, kind))
+    cur = conn.execute("DELETE FROM holidays WHERE day = ? AND kind = ?", (day, kind))
     if cur.rowcount != 1:
-        raise ProjectionError(f"holidays.set {e.seq}: no {kind} day {day} added by an admin")
+        raise ProjectionError(f"holidays.set {e.seq}: no {kind} day {day} in the calendar")
 
 
 @handles(K.SETTING_SET)
@@ -325,9 +325,10 @@ def _require_bag_holder(conn: Connection, bag: str, who: str | None) -> None:
 
 @handles(K.BAG_CREATED)
 def _bag_created(conn: Connection, e: Event) -> None:
-    conn.execute("INSERT INTO bags (bag, destination, status, created_by, created_at, holder, last_seq) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (e.data["bag"], e.data["destination"], BagStatus.OPEN.value, e.actor, e.time, e.actor, e.seq))
+    conn.execute("INSERT INTO bags (bag, destination, status, created_by, created_at, holder, last_seq, province) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (e.data["bag"], e.data["destination"], BagStatus.OPEN.value, e.actor, e.time, e.actor, e.seq,
+                  e.data.get("province")))
 
 
 @handles(K.BAG_CLOSED)

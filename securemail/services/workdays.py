@@ -94,11 +94,11 @@ def add_day(session: Session, day: str | date, kind: str, source: str, name: str
 
 
 def remove_day(session: Session, day: str | date, source: str) -> None:
-    """Remove a day an admin added (statutory days are not removed one by one)."""
+    """Remove one day from the calendar: one an admin added, or a computed statutory day the admin finds is not
+    a day off (e.g. 24/11, reported but unconfirmed in law). Recording the statutory year again restores it."""
     session.require(Permission.MANAGE_SETTINGS)
     d = _day(day)
-    row = session.conn.execute("SELECT kind FROM holidays WHERE day = ? AND origin = 'admin'",
-                               (d.isoformat(),)).fetchone()
+    row = session.conn.execute("SELECT kind FROM holidays WHERE day = ?", (d.isoformat(),)).fetchone()
     if row is None:
         raise BadInputError("calendar.no_such_day", value=d.strftime("%d/%m/%Y"))
     src = _source(source)

@@ -107,15 +107,17 @@ CREATE TABLE holidays (day TEXT PRIMARY KEY, source TEXT NOT NULL);
 
 # Law fidelity (issue 11): kinds of calendar days (a day off, or a make-up working day on a weekend) and where they
 # come from (statutory: computed and recorded by an admin; admin: one-at-a-time edits); agencies outside the inner
-# city (ngoại thành, Hẹn giờ lead time); the first delivery attempt (it stops the clock); due times changed by a
-# norm, holiday or working-hours event, with the old value. The first attempt of existing items is filled from the
-# ledger so that a replay of the old events gives the same rows.
+# city (ngoại thành, Hẹn giờ lead time); the province of a bag's destination post office; the first delivery
+# attempt (it stops the clock); due times changed by a norm, holiday or working-hours event, with the old value.
+# The first attempt of existing items is filled from the ledger so that a replay of the old events gives the same
+# rows.
 _V5 = """
 ALTER TABLE holidays ADD COLUMN kind TEXT NOT NULL DEFAULT 'off';
 ALTER TABLE holidays ADD COLUMN origin TEXT NOT NULL DEFAULT 'admin';
 ALTER TABLE holidays ADD COLUMN name TEXT;
 ALTER TABLE agencies ADD COLUMN suburban INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE items ADD COLUMN first_attempt_at TEXT;
+ALTER TABLE bags ADD COLUMN province TEXT;
 UPDATE items SET first_attempt_at = (SELECT e.time FROM events e WHERE e.subject = items.tracking
     AND e.kind IN ('item.delivered', 'item.delivery_failed') ORDER BY e.seq LIMIT 1);
 CREATE TABLE due_changes (
