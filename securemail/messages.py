@@ -237,6 +237,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bag.wrong_destination": ("Không cho {tracking} vào túi {bag}: túi đi {destination}, bưu gửi đến {recipient}.",
                               "{tracking} does not go into bag {bag}: the bag goes to {destination}, the item to "
                               "{recipient}."),
+    "cli.seal": ("niêm phong", "seal"),
     "agency.ngoai_thanh": ("ngoại thành", "outside the inner city"),
     "calendar.kind.off": ("Ngày nghỉ", "Day off"),
     "calendar.kind.work": ("Ngày làm bù", "Make-up working day"),

@@ -53,11 +53,13 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--name", required=True)
     p.add_argument("--province")
     p.add_argument("--ngoai-thanh", action="store_true", dest="suburban",
-                   help="ngoại thành: Hẹn giờ cần nhận trước giờ hẹn lâu hơn (mặc định 12 giờ)")
+                   help="outside the inner city (ngoại thành): Hẹn giờ needs a longer lead time (12 h by default)")
     p.set_defaults(handler=cmd_agency_add)
     p = agencies.add_parser("list", parents=[common])
     p.set_defaults(handler=cmd_agency_list)
-    p = agencies.add_parser("area", parents=[common], help="đặt cơ quan ở nội thành hay ngoại thành")
+    p = agencies.add_parser(
+        "area", parents=[common],
+        help="set whether an agency is inside (noi-thanh) or outside (ngoai-thanh) the inner city")
     p.add_argument("code")
     p.add_argument("area", choices=("noi-thanh", "ngoai-thanh"))
     p.set_defaults(handler=cmd_agency_area)

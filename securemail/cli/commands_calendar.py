@@ -14,31 +14,32 @@ Sub = Any  # argparse._SubParsersAction has no public type
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
-    hol = sub.add_parser("holiday", parents=[common], help="ngày nghỉ lễ, ngày làm bù (lịch làm việc)").add_subparsers(
+    hol = sub.add_parser("holiday", parents=[common],
+                         help="days off and make-up working days (the working calendar)").add_subparsers(
         dest="action", required=True)
     p = hol.add_parser("builtin", parents=[common],
-                       help="tính và ghi các ngày nghỉ theo luật của một năm, kể cả ngày âm lịch (quản trị)")
+                       help="compute and record the statutory days off of a year, lunar ones included (admin)")
     p.add_argument("year", type=int)
-    p.add_argument("--source", help="căn cứ (mặc định: BLLĐ 2019 Điều 112 và phiên bản gói holidays)")
+    p.add_argument("--source", help="the basis (default: BLLĐ 2019 Điều 112 and the holidays package version)")
     p.set_defaults(handler=cmd_holiday_builtin)
     p = hol.add_parser("add", parents=[common],
-                       help="thêm một ngày nghỉ hoán đổi, hoặc một ngày làm bù (thứ Bảy, Chủ nhật) với --work")
+                       help="add one swapped day off, or one make-up working day (Saturday, Sunday) with --work")
     p.add_argument("day", help="YYYY-MM-DD")
-    p.add_argument("--work", action="store_true", help="ngày làm bù (chỉ thứ Bảy, Chủ nhật)")
-    p.add_argument("--name", help="tên ngày (ví dụ: Nghỉ hoán đổi Tết Dương lịch)")
-    p.add_argument("--source", required=True, help="văn bản quyết định")
+    p.add_argument("--work", action="store_true", help="a make-up working day (Saturday or Sunday only)")
+    p.add_argument("--name", help="the day's name (e.g. Nghỉ hoán đổi Tết Dương lịch)")
+    p.add_argument("--source", required=True, help="the decision that sets it")
     p.set_defaults(handler=cmd_holiday_add)
-    p = hol.add_parser("remove", parents=[common], help="gỡ một ngày do quản trị viên đã thêm")
+    p = hol.add_parser("remove", parents=[common], help="remove one day from the calendar")
     p.add_argument("day", help="YYYY-MM-DD")
-    p.add_argument("--source", required=True, help="lý do, văn bản")
+    p.add_argument("--source", required=True, help="the reason, the decision")
     p.set_defaults(handler=cmd_holiday_remove)
-    p = hol.add_parser("list", parents=[common], help="liệt kê lịch ngày nghỉ, ngày làm bù")
+    p = hol.add_parser("list", parents=[common], help="list the days off and make-up working days")
     p.add_argument("year", type=int, nargs="?")
     p.set_defaults(handler=cmd_holiday_list)
-    p = hol.add_parser("set", parents=[common], help="thay toàn bộ ngày nghỉ của một năm (cách cũ; quản trị)")
+    p = hol.add_parser("set", parents=[common], help="replace every day off of one year (older form; admin)")
     p.add_argument("year", type=int)
     p.add_argument("dates", nargs="*", help="YYYY-MM-DD ...")
-    p.add_argument("--source", required=True, help="văn bản quyết định")
+    p.add_argument("--source", required=True, help="the decision that sets it")
     p.set_defaults(handler=cmd_holiday_set)
 
 

@@ -11,7 +11,7 @@ from securemail.cli import passwords
 from securemail.cli.context import Ctx
 from securemail.clock import ICT, local_text
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import ItemStatus, Scope, Secrecy, ServiceClass
+from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
 from securemail.domain.labels import label
 from securemail.errors import BadInputError
 from securemail.i18n import tr
@@ -65,8 +65,8 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     bag = sub.add_parser("bag", parents=[common], help="bags / dispatches").add_subparsers(dest="action",
                                                                                           required=True)
     p = bag.add_parser("create", parents=[common])
-    p.add_argument("--destination", required=True, help="mã bưu cục nhận túi")
-    p.add_argument("--province", help="tỉnh của bưu cục nhận: chỉ bưu gửi đến cơ quan của tỉnh đó vào túi")
+    p.add_argument("--destination", required=True, help="the post office the bag goes to (its code)")
+    p.add_argument("--province", help="that post office's province: only items for agencies of that province go in")
     p.add_argument("--id")
     p.set_defaults(handler=cmd_bag_create)
     p = bag.add_parser("add", parents=[common])
@@ -287,15 +287,17 @@ def cmd_bag_close(ctx: Ctx) -> int:
 def cmd_bag_show(ctx: Ctx) -> int:
     with ctx.open() as s:
         b = bags.get_bag(s, ctx.args.bag)
-        ctx.emit(b, [f"{b['bag']}  {b['status']}  -> {b['destination']}  seal {b['seal'] or '-'}", *b["items"]])
+        status = label(BagStatus(b["status"]), ctx.lang)
+        ctx.emit(b, [f"{b['bag']}  {status}  -> {b['destination']}  {tr('cli.seal')} {b['seal'] or '-'}",
+                     *b["items"]])
     return 0
 
 
 def cmd_bag_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         rows = bags.list_bags(s, ctx.args.status)
-        ctx.emit(rows, [f"{b['bag']}  {b['status']:<10} -> {b['destination']}  ({len(b['items'])})" for b in rows]
-                 or [tr("cli.none")])
+        ctx.emit(rows, [f"{b['bag']}  {label(BagStatus(b['status']), ctx.lang):<14} -> {b['destination']}  "
+                        f"({len(b['items'])})" for b in rows] or [tr("cli.none")])
     return 0
 
 
