@@ -103,6 +103,7 @@ class DeliveryData:
     delivered_at: datetime
     receiving_person: str
     receiving_person_title: str | None = None  # position, e.g. "Văn thư"
+    receiving_person_id: str | None = None  # số định danh / căn cước of a person without an account
     delivered_by: str  # clerk or courier who handed it over
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "is_overdue",
     "norm_for",
     "on_time_rate",
+    "printed_source",
 ]
 
 ICT = timezone(timedelta(hours=7), "ICT")
@@ -85,6 +86,11 @@ class Norm:
         if self.working_days_tenths is None:
             return None
         return f"J + {format_tenths(self.working_days_tenths)}"
+
+
+def printed_source(source: str) -> str:
+    """The source as printed on papers for the public: without the app's own remark on the default."""
+    return source.replace(" (mặc định, quản trị có thể sửa)", "").strip()
 
 
 def format_tenths(tenths: int) -> str:

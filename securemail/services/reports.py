@@ -21,6 +21,7 @@ from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.domain.labels import label
+from securemail.domain.norms import printed_source
 from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
 from securemail.i18n import tr
@@ -105,7 +106,7 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
     payload = statements.issue(session, "receipt", item["tracking"], ev["hash"], _checkpoint(session))
     norm = next((n for n in items.load_norms(session)
                  if n.service.value == item["service"] and n.scope.value == item["scope"]), None)
-    basis = f"{norm.target_text} ngày làm việc ({norm.source})" if norm and norm.target_text else \
+    basis = f"{norm.target_text} ngày làm việc ({printed_source(norm.source)})" if norm and norm.target_text else \
         ("Theo giờ hẹn" if item["appointed_at"] else None)
     data = m.ReceiptData(
         imprint=_imprint(session), qr_payload=payload, tracking=item["tracking"],
@@ -144,6 +145,7 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
         seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
         receiving_person_title="Văn thư" if ev["data"].get("to") else None,
+        receiving_person_id=person.get("id_number"),
         delivered_by=_person_name(session, ev["actor"]))
     _render(docs.render_delivery, data, out)
     return payload
@@ -285,7 +287,8 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
             s[3] += 1
     data = m.OverdueData(
         imprint=_imprint(session), qr_payload="", period_start=period_start, period_end=period_end,
-        as_of=now.astimezone(ICT), norms_source="; ".join(sorted({n.source for n in norms.list_norms(session)})),
+        as_of=now.astimezone(ICT),
+        norms_source="; ".join(sorted({printed_source(n.source) for n in norms.list_norms(session)})),
         stats=[m.ServiceStat(service_class=label(ServiceClass(sv), "vi"), scope=label(Scope(sc), "vi"),
                              total=v[0], met=v[1], late=v[2], pending=v[3]) for (sv, sc), v in sorted(stats.items())],
         early_minutes=early_minutes(session.conn),

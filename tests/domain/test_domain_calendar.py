@@ -77,3 +77,10 @@ def test_first_attempt_stops_the_clock_and_pending_is_not_counted() -> None:
     assert [o for o in counts.elements() if o.counted].count(Outcome.PENDING) == 0
     assert Outcome.EARLY.missed and Outcome.OVERDUE.missed and not Outcome.PENDING.counted
     assert classify(Timing(DUE, DUE - timedelta(minutes=90), appointed=True), NOW, early_minutes=120) is Outcome.MET
+
+
+def test_printed_source_drops_the_apps_remark() -> None:
+    from securemail.domain.norms import TT16_SOURCE, printed_source
+
+    assert printed_source(TT16_SOURCE) == "TT 16/2017/TT-BTTTT Đ.4 k.4"
+    assert printed_source("Quyết định 5/QĐ-BĐTW") == "Quyết định 5/QĐ-BĐTW"
