@@ -229,8 +229,27 @@ def _register_row(session: Session, kind: m.RegisterKind, n: int, r: dict[str, A
     recipient = _agency_name(session, r["recipient_agency"])
     if r["delivered_to"]:
         recipient += f" — {r['delivered_to']}"
-    return common | {"ngay_thang": doc_date or (accepted.strftime("%d/%m/%Y") if accepted else ""),
+    return common | {"ngay_thang": doc_date or "",
                      "nguoi_ky": "", "noi_nhan": recipient, "don_vi_luu": "", "so_luong": str(r["envelopes"])}
+
+
+def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, str], period_start: date,
+                   end: datetime) -> list[tuple[int, dict[str, Any]]]:
+    """The register's entries up to ``end`` with their numbers: continuous from 01/01 to 31/12 of each year
+    (NĐ 30/2020 Điều 15, 22), so a row keeps its number whatever period is printed (entries are never
+    removed: the ledger is append-only)."""
+    year_start = datetime.combine(date(period_start.year, 1, 1), datetime.min.time(), ICT)
+    rows = list(reversed(items.search_items(session, filters=filters, date_from=year_start, date_to=end,
+                                            limit=1_000_000)))
+    if kind is m.RegisterKind.SECRET_OUTGOING or kind is m.RegisterKind.SECRET_INCOMING:
+        rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
+    out: list[tuple[int, dict[str, Any]]] = []
+    counters: dict[int, int] = {}
+    for r in rows:
+        year = (_time(r["accepted_at"]) or year_start).astimezone(ICT).year
+        counters[year] = counters.get(year, 0) + 1
+        out.append((counters[year], r))
+    return out
 
 
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
@@ -252,10 +271,9 @@ def register(session: Session, kind: str, period_start: date, period_end: date, 
     filters = {}
     if agency:
         filters["recipient_agency" if rk is m.RegisterKind.SECRET_INCOMING else "sender_agency"] = agency
-    rows = list(reversed(items.search_items(session, filters=filters, date_from=start, date_to=end, limit=1_000_000)))
-    if rk is m.RegisterKind.SECRET_OUTGOING or rk is m.RegisterKind.SECRET_INCOMING:
-        rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
-    table = [_register_row(session, rk, n, r) for n, r in enumerate(rows, 1)]
+    numbered = _numbered_rows(session, rk, filters, period_start, end)
+    table = [_register_row(session, rk, n, r) for n, r in numbered
+             if (_time(r["accepted_at"]) or start) >= start]
     ident = f"{layout.id}:{period_start.isoformat()}:{period_end.isoformat()}"
     payload = statements.issue(session, "register", ident, statements.content_digest(table), _checkpoint(session))
     unit = _agency_name(session, agency) if agency else session.office_name
