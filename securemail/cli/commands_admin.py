@@ -11,7 +11,7 @@ from securemail.cli.context import Ctx
 from securemail.domain.enums import Role
 from securemail.domain.labels import label
 from securemail.i18n import tr
-from securemail.services import directory
+from securemail.services import directory, workdays
 from securemail.services.permissions import Permission
 from securemail.services.session import UserInfo, init_vault
 
@@ -88,8 +88,12 @@ def cmd_init(ctx: Ctx) -> int:
     with init_vault(Path(ctx.vault), office_code=a.office_code, office_name=a.office_name, admin=a.admin,
                     full_name=a.full_name, password=password, province=a.province,
                     kdf_profile=a.kdf_profile) as s:
+        # the statutory days off of this year and the next, computed and recorded (signed) by the new admin
+        years = [s.clock.now().year, s.clock.now().year + 1]
+        for year in years:
+            workdays.record_statutory(s, year)
         doc = {"vault": str(ctx.vault), "vault_id": s.vault_id, "office_code": s.office_code,
-               "admin": s.user.username}
+               "admin": s.user.username, "statutory_days_recorded": years}
         ctx.emit(doc, tr("cli.init_done", path=str(ctx.vault), office=s.office_name, admin=s.user.username))
     return 0
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from securemail.cli import passwords
 from securemail.cli.context import Ctx
-from securemail.clock import ICT, local_text
+from securemail.cli.periods import add_period, end_exclusive, period
+from securemail.clock import local_text
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
 from securemail.domain.labels import label
@@ -56,8 +57,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p = item.add_parser("list", parents=[common])
     for opt in ("status", "secrecy", "service", "sender-agency", "recipient-agency", "doc-ref", "holder", "agency"):
         p.add_argument(f"--{opt}")
-    p.add_argument("--from", dest="date_from", help="accepted on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="accepted before (YYYY-MM-DD)")
+    add_period(p, required=False)
     p.add_argument("--overdue", action="store_true")
     p.add_argument("--limit", type=int, default=200)
     p.set_defaults(handler=cmd_list)
@@ -151,8 +151,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--source", required=True)
     p.set_defaults(handler=cmd_norm_set)
     p = norm.add_parser("rates", parents=[common], help="on-time rate per service class and scope")
-    p.add_argument("--from", dest="date_from", required=True, help="accepted on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", required=True, help="accepted on or before (YYYY-MM-DD)")
+    add_period(p, required=True)
     p.set_defaults(handler=cmd_norm_rates)
     p = sub.add_parser("setting", parents=[common], help="office settings (admin)")
     p.add_argument("key")
@@ -221,15 +220,6 @@ def cmd_show(ctx: Ctx) -> int:
     return 0
 
 
-def _date(text: str | None, field: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=ICT)
-    except ValueError as e:
-        raise BadInputError("input.bad_format", field=field) from e
-
-
 def _when(text: str | None) -> str:
     """A stored ISO time as an office clerk writes it: dd/mm/yyyy HH:MM (ICT)."""
     return local_text(text, "-")
@@ -244,8 +234,9 @@ def cmd_list(ctx: Ctx) -> int:
     filters = {"status": a.status, "secrecy": a.secrecy, "service": a.service, "sender_agency": a.sender_agency,
                "recipient_agency": a.recipient_agency, "doc_ref": a.doc_ref, "holder": a.holder}
     with ctx.open() as s:
-        rows = items.search_items(s, filters=filters, agency=a.agency, date_from=_date(a.date_from, "date_from"),
-                                  date_to=_date(a.date_to, "date_to"),
+        since, until = period(a)
+        rows = items.search_items(s, filters=filters, agency=a.agency, date_from=since,
+                                  date_to=end_exclusive(until),
                                   overdue_at=s.clock.now() if a.overdue else None, limit=a.limit)
         docs = [item_json(s, r, False) for r in rows]
         lines = [f"{r['tracking']}  {_when(r['accepted_at'])}  {label(ItemStatus(r['status']), ctx.lang):<22} "
@@ -426,8 +417,7 @@ def cmd_norm_set(ctx: Ctx) -> int:
 
 def cmd_norm_rates(ctx: Ctx) -> int:
     a = ctx.args
-    start = _date(a.date_from, "date_from")
-    end = _date(a.date_to, "date_to")
+    start, end = period(a)
     assert start is not None and end is not None  # both options are required
     with ctx.open() as s:
         rows = norms.on_time_rates(s, start, end + timedelta(days=1))

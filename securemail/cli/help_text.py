@@ -96,6 +96,8 @@ VI: dict[str, str] = {
     "delivery-time norms": "định mức thời gian phát",
     "on-time rate per service class and scope": "tỷ lệ phát đúng hạn theo dịch vụ và phạm vi",
     "office settings (admin)": "thiết lập của bưu cục (quản trị)",
+    "from this day (included)": "từ ngày này (kể cả ngày này)",
+    "up to this day (included)": "đến hết ngày này",
     # calendar
     "days off and make-up working days (the working calendar)": "ngày nghỉ lễ, ngày làm bù (lịch làm việc)",
     "compute and record the statutory days off of a year, lunar ones included (admin)":

@@ -87,23 +87,21 @@ def _fold(text: str | None) -> str:
     return unicodedata.normalize("NFC", " ".join((text or "").split())).casefold()
 
 
+def _province_of(session: Session, code: str) -> str | None:
+    row = session.conn.execute("SELECT province FROM agencies WHERE code = ?", (code,)).fetchone()
+    return str(row[0]) if row is not None and row[0] else None
+
+
 def _check_destination(session: Session, bag: dict[str, Any], item: dict[str, Any]) -> None:
-    """Refuse an item whose recipient is not served by the bag's destination (another province, or another
-    agency for a bag addressed to an agency)."""
+    """Refuse an item for another province than the bag's: the province of the destination post office (recorded
+    when the bag was made), or, for a bag addressed to an agency, that agency's province."""
+    bag_province = bag.get("province") or _province_of(session, bag["destination"])
     target = item.get("destination") or item["recipient_agency"]
-    row = session.conn.execute("SELECT province FROM agencies WHERE code = ?", (target,)).fetchone()
-    if row is None:
-        return  # not an agency of the directory: nothing to compare
-    if bag.get("province"):
-        if row[0] and _fold(row[0]) != _fold(bag["province"]):
-            raise BadInputError("bag.wrong_destination", tracking=item["tracking"], bag=bag["bag"],
-                                destination=f"{bag['destination']} ({bag['province']})",
-                                recipient=f"{target} ({row[0]})")
-        return
-    is_agency = session.conn.execute("SELECT 1 FROM agencies WHERE code = ?", (bag["destination"],)).fetchone()
-    if is_agency and target != bag["destination"]:
+    item_province = _province_of(session, target)
+    if bag_province and item_province and _fold(bag_province) != _fold(item_province):
         raise BadInputError("bag.wrong_destination", tracking=item["tracking"], bag=bag["bag"],
-                            destination=bag["destination"], recipient=target)
+                            destination=f"{bag['destination']} ({bag_province})",
+                            recipient=f"{target} ({item_province})")
 
 
 def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str]:

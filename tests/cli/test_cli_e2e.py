@@ -331,7 +331,7 @@ def test_norm_rates_lists_on_time_rates_as_json(tmp_path):
     vault = tmp_path / "v"
     cli = [_sys.executable, "-m", "securemail.cli.main", "--vault", str(vault)]
     _sp.run([*cli, "demo", "--items", "12"], env=env, check=True, capture_output=True, stdin=_sp.DEVNULL)
-    out = _sp.run([*cli, "--user", "kiemtra1", "norm", "rates", "--from", "2000-01-01", "--to", "2100-01-01",
+    out = _sp.run([*cli, "--user", "kiemtra1", "norm", "rates", "--since", "2000-01-01", "--until", "2100-01-01",
                    "--json"], env=env, check=True, capture_output=True, text=True, stdin=_sp.DEVNULL)
     rows = _json.loads(out.stdout)
     assert rows and all({"service", "scope", "met", "total"} <= set(r) for r in rows)
@@ -371,3 +371,8 @@ def test_help_and_usage_errors_in_vietnamese_by_default(cli):
     assert choice.code == 2 and "lựa chọn không hợp lệ" in choice.err
     english = cli("holiday", "add", lang="en")
     assert english.code == 2 and "the following arguments are required" in english.err
+    # --from / --to name people (deliver --to, arrive --from); periods are --since / --until
+    rates_help = cli("norm", "rates", "--help").out
+    assert "--since" in rates_help and "--until" in rates_help and "--to" not in rates_help
+    missing = cli("norm", "rates", "--since", "2026-01-01", user="auditor1")
+    assert missing.code != 0 and missing.err.strip()
