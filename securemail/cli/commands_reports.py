@@ -32,6 +32,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=sorted(reports.REGISTER_KINDS), default="outgoing")
     add_period(p, required=True)
     p.add_argument("--agency")
+    p.add_argument("--volume", help="the volume number printed on the cover (quyển số)")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(handler=cmd_report, report="register")
     p = rep.add_parser("overdue", parents=[common], help="overdue / on-time report")
@@ -64,7 +65,7 @@ def cmd_report(ctx: Ctx) -> int:
                   "manifest": reports.manifest}[a.report]
             payload = fn(s, getattr(a, a.target_arg), buf)
         elif a.report == "register":
-            payload = reports.register(s, a.kind, *_days(a), buf, agency=a.agency)
+            payload = reports.register(s, a.kind, *_days(a), buf, agency=a.agency, volume=a.volume)
         elif a.report == "overdue":
             payload = reports.overdue(s, *_days(a), buf)
         else:

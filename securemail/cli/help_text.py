@@ -98,6 +98,7 @@ VI: dict[str, str] = {
     "office settings (admin)": "thiết lập của bưu cục (quản trị)",
     "from this day (included)": "từ ngày này (kể cả ngày này)",
     "up to this day (included)": "đến hết ngày này",
+    "the volume number printed on the cover (quyển số)": "số quyển in trên trang đầu sổ (quyển số)",
     # calendar
     "days off and make-up working days (the working calendar)": "ngày nghỉ lễ, ngày làm bù (lịch làm việc)",
     "compute and record the statutory days off of a year, lunar ones included (admin)":

@@ -253,7 +253,7 @@ def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, st
 
 
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
-             agency: str | None = None) -> str:
+             agency: str | None = None, volume: str | None = None) -> str:
     """A register for a period in the layout in force then (refuses a period that crosses a change of form)."""
     session.require(Permission.PRINT_REPORTS)
     rk = REGISTER_KINDS.get(kind)
@@ -279,7 +279,7 @@ def register(session: Session, kind: str, period_start: date, period_end: date, 
     unit = _agency_name(session, agency) if agency else session.office_name
     _render(docs.render_register, m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
                                         period_start=period_start, period_end=period_end, agency_name=unit,
-                                        rows=table, layout_id=layout.id), out)
+                                        rows=table, layout_id=layout.id, volume=volume), out)
     return payload
 
 

@@ -23,8 +23,9 @@ def test_numbers_are_per_year_and_stable(vault, tmp_path):
         vault.clock.set(day)
         vault.accept(clerk, doc_ref=f"{day:%d%m}/CV-SND")
     whole = tmp_path / "whole.pdf"
-    reports.register(clerk, "outgoing", date(2025, 12, 1), date(2025, 12, 31), whole)
+    reports.register(clerk, "outgoing", date(2025, 12, 1), date(2025, 12, 31), whole, volume="02")
     assert "từ số 1 đến số 3" in _text(whole)
+    assert "quyển số 02" in _text(whole)
     last_day = tmp_path / "last.pdf"
     reports.register(clerk, "outgoing", date(2025, 12, 31), date(2025, 12, 31), last_day)
     assert "1 mục, từ số 3 đến số 3" in _text(last_day)  # the same number as in the whole month
