@@ -24,7 +24,7 @@ from securemail.domain.labels import label
 from securemail.domain.norms import printed_source
 from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
-from securemail.i18n import tr
+from securemail.i18n import current_language, tr
 from securemail.services import bags, items, norms, statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
@@ -131,7 +131,8 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
     session.require(Permission.PRINT_RECEIPT)
     item = items.item_row(session, tracking)
     if item["status"] != ItemStatus.DELIVERED.value:
-        raise StateError("state.illegal", tracking=item["tracking"], status=item["status"], action="print delivery")
+        raise StateError("state.illegal", tracking=item["tracking"],
+                         status=label(ItemStatus(item["status"]), current_language()), action="print delivery")
     ev = _event(session, item["tracking"], K.ITEM_DELIVERED)
     payload = statements.issue(session, "delivery", item["tracking"], ev["hash"], _checkpoint(session))
     person = ev["data"].get("person") or {}
