@@ -154,8 +154,8 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     add_period(p, required=True)
     p.set_defaults(handler=cmd_norm_rates)
     p = sub.add_parser("setting", parents=[common], help="office settings (admin)")
-    p.add_argument("key")
-    p.add_argument("value")
+    p.add_argument("key", nargs="?", help="without a key: list the settings and their values")
+    p.add_argument("value", nargs="?", help="without a value: show the setting")
     p.set_defaults(handler=cmd_setting)
 
 
@@ -430,7 +430,13 @@ def cmd_norm_rates(ctx: Ctx) -> int:
 
 
 def cmd_setting(ctx: Ctx) -> int:
+    a = ctx.args
     with ctx.open() as s:
-        norms.set_setting(s, ctx.args.key, ctx.args.value)
-        ctx.emit({ctx.args.key: ctx.args.value}, tr("cli.done"))
+        if a.key is None or a.value is None:
+            keys = sorted(norms.SETTINGS) if a.key is None else [a.key]
+            values = {k: norms.get_setting(s, k) for k in keys}
+            ctx.emit(values, [f"{k:<28} {v}" for k, v in values.items()])
+            return 0
+        norms.set_setting(s, a.key, a.value)
+        ctx.emit({a.key: a.value}, tr("cli.done"))
     return 0

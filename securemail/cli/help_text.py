@@ -99,6 +99,8 @@ VI: dict[str, str] = {
     "from this day (included)": "từ ngày này (kể cả ngày này)",
     "up to this day (included)": "đến hết ngày này",
     "the volume number printed on the cover (quyển số)": "số quyển in trên trang đầu sổ (quyển số)",
+    "without a key: list the settings and their values": "không ghi khóa: liệt kê các thiết lập và giá trị",
+    "without a value: show the setting": "không ghi giá trị: xem thiết lập",
     # calendar
     "days off and make-up working days (the working calendar)": "ngày nghỉ lễ, ngày làm bù (lịch làm việc)",
     "compute and record the statutory days off of a year, lunar ones included (admin)":

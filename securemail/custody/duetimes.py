@@ -22,11 +22,12 @@ __all__ = ["DEFAULT_SUBURBAN_LEAD_HOURS", "SETTING_DEFAULTS", "early_minutes", "
 
 DEFAULT_SUBURBAN_LEAD_HOURS = 12
 
-# Office settings that due times and reports read, with their defaults (all set by signed setting.set events).
+# Office settings with their defaults (all set by signed setting.set events); due times and reports read the first.
 SETTING_DEFAULTS: dict[str, str] = {
     "working_hours": DEFAULT_HOURS.text(),
     "hen_gio_lead_ngoai_thanh": str(DEFAULT_SUBURBAN_LEAD_HOURS),
     "hen_gio_early_minutes": str(DEFAULT_EARLY_MINUTES),
+    "hoa_toc_leader_delegate": "0",
 }
 DUE_SETTINGS = frozenset({"working_hours"})
 

@@ -357,6 +357,9 @@ def test_holiday_commands(cli, scenario):
     assert any(d["date"] == "2027-01-09" and d["kind"] == "work" and d["origin"] == "admin" for d in data)
     removed = cli("holiday", "remove", "2027-01-09", "--source", "đính chính", user="admin")
     assert removed.code == 0
+    assert cli("setting", "working_hours", "07:00-11:00,13:30-16:30", user="admin").code == 0
+    settings = cli("setting", "--json", user="admin").json()
+    assert settings["working_hours"] == "07:00-11:00,13:30-16:30" and settings["hen_gio_lead_ngoai_thanh"] == "12"
     shown = cli("item", "show", scenario["tracking"], user="auditor1")
     assert "item.delivered" not in shown.out and "Đã phát" in shown.out
 
