@@ -140,7 +140,9 @@ def test_scan_refusal_keeps_the_text(qtbot: QtBot, open_as: Opener, vault: Vault
     assert page.scan_edit.property("fieldError")
     assert _events(session) == before
     _scan(qtbot, page, vault.trackings["waiting"])
-    qtbot.waitUntil(lambda: page.items_list.count() == 1 and page.scan_edit.text() == "", timeout=WAIT)
+    # wait for the page to be idle too: remove_selected ignores a click while an operation is running
+    qtbot.waitUntil(lambda: page.items_list.count() == 1 and page.scan_edit.text() == "" and not page._busy,
+                    timeout=WAIT)
     page.items_list.setCurrentRow(0)
     page.remove_selected()
     qtbot.waitUntil(lambda: not (page.selected_bag() or {}).get("items") and not page._busy, timeout=WAIT)
