@@ -8,9 +8,10 @@ from typing import Any
 
 from securemail.cli import passwords
 from securemail.cli.context import Ctx
+from securemail.domain.enums import Role
 from securemail.domain.labels import label
 from securemail.i18n import tr
-from securemail.services import directory
+from securemail.services import directory, workdays
 from securemail.services.permissions import Permission
 from securemail.services.session import UserInfo, init_vault
 
@@ -51,9 +52,17 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("code")
     p.add_argument("--name", required=True)
     p.add_argument("--province")
+    p.add_argument("--ngoai-thanh", action="store_true", dest="suburban",
+                   help="outside the inner city (ngoại thành): Hẹn giờ needs a longer lead time (12 h by default)")
     p.set_defaults(handler=cmd_agency_add)
     p = agencies.add_parser("list", parents=[common])
     p.set_defaults(handler=cmd_agency_list)
+    p = agencies.add_parser(
+        "area", parents=[common],
+        help="set whether an agency is inside (noi-thanh) or outside (ngoai-thanh) the inner city")
+    p.add_argument("code")
+    p.add_argument("area", choices=("noi-thanh", "ngoai-thanh"))
+    p.set_defaults(handler=cmd_agency_area)
 
     p = sub.add_parser("rekey", parents=[common], help="give the database a fresh data key (admin)")
     p.set_defaults(handler=cmd_rekey)
@@ -79,8 +88,12 @@ def cmd_init(ctx: Ctx) -> int:
     with init_vault(Path(ctx.vault), office_code=a.office_code, office_name=a.office_name, admin=a.admin,
                     full_name=a.full_name, password=password, province=a.province,
                     kdf_profile=a.kdf_profile) as s:
+        # the statutory days off of this year and the next, computed and recorded (signed) by the new admin
+        years = [s.clock.now().year, s.clock.now().year + 1]
+        for year in years:
+            workdays.record_statutory(s, year)
         doc = {"vault": str(ctx.vault), "vault_id": s.vault_id, "office_code": s.office_code,
-               "admin": s.user.username}
+               "admin": s.user.username, "statutory_days_recorded": years}
         ctx.emit(doc, tr("cli.init_done", path=str(ctx.vault), office=s.office_name, admin=s.user.username))
     return 0
 
@@ -128,17 +141,25 @@ def cmd_user_revoke(ctx: Ctx) -> int:
 def cmd_agency_add(ctx: Ctx) -> int:
     a = ctx.args
     with ctx.open() as s:
-        ag = directory.add_agency(s, a.code, name=a.name, province=a.province)
-        ctx.emit({"code": ag.code, "name": ag.name, "province": ag.province},
+        ag = directory.add_agency(s, a.code, name=a.name, province=a.province, suburban=a.suburban)
+        ctx.emit({"code": ag.code, "name": ag.name, "province": ag.province, "suburban": ag.suburban},
                  tr("cli.agency_added", code=ag.code, name=ag.name))
+    return 0
+
+
+def cmd_agency_area(ctx: Ctx) -> int:
+    with ctx.open() as s:
+        ag = directory.set_suburban(s, ctx.args.code, ctx.args.area == "ngoai-thanh")
+        ctx.emit({"code": ag.code, "suburban": ag.suburban}, tr("cli.done"))
     return 0
 
 
 def cmd_agency_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         rows = directory.list_agencies(s)
-        ctx.emit([{"code": r.code, "name": r.name, "province": r.province} for r in rows],
-                 [f"{r.code:<12} {r.name}" + (f" - {r.province}" if r.province else "") for r in rows])
+        ctx.emit([{"code": r.code, "name": r.name, "province": r.province, "suburban": r.suburban} for r in rows],
+                 [f"{r.code:<12} {r.name}" + (f" - {r.province}" if r.province else "")
+                  + (f" ({tr('agency.ngoai_thanh')})" if r.suburban else "") for r in rows])
     return 0
 
 
@@ -182,7 +203,7 @@ def cmd_demo(ctx: Ctx) -> int:
            "users": [{"username": u, "role": r} for u, r in result.users],
            "password": "SECUREMAIL_PASSWORD" if result.password_from_env else "documented demo password"}
     lines = [tr("cli.demo_done", path=str(result.vault), items=result.items)]
-    lines += [f"  {u:<10} {r}" for u, r in result.users]
+    lines += [f"  {u:<10} {label(Role(r), ctx.lang)}" for u, r in result.users]
     lines.append(tr("cli.demo_password_env") if result.password_from_env else
                  tr("cli.demo_password", password=DEMO_PASSWORD))
     ctx.emit(doc, lines)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from securemail.cli import passwords
 from securemail.cli.context import Ctx
-from securemail.clock import ICT, local_text
+from securemail.cli.periods import add_period, end_exclusive, period
+from securemail.clock import local_text
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import ItemStatus, Scope, Secrecy, ServiceClass
+from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
 from securemail.domain.labels import label
 from securemail.errors import BadInputError
 from securemail.i18n import tr
@@ -57,8 +58,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p = item.add_parser("list", parents=[common])
     for opt in ("status", "secrecy", "service", "sender-agency", "recipient-agency", "doc-ref", "holder", "agency"):
         p.add_argument(f"--{opt}")
-    p.add_argument("--from", dest="date_from", help="accepted on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="accepted before (YYYY-MM-DD)")
+    add_period(p, required=False)
     p.add_argument("--overdue", action="store_true")
     p.add_argument("--limit", default="200", help=f"at most this many items (1-{items.MAX_LIMIT})")
     p.set_defaults(handler=cmd_list)
@@ -66,7 +66,8 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     bag = sub.add_parser("bag", parents=[common], help="bags / dispatches").add_subparsers(dest="action",
                                                                                           required=True)
     p = bag.add_parser("create", parents=[common])
-    p.add_argument("--destination", required=True)
+    p.add_argument("--destination", required=True, help="the post office the bag goes to (its code)")
+    p.add_argument("--province", help="that post office's province: only items for agencies of that province go in")
     p.add_argument("--id")
     p.set_defaults(handler=cmd_bag_create)
     p = bag.add_parser("add", parents=[common])
@@ -151,21 +152,11 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--source", required=True)
     p.set_defaults(handler=cmd_norm_set)
     p = norm.add_parser("rates", parents=[common], help="on-time rate per service class and scope")
-    p.add_argument("--from", dest="date_from", required=True, help="accepted on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", required=True, help="accepted on or before (YYYY-MM-DD)")
+    add_period(p, required=True)
     p.set_defaults(handler=cmd_norm_rates)
-    hol = sub.add_parser("holiday", parents=[common], help="public holidays (days off) for due times").add_subparsers(
-        dest="action", required=True)
-    p = hol.add_parser("set", parents=[common], help="replace the days off of one year (admin)")
-    p.add_argument("year", type=int)
-    p.add_argument("dates", nargs="*", help="YYYY-MM-DD ...")
-    p.add_argument("--source", required=True, help="the decision that sets them")
-    p.set_defaults(handler=cmd_holiday_set)
-    p = hol.add_parser("list", parents=[common])
-    p.set_defaults(handler=cmd_holiday_list)
     p = sub.add_parser("setting", parents=[common], help="office settings (admin)")
-    p.add_argument("key")
-    p.add_argument("value")
+    p.add_argument("key", nargs="?", help="without a key: list the settings and their values")
+    p.add_argument("value", nargs="?", help="without a value: show the setting")
     p.set_defaults(handler=cmd_setting)
 
 
@@ -218,8 +209,11 @@ def cmd_show(ctx: Ctx) -> int:
                  "  " + tr("cli.holder_due", holder=row["holder"] or "-", due=_when(row["due_at"]))]
         for e in doc["events"]:
             ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
-            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {e['kind']:<22} {e['actor']}"
+            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {items.event_label(e['kind'], ctx.lang):<24} {e['actor']}"
                          + (f" + {e['cosigner']}" if e["cosigner"] else ""))
+            if "due_after" in e["data"]:
+                lines.append("          " + tr("timeline.due_changed", old=_when(e["data"]["due_before"]),
+                                                new=_when(e["data"]["due_after"])))
         ctx.emit(doc, lines)
     return 0
 
@@ -237,15 +231,6 @@ def _limit(text: str) -> int:
     return number
 
 
-def _date(text: str | None, field: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=ICT)
-    except ValueError as e:
-        raise BadInputError("input.bad_format", field=field) from e
-
-
 def _when(text: str | None) -> str:
     """A stored ISO time as an office clerk writes it: dd/mm/yyyy HH:MM (ICT)."""
     return local_text(text, "-")
@@ -261,8 +246,9 @@ def cmd_list(ctx: Ctx) -> int:
     filters = {"status": a.status, "secrecy": a.secrecy, "service": a.service, "sender_agency": a.sender_agency,
                "recipient_agency": a.recipient_agency, "doc_ref": a.doc_ref, "holder": a.holder}
     with ctx.open() as s:
-        rows = items.search_items(s, filters=filters, agency=a.agency, date_from=_date(a.date_from, "date_from"),
-                                  date_to=_date(a.date_to, "date_to"),
+        since, until = period(a)
+        rows = items.search_items(s, filters=filters, agency=a.agency, date_from=since,
+                                  date_to=end_exclusive(until),
                                   overdue_at=s.clock.now() if a.overdue else None, limit=_limit(a.limit))
         docs = [item_json(s, r, False) for r in rows]
         lines = [f"{r['tracking']}  {_when(r['accepted_at'])}  {label(ItemStatus(r['status']), ctx.lang):<22} "
@@ -275,7 +261,7 @@ def cmd_list(ctx: Ctx) -> int:
 
 def cmd_bag_create(ctx: Ctx) -> int:
     with ctx.open() as s:
-        bag = bags.create_bag(s, ctx.args.destination, ctx.args.id)
+        bag = bags.create_bag(s, ctx.args.destination, ctx.args.id, province=ctx.args.province)
         ctx.emit({"bag": bag}, tr("cli.bag_created", bag=bag))
     return 0
 
@@ -304,15 +290,17 @@ def cmd_bag_close(ctx: Ctx) -> int:
 def cmd_bag_show(ctx: Ctx) -> int:
     with ctx.open() as s:
         b = bags.get_bag(s, ctx.args.bag)
-        ctx.emit(b, [f"{b['bag']}  {b['status']}  -> {b['destination']}  seal {b['seal'] or '-'}", *b["items"]])
+        status = label(BagStatus(b["status"]), ctx.lang)
+        ctx.emit(b, [f"{b['bag']}  {status}  -> {b['destination']}  {tr('cli.seal')} {b['seal'] or '-'}",
+                     *b["items"]])
     return 0
 
 
 def cmd_bag_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         rows = bags.list_bags(s, ctx.args.status)
-        ctx.emit(rows, [f"{b['bag']}  {b['status']:<10} -> {b['destination']}  ({len(b['items'])})" for b in rows]
-                 or [tr("cli.none")])
+        ctx.emit(rows, [f"{b['bag']}  {label(BagStatus(b['status']), ctx.lang):<14} -> {b['destination']}  "
+                        f"({len(b['items'])})" for b in rows] or [tr("cli.none")])
     return 0
 
 
@@ -441,8 +429,7 @@ def cmd_norm_set(ctx: Ctx) -> int:
 
 def cmd_norm_rates(ctx: Ctx) -> int:
     a = ctx.args
-    start = _date(a.date_from, "date_from")
-    end = _date(a.date_to, "date_to")
+    start, end = period(a)
     assert start is not None and end is not None  # both options are required
     with ctx.open() as s:
         rows = norms.on_time_rates(s, start, end + timedelta(days=1))
@@ -454,24 +441,14 @@ def cmd_norm_rates(ctx: Ctx) -> int:
     return 0
 
 
-def cmd_holiday_set(ctx: Ctx) -> int:
-    with ctx.open() as s:
-        days = norms.set_holidays(s, ctx.args.year, ctx.args.dates, ctx.args.source)
-        ctx.emit({"year": ctx.args.year, "dates": [d.isoformat() for d in days]},
-                 tr("cli.holidays_set", year=ctx.args.year, count=len(days)))
-    return 0
-
-
-def cmd_holiday_list(ctx: Ctx) -> int:
-    with ctx.open() as s:
-        rows = s.conn.execute("SELECT day, source FROM holidays ORDER BY day").fetchall()
-        ctx.emit([{"date": d, "source": src} for d, src in rows],
-                 [f"{date.fromisoformat(d):%d/%m/%Y}  {src}" for d, src in rows] or [tr("cli.none")])
-    return 0
-
-
 def cmd_setting(ctx: Ctx) -> int:
+    a = ctx.args
     with ctx.open() as s:
-        norms.set_setting(s, ctx.args.key, ctx.args.value)
-        ctx.emit({ctx.args.key: ctx.args.value}, tr("cli.done"))
+        if a.key is None or a.value is None:
+            keys = sorted(norms.SETTINGS) if a.key is None else [a.key]
+            values = {k: norms.get_setting(s, k) for k in keys}
+            ctx.emit(values, [f"{k:<28} {v}" for k, v in values.items()])
+            return 0
+        norms.set_setting(s, a.key, a.value)
+        ctx.emit({a.key: a.value}, tr("cli.done"))
     return 0

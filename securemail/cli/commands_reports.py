@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from securemail.cli.context import Ctx
-from securemail.errors import BadInputError
+from securemail.cli.periods import add_period, period
 from securemail.i18n import tr
 from securemail.services import audit, reports
 from securemail.services.outputs import check_output_path, write_user_file
@@ -30,14 +30,13 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
         p.set_defaults(handler=cmd_report, report=name, target_arg=arg)
     p = rep.add_parser("register", parents=[common], help="register for a period")
     p.add_argument("--kind", choices=sorted(reports.REGISTER_KINDS), default="outgoing")
-    p.add_argument("--from", dest="date_from", required=True)
-    p.add_argument("--to", dest="date_to", required=True)
+    add_period(p, required=True)
     p.add_argument("--agency")
+    p.add_argument("--volume", help="the volume number printed on the cover (quyển số)")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(handler=cmd_report, report="register")
     p = rep.add_parser("overdue", parents=[common], help="overdue / on-time report")
-    p.add_argument("--from", dest="date_from", required=True)
-    p.add_argument("--to", dest="date_to", required=True)
+    add_period(p, required=True)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(handler=cmd_report, report="overdue")
     p = rep.add_parser("audit", parents=[common], help="integrity audit report (runs verify --full)")
@@ -46,11 +45,10 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_report, report="audit")
 
 
-def _date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as e:
-        raise BadInputError("input.bad_format", field=field) from e
+def _days(args: Any) -> tuple[date, date]:
+    start, end = period(args)
+    assert start is not None and end is not None  # period() refuses a missing day where it is required
+    return start.date(), end.date()
 
 
 def cmd_report(ctx: Ctx) -> int:
@@ -67,10 +65,9 @@ def cmd_report(ctx: Ctx) -> int:
                   "manifest": reports.manifest}[a.report]
             payload = fn(s, getattr(a, a.target_arg), buf)
         elif a.report == "register":
-            payload = reports.register(s, a.kind, _date(a.date_from, "date_from"), _date(a.date_to, "date_to"), buf,
-                                       agency=a.agency)
+            payload = reports.register(s, a.kind, *_days(a), buf, agency=a.agency, volume=a.volume)
         elif a.report == "overdue":
-            payload = reports.overdue(s, _date(a.date_from, "date_from"), _date(a.date_to, "date_to"), buf)
+            payload = reports.overdue(s, *_days(a), buf)
         else:
             s.require(Permission.PRINT_REPORTS)
             report = audit.verify_vault(s, checkpoint_files=a.checkpoint, full=True)

@@ -9,8 +9,16 @@ import sys
 from collections.abc import Sequence
 
 from securemail import __version__
-from securemail.cli import commands_admin, commands_audit, commands_items, commands_reports, commands_selftest
+from securemail.cli import (
+    commands_admin,
+    commands_audit,
+    commands_calendar,
+    commands_items,
+    commands_reports,
+    commands_selftest,
+)
 from securemail.cli.context import Ctx
+from securemail.cli.help_text import CliParser, install_argparse_translation, language_from_argv
 from securemail.cli.visible import visible
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
@@ -19,7 +27,7 @@ from securemail.storage.database import DatabaseError
 
 def common_options() -> argparse.ArgumentParser:
     """Options accepted both before and after the command name."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = CliParser(add_help=False)
     p.add_argument("--vault", default=argparse.SUPPRESS, help="vault folder (env SECUREMAIL_VAULT)")
     p.add_argument("--user", default=argparse.SUPPRESS, help="user name (env SECUREMAIL_USER)")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON document")
@@ -31,11 +39,12 @@ def common_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(prog="securemail-cli", parents=[common],
+    parser = CliParser(prog="securemail-cli", parents=[common],
                                      description="SecureMail: chain-of-custody log for KT1 classified mail.")
     parser.add_argument("--version", action="version", version=f"securemail {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (commands_admin, commands_items, commands_audit, commands_reports, commands_selftest):
+    for module in (commands_admin, commands_items, commands_calendar, commands_audit, commands_reports,
+                   commands_selftest):
         module.register(sub, common)
     return parser
 
@@ -52,6 +61,10 @@ def _harden_process() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _harden_process()
+    # The language is needed before the parser: help, usage and argparse's errors are in it (Vietnamese unless
+    # --lang en or an English locale).
+    set_language(language_from_argv(sys.argv[1:] if argv is None else argv))
+    install_argparse_translation()
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(getattr(args, "lang", None))

@@ -12,6 +12,7 @@ from typing import Any
 
 from securemail.crypto.signing import unb64
 from securemail.custody import kinds as K
+from securemail.custody.duetimes import recompute_open_items
 from securemail.custody.events import Event
 from securemail.domain.enums import BagStatus, ItemStatus
 from securemail.domain.errors import IllegalTransition
@@ -97,8 +98,9 @@ def _update_user(conn: Connection, e: Event, assignments: str, values: tuple[Any
 
 @handles(K.AGENCY_ADDED, K.AGENCY_CHANGED)
 def _agency(conn: Connection, e: Event) -> None:
-    conn.execute("INSERT OR REPLACE INTO agencies (code, name, province, updated_seq) VALUES (?, ?, ?, ?)",
-                 (e.data["code"], e.data["name"], e.data.get("province"), e.seq))
+    conn.execute("INSERT OR REPLACE INTO agencies (code, name, province, updated_seq, suburban) "
+                 "VALUES (?, ?, ?, ?, ?)",
+                 (e.data["code"], e.data["name"], e.data.get("province"), e.seq, 1 if e.data.get("suburban") else 0))
 
 
 @handles(K.CHECKPOINT_WITNESSED, K.VAULT_REKEYED)
@@ -106,27 +108,61 @@ def _witnessed(conn: Connection, e: Event) -> None:
     return None
 
 
+def _recompute(conn: Connection, e: Event) -> None:
+    """Events written by this version carry recompute_due: open items get new due times (see custody.duetimes)."""
+    if e.data.get("recompute_due"):
+        recompute_open_items(conn, e.seq)
+
+
 @handles(K.NORM_SET)
 def _norm_set(conn: Connection, e: Event) -> None:
     d = e.data
     conn.execute("INSERT OR REPLACE INTO norms VALUES (?, ?, ?, ?, ?, 0)",
                  (d["service"], d["scope"], d.get("working_days_tenths"), d.get("min_lead_hours"), d["source"]))
+    _recompute(conn, e)
 
 
 @handles(K.HOLIDAYS_SET)
 def _holidays_set(conn: Connection, e: Event) -> None:
-    """The days off of one year, replaced as a whole (an admin's signed list, with its source)."""
-    year = int(e.data["year"])
-    conn.execute("DELETE FROM holidays WHERE day LIKE ?", (f"{year:04d}-%",))
-    for day in e.data["dates"]:
-        if not str(day).startswith(f"{year:04d}-"):
-            raise ProjectionError(f"holiday {day} is not in {year}")
-        conn.execute("INSERT INTO holidays (day, source) VALUES (?, ?)", (str(day), e.data["source"]))
+    """Calendar days of one year. Without "op": the admin's whole list of days off for the year (replaced).
+    op "statutory": the statutory days off computed for a year, recorded (replacing the previous record).
+    op "add" / "remove": one day off or make-up working day ("kind": off | work) added or removed by an admin."""
+    op = e.data.get("op")
+    if op in ("add", "remove"):
+        _holiday_edit(conn, e, op)
+    else:
+        year = int(e.data["year"])
+        origin = "statutory" if op == "statutory" else None
+        if origin is None:
+            conn.execute("DELETE FROM holidays WHERE day LIKE ?", (f"{year:04d}-%",))
+        else:
+            conn.execute("DELETE FROM holidays WHERE day LIKE ? AND origin = ?", (f"{year:04d}-%", origin))
+        names = e.data.get("names") or {}
+        for day in e.data["dates"]:
+            if not str(day).startswith(f"{year:04d}-"):
+                raise ProjectionError(f"holiday {day} is not in {year}")
+            conn.execute("INSERT OR IGNORE INTO holidays (day, source, kind, origin, name) VALUES (?, ?, 'off', ?, ?)",
+                         (str(day), e.data["source"], origin or "admin", names.get(str(day))))
+    _recompute(conn, e)
+
+
+def _holiday_edit(conn: Connection, e: Event, op: str) -> None:
+    day, kind = str(e.data["day"]), str(e.data["kind"])
+    if kind not in ("off", "work"):
+        raise ProjectionError(f"holidays.set {e.seq}: unknown kind {kind!r}")
+    if op == "add":
+        conn.execute("INSERT INTO holidays (day, source, kind, origin, name) VALUES (?, ?, ?, 'admin', ?)",
+                     (day, e.data["source"], kind, e.data.get("name")))
+        return
+    cur = conn.execute("DELETE FROM holidays WHERE day = ? AND kind = ?", (day, kind))
+    if cur.rowcount != 1:
+        raise ProjectionError(f"holidays.set {e.seq}: no {kind} day {day} in the calendar")
 
 
 @handles(K.SETTING_SET)
 def _setting_set(conn: Connection, e: Event) -> None:
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (e.data["key"], str(e.data["value"])))
+    _recompute(conn, e)
 
 
 # ---- items -------------------------------------------------------------------------------------------------
@@ -202,7 +238,11 @@ def _item_arrived(conn: Connection, e: Event) -> None:
 def _item_simple(conn: Connection, e: Event) -> None:
     if e.kind != K.ITEM_NOTE:
         _require_holder(conn, e.subject, e.actor)
-    _move(conn, e.subject, _ACTIONS[e.kind], e.seq)
+    if e.kind == K.ITEM_DELIVERY_FAILED:  # the first attempt stops the clock (TT 16/2017)
+        _move(conn, e.subject, _ACTIONS[e.kind], e.seq, "first_attempt_at = COALESCE(first_attempt_at, ?)",
+              (e.time,))
+    else:
+        _move(conn, e.subject, _ACTIONS[e.kind], e.seq)
 
 
 @handles(K.ITEM_DELIVERED)
@@ -211,7 +251,8 @@ def _item_delivered(conn: Connection, e: Event) -> None:
     if e.data.get("to") != e.cosigner:  # the secretary named is the one who co-signed (or none: a person)
         raise ProjectionError(f"delivery {e.seq}: data.to does not match the co-signer")
     to = e.data.get("to") or (e.data.get("person") or {}).get("name")
-    _move(conn, e.subject, Action.DELIVER, e.seq, "holder = NULL, delivered_at = ?, delivered_to = ?", (e.time, to))
+    _move(conn, e.subject, Action.DELIVER, e.seq, "holder = NULL, delivered_at = ?, delivered_to = ?, "
+          "first_attempt_at = COALESCE(first_attempt_at, ?)", (e.time, to, e.time))
 
 
 @handles(K.ITEM_RETURNED, K.ITEM_FORWARDED)
@@ -284,9 +325,10 @@ def _require_bag_holder(conn: Connection, bag: str, who: str | None) -> None:
 
 @handles(K.BAG_CREATED)
 def _bag_created(conn: Connection, e: Event) -> None:
-    conn.execute("INSERT INTO bags (bag, destination, status, created_by, created_at, holder, last_seq) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (e.data["bag"], e.data["destination"], BagStatus.OPEN.value, e.actor, e.time, e.actor, e.seq))
+    conn.execute("INSERT INTO bags (bag, destination, status, created_by, created_at, holder, last_seq, province) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (e.data["bag"], e.data["destination"], BagStatus.OPEN.value, e.actor, e.time, e.actor, e.seq,
+                  e.data.get("province")))
 
 
 @handles(K.BAG_CLOSED)

@@ -52,8 +52,10 @@ def render_delivery(data: DeliveryData, out: Path | BinaryIO) -> None:
         ("Tình trạng niêm phong khi nhận", data.seal_condition),
         ("Thời điểm nhận", fmt_dt(data.delivered_at)),
         ("Người nhận", receiver),
-        ("Người giao", data.delivered_by),
     ]
+    if data.receiving_person_id:
+        rows.append(("Số định danh / căn cước", data.receiving_person_id))
+    rows.append(("Người giao", data.delivered_by))
     qr = qr_code(data.qr_payload, st)
     signatures = signature_blocks(
         [

@@ -103,6 +103,7 @@ class DeliveryData:
     delivered_at: datetime
     receiving_person: str
     receiving_person_title: str | None = None  # position, e.g. "Văn thư"
+    receiving_person_id: str | None = None  # số định danh / căn cước of a person without an account
     delivered_by: str  # clerk or courier who handed it over
 
 
@@ -169,9 +170,14 @@ class ServiceStat:
     service_class: str
     scope: str
     total: int
-    met: int  # delivered within the norm
-    late: int  # delivered late or still open past the due time
-    pending: int  # open, not yet due
+    met: int  # first delivery attempt within the norm (TT 16/2017: the first attempt stops the clock)
+    late: int  # first attempt late, none yet past the due time, or Hẹn giờ far too early without a note
+    pending: int  # no attempt yet, not yet due: left out of the on-time rate
+
+    @property
+    def counted(self) -> int:
+        """Items the on-time rate is computed over (``pending`` left out), as `norm rates` does."""
+        return self.total - self.pending
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,7 +189,8 @@ class OverdueItem:
     recipient_agency: str
     accepted_at: datetime
     due_at: datetime
-    delivered_at: datetime | None = None
+    delivered_at: datetime | None = None  # the first delivery attempt (delivered or failed)
+    early: bool = False  # Hẹn giờ attempted well before the appointment, without a note
     status: str
 
 
@@ -199,6 +206,7 @@ class OverdueData:
     norms_source: str  # where the delivery norms come from, e.g. "TT 16/2017/TT-BTTTT"
     stats: Sequence[ServiceStat]
     overdue_items: Sequence[OverdueItem]
+    early_minutes: int = 60  # Hẹn giờ: how long before the appointment still counts as on time
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,7 +35,7 @@ ITEM_HEADERS = [
     "Dịch vụ, phạm vi",
     "Nơi nhận",
     "Hạn phát",
-    "Đã phát lúc",
+    "Phát lần đầu lúc",
     "Quá hạn",
 ]
 ITEM_WIDTHS_MM = [9, 27, 11, 22, 0, 24, 24, 23]
@@ -63,13 +63,16 @@ def _stat_row(stat: ServiceStat, st: Styles, *, bold: bool = False) -> list[Flow
         cell(stat.service_class, st.cell),
         cell(stat.scope, st.cell),
         *(cell(str(n), st.cell_right) for n in numbers),
-        cell(percent(stat.met, stat.total), st.cell_right),
+        cell(percent(stat.met, stat.counted), st.cell_right),
     ]
 
 
 def _item_row(number: int, item: OverdueItem, data: OverdueData, st: Styles) -> list[Flowable]:
-    late = (item.delivered_at or data.as_of) - item.due_at
     delivered = fmt_dt(item.delivered_at) if item.delivered_at else f"Chưa phát ({item.status})"
+    if item.early and item.delivered_at is not None:
+        how = f"Sớm {delay_text(item.due_at - item.delivered_at)} so với giờ hẹn"
+    else:
+        how = delay_text((item.delivered_at or data.as_of) - item.due_at)
     return [
         para(str(number), st.cell_center),
         para(item.tracking, st.cell),
@@ -78,7 +81,7 @@ def _item_row(number: int, item: OverdueItem, data: OverdueData, st: Styles) -> 
         para(item.recipient_agency, st.cell),
         para(fmt_dt(item.due_at), st.cell),
         para(delivered, st.cell),
-        para(delay_text(late), st.cell),
+        para(how, st.cell),
     ]
 
 
@@ -99,7 +102,7 @@ def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
             ("Kỳ báo cáo", f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
             ("Số liệu tính đến", fmt_dt(data.as_of)),
             ("Chỉ tiêu thời gian", data.norms_source),
-            ("Tỷ lệ đúng hạn chung", percent(total.met, total.total)),
+            ("Tỷ lệ đúng hạn chung", percent(total.met, total.counted)),
             ("Số bưu gửi quá hạn", str(len(data.overdue_items))),
         ],
         st,
@@ -120,8 +123,10 @@ def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
         *grid(STAT_HEADERS, stats, mm_widths(STAT_WIDTHS_MM, width), st, empty_text="Không có bưu gửi trong kỳ"),
         Spacer(1, 1 * mm),
         markup(
-            "Tỷ lệ đúng hạn = số đúng hạn / tổng số. Quá hạn gồm bưu gửi phát trễ và bưu gửi chưa phát "
-            "đã quá thời hạn.",
+            "Thời gian toàn trình tính đến lần phát đầu tiên (TT 16/2017/TT-BTTTT): lần phát đầu đúng hạn "
+            "thì đúng hạn, kể cả khi phát không thành công. Tỷ lệ đúng hạn = số đúng hạn / (tổng số - chưa "
+            "đến hạn). Quá hạn gồm bưu gửi phát lần đầu trễ, bưu gửi chưa phát đã quá thời hạn, và bưu gửi "
+            f"Hẹn giờ phát sớm hơn giờ hẹn quá {data.early_minutes} phút mà không có ghi chú.",
             st.small,
         ),
         Spacer(1, 5 * mm),

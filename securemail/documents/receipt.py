@@ -47,7 +47,7 @@ def _parties(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
     """Long free-text fields: full width."""
     person = data.sender_person
     if data.sender_person_id:
-        person = f"{person} (CCCD/CMND: {data.sender_person_id})"
+        person = f"{person} (số định danh / căn cước: {data.sender_person_id})"
     rows: list[tuple[str, FieldValue]] = [
         ("Cơ quan gửi", data.sender_agency),
         ("Người nộp", person),

@@ -11,54 +11,50 @@ hỏa tốc    J + 1        J + 2,5
 hẹn giờ    at the appointed time; accepted at least 4 h (nội tỉnh) / 24 h (liên tỉnh) before it
 =========  ===========  ============
 
-The circular asks 4 h in the inner city and 12 h outside it for nội tỉnh; the app does not know which, so
-the default is the 4 h minimum and an administrator may raise it. The norms are data: admins may edit them,
-and every norm carries its source and whether it is still the default.
+Nội tỉnh Hẹn giờ asks 4 h in the inner city (nội thành) and 12 h outside it (ngoại thành): the norm holds the
+nội thành minimum; agencies marked ngoại thành use the office setting ``hen_gio_lead_ngoai_thanh`` (default 12 h).
+The norms are data: admins may edit them, and every norm carries its source and whether it is still the default.
 
 No floats: working days are kept in integer tenths (1,5 days -> 15).
 
-How "J + n" is counted here (our interpretation; the circular does not define the clock):
+How "J + n" is counted (TT 16/2017: "J là ngày nhận gửi, được thể hiện bằng dấu ngày trên bưu gửi"; "n là số
+ngày làm việc"): J is the acceptance DATE (Asia/Ho_Chi_Minh), n a number of working days of the office's
+``WorkCalendar`` (securemail.domain.workcalendar):
 
-* Working time is Monday to Friday, 07:30-11:30 and 13:00-17:00 Asia/Ho_Chi_Minh (UTC+07:00), i.e. 8 working
-  hours a day, except the dates in ``holidays`` (public holidays, Tết; the caller supplies them).
-* "J + n" is n x 8 working hours counted from the moment of acceptance (a tenth of a day is 48 minutes).
-  Accepted outside working time (evening, lunch break, weekend, holiday), the count starts at the next start
-  of working time. When the hours run out exactly at the end of a working period, that end is the due time.
+* J + n (whole n) ends at the close of the n-th working day after J: J + 1 at the close of the next working day.
+* J + n,5 ends at the middle (the close of the morning session) of the (n + 1)-th working day after J:
+  J + 1,5 at midday of the second working day after J, J + 3,5 at midday of the fourth.
+* Other tenths (an admin's norm such as J + 0,3) end that share of the working minutes into the day.
 * Hẹn giờ: due at the appointed time itself.
-* An item is on time when its first delivery attempt (delivered, or failed delivery at the address;
-  TT 15/2022: end-to-end time runs to the *first* attempt) is at or before the due time.
+* The clock stops at the FIRST delivery attempt (delivered, or failed at the address): see
+  securemail.domain.punctuality.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from securemail.domain.enums import Scope, ServiceClass
+from securemail.domain.workcalendar import WorkCalendar
 
 __all__ = [
     "DEFAULT_NORMS",
     "ICT",
     "TT16_SOURCE",
-    "WORKDAY_MINUTES",
-    "WORKING_PERIODS",
     "Norm",
-    "add_working_minutes",
+    "due_after_working_days",
     "due_at",
     "format_tenths",
     "is_overdue",
-    "is_working_day",
     "norm_for",
     "on_time_rate",
+    "printed_source",
 ]
 
 ICT = timezone(timedelta(hours=7), "ICT")
 TT16_SOURCE = "TT 16/2017/TT-BTTTT Đ.4 k.4 (mặc định, quản trị có thể sửa)"
-
-WORKING_PERIODS: tuple[tuple[time, time], ...] = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
-WORKDAY_MINUTES = 480
-_MINUTES_PER_TENTH = WORKDAY_MINUTES // 10  # 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +88,11 @@ class Norm:
         return f"J + {format_tenths(self.working_days_tenths)}"
 
 
+def printed_source(source: str) -> str:
+    """The source as printed on papers for the public: without the app's own remark on the default."""
+    return source.replace(" (mặc định, quản trị có thể sửa)", "").strip()
+
+
 def format_tenths(tenths: int) -> str:
     """15 -> "1,5", 10 -> "1", 25 -> "2,5"."""
     whole, frac = divmod(tenths, 10)
@@ -122,38 +123,35 @@ def _aware(value: datetime, name: str) -> datetime:
     return value
 
 
-def is_working_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:
-    return day.weekday() < 5 and day not in holidays
+def _calendar(holidays: WorkCalendar | frozenset[date]) -> WorkCalendar:
+    return holidays if isinstance(holidays, WorkCalendar) else WorkCalendar(days_off=holidays)
 
 
-def add_working_minutes(start: datetime, minutes: int, holidays: frozenset[date] = frozenset()) -> datetime:
-    """``start`` plus ``minutes`` of working time (see the module docstring), as an ICT datetime."""
-    if minutes < 0:
-        raise ValueError("minutes must not be negative")
-    local = _aware(start, "start").astimezone(ICT)
-    remaining = timedelta(minutes=minutes)
-    day = local.date()
-    limit = 14 + len(holidays) + 2 * (minutes // WORKDAY_MINUTES + 1)
-    for _ in range(limit):
-        if is_working_day(day, holidays):
-            for begin, end in WORKING_PERIODS:
-                period_end = datetime.combine(day, end, ICT)
-                cursor = max(local, datetime.combine(day, begin, ICT))
-                if cursor >= period_end:
-                    continue
-                available = period_end - cursor
-                if remaining <= available:
-                    return cursor + remaining
-                remaining -= available
-        day += timedelta(days=1)
-    raise ValueError("no working time found (is every day a holiday?)")
+def due_after_working_days(accepted_at: datetime, tenths: int,
+                           calendar: WorkCalendar | frozenset[date] = frozenset()) -> datetime:
+    """The end of "J + tenths/10" for an item accepted at ``accepted_at`` (see the module docstring), in ICT."""
+    if tenths < 0:
+        raise ValueError("tenths must not be negative")
+    cal = _calendar(calendar)
+    day = _aware(accepted_at, "accepted_at").astimezone(ICT).date()
+    whole, frac = divmod(tenths, 10)
+    for _ in range(whole + (1 if frac else 0)):
+        day = cal.next_working_day(day)
+    hours = cal.hours
+    if frac == 0:
+        end = hours.close
+    elif frac == 5 and len(hours.periods) > 1:
+        end = hours.midday
+    else:
+        end = hours.after_minutes(hours.minutes * frac // 10)
+    return datetime.combine(day, end, ICT)
 
 
 def due_at(
     accepted_at: datetime,
     norm: Norm,
     appointed_at: datetime | None,
-    holidays: frozenset[date] = frozenset(),
+    holidays: WorkCalendar | frozenset[date] = frozenset(),
 ) -> datetime:
     """When the item must be delivered (first attempt) at the latest, in ICT.
 
@@ -165,7 +163,7 @@ def due_at(
         if appointed_at is None:
             raise ValueError(f"the {norm.service.value} norm needs an appointed time")
         return _aware(appointed_at, "appointed_at").astimezone(ICT)
-    return add_working_minutes(accepted_at, norm.working_days_tenths * _MINUTES_PER_TENTH, holidays)
+    return due_after_working_days(accepted_at, norm.working_days_tenths, holidays)
 
 
 def is_overdue(due: datetime, delivered_at: datetime | None, now: datetime) -> bool:

@@ -31,6 +31,8 @@ BAD_BRUSH = QBrush(QColor("#b71c1c"))
 
 def _details(kind: str, data: Mapping[str, Any]) -> str:
     """A one-line summary of the event's recorded data (text typed by users stays plain)."""
+    if "due_after" in data:  # a norm, calendar or working-hours change moved this item's due time
+        return t("due time {old} → {new}", old=fmt_time(data.get("due_before")), new=fmt_time(data["due_after"]))
     if kind == "item.accepted":
         return t("due {due}", due=fmt_time(data.get("due_at"))) if data.get("due_at") else ""
     if kind in ("item.handed_over",):

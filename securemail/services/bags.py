@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
 from securemail.domain.lifecycle import Action
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import NotFoundError, PermissionDeniedError, StateError
+from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError, StateError
 from securemail.i18n import current_language
 from securemail.services.cosign import same_person
 from securemail.services.items import item_row, normalise_tracking
@@ -58,11 +59,14 @@ def _require_status(bag: dict[str, Any], status: BagStatus, action: str) -> None
                          action=action)
 
 
-def create_bag(session: Session, destination: str, bag_id: str | None = None) -> str:
+def create_bag(session: Session, destination: str, bag_id: str | None = None, *, province: str | None = None) -> str:
+    """Open a bag for the post office ``destination`` (its code), in ``province``: only items for agencies of that
+    province go in. (A bag addressed to an agency code takes only that agency's items.)"""
     session.require(Permission.MANAGE_BAGS)
     try:
         dest = clean_code(destination, "destination")
         bag = clean_code(bag_id, "bag") if bag_id else None
+        prov = clean_text(province, field="province", max_len=100)
     except FieldError as e:
         raise field_error(e) from e
     if bag is None:
@@ -72,8 +76,32 @@ def create_bag(session: Session, destination: str, bag_id: str | None = None) ->
     if session.conn.execute("SELECT 1 FROM bags WHERE bag = ?", (bag,)).fetchone():
         raise StateError("state.bag", bag=bag, status="exists", action="create")
     with session.write() as ledger:
-        ledger.append(K.BAG_CREATED, K.bag_subject(bag), session.signer, {"bag": bag, "destination": dest})
+        data = {"bag": bag, "destination": dest}
+        if prov:
+            data["province"] = prov
+        ledger.append(K.BAG_CREATED, K.bag_subject(bag), session.signer, data)
     return bag
+
+
+def _fold(text: str | None) -> str:
+    return unicodedata.normalize("NFC", " ".join((text or "").split())).casefold()
+
+
+def _province_of(session: Session, code: str) -> str | None:
+    row = session.conn.execute("SELECT province FROM agencies WHERE code = ?", (code,)).fetchone()
+    return str(row[0]) if row is not None and row[0] else None
+
+
+def _check_destination(session: Session, bag: dict[str, Any], item: dict[str, Any]) -> None:
+    """Refuse an item for another province than the bag's: the province of the destination post office (recorded
+    when the bag was made), or, for a bag addressed to an agency, that agency's province."""
+    bag_province = bag.get("province") or _province_of(session, bag["destination"])
+    target = item.get("destination") or item["recipient_agency"]
+    item_province = _province_of(session, target)
+    if bag_province and item_province and _fold(bag_province) != _fold(item_province):
+        raise BadInputError("bag.wrong_destination", tracking=item["tracking"], bag=bag["bag"],
+                            destination=f"{bag['destination']} ({bag_province})",
+                            recipient=f"{target} ({item_province})")
 
 
 def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str]:
@@ -84,6 +112,7 @@ def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
             _check_move(session, item, Action.BAG)
+            _check_destination(session, b, item)
         for item in items:
             ledger.append(K.ITEM_BAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
     return [i["tracking"] for i in items]

@@ -45,6 +45,7 @@ class Agency:
     code: str
     name: str
     province: str | None
+    suburban: bool = False  # ngoại thành: outside the inner city (Hẹn giờ needs a longer lead time)
 
 
 def list_users(session: Session) -> list[UserInfo]:
@@ -228,7 +229,8 @@ def _current_dek(session: Session) -> bytes:
     return session.current_dek()
 
 
-def add_agency(session: Session, code: str, *, name: str, province: str | None = None) -> Agency:
+def add_agency(session: Session, code: str, *, name: str, province: str | None = None,
+               suburban: bool = False) -> Agency:
     session.require(Permission.MANAGE_AGENCIES)
     try:
         c = clean_code(code, "code")
@@ -239,18 +241,31 @@ def add_agency(session: Session, code: str, *, name: str, province: str | None =
     if session.conn.execute("SELECT 1 FROM agencies WHERE code = ?", (c,)).fetchone():
         raise BadInputError("input.agency_exists", field="code", code=c)
     with session.write() as ledger:
-        ledger.append(K.AGENCY_ADDED, K.DIRECTORY, session.signer, {"code": c, "name": n, "province": p})
-    return Agency(c, n or "", p)
+        data: dict[str, object] = {"code": c, "name": n, "province": p}
+        if suburban:
+            data["suburban"] = 1
+        ledger.append(K.AGENCY_ADDED, K.DIRECTORY, session.signer, data)
+    return Agency(c, n or "", p, suburban)
+
+
+def set_suburban(session: Session, code: str, suburban: bool) -> Agency:
+    """Mark an agency as outside (ngoại thành) or inside (nội thành) the inner city: a signed agency.changed."""
+    session.require(Permission.MANAGE_AGENCIES)
+    agency = get_agency(session, code)
+    with session.write() as ledger:
+        ledger.append(K.AGENCY_CHANGED, K.DIRECTORY, session.signer, {
+            "code": agency.code, "name": agency.name, "province": agency.province, "suburban": 1 if suburban else 0})
+    return Agency(agency.code, agency.name, agency.province, suburban)
 
 
 def get_agency(session: Session, code: str) -> Agency:
-    row = session.conn.execute("SELECT code, name, province FROM agencies WHERE code = ?",
+    row = session.conn.execute("SELECT code, name, province, suburban FROM agencies WHERE code = ?",
                                (code.strip().upper(),)).fetchone()
     if row is None:
         raise NotFoundError("notfound.agency", code=code)
-    return Agency(row[0], row[1], row[2])
+    return Agency(row[0], row[1], row[2], bool(row[3]))
 
 
 def list_agencies(session: Session) -> list[Agency]:
-    rows = session.conn.execute("SELECT code, name, province FROM agencies ORDER BY code").fetchall()
-    return [Agency(*r) for r in rows]
+    rows = session.conn.execute("SELECT code, name, province, suburban FROM agencies ORDER BY code").fetchall()
+    return [Agency(r[0], r[1], r[2], bool(r[3])) for r in rows]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
+from securemail.custody import duetimes
 from securemail.custody import kinds as K
 from securemail.custody.ledger import read_events
 from securemail.custody.projection import ITEM_FIELDS
@@ -17,6 +18,7 @@ from securemail.domain.errors import FieldError
 from securemail.domain.item import ItemDraft, validate_item
 from securemail.domain.norms import Norm, due_at
 from securemail.domain.tracking import make_tracking, parse_tracking
+from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
@@ -52,14 +54,26 @@ def draft_to_data(draft: ItemDraft) -> dict[str, Any]:
 
 
 def load_norms(session: Session) -> list[Norm]:
-    rows = session.conn.execute("SELECT service, scope, working_days_tenths, min_lead_hours, source, is_default "
-                                "FROM norms").fetchall()
-    return [Norm(ServiceClass(r[0]), Scope(r[1]), r[2], r[3], r[4], bool(r[5])) for r in rows]
+    return duetimes.load_norms(session.conn)
 
 
-def load_holidays(session: Session) -> frozenset[date]:
-    """Days off set by the administrator (holidays.set events); due times skip them."""
-    return frozenset(date.fromisoformat(r[0]) for r in session.conn.execute("SELECT day FROM holidays"))
+def load_calendar(session: Session) -> WorkCalendar:
+    """Days off, make-up working days (holidays.set events) and the office's working hours (setting.set)."""
+    return duetimes.load_calendar(session.conn)
+
+
+def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> None:
+    """Hẹn giờ nội tỉnh to an agency outside the inner city (ngoại thành): accepted at least 12 h (a setting)
+    before the appointment, not the 4 h of the inner city (TT 16/2017 Đ.4 k.4)."""
+    if draft.service is not ServiceClass.HEN_GIO or draft.scope is not Scope.NOI_TINH or draft.appointed_at is None:
+        return
+    row = session.conn.execute("SELECT suburban FROM agencies WHERE code = ?", (draft.recipient_agency,)).fetchone()
+    if row is None or not row[0]:
+        return
+    hours = duetimes.suburban_lead_hours(session.conn)
+    earliest = now.astimezone(ICT) + timedelta(hours=hours)
+    if draft.appointed_at < earliest:
+        raise field_error(FieldError("appointed_at", "appointed_too_soon", hours=hours, earliest=earliest.isoformat()))
 
 
 def record_person(session: Session, ledger: Any, person: ExternalPerson | None) -> dict[str, Any] | None:
@@ -107,8 +121,9 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
             get_agency(session, code)
         except NotFoundError as e:
             raise BadInputError("notfound.agency", field=field, code=code) from e
+    _check_suburban_lead(session, draft, now)
     norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
-    due = due_at(now, norm, draft.appointed_at, load_holidays(session)) if norm is not None else None
+    due = due_at(now, norm, draft.appointed_at, load_calendar(session)) if norm is not None else None
     with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
         if draft.tracking:
             tracking = draft.tracking
@@ -167,12 +182,21 @@ def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
     marks = ",".join("?" for _ in subjects)
     events = read_events(session.conn, f"WHERE subject IN ({marks})", tuple(subjects))
     authority = session.authority
+    changes = {r[0]: (r[1], r[2]) for r in session.conn.execute(
+        "SELECT seq, old_due, new_due FROM due_changes WHERE tracking = ?", (t,))}
+    if changes:  # the norm, holiday or working-hours events that moved this item's due time
+        marks = ",".join("?" for _ in changes)
+        events = sorted([*events, *read_events(session.conn, f"WHERE seq IN ({marks})", tuple(changes))],
+                        key=lambda e: e.seq)
     out = []
     for e in events:
-        if e.subject != t and t not in e.data.get("items", [t]):
+        if e.subject != t and t not in e.data.get("items", [t]) and e.seq not in changes:
             continue
+        data = e.data
+        if e.seq in changes:
+            data = {**e.data, "due_before": changes[e.seq][0], "due_after": changes[e.seq][1]}
         out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
-                    "subject": e.subject, "data": e.data, "hash": e.event_hash().hex(),
+                    "subject": e.subject, "data": data, "hash": e.event_hash().hex(),
                     "signature_ok": authority.judge(e).holds()})
     return out
 

@@ -2,25 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
 from securemail.custody import kinds as K
+from securemail.custody.duetimes import DUE_SETTINGS, early_minutes, setting
 from securemail.domain.enums import Scope, ServiceClass
 from securemail.domain.errors import FieldError
 from securemail.domain.item import parse_int
 from securemail.domain.labels import parse_choice
-from securemail.domain.norms import Norm, on_time_rate
+from securemail.domain.norms import Norm
+from securemail.domain.punctuality import Outcome, Timing, classify
 from securemail.domain.text import clean_text
+from securemail.domain.workcalendar import parse_working_hours
 from securemail.errors import BadInputError
 from securemail.services.items import load_norms, search_items
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, field_error
+from securemail.services.workdays import set_holidays
 
-SETTINGS = {"hoa_toc_leader_delegate": ("0", "1")}
+__all__ = ["SETTINGS", "RateRow", "get_setting", "list_norms", "on_time_rates", "outcome_of", "overdue_items",
+           "set_holidays", "set_norm", "set_setting"]
+
+
+def _choice(*allowed: str) -> Callable[[str], bool]:
+    return lambda value: value in allowed
+
+
+def _int_between(low: int, high: int) -> Callable[[str], bool]:
+    return lambda value: value.isdigit() and low <= int(value) <= high
+
+
+def _hours_ok(value: str) -> bool:
+    try:
+        parse_working_hours(value)
+    except ValueError:
+        return False
+    return True
+
+
+# key -> check of the value. Working hours change due times of open items (the event says so).
+SETTINGS: dict[str, Callable[[str], bool]] = {
+    "hoa_toc_leader_delegate": _choice("0", "1"),
+    "working_hours": _hours_ok,
+    "hen_gio_lead_ngoai_thanh": _int_between(0, 168),
+    "hen_gio_early_minutes": _int_between(0, 7 * 24 * 60),
+}
 
 
 def list_norms(session: Session) -> list[Norm]:
@@ -29,6 +59,7 @@ def list_norms(session: Session) -> list[Norm]:
 
 def set_norm(session: Session, service: str, scope: str, *, working_days_tenths: object = None,
              min_lead_hours: object = None, source: str) -> Norm:
+    """Edit one norm; open items get new due times at once (recorded with the old one)."""
     session.require(Permission.MANAGE_SETTINGS)
     try:
         svc = parse_choice(ServiceClass, service, field="service")
@@ -43,16 +74,27 @@ def set_norm(session: Session, service: str, scope: str, *, working_days_tenths:
     with session.write() as ledger:
         ledger.append(K.NORM_SET, K.DIRECTORY, session.signer, {
             "service": svc.value, "scope": scp.value, "working_days_tenths": days, "min_lead_hours": lead,
-            "source": src})
+            "source": src, "recompute_due": 1})
     return Norm(svc, scp, days, lead, src or "", False)
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
     session.require(Permission.MANAGE_SETTINGS)
-    if key not in SETTINGS or value not in SETTINGS[key]:
+    check = SETTINGS.get(key)
+    value = value.strip()
+    if check is None or not check(value):
         raise BadInputError("input.bad_choice", field="key", value=f"{key}={value}")
+    if key == "working_hours":
+        value = parse_working_hours(value).text()
+    data: dict[str, Any] = {"key": key, "value": value}
+    if key in DUE_SETTINGS:
+        data["recompute_due"] = 1
     with session.write() as ledger:
-        ledger.append(K.SETTING_SET, K.DIRECTORY, session.signer, {"key": key, "value": value})
+        ledger.append(K.SETTING_SET, K.DIRECTORY, session.signer, data)
+
+
+def get_setting(session: Session, key: str) -> str:
+    return setting(session.conn, key)
 
 
 @dataclass(frozen=True)
@@ -67,44 +109,37 @@ def overdue_items(session: Session, now: datetime | None = None, limit: int = 10
     return search_items(session, overdue_at=now or session.clock.now(), limit=limit)
 
 
+def _noted(session: Session, tracking: str) -> bool:
+    return session.conn.execute("SELECT 1 FROM events WHERE subject = ? AND kind = ? LIMIT 1",
+                                (tracking, K.ITEM_NOTE)).fetchone() is not None
+
+
+def outcome_of(session: Session, row: Mapping[str, Any], now: datetime) -> Outcome:
+    """How one item (a row of the items table) stands against its due time: the rule of both the overdue
+    report and `norm rates` (securemail.domain.punctuality)."""
+    timing = Timing(due=parse_iso(row["due_at"]),
+                    first_attempt=parse_iso(row["first_attempt_at"]) if row.get("first_attempt_at") else None,
+                    appointed=row["service"] == ServiceClass.HEN_GIO.value,
+                    noted=row["service"] == ServiceClass.HEN_GIO.value and _noted(session, row["tracking"]))
+    return classify(timing, now, early_minutes(session.conn))
+
+
 def on_time_rates(session: Session, date_from: datetime, date_to: datetime,
                   now: datetime | None = None) -> list[RateRow]:
-    """Per service class and scope: items delivered by their due time / items due, for a period of acceptance."""
+    """Per service class and scope: items whose first attempt met the due time / items counted (not yet due
+    and not yet attempted: left out), for a period of acceptance."""
     session.require(Permission.PRINT_REPORTS)
     now = now or session.clock.now()
-    rows = session.conn.execute(
-        "SELECT service, scope, due_at, delivered_at FROM items WHERE accepted_at >= ? AND accepted_at < ? "
-        "AND due_at IS NOT NULL", (iso(date_from.astimezone(ICT)), iso(date_to.astimezone(ICT)))).fetchall()
-    groups: dict[tuple[str, str], list[tuple[datetime, datetime | None]]] = {}
-    for service, scope, due, delivered in rows:
-        groups.setdefault((service, scope), []).append((parse_iso(due), parse_iso(delivered) if delivered else None))
+    cur = session.conn.execute(
+        "SELECT tracking, service, scope, due_at, first_attempt_at FROM items WHERE accepted_at >= ? "
+        "AND accepted_at < ? AND due_at IS NOT NULL", (iso(date_from.astimezone(ICT)), iso(date_to.astimezone(ICT))))
+    names = [c[0] for c in cur.description]
+    groups: dict[tuple[str, str], list[Outcome]] = {}
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        groups.setdefault((row["service"], row["scope"]), []).append(outcome_of(session, row, now))
     out = []
-    for (service, scope), pairs in sorted(groups.items()):
-        met, total = on_time_rate(pairs, now=now)
-        out.append(RateRow(service, scope, met, total))
+    for (service, scope), outcomes in sorted(groups.items()):
+        counted = [o for o in outcomes if o.counted]
+        out.append(RateRow(service, scope, sum(o is Outcome.MET for o in counted), len(counted)))
     return out
-
-
-def set_holidays(session: Session, year: int, days: Sequence[str], source: str) -> list[date]:
-    """Replace the public holidays (days off) of `year`; due times skip them from then on."""
-    session.require(Permission.MANAGE_SETTINGS)
-    try:
-        src = clean_text(source, field="source", max_len=300, required=True)
-    except FieldError as e:
-        raise field_error(e) from e
-    if not 2000 <= year <= 2100:
-        raise BadInputError("input.bad_format", field="year")
-    parsed: set[date] = set()
-    for text in days:
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError as e:
-            raise BadInputError("input.bad_format", field="holiday", value=text) from e
-        if day.year != year:
-            raise BadInputError("input.bad_format", field="holiday", value=text)
-        parsed.add(day)
-    ordered = sorted(parsed)
-    with session.write() as ledger:
-        ledger.append(K.HOLIDAYS_SET, K.DIRECTORY, session.signer,
-                      {"year": year, "dates": [d.isoformat() for d in ordered], "source": src})
-    return ordered

@@ -14,14 +14,17 @@ from typing import Any, BinaryIO
 from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
+from securemail.custody.duetimes import early_minutes
 from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
 from securemail.domain.labels import label
+from securemail.domain.norms import printed_source
+from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
-from securemail.i18n import tr
+from securemail.i18n import current_language, tr
 from securemail.services import bags, items, norms, statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
@@ -35,9 +38,9 @@ def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
         raise StorageError("report.fonts_missing", detail=str(e)) from e
 
 
-def event_label(kind: str) -> str:
-    """Printed papers are in Vietnamese: the words of the one table (custody.kinds.RULES)."""
-    return K.kind_label(kind, "vi")
+def event_label(kind: str, lang: str = "vi") -> str:
+    """An event kind in words, from the one table (custody.kinds.RULES); papers are in Vietnamese."""
+    return K.kind_label(kind, lang)
 
 
 def _imprint(session: Session) -> m.Imprint:
@@ -92,7 +95,7 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
     payload = statements.issue(session, "receipt", item["tracking"], ev["hash"], _checkpoint(session))
     norm = next((n for n in items.load_norms(session)
                  if n.service.value == item["service"] and n.scope.value == item["scope"]), None)
-    basis = f"{norm.target_text} ngày làm việc ({norm.source})" if norm and norm.target_text else \
+    basis = f"{norm.target_text} ngày làm việc ({printed_source(norm.source)})" if norm and norm.target_text else \
         ("Theo giờ hẹn" if item["appointed_at"] else None)
     data = m.ReceiptData(
         imprint=_imprint(session), qr_payload=payload, tracking=item["tracking"],
@@ -117,7 +120,8 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
     session.require(Permission.PRINT_RECEIPT)
     item = items.item_row(session, tracking)
     if item["status"] != ItemStatus.DELIVERED.value:
-        raise StateError("state.illegal", tracking=item["tracking"], status=item["status"], action="print delivery")
+        raise StateError("state.illegal", tracking=item["tracking"],
+                         status=label(ItemStatus(item["status"]), current_language()), action="print delivery")
     ev = _event(session, item["tracking"], K.ITEM_DELIVERED)
     payload = statements.issue(session, "delivery", item["tracking"], ev["hash"], _checkpoint(session))
     person = ev["data"].get("person") or {}
@@ -131,6 +135,7 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
         seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
         receiving_person_title="Văn thư" if ev["data"].get("to") else None,
+        receiving_person_id=person.get("id_number"),
         delivered_by=_person_name(session, ev["actor"]))
     _render(docs.render_delivery, data, out)
     return payload
@@ -214,12 +219,31 @@ def _register_row(session: Session, kind: m.RegisterKind, n: int, r: dict[str, A
     recipient = _agency_name(session, r["recipient_agency"])
     if r["delivered_to"]:
         recipient += f" — {r['delivered_to']}"
-    return common | {"ngay_thang": doc_date or (accepted.strftime("%d/%m/%Y") if accepted else ""),
+    return common | {"ngay_thang": doc_date or "",
                      "nguoi_ky": "", "noi_nhan": recipient, "don_vi_luu": "", "so_luong": str(r["envelopes"])}
 
 
+def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, str], period_start: date,
+                   end: datetime) -> list[tuple[int, dict[str, Any]]]:
+    """The register's entries up to ``end`` with their numbers: continuous from 01/01 to 31/12 of each year
+    (NĐ 30/2020 Điều 15, 22), so a row keeps its number whatever period is printed (entries are never
+    removed: the ledger is append-only)."""
+    year_start = datetime.combine(date(period_start.year, 1, 1), datetime.min.time(), ICT)
+    rows = list(reversed(items.search_items(session, filters=filters, date_from=year_start, date_to=end,
+                                            limit=1_000_000)))
+    if kind is m.RegisterKind.SECRET_OUTGOING or kind is m.RegisterKind.SECRET_INCOMING:
+        rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
+    out: list[tuple[int, dict[str, Any]]] = []
+    counters: dict[int, int] = {}
+    for r in rows:
+        year = (_time(r["accepted_at"]) or year_start).astimezone(ICT).year
+        counters[year] = counters.get(year, 0) + 1
+        out.append((counters[year], r))
+    return out
+
+
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
-             agency: str | None = None) -> str:
+             agency: str | None = None, volume: str | None = None) -> str:
     """A register for a period in the layout in force then (refuses a period that crosses a change of form)."""
     session.require(Permission.PRINT_REPORTS)
     rk = REGISTER_KINDS.get(kind)
@@ -237,16 +261,15 @@ def register(session: Session, kind: str, period_start: date, period_end: date, 
     filters = {}
     if agency:
         filters["recipient_agency" if rk is m.RegisterKind.SECRET_INCOMING else "sender_agency"] = agency
-    rows = list(reversed(items.search_items(session, filters=filters, date_from=start, date_to=end, limit=1_000_000)))
-    if rk is m.RegisterKind.SECRET_OUTGOING or rk is m.RegisterKind.SECRET_INCOMING:
-        rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
-    table = [_register_row(session, rk, n, r) for n, r in enumerate(rows, 1)]
+    numbered = _numbered_rows(session, rk, filters, period_start, end)
+    table = [_register_row(session, rk, n, r) for n, r in numbered
+             if (_time(r["accepted_at"]) or start) >= start]
     ident = f"{layout.id}:{period_start.isoformat()}:{period_end.isoformat()}"
     payload = statements.issue(session, "register", ident, statements.content_digest(table), _checkpoint(session))
     unit = _agency_name(session, agency) if agency else session.office_name
     _render(docs.render_register, m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
                                         period_start=period_start, period_end=period_end, agency_name=unit,
-                                        rows=table, layout_id=layout.id), out)
+                                        rows=table, layout_id=layout.id, volume=volume), out)
     return payload
 
 
@@ -259,33 +282,36 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
     rows = [r for r in items.search_items(session, date_from=start, date_to=end, limit=1_000_000) if r["due_at"]]
     stats: dict[tuple[str, str], list[int]] = {}
     late_rows = []
-    for r in rows:
+    for r in rows:  # the same rule as `norm rates` (services.norms.outcome_of): first attempt stops the clock
         s = stats.setdefault((r["service"], r["scope"]), [0, 0, 0, 0])
-        due = parse_iso(r["due_at"])
+        outcome = norms.outcome_of(session, r, now)
         s[0] += 1
-        if r["delivered_at"] and parse_iso(r["delivered_at"]) <= due:
+        if outcome is Outcome.MET:
             s[1] += 1
-        elif items.is_overdue_row(r, now):
+        elif outcome.missed:
             s[2] += 1
-            late_rows.append(r)
+            late_rows.append((r, outcome))
         else:
             s[3] += 1
     data = m.OverdueData(
         imprint=_imprint(session), qr_payload="", period_start=period_start, period_end=period_end,
-        as_of=now.astimezone(ICT), norms_source="; ".join(sorted({n.source for n in norms.list_norms(session)})),
+        as_of=now.astimezone(ICT),
+        norms_source="; ".join(sorted({printed_source(n.source) for n in norms.list_norms(session)})),
         stats=[m.ServiceStat(service_class=label(ServiceClass(sv), "vi"), scope=label(Scope(sc), "vi"),
                              total=v[0], met=v[1], late=v[2], pending=v[3]) for (sv, sc), v in sorted(stats.items())],
+        early_minutes=early_minutes(session.conn),
         overdue_items=[m.OverdueItem(tracking=r["tracking"],
                                      secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
                                      service_class=label(ServiceClass(r["service"]), "vi"),
                                      scope=label(Scope(r["scope"]), "vi"),
                                      recipient_agency=_agency_name(session, r["recipient_agency"]),
                                      accepted_at=_time(r["accepted_at"]) or now, due_at=_time(r["due_at"]) or now,
-                                     delivered_at=_time(r["delivered_at"]),
-                                     status=label(ItemStatus(r["status"]), "vi")) for r in late_rows])
+                                     delivered_at=_time(r["first_attempt_at"]),
+                                     early=outcome is Outcome.EARLY,
+                                     status=label(ItemStatus(r["status"]), "vi")) for r, outcome in late_rows])
     content = {"period": [period_start.isoformat(), period_end.isoformat()],
                "stats": [[k[0], k[1], *v] for k, v in sorted(stats.items())],
-               "late": [r["tracking"] for r in late_rows]}
+               "late": [r["tracking"] for r, _ in late_rows]}
     payload = statements.issue(session, "overdue", f"{period_start}:{period_end}",
                                statements.content_digest(content), _checkpoint(session))
     _render(docs.render_overdue, _with_payload(data, payload), out)

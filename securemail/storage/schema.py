@@ -105,6 +105,27 @@ _V4 = """
 CREATE TABLE holidays (day TEXT PRIMARY KEY, source TEXT NOT NULL);
 """
 
+# Law fidelity (issue 11): kinds of calendar days (a day off, or a make-up working day on a weekend) and where they
+# come from (statutory: computed and recorded by an admin; admin: one-at-a-time edits); agencies outside the inner
+# city (ngoại thành, Hẹn giờ lead time); the province of a bag's destination post office; the first delivery
+# attempt (it stops the clock); due times changed by a norm, holiday or working-hours event, with the old value.
+# The first attempt of existing items is filled from the ledger so that a replay of the old events gives the same
+# rows.
+_V6 = """
+ALTER TABLE holidays ADD COLUMN kind TEXT NOT NULL DEFAULT 'off';
+ALTER TABLE holidays ADD COLUMN origin TEXT NOT NULL DEFAULT 'admin';
+ALTER TABLE holidays ADD COLUMN name TEXT;
+ALTER TABLE agencies ADD COLUMN suburban INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN first_attempt_at TEXT;
+ALTER TABLE bags ADD COLUMN province TEXT;
+UPDATE items SET first_attempt_at = (SELECT e.time FROM events e WHERE e.subject = items.tracking
+    AND e.kind IN ('item.delivered', 'item.delivery_failed') ORDER BY e.seq LIMIT 1);
+CREATE TABLE due_changes (
+    tracking TEXT NOT NULL, seq INTEGER NOT NULL, old_due TEXT NOT NULL, new_due TEXT NOT NULL,
+    PRIMARY KEY (tracking, seq)
+);
+"""
+
 
 # The office's private key leaves the database (sealed to administrators' slots instead) and every key in the
 # directory carries the office's certificate: vaults from before cannot be opened by this version.
@@ -121,10 +142,12 @@ MIGRATIONS: dict[int, str] = {
     3: _no_replace_triggers(),
     4: _V4,
     5: _V5,
+    6: _V6,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
-PROJECTION_TABLES = ("users", "agencies", "items", "bags", "bag_items", "incidents", "norms", "settings", "holidays")
+PROJECTION_TABLES = ("users", "agencies", "items", "bags", "bag_items", "incidents", "norms", "settings", "holidays",
+                     "due_changes")
 
 
 def schema_version(conn: Connection) -> int:

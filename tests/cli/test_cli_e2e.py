@@ -331,8 +331,51 @@ def test_norm_rates_lists_on_time_rates_as_json(tmp_path):
     vault = tmp_path / "v"
     cli = [_sys.executable, "-m", "securemail.cli.main", "--vault", str(vault)]
     _sp.run([*cli, "demo", "--items", "12"], env=env, check=True, capture_output=True, stdin=_sp.DEVNULL)
-    out = _sp.run([*cli, "--user", "kiemtra1", "norm", "rates", "--from", "2000-01-01", "--to", "2100-01-01",
+    out = _sp.run([*cli, "--user", "kiemtra1", "norm", "rates", "--since", "2000-01-01", "--until", "2100-01-01",
                    "--json"], env=env, check=True, capture_output=True, text=True, stdin=_sp.DEVNULL)
     rows = _json.loads(out.stdout)
     assert rows and all({"service", "scope", "met", "total"} <= set(r) for r in rows)
     assert sum(r["total"] for r in rows) > 0
+
+
+# ---- issue 11: working calendar, language ------------------------------------------------------------------
+
+def test_holiday_commands(cli, scenario):
+    run = cli("holiday", "builtin", "2027", user="admin")
+    assert run.code == 0, run.err
+    assert "Đã ghi" in run.out and "06/02/2027" in run.out and "16/04/2027" in run.out  # mùng 1 Tết, Giỗ Tổ
+    refused = cli("holiday", "add", "2027-01-09", "--source", "x", user="admin")  # a Saturday as a day off
+    assert refused.code != 0 and "thứ Bảy" in refused.err
+    added = cli("holiday", "add", "2027-01-09", "--work", "--source", "Thông báo hoán đổi 2027", user="admin")
+    assert added.code == 0 and "ngày làm bù 09/01/2027" in added.out
+    listed = cli("holiday", "list", "2027", user="auditor1")
+    assert "Ngày làm bù" in listed.out and "theo luật" in listed.out
+    assert "work" not in listed.out and "statutory" not in listed.out  # no raw codes for people
+    english = cli("holiday", "list", "2027", user="auditor1", lang="en")
+    assert "Make-up working day" in english.out and "statutory" in english.out
+    data = cli("holiday", "list", "2027", "--json", user="auditor1").json()
+    assert any(d["date"] == "2027-01-09" and d["kind"] == "work" and d["origin"] == "admin" for d in data)
+    removed = cli("holiday", "remove", "2027-01-09", "--source", "đính chính", user="admin")
+    assert removed.code == 0
+    assert cli("setting", "working_hours", "07:00-11:00,13:30-16:30", user="admin").code == 0
+    settings = cli("setting", "--json", user="admin").json()
+    assert settings["working_hours"] == "07:00-11:00,13:30-16:30" and settings["hen_gio_lead_ngoai_thanh"] == "12"
+    shown = cli("item", "show", scenario["tracking"], user="auditor1")
+    assert "item.delivered" not in shown.out and "Đã phát" in shown.out
+
+
+def test_help_and_usage_errors_in_vietnamese_by_default(cli):
+    run = cli("--help")
+    assert run.code == 0 and "cách dùng:" in run.out and "tùy chọn" in run.out
+    assert "ngày nghỉ lễ, ngày làm bù" in run.out
+    bad = cli("holiday", "add")
+    assert bad.code == 2 and "lỗi: thiếu các tham số bắt buộc" in bad.err
+    choice = cli("agency", "area", "REC", "somewhere")
+    assert choice.code == 2 and "lựa chọn không hợp lệ" in choice.err
+    english = cli("holiday", "add", lang="en")
+    assert english.code == 2 and "the following arguments are required" in english.err
+    # --from / --to name people (deliver --to, arrive --from); periods are --since / --until
+    rates_help = cli("norm", "rates", "--help").out
+    assert "--since" in rates_help and "--until" in rates_help and "--to" not in rates_help
+    missing = cli("norm", "rates", "--since", "2026-01-01", user="auditor1")
+    assert missing.code != 0 and missing.err.strip()

@@ -88,7 +88,8 @@ def test_b_deleted_event_is_missing(vault: VaultInfo, insider: Insider) -> None:
     seq = vault.seqs["deliver1"]
     insider.conn.execute("DELETE FROM events WHERE seq = ?", (seq,))
     insider.conn.execute("UPDATE items SET status = 'in-transit', holder = 'courier1', delivered_at = NULL, "
-                         "delivered_to = NULL, last_seq = ? WHERE tracking = 'KT0000001VN'", (vault.seqs["handover1"],))
+                         "delivered_to = NULL, first_attempt_at = NULL, last_seq = ? WHERE tracking = 'KT0000001VN'",
+                             (vault.seqs["handover1"],))
     insider.cover_tracks()
     report = verify_ledger(insider.conn, state_checkpoint=vault.state_checkpoint())
     assert found(report) == {("missing_event", seq)}

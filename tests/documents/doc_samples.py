@@ -115,6 +115,7 @@ def delivery() -> DeliveryData:
         delivered_at=NOW + timedelta(days=1, hours=3),
         receiving_person=PERSON,
         receiving_person_title="Văn thư",
+        receiving_person_id="064085123456",
         delivered_by="Võ Minh Tuấn",
     )
 

@@ -13,13 +13,14 @@ from securemail.domain.norms import (
     ICT,
     TT16_SOURCE,
     Norm,
-    add_working_minutes,
+    due_after_working_days,
     due_at,
     format_tenths,
     is_overdue,
     norm_for,
     on_time_rate,
 )
+from securemail.domain.workcalendar import WorkCalendar, parse_working_hours
 
 TN, HT, HG = ServiceClass.THUONG, ServiceClass.HOA_TOC, ServiceClass.HEN_GIO
 NOI, LIEN = Scope.NOI_TINH, Scope.LIEN_TINH
@@ -78,60 +79,84 @@ def test_norm_for() -> None:
         norm_for(HT, NOI, custom)
 
 
-# (accepted_at, service, scope, holidays, expected due). March 2026: the 9th is a Monday.
-HOLIDAYS_30_4 = frozenset({date(2026, 4, 30), date(2026, 5, 1)})  # Thursday and Friday
-TET_2026 = frozenset(date(2026, 2, d) for d in range(16, 21))  # Mon 16 - Fri 20 February
+# (accepted_at, service, scope, calendar, expected due): "J + n" counts working DAYS from the acceptance date
+# (TT 16/2017 Đ.4 k.4): J + 1 ends at the close of the next working day, J + n,5 at midday of the (n+1)-th.
+# March 2026: the 9th is a Monday. Holidays are the official calendar (BLLĐ 2019 Đ.112, lunar ones included).
+OFFICIAL_2026 = WorkCalendar(days_off=frozenset({
+    date(2026, 1, 1), date(2026, 1, 2),  # Tết Dương lịch; 02/01 swapped for Saturday 10/01
+    *(date(2026, 2, d) for d in range(16, 21)),  # Tết Nguyên đán: 29 Tết (16/02) to mùng 4 (20/02)
+    date(2026, 4, 26), date(2026, 4, 27),  # Giỗ Tổ Hùng Vương 10/3 âm lịch (Sunday) and the day made up
+    date(2026, 4, 30), date(2026, 5, 1),  # Thursday and Friday
+    date(2026, 8, 31), date(2026, 9, 1), date(2026, 9, 2),  # Quốc khánh (31/08 swapped for Saturday 22/08)
+}), make_up_days=frozenset({date(2026, 1, 10), date(2026, 8, 22)}))
+TET_2027 = WorkCalendar(days_off=frozenset(date(2027, 2, d) for d in range(4, 11)))  # 29 Tết to mùng 5
+NONE = WorkCalendar()
 CASES = [
-    # 1,5 days = 12 h: Mon 09:00-11:30 (2,5) + 13:00-17:00 (4) + Tue 07:30-11:30 (4) + 13:00-14:30 (1,5)
-    (t(2026, 3, 9, 9, 0), TN, NOI, frozenset(), t(2026, 3, 10, 14, 30)),
-    # Friday 16:00: 1 h on Friday, 8 h on Monday, 3 h on Tuesday (over the weekend)
-    (t(2026, 3, 13, 16, 0), TN, NOI, frozenset(), t(2026, 3, 17, 10, 30)),
-    # accepted on Saturday: the count starts Monday 07:30; 8 h ends Monday 17:00 exactly
-    (t(2026, 3, 14, 10, 0), HT, NOI, frozenset(), t(2026, 3, 16, 17, 0)),
-    # accepted in the lunch break: the count starts at 13:00
-    (t(2026, 3, 9, 12, 0), HT, NOI, frozenset(), t(2026, 3, 10, 11, 30)),
-    # accepted at 11:30 sharp (end of the morning) behaves like lunch
-    (t(2026, 3, 9, 11, 30), HT, NOI, frozenset(), t(2026, 3, 10, 11, 30)),
-    # accepted 07:30 sharp: a full day ends the same day at 17:00
-    (t(2026, 3, 9, 7, 30), HT, NOI, frozenset(), t(2026, 3, 9, 17, 0)),
-    # accepted before opening
-    (t(2026, 3, 9, 6, 0), HT, NOI, frozenset(), t(2026, 3, 9, 17, 0)),
-    # Thursday evening, 3,5 days = 28 h: Fri 8, Mon 8, Tue 8, Wed 4 -> Wed 11:30
-    (t(2026, 3, 12, 18, 0), TN, LIEN, frozenset(), t(2026, 3, 18, 11, 30)),
-    # Wednesday 15:00 before 30/4 and 1/5: 2 h Wed, then Mon 8 h, Tue 2 h
-    (t(2026, 4, 29, 15, 0), TN, NOI, HOLIDAYS_30_4, t(2026, 5, 5, 9, 30)),
-    # Hỏa tốc liên tỉnh 2,5 days = 20 h over the same holidays: 2 + 8 + 8 + 2 -> Wed 09:30
-    (t(2026, 4, 29, 15, 0), HT, LIEN, HOLIDAYS_30_4, t(2026, 5, 6, 9, 30)),
-    # without the holidays the same item is due the Friday: 2 + 8 + 2
-    (t(2026, 4, 29, 15, 0), TN, NOI, frozenset(), t(2026, 5, 1, 9, 30)),
-    # accepted on a holiday
-    (t(2026, 4, 30, 10, 0), HT, NOI, HOLIDAYS_30_4, t(2026, 5, 4, 17, 0)),
-    # Friday before Tết: 1 h on Friday, then nothing until Monday 23 February: 4 h + 3 h -> 16:00
-    (t(2026, 2, 13, 16, 0), HT, NOI, TET_2026, t(2026, 2, 23, 16, 0)),
+    # Monday 09:00, J + 1,5: J + 1 is Tuesday's close, J + 1,5 midday Wednesday
+    (t(2026, 3, 9, 9, 0), TN, NOI, NONE, t(2026, 3, 11, 11, 30)),
+    # Friday 16:00: Monday is J + 1, Tuesday midday J + 1,5
+    (t(2026, 3, 13, 16, 0), TN, NOI, NONE, t(2026, 3, 17, 11, 30)),
+    # accepted on Saturday (J = Saturday): J + 1 ends at Monday's close
+    (t(2026, 3, 14, 10, 0), HT, NOI, NONE, t(2026, 3, 16, 17, 0)),
+    # the time of day does not matter, only the date stamp: lunch break, 07:30 sharp, before opening, evening
+    (t(2026, 3, 9, 12, 0), HT, NOI, NONE, t(2026, 3, 10, 17, 0)),
+    (t(2026, 3, 9, 7, 30), HT, NOI, NONE, t(2026, 3, 10, 17, 0)),
+    (t(2026, 3, 9, 6, 0), HT, NOI, NONE, t(2026, 3, 10, 17, 0)),
+    (t(2026, 3, 9, 21, 0), HT, NOI, NONE, t(2026, 3, 10, 17, 0)),
+    # Thursday evening, J + 3,5: Fri, Mon, Tue, then midday Wednesday
+    (t(2026, 3, 12, 18, 0), TN, LIEN, NONE, t(2026, 3, 18, 11, 30)),
+    # Wednesday 29/04 before 30/4 and 1/5: J + 1 is Monday 04/05, J + 1,5 midday Tuesday 05/05
+    (t(2026, 4, 29, 15, 0), TN, NOI, OFFICIAL_2026, t(2026, 5, 5, 11, 30)),
+    # Hỏa tốc liên tỉnh J + 2,5 over the same holidays: midday Wednesday 06/05
+    (t(2026, 4, 29, 15, 0), HT, LIEN, OFFICIAL_2026, t(2026, 5, 6, 11, 30)),
+    # without the holidays the same item is due midday Friday 01/05
+    (t(2026, 4, 29, 15, 0), TN, NOI, NONE, t(2026, 5, 1, 11, 30)),
+    # accepted on a holiday (30/4): J + 1 is Monday 04/05
+    (t(2026, 4, 30, 10, 0), HT, NOI, OFFICIAL_2026, t(2026, 5, 4, 17, 0)),
+    # Friday before Tết 2026 (16-20/02): J + 1 is Monday 23/02
+    (t(2026, 2, 13, 16, 0), HT, NOI, OFFICIAL_2026, t(2026, 2, 23, 17, 0)),
+    # Giỗ Tổ 2026 falls on Sunday 26/04, made up Monday 27/04: J + 1 of Friday 24/04 is Tuesday 28/04
+    (t(2026, 4, 24, 10, 0), HT, NOI, OFFICIAL_2026, t(2026, 4, 28, 17, 0)),
+    # Quốc khánh 2026 (31/08-02/09): J + 1 of Friday 28/08 is Thursday 03/09
+    (t(2026, 8, 28, 9, 0), HT, NOI, OFFICIAL_2026, t(2026, 9, 3, 17, 0)),
+    # make-up working Saturday 10/01/2026 (for 02/01): J + 1 of Friday 09/01 is that Saturday
+    (t(2026, 1, 9, 10, 0), HT, NOI, OFFICIAL_2026, t(2026, 1, 10, 17, 0)),
+    # 01/01 and 02/01/2026 off: J + 1 of Wednesday 31/12/2025 is Monday 05/01/2026
+    (t(2025, 12, 31, 10, 0), HT, NOI, OFFICIAL_2026, t(2026, 1, 5, 17, 0)),
+    # Tết 2027 (04-10/02/2027, mùng 1 on Saturday 06/02): J + 1,5 of Wednesday 03/02 is midday Friday 12/02
+    (t(2027, 2, 3, 10, 0), TN, NOI, TET_2027, t(2027, 2, 12, 11, 30)),
 ]
 
 
-@pytest.mark.parametrize(("accepted", "service", "scope", "holidays", "due"), CASES)
+@pytest.mark.parametrize(("accepted", "service", "scope", "calendar", "due"), CASES)
 def test_due_at(
-    accepted: datetime, service: ServiceClass, scope: Scope, holidays: frozenset[date], due: datetime
+    accepted: datetime, service: ServiceClass, scope: Scope, calendar: WorkCalendar, due: datetime
 ) -> None:
-    result = due_at(accepted, norm_for(service, scope), None, holidays)
+    result = due_at(accepted, norm_for(service, scope), None, calendar)
     assert result == due
     assert result.utcoffset() == timedelta(hours=7)
 
 
 def test_due_at_converts_other_zones() -> None:
-    accepted_utc = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)  # 09:00 ICT
+    # 18:00 UTC on Sunday 08/03 is 01:00 on Monday 09/03 in Vietnam: J is the Monday
+    accepted_utc = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
     result = due_at(accepted_utc, norm_for(TN, NOI), None)
-    assert result == t(2026, 3, 10, 14, 30)
+    assert result == t(2026, 3, 11, 11, 30)
     assert result.utcoffset() == timedelta(hours=7)
 
 
-def test_due_at_keeps_seconds() -> None:
-    accepted = t(2026, 3, 9, 9, 0) + timedelta(seconds=17, microseconds=5)
-    assert due_at(accepted, norm_for(HT, NOI), None) == t(2026, 3, 10, 9, 0) + timedelta(
-        seconds=17, microseconds=5
-    )
+def test_office_working_hours_are_a_setting() -> None:
+    hours = parse_working_hours("07:00-11:00, 13:30-16:30")
+    cal = WorkCalendar(hours=hours)
+    assert due_at(t(2026, 3, 9, 9, 0), norm_for(TN, NOI), None, cal) == t(2026, 3, 11, 11, 0)
+    assert due_at(t(2026, 3, 9, 9, 0), norm_for(HT, NOI), None, cal) == t(2026, 3, 10, 16, 30)
+    assert hours.text() == "07:00-11:00,13:30-16:30"
+    # a tenth that is not a half: that share of the working minutes (0,3 x 480 min = 144 min from 07:30)
+    assert due_after_working_days(t(2026, 3, 9, 9, 0), 3) == t(2026, 3, 10, 9, 54)
+    assert due_after_working_days(t(2026, 3, 9, 9, 0), 0) == t(2026, 3, 9, 17, 0)
+    for bad in ("7:30-11:30,11:00-17:00", "17:00-07:30", "07:30", "", "25:00-26:00"):
+        with pytest.raises(ValueError):
+            parse_working_hours(bad)
 
 
 def test_hen_gio_due_is_the_appointment() -> None:
@@ -142,7 +167,7 @@ def test_hen_gio_due_is_the_appointment() -> None:
 
 
 def test_appointed_time_ignored_for_day_norms() -> None:
-    assert due_at(t(2026, 3, 9, 9, 0), norm_for(TN, NOI), t(2026, 3, 9, 10, 0)) == t(2026, 3, 10, 14, 30)
+    assert due_at(t(2026, 3, 9, 9, 0), norm_for(TN, NOI), t(2026, 3, 9, 10, 0)) == t(2026, 3, 11, 11, 30)
 
 
 def test_naive_times_refused() -> None:
@@ -152,16 +177,16 @@ def test_naive_times_refused() -> None:
         is_overdue(t(2026, 3, 9), None, datetime(2026, 3, 9))
 
 
-def test_add_working_minutes_edges() -> None:
-    assert add_working_minutes(t(2026, 3, 7, 12, 0), 0) == t(2026, 3, 9, 7, 30)
-    assert add_working_minutes(t(2026, 3, 9, 10, 0), 90) == t(2026, 3, 9, 11, 30)
-    assert add_working_minutes(t(2026, 3, 9, 10, 0), 91) == t(2026, 3, 9, 13, 1)
+def test_calendar_edges() -> None:
     with pytest.raises(ValueError, match="negative"):
-        add_working_minutes(t(2026, 3, 9), -1)
-    span = (date(2026, 3, 9) + timedelta(days=i) for i in range(1000))
+        due_after_working_days(t(2026, 3, 9), -1)
+    span = (date(2026, 3, 9) + timedelta(days=i) for i in range(4000))
     every_weekday = frozenset(d for d in span if d.weekday() < 5)
     with pytest.raises(ValueError, match="holiday"):
-        add_working_minutes(t(2026, 3, 9), 60, every_weekday)
+        due_after_working_days(t(2026, 3, 9), 10, every_weekday)
+    cal = WorkCalendar(days_off=frozenset({date(2026, 3, 10)}), make_up_days=frozenset({date(2026, 3, 14)}))
+    assert [cal.is_working_day(date(2026, 3, d)) for d in range(9, 16)] == [True, False, True, True, True, True,
+                                                                             False]
 
 
 def test_is_overdue() -> None:

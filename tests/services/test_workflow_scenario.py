@@ -512,16 +512,17 @@ MONDAY_0800 = datetime(2025, 3, 3, 8, 0, tzinfo=ICT)
 
 
 @pytest.mark.parametrize(("accepted", "service", "scope", "due"), [
-    (MONDAY_0800, "hoa-toc", "noi-tinh", datetime(2025, 3, 4, 8, 0, tzinfo=ICT)),      # J+1 = 8 working hours
-    (MONDAY_0800, "thuong", "noi-tinh", datetime(2025, 3, 4, 13, 30, tzinfo=ICT)),     # J+1,5
-    (MONDAY_0800, "hoa-toc", "lien-tinh", datetime(2025, 3, 5, 13, 30, tzinfo=ICT)),   # J+2,5
-    (MONDAY_0800, "thuong", "lien-tinh", datetime(2025, 3, 6, 13, 30, tzinfo=ICT)),    # J+3,5
+    # TT 16/2017 "J + n": n working days from the acceptance date (J = Monday 03/03/2025)
+    (MONDAY_0800, "hoa-toc", "noi-tinh", datetime(2025, 3, 4, 17, 0, tzinfo=ICT)),     # J+1: Tuesday's close
+    (MONDAY_0800, "thuong", "noi-tinh", datetime(2025, 3, 5, 11, 30, tzinfo=ICT)),     # J+1,5: midday Wednesday
+    (MONDAY_0800, "hoa-toc", "lien-tinh", datetime(2025, 3, 6, 11, 30, tzinfo=ICT)),   # J+2,5: midday Thursday
+    (MONDAY_0800, "thuong", "lien-tinh", datetime(2025, 3, 7, 11, 30, tzinfo=ICT)),    # J+3,5: midday Friday
     (datetime(2025, 3, 7, 16, 0, tzinfo=ICT), "hoa-toc", "noi-tinh",                    # Friday, over the weekend
-     datetime(2025, 3, 10, 16, 0, tzinfo=ICT)),
-    (datetime(2025, 3, 8, 10, 0, tzinfo=ICT), "hoa-toc", "noi-tinh",                    # Saturday: from Monday
      datetime(2025, 3, 10, 17, 0, tzinfo=ICT)),
-    (datetime(2025, 3, 3, 12, 0, tzinfo=ICT), "hoa-toc", "noi-tinh",                    # lunch: from 13:00
-     datetime(2025, 3, 4, 11, 30, tzinfo=ICT)),
+    (datetime(2025, 3, 8, 10, 0, tzinfo=ICT), "hoa-toc", "noi-tinh",                    # Saturday: J+1 Monday
+     datetime(2025, 3, 10, 17, 0, tzinfo=ICT)),
+    (datetime(2025, 3, 3, 12, 0, tzinfo=ICT), "hoa-toc", "noi-tinh",                    # the hour does not count
+     datetime(2025, 3, 4, 17, 0, tzinfo=ICT)),
 ])
 def test_due_times(vault, accepted, service, scope, due):
     vault.clock.set(accepted)
@@ -547,7 +548,7 @@ def test_edited_norm_changes_new_due_times(vault):
     norms.set_norm(admin, "hoa-toc", "noi-tinh", working_days_tenths=5, source="Quyết định số 1/QĐ-BĐ")
     clerk = vault.open("clerk1")
     t = vault.accept(clerk, service="hoa-toc")
-    assert parse_iso(items.item_row(clerk, t)["due_at"]) == datetime(2025, 3, 3, 13, 30, tzinfo=ICT)
+    assert parse_iso(items.item_row(clerk, t)["due_at"]) == datetime(2025, 3, 4, 11, 30, tzinfo=ICT)  # J + 0,5
     listed = {(n.service.value, n.scope.value): n for n in norms.list_norms(clerk)}
     assert listed[("hoa-toc", "noi-tinh")].source == "Quyết định số 1/QĐ-BĐ"
     assert listed[("hoa-toc", "noi-tinh")].is_default is False
@@ -557,8 +558,8 @@ def test_edited_norm_changes_new_due_times(vault):
 def test_overdue_listing_follows_the_clock(vault):
     vault.clock.set(MONDAY_0800)
     clerk = vault.open("clerk1")
-    urgent = vault.accept(clerk, service="hoa-toc")            # due Tue 08:00
-    ordinary = vault.accept(clerk, service="thuong")           # due Tue 13:30
+    urgent = vault.accept(clerk, service="hoa-toc")            # due Tue 17:00
+    ordinary = vault.accept(clerk, service="thuong")           # due Wed 11:30
     done = vault.accept(clerk, service="hoa-toc")
     sec, sec_user = vault.cosign(clerk, "sec1")
     transfers.deliver(clerk, done, to=sec, to_user=sec_user)
@@ -567,11 +568,11 @@ def test_overdue_listing_follows_the_clock(vault):
         return {r["tracking"] for r in norms.overdue_items(clerk)}
 
     assert overdue() == set()
-    vault.clock.set(datetime(2025, 3, 4, 8, 0, tzinfo=ICT))
+    vault.clock.set(datetime(2025, 3, 4, 17, 0, tzinfo=ICT))
     assert overdue() == set()  # exactly at the due time is still on time
     vault.clock.advance(timedelta(minutes=1))
     assert overdue() == {urgent}
-    vault.clock.set(datetime(2025, 3, 4, 13, 31, tzinfo=ICT))
+    vault.clock.set(datetime(2025, 3, 5, 11, 31, tzinfo=ICT))
     assert overdue() == {urgent, ordinary}
     assert items.is_overdue_row(items.item_row(clerk, urgent), vault.clock.now())
     assert not items.is_overdue_row(items.item_row(clerk, done), vault.clock.now())
@@ -581,7 +582,7 @@ def test_overdue_listing_does_not_depend_on_the_offset_of_now(vault):
     vault.clock.set(MONDAY_0800)
     clerk = vault.open("clerk1")
     urgent = vault.accept(clerk, service="hoa-toc")
-    later = datetime(2025, 3, 4, 9, 0, tzinfo=ICT)
+    later = datetime(2025, 3, 4, 18, 0, tzinfo=ICT)
     assert {r["tracking"] for r in norms.overdue_items(clerk, now=later)} == {urgent}
     in_utc = later.astimezone(UTC)
     assert in_utc == later
@@ -615,7 +616,11 @@ def test_holidays_set_by_an_admin_push_due_times(vault, desk):
     _norms.set_holidays(admin, 2025, ["2025-09-02", "2025-09-01"], "Bộ luật Lao động 2019, Điều 112")
     after = vault.accept(desk.clerk1, service="hoa-toc")
     from securemail.services.items import item_row
-    assert item_row(desk.clerk1, before)["due_at"].startswith("2025-09-02T08:00")
-    # 1 and 2 September off: the 8 working hours run Wednesday 07:30-11:30 and 13:00-17:00
+    # the open item accepted before the holidays were set gets the new due time; the old one stays visible
+    assert item_row(desk.clerk1, before)["due_at"].startswith("2025-09-03T17:00")
+    moved = [e for e in items.timeline(desk.clerk1, before) if "due_after" in e["data"]]
+    assert [(e["kind"], e["data"]["due_before"][:16], e["data"]["due_after"][:16]) for e in moved] == [
+        ("holidays.set", "2025-09-02T17:00", "2025-09-03T17:00")]
+    # 1 and 2 September off: J + 1 of Monday 1 September is Wednesday 3 September
     assert item_row(desk.clerk1, after)["due_at"].startswith("2025-09-03T17:00")
     assert verify_vault(admin, full=True)

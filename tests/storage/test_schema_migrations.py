@@ -155,3 +155,27 @@ def test_replace_of_an_existing_row_refused(ledger_db, table):
     with pytest.raises(DatabaseError):
         ledger_db.execute(_REPLACES[table])
     assert _rows(ledger_db, table) == before
+
+
+def test_v6_fills_the_first_attempt_from_the_ledger(fresh):
+    """Items of a vault written before v6 get their first delivery attempt from the events, so that replaying
+    the old ledger (which now records it) gives the same projection."""
+    migrate(fresh, 4)
+    fresh.execute("BEGIN")
+    for seq, kind, subject, time in ((1, "item.accepted", "KT1", "2025-03-03T08:00:00.000000+07:00"),
+                                     (2, "item.delivery_failed", "KT1", "2025-03-03T10:00:00.000000+07:00"),
+                                     (3, "item.delivered", "KT1", "2025-03-04T09:00:00.000000+07:00"),
+                                     (4, "item.accepted", "KT2", "2025-03-03T08:05:00.000000+07:00")):
+        fresh.execute("INSERT INTO events VALUES (?, ?, ?, 'clerk1', ?, x'00', '[]', x'00', x'00')",
+                      (seq, kind, subject, time))
+    for tracking in ("KT1", "KT2"):
+        fresh.execute("INSERT INTO items (tracking, sender_agency, recipient_agency, secrecy, service, scope, "
+                      "named_only, envelopes, seal_condition, recall, status, accepted_at, accepted_by, last_seq) "
+                      "VALUES (?, 'S', 'R', 'mat', 'thuong', 'noi-tinh', 0, 1, 'intact', 0, 'accepted', "
+                      "'2025-03-03T08:00:00.000000+07:00', 'clerk1', 1)", (tracking,))
+    fresh.execute("COMMIT")
+    migrate(fresh)
+    rows = dict(fresh.execute("SELECT tracking, first_attempt_at FROM items").fetchall())
+    assert rows == {"KT1": "2025-03-03T10:00:00.000000+07:00", "KT2": None}
+    assert fresh.execute("SELECT kind, origin FROM holidays").fetchall() == []
+    assert fresh.execute("SELECT count(*) FROM due_changes").fetchone()[0] == 0
