@@ -209,7 +209,8 @@ def cmd_show(ctx: Ctx) -> int:
                  "  " + tr("cli.holder_due", holder=row["holder"] or "-", due=_when(row["due_at"]))]
         for e in doc["events"]:
             ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
-            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {items.event_label(e['kind'], ctx.lang):<24} {e['actor']}"
+            what = items.event_label(e["kind"], ctx.lang)
+            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {what:<24} {e['actor']}"
                          + (f" + {e['cosigner']}" if e["cosigner"] else ""))
             if "due_after" in e["data"]:
                 lines.append("          " + tr("timeline.due_changed", old=_when(e["data"]["due_before"]),
