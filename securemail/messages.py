@@ -48,6 +48,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "ghi).",
                                      "A password change was interrupted; that person's next login settles which "
                                      "password counts (the old one if the change was not logged, else the new one)."),
+    "input.passwords_differ": ("Hai lần nhập mật khẩu mới không giống nhau.", "The two new passwords differ."),
+    "input.current_password_wrong": ("Mật khẩu hiện tại không đúng; chưa đổi gì.",
+                                     "The current password is wrong; nothing was changed."),
     "perm.no_certificate": ("Khóa ký của bạn chưa được bưu cục chứng nhận: hãy nhờ quản trị viên.",
                             "Your signing key carries no office certificate: ask an administrator."),
     "perm.no_office_key": ("Chỉ quản trị viên giữ khóa của bưu cục mới làm được việc này (ký chứng nhận khóa).",

@@ -61,8 +61,9 @@ class AppController(QObject):
         self.main_window = window
         window.show()
         window.start()
-        if session.admin_issued_key:  # a reset password: the user should set their own (a new signing key)
-            window.statusBar().showMessage(tr("auth.change_password_now", user=session.user.username))
+        if session.must_change_password:  # a reset password: nothing signs until the user sets their own
+            window.statusBar().showMessage(tr("auth.must_change_password"))
+            window.open_change_password()
         self.idle.start()
         return window
 

@@ -13,6 +13,7 @@ from securemail.gui.dashboard import DashboardPage
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.items_page import ItemsPage
+from securemail.gui.password_dialog import ChangePasswordDialog
 from securemail.gui.reports_page import ReportsPage
 from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action = named(QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit)), "quitAction")
         self.quit_action.triggered.connect(self._quit)
+        self.password_action = named(QAction(self), "changePasswordAction")
+        self.password_action.triggered.connect(self.open_change_password)
+        self.file_menu.addAction(self.password_action)
         self.file_menu.addAction(self.lock_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -129,6 +133,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(t("&Language"))
         self.help_menu.setTitle(t("&Help"))
         self.lock_action.setText(t("&Lock now"))
+        self.password_action.setText(t("&Change password…"))
         self.quit_action.setText(t("&Quit"))
         self.refresh_action.setText(t("&Refresh"))
         self.about_action.setText(t("&About SecureMail"))
@@ -214,6 +219,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     # ---- leaving -------------------------------------------------------------------------------------------
+
+    def open_change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(lambda: self.statusBar().showMessage(
+            t("Password changed: you sign with your new key from now on.")))
+        dialog.open()
+        return dialog
 
     def open_selftest(self) -> SelfTestDialog:
         dialog = SelfTestDialog(self)

@@ -210,6 +210,18 @@ VI: dict[str, str] = {
         "ghi cùng nhau; nếu một trong hai bị từ chối thì không có gì được ghi.",
     "Sign and record": "Ký và ghi nhận",
     "Cancel": "Hủy",
+    "Change your password": "Đổi mật khẩu của bạn",
+    "&Change the password": "Đổi &mật khẩu",
+    "C&urrent password": "Mật khẩu &hiện tại",
+    "&New password": "Mật khẩu &mới",
+    "&Repeat the new password": "&Nhập lại mật khẩu mới",
+    "Your password was reset by an administrator: set your own before you sign anything.":
+        "Mật khẩu của bạn do quản trị viên đặt lại: hãy đặt mật khẩu riêng trước khi ký bất cứ việc gì.",
+    "A new password also gives you a new signing key; what you signed before stays valid.":
+        "Mật khẩu mới đi kèm khóa ký mới; những gì bạn đã ký trước đây vẫn hợp lệ.",
+    "&Change password…": "Đổi &mật khẩu…",
+    "Password changed: you sign with your new key from now on.":
+        "Đã đổi mật khẩu: từ nay bạn ký bằng khóa mới.",
     "Choose who takes custody.": "Hãy chọn người nhận.",
     "The person taking custody must type their password.": "Người nhận phải tự nhập mật khẩu của mình.",
     "Nobody in this vault can take custody of these items.":
