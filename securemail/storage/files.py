@@ -43,7 +43,8 @@ def read_input_file(path: Path, *, max_size: int, field: str) -> bytes:
     what is not a regular file (a FIFO, a device, a folder) or is larger than `max_size` bytes. BadInputError names
     the option. Opened non-blocking, so a FIFO without a writer cannot hang us."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
     except OSError as e:
         raise BadInputError("input.file_unreadable", field=field, path=str(path)) from e
     try:
