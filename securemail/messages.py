@@ -68,6 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "The log refused the event: the signer may not sign it or the key is not valid ({detail})."),
     "ledger.refused_state": ("Sổ nhật ký từ chối ghi vì trạng thái bưu gửi ({detail}).",
                              "The log refused the event because of the item's state ({detail})."),
+    "vault.projection_stale": ("Hồ sơ của {subjects} trong kho không khớp với sổ nhật ký đã ký (bị sửa, hoặc một "
+                               "trang cũ bị chép đè); chưa ghi gì. Hãy chạy kiểm tra toàn vẹn (verify) và báo cán "
+                               "bộ kiểm tra.",
+                               "The vault's record of {subjects} does not match the signed log (edited, or an older "
+                               "page put back); nothing was written. Run verify and tell the auditor."),
     "vault.old_format": ("Kho dữ liệu này do phiên bản cũ tạo (trước khi có danh bạ ký số và khóa bưu cục tách "
                          "riêng); phiên bản này không mở được. Hãy giữ phiên bản cũ để đọc nó.",
                          "This vault was made by an earlier version (before the signed directory and the "

@@ -22,6 +22,7 @@ from securemail.custody.checkpoint import (
     previous_line,
     user_signer_name,
 )
+from securemail.custody.consistency import stale_subjects
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
 from securemail.custody.merkle import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
@@ -43,6 +44,15 @@ class LedgerRefused(Exception):
         super().__init__("; ".join(r.detail for r in refusals))
         self.refusals = refusals
         self.about_state = about_state     # the item's state or time, not who signed
+
+
+class ProjectionStale(Exception):
+    """The rows an event would change disagree with the log (edited, or an older page put back): nothing is
+    written on them until verify has been run and the vault restored."""
+
+    def __init__(self, subjects: list[str]) -> None:
+        super().__init__(", ".join(subjects))
+        self.subjects = subjects
 
 
 class LedgerWriter:
@@ -112,6 +122,9 @@ class LedgerWriter:
             self._latest_time = draft.time
         if check:
             self._judge(event, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
+            stale = stale_subjects(self._conn, event)
+            if stale:
+                raise ProjectionStale(stale)
         body, sigs = event.body_bytes(), event.signatures_bytes()
         leaf = event_leaf_hash(body, sigs)
         self._conn.execute(

@@ -22,6 +22,7 @@ from securemail.custody.checkpoint import Checkpoint, parse_note, user_signer_na
 from securemail.custody.ledger import (
     LedgerRefused,
     LedgerWriter,
+    ProjectionStale,
     Signer,
     latest_checkpoint,
     leaf_hashes,
@@ -183,6 +184,8 @@ class Session:
         try:
             with self.ledger.transaction():
                 yield self.ledger
+        except ProjectionStale as e:
+            raise VaultError("vault.projection_stale", subjects=", ".join(e.subjects)) from e
         except LedgerRefused as e:
             if self.must_change_password:
                 raise PermissionDeniedError("auth.must_change_password") from e
