@@ -9,7 +9,14 @@ import sys
 from collections.abc import Sequence
 
 from securemail import __version__
-from securemail.cli import commands_admin, commands_audit, commands_items, commands_reports, commands_selftest
+from securemail.cli import (
+    commands_admin,
+    commands_audit,
+    commands_exchange,
+    commands_items,
+    commands_reports,
+    commands_selftest,
+)
 from securemail.cli.context import Ctx
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
@@ -34,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="SecureMail: chain-of-custody log for KT1 classified mail.")
     parser.add_argument("--version", action="version", version=f"securemail {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (commands_admin, commands_items, commands_audit, commands_reports, commands_selftest):
+    for module in (commands_admin, commands_items, commands_audit, commands_reports, commands_selftest,
+                   commands_exchange):
         module.register(sub, common)
     return parser
 
