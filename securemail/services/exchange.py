@@ -29,6 +29,7 @@ from securemail.custody.events import Event, event_from_stored, event_leaf_hash
 from securemail.custody.ledger import latest_checkpoint, leaf_hashes, sign_checkpoint
 from securemail.custody.merkle import MerkleLog, verify_consistency, verify_inclusion
 from securemail.custody.note import parse_verifier_key
+from securemail.custody.rules import parse_time
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
@@ -331,6 +332,14 @@ def _verify(session: Session, data: bytes) -> Verified:
     sender, to = doc["from"], doc["to"]
     _need(isinstance(sender, dict) and isinstance(to, dict), "format", "from/to are not objects")
     office, vault, key_text = _str(sender, "office"), _str(sender, "vault"), _str(sender, "key")
+    _need(set(sender) == {"office", "name", "vault", "kind", "agency", "key"} and isinstance(sender["name"], str)
+          and sender["kind"] in ("office", "agency") and isinstance(sender["agency"], str | None)
+          and set(to) == {"office", "vault"}, "format", "from/to have unexpected fields")
+    _need(parse_time(_str(doc, "at")) is not None, "format", "at is not an ISO-8601 time with an offset")
+    consistency = doc["consistency"]
+    _need(isinstance(consistency, list) and all(
+        isinstance(c, dict) and set(c) == {"size", "proof"} and type(c["size"]) is int and c["size"] > 0
+        for c in consistency), "format", "consistency is not a list of {size, proof}")
     # recipient: this vault, not another (a bundle replayed into the wrong vault)
     _need(to.get("vault") == session.vault_id and to.get("office") == session.office_code, "recipient",
           f"addressed to {to.get('office')}/{to.get('vault')}, this vault is {session.office_code}/{session.vault_id}")
@@ -448,6 +457,12 @@ def _check_extends(session: Session, vault: str, cp: Checkpoint, consistency: ob
     assert isinstance(consistency, list)
     if row is None:
         return None
+    same = session.conn.execute("SELECT root FROM bundles_imported WHERE origin_vault = ? AND size = ?",
+                                (vault, cp.size)).fetchall()
+    _need(all(bytes(r[0]) == cp.root for r in same), "split_view",
+          f"a different log of the same size {cp.size} was imported before")
+    if same:
+        return cp.size         # a checkpoint already imported (and proved extended by every later one)
     size, root = int(row[0]), bytes(row[1])
     if size == cp.size:
         _need(root == cp.root, "split_view", f"a different log of the same size {size} was imported before")
