@@ -120,6 +120,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "The co-signer ({signer}) must be the person taking custody ({user})."),
     "input.file_unreadable": ("Không đọc được tệp {path}.", "Cannot read the file {path}."),
     # not found
+    "problem.foreign_unverified": ("Sự kiện nhập từ đơn vị khác (số {seq}, {item}) không còn kiểm tra được: "
+                                   "{detail}.",
+                                   "An event imported from a partner (number {seq}, {item}) no longer verifies: "
+                                   "{detail}."),
+    "verify.warn_foreign_unpinned": ("Có dữ liệu đã nhập từ một đơn vị mà khóa nay không còn được ghim; chữ ký "
+                                     "của bưu cục đó chỉ được kiểm tra theo danh bạ của chính họ.",
+                                     "Some imported data comes from a partner whose key is no longer pinned; its "
+                                     "office signatures are checked against its own directory only."),
     "notfound.pin": ("Chưa ghim khóa của đơn vị {code} (securemail-cli pin add).",
                      "No active pin for {code} (securemail-cli pin add)."),
     "state.pin_exists": ("Khóa của {code} đã được ghim; bỏ ghim trước khi ghim khóa khác.",

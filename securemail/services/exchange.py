@@ -30,6 +30,7 @@ from securemail.custody.ledger import latest_checkpoint, leaf_hashes, sign_check
 from securemail.custody.merkle import MerkleLog, verify_consistency, verify_inclusion
 from securemail.custody.note import parse_verifier_key
 from securemail.custody.rules import parse_time
+from securemail.custody.verify import Problem
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
@@ -585,3 +586,67 @@ def foreign_item(session: Session, tracking: str) -> dict[str, Any] | None:
     item_service.check_visible(session, {"sender_agency": item.get("sender_agency"),
                                          "recipient_agency": item.get("recipient_agency")})
     return {"tracking": tracking, "status": None, "foreign_only": True, **item}
+
+
+# ---- verify: imported events re-checked against the stored proofs and the pins ------------------------------
+
+def verify_foreign(session: Session) -> tuple[list[Problem], list[str]]:
+    """Problems with the events imported from partners (as verify reports them, code `foreign_unverified`) and
+    warning keys. Per sender: every stored checkpoint is signed by the pinned office key or a person its directory
+    certifies, every event is the leaf its stored proof says under that checkpoint, every signature holds under
+    the sender's directory replayed from the stored events, and every subject's hash chain is complete."""
+    conn = session.conn
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    for vault, office in conn.execute("SELECT DISTINCT origin_vault, origin_office FROM bundles_imported "
+                                      "ORDER BY origin_vault").fetchall():
+        def problem(seq: int | None, subject: str | None, detail: str, office: str = office) -> None:
+            problems.append(Problem(seq, subject, "foreign_unverified", f"{office}: {detail}"))
+
+        pin = conn.execute("SELECT public_key FROM pins WHERE vault = ? AND code = ? AND active = 1",
+                           (vault, office)).fetchone()
+        if pin is None and "verify.warn_foreign_unpinned" not in warnings:
+            warnings.append("verify.warn_foreign_unpinned")
+        rows = conn.execute("SELECT seq, body, signatures, leaf_hash, checkpoint_size, proof FROM foreign_events "
+                            "WHERE origin_vault = ? ORDER BY seq", (vault,)).fetchall()
+        roots = {int(n): bytes(r) for n, r in conn.execute(
+            "SELECT size, root FROM bundles_imported WHERE origin_vault = ?", (vault,))}
+        parsed: list[tuple[Event, bytes, str, list[bytes]]] = []
+        for seq, body, sigs, leaf, size, proof in rows:
+            try:
+                e = event_from_stored(bytes(body), sigs)
+                hashes = [unb64(h) for h in json.loads(proof)]
+            except (ValueError, KeyError, TypeError, binascii.Error):
+                problem(int(seq), None, "unreadable imported event")
+                continue
+            if e.seq != seq or e.vault != vault or event_leaf_hash(bytes(body), sigs.encode()) != bytes(leaf) \
+                    or int(size) not in roots \
+                    or not verify_inclusion(bytes(leaf), e.seq - 1, int(size), hashes, roots[int(size)]):
+                problem(int(seq), e.subject, f"event {seq} is not in the checkpoint of size {size} it was imported "
+                                             "with")
+                continue
+            parsed.append((e, bytes(body), sigs, hashes))
+        authority: Authority | None = None
+        try:
+            authority = _replay_and_judge(parsed, office, vault, bytes(pin[0]) if pin else b"")
+        except BundleRefused as refused:
+            if pin is not None or refused.check != "directory":
+                problem(None, None, f"{refused.check}: {refused.detail}")
+        heads: dict[str, bytes] = {}
+        for e, *_rest in parsed:
+            if (e.prev is not None) if e.subject not in heads else e.prev != heads[e.subject].hex():
+                problem(e.seq, e.subject, f"event {e.seq} does not follow the previous imported event of "
+                                          f"{e.subject}")
+            heads[e.subject] = e.event_hash()
+        for size, note in conn.execute("SELECT size, note FROM bundles_imported WHERE origin_vault = ?", (vault,)):
+            try:
+                cp = parse_note(note)
+            except ValueError:
+                problem(int(size), None, "unreadable imported checkpoint")
+                continue
+            signed = pin is not None and cp.has_valid_signature(office_signer_name(office), bytes(pin[0]))
+            if cp.size != size or cp.origin != f"securemail/{office}/{vault}" or not (
+                    signed or (authority is not None and _person_signed(cp, office, authority))):
+                problem(int(size), None, f"the imported checkpoint of size {size} is not signed by the pinned "
+                                         "office key or a person it certified")
+    return problems, warnings

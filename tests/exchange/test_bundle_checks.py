@@ -114,3 +114,27 @@ def test_a_signature_by_a_key_not_valid_at_that_time(world: World):
     with world.session(insider, "vt1") as s:
         data, _ = exchange.build_bundle(s, "HN01", [world.tracking])
     assert _refused(world, data) == "signatures"
+
+
+def test_verify_rechecks_imported_events(world: World):
+    """Stored imported events are checked again by verify (and by the timeline): a changed row is reported."""
+    from securemail.errors import NotFoundError
+    from securemail.services import audit, items
+
+    with world.session(world.b, "adm") as s:
+        done = exchange.import_bundle(s, world.b1.read_bytes())
+        assert done.new_events == done.events and not done.already
+        assert audit.verify_vault(s, full=True)
+        proofs = s.conn.execute("SELECT seq, proof FROM foreign_events WHERE subject = ?",
+                                (world.tracking,)).fetchall()
+        seq, proof = proofs[0]
+        hashes = json.loads(proof)
+        s.conn.execute("UPDATE foreign_events SET proof = ? WHERE seq = ?",
+                       (json.dumps([b64(bytes(32)), *hashes[1:]]), seq))
+        report = audit.verify_vault(s, full=True)
+        assert [p.code for p in report.problems] == ["foreign_unverified"]
+        assert report.problems[0].seq == seq
+        with pytest.raises(NotFoundError):
+            items.item_row(s, world.tracking)       # not accepted here: known only from the bundle
+        timeline = exchange.foreign_timeline(s, world.tracking)
+        assert [e["signature_ok"] for e in timeline] == [False]
