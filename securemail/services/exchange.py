@@ -392,6 +392,10 @@ def _verify(session: Session, data: bytes) -> Verified:
               "inclusion", f"event {event.seq} is not in the checkpoint of size {cp.size}")
     # directory and signatures: an Authority replayed from their own signed directory, event by event
     authority = _replay_and_judge(parsed, office, vault, office_key)
+    exporter = authority.lookup(chain.cert.username, cp.size)
+    _need(exporter.key == chain.key and not exporter.temporary, "certificate",
+          f"{chain.cert.username} who signed the bundle has no valid key of theirs in the sender's directory at "
+          f"size {cp.size} ({exporter.detail or 'another key'})")
     if not office_signed:
         _need(_person_signed(cp, office, authority), "checkpoint",
               "the checkpoint is signed neither by the office key nor by a person it certified")

@@ -66,6 +66,14 @@ def test_round_trip_extension_and_split_view(world: World):
     # the first bundle again is harmless (already imported), even after the second
     assert ok(run_cli(b, "import", str(world.b1), "--json", user="adm")).json()["already_imported"]
 
+    # back the other way: B's directory (with its pin.added and bundle.imported events) verifies at A
+    back = world.root / "back.bundle"
+    sent = ok(run_cli(b, "export", "--to", "STP", "-o", str(back), "--json", user="adm")).json()
+    assert sent["items"] == []          # no item of agency SND was accepted at B itself
+    got = ok(run_cli(world.a, "import", str(back), "--json", user="adm")).json()
+    assert got["imported"] and got["from"] == "HN01"
+    assert ok(run_cli(world.a, "verify", "--json", user="adm")).json()["ok"] is True
+
 
 def test_unpinned_sender_is_refused(world: World):
     with world.session(world.c, "adm") as s:
