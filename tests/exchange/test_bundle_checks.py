@@ -138,3 +138,24 @@ def test_verify_rechecks_imported_events(world: World):
             items.item_row(s, world.tracking)       # not accepted here: known only from the bundle
         timeline = exchange.foreign_timeline(s, world.tracking)
         assert [e["signature_ok"] for e in timeline] == [False]
+
+
+def test_key_files_that_cannot_be_pinned(world: World, tmp_path):
+    from securemail.errors import BadInputError, StateError
+
+    good = (world.root / "C.key").read_text(encoding="utf-8")
+    bad_fp = tmp_path / "fp.key"
+    bad_fp.write_text(good.replace("fingerprint ", "fingerprint 0000 "), encoding="utf-8")
+    no_vault = tmp_path / "novault.key"
+    no_vault.write_text("".join(line + "\n" for line in good.splitlines() if not line.startswith("vault ")),
+                        encoding="utf-8")
+    garbage = tmp_path / "garbage.key"
+    garbage.write_bytes(b"\xff\xfe not a key")
+    with world.session(world.b, "adm") as s:
+        before = counts(s)
+        for path in (bad_fp, no_vault, garbage, tmp_path / "missing.key"):
+            with pytest.raises(BadInputError):
+                exchange.add_pin(s, path)
+        with pytest.raises(StateError):
+            exchange.add_pin(s, world.root / "B.key")         # this vault's own key
+        assert counts(s) == before
