@@ -155,6 +155,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{field}: a page or image in {path} is too large ({pixels} pixels, at most {max}); not rendering it."),
     "input.file_unreadable": ("Không đọc được tệp {path}.", "Cannot read the file {path}."),
     # not found
+    "problem.foreign_unverified": ("Sự kiện nhập từ đơn vị khác (số {seq}, {item}) không còn kiểm tra được: "
+                                   "{detail}.",
+                                   "An event imported from a partner (number {seq}, {item}) no longer verifies: "
+                                   "{detail}."),
+    "verify.warn_foreign_unpinned": ("Có dữ liệu đã nhập từ một đơn vị mà khóa nay không còn được ghim; chữ ký "
+                                     "của bưu cục đó chỉ được kiểm tra theo danh bạ của chính họ.",
+                                     "Some imported data comes from a partner whose key is no longer pinned; its "
+                                     "office signatures are checked against its own directory only."),
+    "notfound.pin": ("Chưa ghim khóa của đơn vị {code} (securemail-cli pin add).",
+                     "No active pin for {code} (securemail-cli pin add)."),
+    "state.pin_exists": ("Khóa của {code} đã được ghim; bỏ ghim trước khi ghim khóa khác.",
+                         "The key of {code} is already pinned; revoke that pin before pinning another."),
+    "state.pin_self": ("Đây là khóa của chính kho này; không ghim.", "This is this vault's own key; not pinned."),
+    "input.key_file": ("Tệp {path} không phải là tệp khóa đơn vị hợp lệ (office-key export).",
+                       "{path} is not a valid office key file (office-key export)."),
+    "input.agency_required": ("Bàn văn thư của cơ quan cần --agency MÃ_CƠ_QUAN.",
+                              "An agency desk needs --agency CODE."),
+    "bundle.refused": ("Gói dữ liệu bị từ chối ở bước kiểm tra \"{check}\": {detail}. Không có gì được ghi.",
+                       "The bundle was refused at the check \"{check}\": {detail}. Nothing was stored."),
+    "bundle.unknown_version": ("Gói dữ liệu phiên bản {version} không được hỗ trợ (chỉ phiên bản {supported}); "
+                               "hãy cập nhật SecureMail. Không có gì được ghi.",
+                               "Bundle version {version} is not supported (only version {supported}); update "
+                               "SecureMail. Nothing was stored."),
+    "cli.pin_added": ("Đã ghim khóa của {code} ({name}), vân tay {fingerprint}.",
+                      "Pinned the key of {code} ({name}), fingerprint {fingerprint}."),
+    "cli.pin_revoked": ("Đã bỏ ghim khóa của {code}.", "Unpinned the key of {code}."),
+    "cli.no_pins": ("Chưa ghim khóa nào.", "No keys pinned."),
+    "cli.bundle_exported": ("Đã ghi gói dữ liệu {path} cho {to}: {items} bưu gửi, {events} sự kiện.",
+                            "Wrote bundle {path} for {to}: {items} items, {events} events."),
+    "cli.bundle_imported": ("Đã kiểm tra và nhập gói của {office}: {events} sự kiện ({new} mới), điểm kiểm tra "
+                            "kích thước {size}.",
+                            "Verified and imported the bundle of {office}: {events} events ({new} new), checkpoint "
+                            "size {size}."),
+    "cli.bundle_already": ("Gói của {office} (điểm kiểm tra {size}) đã được nhập trước đây; không ghi gì thêm.",
+                           "The bundle of {office} (checkpoint {size}) was imported before; nothing more stored."),
+    "cli.foreign_only": ("chỉ biết qua gói dữ liệu của đơn vị khác", "known only from partners' bundles"),
     "notfound.user": ("Không có người dùng {user}.", "No user {user}."),
     "notfound.agency": ("Không có cơ quan {code}.", "No agency {code}."),
     "notfound.item": ("Không có bưu gửi {tracking}.", "No item {tracking}."),

@@ -25,6 +25,10 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--province")
     p.add_argument("--admin", required=True, help="the administrator's user name")
     p.add_argument("--full-name", required=True)
+    p.add_argument("--kind", choices=("office", "agency"), default="office",
+                   help="a post office desk, or the desk of one agency (--agency)")
+    p.add_argument("--agency", help="agency desk: the code of its agency")
+    p.add_argument("--agency-name", help="agency desk: the agency's name (default: --office-name)")
     p.add_argument("--kdf-profile", choices=("standard", "strong", "minimum"), default="standard",
                    help="Argon2id cost for key slots (minimum = OWASP floor, for old machines and tests)")
     p.set_defaults(handler=cmd_init)
@@ -87,13 +91,14 @@ def cmd_init(ctx: Ctx) -> int:
     password = passwords.new_password(ctx.use_stdin, a.admin, env="SECUREMAIL_PASSWORD")
     with init_vault(Path(ctx.vault), office_code=a.office_code, office_name=a.office_name, admin=a.admin,
                     full_name=a.full_name, password=password, province=a.province,
-                    kdf_profile=a.kdf_profile) as s:
+                    kdf_profile=a.kdf_profile, kind=a.kind, agency=a.agency, agency_name=a.agency_name) as s:
         # the statutory days off of this year and the next, computed and recorded (signed) by the new admin
         years = [s.clock.now().year, s.clock.now().year + 1]
         for year in years:
             workdays.record_statutory(s, year)
         doc = {"vault": str(ctx.vault), "vault_id": s.vault_id, "office_code": s.office_code,
-               "admin": s.user.username, "statutory_days_recorded": years}
+               "admin": s.user.username, "statutory_days_recorded": years, "kind": a.kind,
+               "agency": s.setting("vault_agency")}
         ctx.emit(doc, tr("cli.init_done", path=str(ctx.vault), office=s.office_name, admin=s.user.username))
     return 0
 

@@ -14,7 +14,7 @@ from securemail.clock import local_text
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
 from securemail.domain.labels import label
-from securemail.errors import BadInputError
+from securemail.errors import BadInputError, NotFoundError
 from securemail.i18n import tr
 from securemail.services import bags, incidents, items, norms, transfers
 from securemail.services.cosign import cosigner
@@ -201,7 +201,10 @@ def item_json(s: Session, row: dict[str, Any], with_events: bool) -> dict[str, A
 
 def cmd_show(ctx: Ctx) -> int:
     with ctx.open() as s:
-        row = items.item_row(s, ctx.args.tracking)
+        try:
+            row = items.item_row(s, ctx.args.tracking)
+        except NotFoundError:
+            return _show_foreign(ctx, s)
         doc = item_json(s, row, True)
         lines = [f"{row['tracking']}  {label(ItemStatus(row['status']), ctx.lang)}"
                  + ("  [!] " + tr("cli.flagged") if row["open_incidents"] else ""),
@@ -209,8 +212,9 @@ def cmd_show(ctx: Ctx) -> int:
                  "  " + tr("cli.holder_due", holder=row["holder"] or "-", due=_when(row["due_at"]))]
         for e in doc["events"]:
             ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
+            where = "" if e["origin"]["own"] else e["origin"]["office"]
             what = items.event_label(e["kind"], ctx.lang)
-            lines.append(f"  #{e['seq']:<6} {_when(e['time'])}  {ok}  {what:<24} {e['actor']}"
+            lines.append(f"  {where}#{e['seq']:<6} {_when(e['time'])}  {ok}  {what:<24} {e['actor']}"
                          + (f" + {e['cosigner']}" if e["cosigner"] else ""))
             if "due_after" in e["data"]:
                 lines.append("          " + tr("timeline.due_changed", old=_when(e["data"]["due_before"]),
@@ -230,6 +234,25 @@ def _limit(text: str) -> int:
     if number > items.MAX_LIMIT:
         raise BadInputError("input.too_large", field="--limit", max=items.MAX_LIMIT)
     return number
+
+
+def _show_foreign(ctx: Ctx, s: Session) -> int:
+    """An item this vault knows only from bundles imported from partners."""
+    from securemail.services import exchange  # noqa: PLC0415
+
+    t = items.normalise_tracking(ctx.args.tracking)
+    doc = exchange.foreign_item(s, t)
+    if doc is None:
+        raise NotFoundError("notfound.item", tracking=t)
+    doc["events"] = exchange.foreign_timeline(s, t)
+    lines = [f"{t}  ({tr('cli.foreign_only')})"]
+    for e in doc["events"]:
+        ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
+        what = items.event_label(e["kind"], ctx.lang)
+        lines.append(f"  {e['origin']['office']}#{e['seq']:<6} {_when(e['time'])}  {ok}  {what:<24} "
+                     f"{e['actor']}" + (f" + {e['cosigner']}" if e["cosigner"] else ""))
+    ctx.emit(doc, lines)
+    return 0
 
 
 def _when(text: str | None) -> str:

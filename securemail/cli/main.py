@@ -13,6 +13,7 @@ from securemail.cli import (
     commands_admin,
     commands_audit,
     commands_calendar,
+    commands_exchange,
     commands_items,
     commands_reports,
     commands_selftest,
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"securemail {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (commands_admin, commands_items, commands_calendar, commands_audit, commands_reports,
-                   commands_selftest):
+                   commands_selftest, commands_exchange):
         module.register(sub, common)
     return parser
 

@@ -25,6 +25,9 @@ NORM_SET = "norm.set"
 SETTING_SET = "setting.set"
 VAULT_REKEYED = "vault.rekeyed"
 HOLIDAYS_SET = "holidays.set"
+PIN_ADDED = "pin.added"              # another vault's office key, pinned by an administrator
+PIN_REVOKED = "pin.revoked"
+BUNDLE_IMPORTED = "bundle.imported"  # a verified exchange bundle from a pinned vault was stored
 
 ITEM_ACCEPTED = "item.accepted"
 ITEM_BAGGED = "item.bagged"
@@ -47,7 +50,7 @@ BAG_OPENED = "bag.opened"
 
 DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, USER_REVOKED, USER_KEY_ROTATED,
                              AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET,
-                             VAULT_REKEYED, HOLIDAYS_SET})
+                             VAULT_REKEYED, HOLIDAYS_SET, PIN_ADDED, PIN_REVOKED, BUNDLE_IMPORTED})
 
 # Transfers of custody: the person taking custody co-signs.
 TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})
@@ -103,6 +106,9 @@ RULES: Mapping[str, KindRule] = MappingProxyType({
     SETTING_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đổi thiết lập", "Setting changed"),
     VAULT_REKEYED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Thay khóa dữ liệu", "Data key replaced"),
     HOLIDAYS_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đặt ngày nghỉ", "Holidays set"),
+    PIN_ADDED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Ghim khóa đơn vị khác", "Partner key pinned"),
+    PIN_REVOKED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Bỏ ghim khóa đơn vị khác", "Partner key unpinned"),
+    BUNDLE_IMPORTED: KindRule(_P.VERIFY, Cosign.NONE, "Nhập gói dữ liệu đã kiểm tra", "Verified bundle imported"),
     ITEM_ACCEPTED: KindRule(_P.ACCEPT, Cosign.NONE, "Nhận gửi tại quầy", "Accepted at the counter",
                             action=Action.ACCEPT),
     ITEM_BAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Đưa vào túi", "Put in a bag", action=Action.BAG),

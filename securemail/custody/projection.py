@@ -61,6 +61,9 @@ def _vault_created(conn: Connection, e: Event) -> None:
     for key in ("office_code", "office_name", "office_public_key", "province"):
         if e.data.get(key) is not None:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, str(e.data[key])))
+    for key, setting in (("kind", "vault_kind"), ("agency", "vault_agency"), ("agency_name", "vault_agency_name")):
+        if e.data.get(key) is not None:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (setting, str(e.data[key])))
     for n in DEFAULT_NORMS:
         conn.execute("INSERT OR REPLACE INTO norms VALUES (?, ?, ?, ?, ?, 1)",
                      (n.service.value, n.scope.value, n.working_days_tenths, n.min_lead_hours, n.source))
@@ -112,6 +115,29 @@ def _recompute(conn: Connection, e: Event) -> None:
     """Events written by this version carry recompute_due: open items get new due times (see custody.duetimes)."""
     if e.data.get("recompute_due"):
         recompute_open_items(conn, e.seq)
+@handles(K.PIN_ADDED)
+def _pin_added(conn: Connection, e: Event) -> None:
+    d = e.data
+    row = conn.execute("SELECT active FROM pins WHERE code = ?", (d["code"],)).fetchone()
+    if row is not None and row[0]:
+        raise ProjectionError(f"{d['code']} is already pinned")
+    conn.execute("INSERT OR REPLACE INTO pins (code, name, kind, agency, vault, public_key, fingerprint, reason, "
+                 "active, pinned_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                 (d["code"], d["name"], d["kind"], d.get("agency"), d["vault"], unb64(d["public_key"]),
+                  d["fingerprint"], d.get("reason"), e.seq))
+
+
+@handles(K.PIN_REVOKED)
+def _pin_revoked(conn: Connection, e: Event) -> None:
+    cur = conn.execute("UPDATE pins SET active = 0, revoked_seq = ?, revoke_reason = ? WHERE code = ? AND active = 1",
+                       (e.seq, e.data["reason"], e.data["code"]))
+    if cur.rowcount != 1:
+        raise ProjectionError(f"no active pin {e.data['code']!r}")
+
+
+@handles(K.BUNDLE_IMPORTED)
+def _bundle_imported(conn: Connection, e: Event) -> None:
+    return None        # the imported events are stored beside the log (foreign_events), not projected
 
 
 @handles(K.NORM_SET)

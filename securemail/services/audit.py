@@ -113,6 +113,11 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         state_checkpoint=_state_checkpoint(state), incremental_from=incremental[0] if incremental else 0,
         incremental_root=incremental[1] if incremental else None, progress=progress,
         verified_before=verified)
+    from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
+
+    foreign_problems, foreign_warnings = verify_foreign(session)
+    report.problems += foreign_problems
+    report.warnings += foreign_warnings
     last = dict(session.conn.execute("SELECT kind, max(seq) FROM events WHERE kind IN (?, ?) GROUP BY kind",
                                      (K.USER_REVOKED, K.VAULT_REKEYED)).fetchall())
     if last.get(K.USER_REVOKED, 0) > last.get(K.VAULT_REKEYED, 0):

@@ -173,8 +173,16 @@ def event_label(kind: str, lang: str) -> str:
 
 
 def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
-    """The item's events (and those of bags it travelled in), each with whether its signatures verify now."""
+    """The item's events (and those of bags it travelled in), each with whether its signatures verify now: first
+    those imported from partner vaults (marked with their origin, re-verified), then this vault's own."""
+    from securemail.services.exchange import foreign_timeline  # noqa: PLC0415 - exchange imports this module
+
     t = item_row(session, tracking)["tracking"]  # also checks that this user may see the item
+    return foreign_timeline(session, t) + own_timeline(session, t)
+
+
+def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:
+    """This vault's own events of item `t` (already checked visible)."""
     bags = [r[0] for r in session.conn.execute(
         "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
         (t, K.ITEM_BAGGED))]
@@ -197,7 +205,8 @@ def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
             data = {**e.data, "due_before": changes[e.seq][0], "due_after": changes[e.seq][1]}
         out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
                     "subject": e.subject, "data": data, "hash": e.event_hash().hex(),
-                    "signature_ok": authority.judge(e).holds()})
+                    "signature_ok": authority.judge(e).holds(),
+                    "origin": {"office": session.office_code, "vault": session.vault_id, "own": True}})
     return out
 
 

@@ -340,8 +340,11 @@ def wipe_unlocked(unlocked: Unlocked, *, keep_signing_key: bool = True) -> None:
 
 
 def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, full_name: str, password: str,
-               province: str | None = None, clock: Clock | None = None, kdf_profile: str = "standard") -> Session:
-    """Create a new office vault with its first administrator; returns an open session for that admin."""
+               province: str | None = None, clock: Clock | None = None, kdf_profile: str = "standard",
+               kind: str = "office", agency: str | None = None, agency_name: str | None = None) -> Session:
+    """Create a new vault with its first administrator; returns an open session for that admin. `kind` is
+    "office" (a post office desk) or "agency" (the desk of one agency, `agency` / `agency_name`); it is part of
+    the signed vault.created event."""
     from securemail.services.directory import clean_username  # noqa: PLC0415
 
     clock = clock or SystemClock()
@@ -351,6 +354,12 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
         name = clean_text(office_name, field="office_name", max_len=200, required=True)
         fname = clean_text(full_name, field="full_name", max_len=200, required=True)
         prov = clean_text(province, field="province", max_len=100)
+        if kind not in ("office", "agency"):
+            raise BadInputError("input.bad_choice", field="kind", value=kind)
+        ag = clean_code(agency, "agency") if kind == "agency" and agency else None
+        if kind == "agency" and ag is None:
+            raise BadInputError("input.agency_required", field="agency")
+        ag_name = clean_text(agency_name or name, field="agency_name", max_len=200) if ag else None
     except FieldError as e:
         raise field_error(e) from e
     username = clean_username(admin)
@@ -370,7 +379,8 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
         ensure_private_dir(build)
         _build_vault(VaultPaths(build), vault_id, dek, office_key, Signer(username, admin_key), clock, {
             "vault_id": vault_id, "office_code": code, "office_name": name, "province": prov,
-            "office_public_key": b64(office_key.public_raw())}, {
+            "office_public_key": b64(office_key.public_raw()), "kind": kind, "agency": ag,
+            "agency_name": ag_name}, {
             "username": username, "full_name": fname, "role": Role.ADMIN.value, "agency": None,
             "public_key": b64(admin_key.public_raw()), "cert": b64(cert.sign(office_key))})
         KeySlotFile(vault_id=vault_id, kdf_profile=kdf_profile, slots={username: slot}).save(

@@ -217,8 +217,11 @@ def office_vkey(session: Session) -> str:
 def office_key_file_text(session: Session) -> str:
     pub = session.office_public_key
     name = json.dumps(session.office_name, ensure_ascii=False)
+    kind = session.setting("vault_kind") or "office"
+    agency = session.setting("vault_agency")
     return (f"{OFFICE_KEY_HEADER}\noffice {session.office_code}\nname {name}\nkey {b64(pub)}\n"
-            f"fingerprint {fingerprint(pub)}\nvkey {office_vkey(session)}\n")
+            f"fingerprint {fingerprint(pub)}\nvkey {office_vkey(session)}\nkind {kind}\n"
+            + (f"agency {agency}\n" if agency else "") + f"vault {session.vault_id}\n")
 
 
 MAX_TRUST_FILE = 64 * 1024

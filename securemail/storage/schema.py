@@ -135,6 +135,33 @@ DROP TABLE office_key;
 FIRST_SIGNED_DIRECTORY_SCHEMA = 5
 
 
+# Exchange between vaults (docs/formats/bundle-v1.md): pinned partner keys (a projection of pin.* events), the
+# events imported from partners with their inclusion proofs (only ever inserted; never part of this vault's own log or
+# Merkle tree), the bundles imported, and the checkpoints sent to each partner (a hint for consistency proofs).
+# Self-contained: it may be renumbered if another migration lands first.
+_EXCHANGE = """
+CREATE TABLE pins (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, agency TEXT, vault TEXT NOT NULL,
+    public_key BLOB NOT NULL, fingerprint TEXT NOT NULL, reason TEXT, active INTEGER NOT NULL,
+    pinned_seq INTEGER NOT NULL, revoked_seq INTEGER, revoke_reason TEXT
+);
+CREATE TABLE foreign_events (
+    origin_vault TEXT NOT NULL, seq INTEGER NOT NULL, origin_office TEXT NOT NULL, subject TEXT NOT NULL,
+    kind TEXT NOT NULL, body BLOB NOT NULL, signatures TEXT NOT NULL, leaf_hash BLOB NOT NULL,
+    checkpoint_size INTEGER NOT NULL, proof TEXT NOT NULL, import_seq INTEGER NOT NULL,
+    PRIMARY KEY (origin_vault, seq)
+);
+CREATE INDEX foreign_events_subject ON foreign_events (subject, origin_vault, seq);
+CREATE TABLE bundles_imported (
+    sha256 BLOB PRIMARY KEY, origin_vault TEXT NOT NULL, origin_office TEXT NOT NULL, size INTEGER NOT NULL,
+    root BLOB NOT NULL, note TEXT NOT NULL, import_seq INTEGER NOT NULL
+);
+CREATE INDEX bundles_imported_origin ON bundles_imported (origin_vault, size);
+CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, time TEXT NOT NULL,
+                           PRIMARY KEY (to_vault, size));
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -143,11 +170,12 @@ MIGRATIONS: dict[int, str] = {
     4: _V4,
     5: _V5,
     6: _V6,
+    7: _EXCHANGE,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
 PROJECTION_TABLES = ("users", "agencies", "items", "bags", "bag_items", "incidents", "norms", "settings", "holidays",
-                     "due_changes")
+                     "due_changes", "pins")
 
 
 def schema_version(conn: Connection) -> int:
