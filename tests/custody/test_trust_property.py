@@ -22,7 +22,15 @@ from securemail.clock import FixedClock, iso
 from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.events import Event, event_hash, event_leaf_hash, sign_event
-from securemail.custody.ledger import LedgerRefused, LedgerWriter, Signer, load_authority, load_frontier, log_size
+from securemail.custody.ledger import (
+    LedgerRefused,
+    LedgerWriter,
+    ProjectionStale,
+    Signer,
+    load_authority,
+    load_frontier,
+    log_size,
+)
 from securemail.custody.verify import verify_ledger
 from securemail.errors import StateError
 from securemail.storage import connect
@@ -126,15 +134,19 @@ class RawInsider:
         return LedgerWriter(self.conn, vault_id=self.vault_id, office_code="GL01", authority=load_authority(self.conn),
                             checkpoint_signer=self.admin, office_key=self.office_key, clock=self.clock)
 
-    def offer(self, kind: str, subject: str, actor: str, cosigner: str | None, data: dict[str, Any]) -> bool:
-        """Append with the writer's check; False (and nothing written) when it refuses."""
+    def offer(self, kind: str, subject: str, actor: str, cosigner: str | None, data: dict[str, Any]) -> str:
+        """Append with the writer's check: "accepted", "refused" (the event itself), or "stale" (an earlier forced
+        event left a row its log disagrees with, so the writer touches that subject no more; verify reports the
+        earlier event). Nothing is written unless accepted."""
         w = self.writer()
         try:
             with w.transaction():
                 w.append(kind, subject, self.signer(actor), data, self.signer(cosigner))  # type: ignore[arg-type]
+        except ProjectionStale:
+            return "stale"
         except (LedgerRefused, StateError):
-            return False
-        return True
+            return "refused"
+        return "accepted"
 
     def force(self, kind: str, subject: str, actor: str, cosigner: str | None, data: dict[str, Any]) -> int:
         """Write it anyway: around the check, or straight into the table when the projection cannot take it."""
@@ -179,9 +191,11 @@ def test_verify_reports_every_event_the_writer_refuses(template_vault: VaultInfo
     try:
         for (kind, subject, actor, cosigner, data), minutes in sequence:
             clock.advance(timedelta(minutes=minutes))
-            if not insider.offer(kind, subject, actor, cosigner, data):
+            outcome = insider.offer(kind, subject, actor, cosigner, data)
+            if outcome != "accepted":
                 seq = insider.force(kind, subject, actor, cosigner, data)
-                refused[seq] = (kind, subject, actor, cosigner, data)
+                if outcome == "refused":
+                    refused[seq] = (kind, subject, actor, cosigner, data)
         report = verify_ledger(insider.conn, workers=1)
     finally:
         insider.conn.close()
