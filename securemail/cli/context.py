@@ -71,7 +71,7 @@ class Ctx:
             self.info(tr("auth.waiting", count=count, seconds=seconds))
 
         session = open_session(self.vault, username, password, on_wait=on_wait, allow_rollback=allow_rollback)
-        if session.admin_issued_key:
+        if session.must_change_password:
             self.info(tr("auth.change_password_now", user=username))
         return session
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from securemail.custody import kinds as K
 from securemail.custody.events import Event
 from securemail.domain.enums import BagStatus
-from securemail.domain.lifecycle import STATUS_KEEPING_ACTIONS, TRANSITIONS, Action
+from securemail.domain.lifecycle import STATUS_KEEPING_ACTIONS, TRANSITIONS
 from securemail.storage.database import Connection
 
 # The status each item action leads to (the lifecycle's targets do not depend on where they start).
@@ -105,5 +105,3 @@ def _bag_from_log(conn: Connection, bag: str) -> Row | None:
             holder = str(to) if to is not None else None
     return None if status is None else Row(status, holder, last)
 
-
-__all__ = ["Action", "stale_subjects"]

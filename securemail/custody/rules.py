@@ -41,7 +41,7 @@ def time_refusal(e: Event, previous: str | None) -> Refusal | None:
     return None
 
 
-def same_person(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     def norm(s: str) -> str:
         return " ".join(unicodedata.normalize("NFC", s).casefold().split())
     return norm(a) == norm(b)
@@ -104,7 +104,7 @@ def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]
     else:
         person = e.data.get("person")
         receiver = str(person.get("name") or "") if isinstance(person, dict) else None
-    if named_only and receiver is not None and not same_person(receiver, named or ""):
+    if named_only and receiver is not None and not same_name(receiver, named or ""):
         setting = conn.execute("SELECT value FROM settings WHERE key = ?", (DELEGATE_SETTING,)).fetchone()
         delegate_ok = (e.data.get("as_delegate") is True and service == ServiceClass.HOA_TOC.value
                        and setting is not None and setting[0] == "1")

@@ -136,10 +136,6 @@ class Session:
         return account is not None and account.current.temporary
 
     @property
-    def admin_issued_key(self) -> bool:
-        return self.must_change_password
-
-    @property
     def role(self) -> Role:
         return self.user.role
 

@@ -6,12 +6,12 @@ nothing. Transfers carry the second signature of the other person (or an externa
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
+from securemail.custody.rules import DELEGATE_SETTING, same_name
 from securemail.domain.enums import ItemStatus, Role, ServiceClass
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
@@ -23,8 +23,6 @@ from securemail.services.cosign import same_person
 from securemail.services.items import ExternalPerson, item_row, record_person
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
-
-DELEGATE_SETTING = "hoa_toc_leader_delegate"
 
 
 def _check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
@@ -87,12 +85,6 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
                       {"note": _text(note, "notes", required=False)})
 
 
-def _same_person(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return " ".join(unicodedata.normalize("NFC", s).casefold().split())
-    return norm(a) == norm(b)
-
-
 def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
             person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
     """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
@@ -126,7 +118,7 @@ def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | 
         receiver_name = person.name
     else:
         raise BadInputError("input.required", field="person_name")
-    if item["named_only"] and not _same_person(receiver_name, item["named_recipient"] or ""):
+    if item["named_only"] and not same_name(receiver_name, item["named_recipient"] or ""):
         delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
                        and session.setting(DELEGATE_SETTING) == "1")
         if not delegate_ok:
