@@ -96,6 +96,9 @@ def cmd_init(ctx: Ctx) -> int:
         years = [s.clock.now().year, s.clock.now().year + 1]
         for year in years:
             workdays.record_statutory(s, year)
+        agency = s.setting("vault_agency")
+        if agency:   # an agency desk: its own agency is in its directory from the start
+            directory.add_agency(s, agency, name=a.agency_name or s.office_name)
         doc = {"vault": str(ctx.vault), "vault_id": s.vault_id, "office_code": s.office_code,
                "admin": s.user.username, "statutory_days_recorded": years, "kind": a.kind,
                "agency": s.setting("vault_agency")}

@@ -76,10 +76,10 @@ def _init(vault: Path, code: str, name: str, *extra: str) -> None:
 def build_world(tmp_path_factory) -> World:
     root = tmp_path_factory.mktemp("exchange")
     a, b, c = root / "A", root / "B", root / "C"
-    _init(a, "STP", "Sở Tư pháp Hà Nội", "--kind", "agency", "--agency", "SND")
+    _init(a, "STP", "Sở Tư pháp Hà Nội", "--kind", "agency", "--agency", "SND", "--agency-name", "Sở Tư pháp")
     _init(b, "HN01", "Bưu điện Trung tâm Hà Nội")
     _init(c, "HP01", "Bưu điện Hải Phòng")
-    ok(run_cli(a, "agency", "add", "SND", "--name", "Sở Tư pháp", user="adm"))
+    assert "SND" in ok(run_cli(a, "agency", "list", user="adm")).out   # an agency desk starts with its agency
     ok(run_cli(a, "agency", "add", "REC", "--name", "Văn phòng Tỉnh ủy", user="adm"))
     ok(run_cli(a, "user", "add", "vt1", "--role", "clerk", "--full-name", "Nguyễn Thị Văn", user="adm",
                new_password=PASSWORDS["vt1"]))
