@@ -473,7 +473,7 @@ def test_a_reset_password_asks_for_a_change_until_the_user_sets_their_own(vault)
     admin = vault.open("admin")
     directory.reset_password(admin, "clerk2", "đặt-bởi-quản-trị-01")
     s = vault.open("clerk2", "đặt-bởi-quản-trị-01")
-    assert s.admin_issued_key  # the administrator knew this password and so could sign as clerk2
+    assert s.must_change_password  # the administrator knew this password and so could sign as clerk2
     directory.change_password(s, "đặt-bởi-quản-trị-01", "của-riêng-clerk2-02")
     s.close()
-    assert not vault.open("clerk2", "của-riêng-clerk2-02").admin_issued_key
+    assert not vault.open("clerk2", "của-riêng-clerk2-02").must_change_password
