@@ -26,7 +26,7 @@ from securemail.custody.certs import Certificate, Chain, Link, link_body
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, signer_user
 from securemail.custody.events import Event
 from securemail.domain.enums import Role
-from securemail.domain.permissions import MATRIX, Permission
+from securemail.domain.permissions import MATRIX
 
 KEY_KINDS = frozenset({K.USER_ENROLLED, K.USER_ROLE_CHANGED, K.USER_REVOKED, K.USER_KEY_ROTATED})
 AUTHORITY_KINDS = KEY_KINDS | {K.VAULT_CREATED}
@@ -194,10 +194,6 @@ class Authority:
 
     def checkpoint_holds(self, cp: Checkpoint) -> bool:
         return any(cp.has_valid_signature(name, key) for name, key in self.checkpoint_signers(cp))
-
-    def may(self, name: str, seq: int, permission: Permission) -> bool:
-        role = self.role_at(name, seq)
-        return role is not None and Role(role) in MATRIX[permission]
 
     # -- judging one event ------------------------------------------------------------------------------------
 
