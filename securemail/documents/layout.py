@@ -29,6 +29,8 @@ PAGE_A4_LANDSCAPE: PageSize = landscape(A4)
 
 QR_CAPTION = "Quét để kiểm tra tính xác thực"
 QR_MODULE = 1.8  # points per QR module (0.64 mm): 3.75 px at 150 dpi, 2.5 px at 100 dpi
+QR_MIN_MODULE = 1.35  # 0.48 mm: 2.8 px at 150 dpi
+QR_MAX_SIDE = 50 * mm
 BARCODE_MODULE = 0.4 * mm  # Code128 X-dimension: 2.4 px at 150 dpi
 FOOTER_SIZE = 7.5
 
@@ -217,13 +219,16 @@ def barcode(value: str, st: Styles, max_width: float) -> Table:
     return table
 
 
-def qr_code(payload: str, st: Styles, module: float = QR_MODULE) -> Table:
-    """QR (error correction M, 4-module quiet zone) of an opaque ASCII payload, with its caption."""
+def qr_code(payload: str, st: Styles, module: float = QR_MODULE, max_side: float = QR_MAX_SIDE) -> Table:
+    """QR (error correction M, 4-module quiet zone) of an opaque ASCII payload, with its caption. A long payload
+    gets smaller modules rather than a bigger square (it must leave the page's text room), never below
+    QR_MIN_MODULE, which still decodes from a 150 dpi scan."""
     if not payload or not payload.isascii():
         raise ValueError("QR payload must be a non-empty ASCII string")
     code = QrCode(payload, qrLevel="M", qrBorder=4)
     code.qr.make()
-    side = (code.qr.getModuleCount() + 8) * module
+    modules = code.qr.getModuleCount() + 8
+    side = modules * max(QR_MIN_MODULE, min(module, max_side / modules))
     code.width = code.height = side
     table = Table([[code], [markup(QR_CAPTION, st.center_italic)]], colWidths=[side])
     table.setStyle(_PLAIN)
