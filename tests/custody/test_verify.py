@@ -89,8 +89,7 @@ def test_ten_thousand_events_verify_clean(vault: VaultInfo) -> None:
         elapsed = time.perf_counter() - started
     assert report, report.problems[:5]
     assert report.events_checked == size and report.signatures_checked >= size
-    print(f"\nverified {size} events in {elapsed:.2f} s")
-    assert elapsed < 30
+    print(f"\nverified {size} events in {elapsed:.2f} s")   # speed is measured in bench/, never asserted here
     assert len(calls) > 10 and calls[-1][0] == calls[-1][1]
     assert all(a[0] <= b[0] for a, b in pairwise(calls))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import os
 import threading
-import time
 from pathlib import Path
 
 from securemail.storage.locking import locked
@@ -47,10 +46,18 @@ def test_lock_released_after_exception(tmp_path: Path) -> None:
                 raise RuntimeError("boom")
         except RuntimeError:
             pass
-        start = time.monotonic()
-        with locked(fd):
-            pass
-        assert time.monotonic() - start < 1
+        other = _open(tmp_path / "lock")        # another holder (another open file) gets it: it was released
+        got_it = threading.Event()
+
+        def take() -> None:
+            with locked(other):
+                got_it.set()
+
+        t = threading.Thread(target=take, daemon=True)
+        t.start()
+        assert got_it.wait(30), "the lock was not released by the exception"
+        t.join(30)
+        os.close(other)
     finally:
         os.close(fd)
 
