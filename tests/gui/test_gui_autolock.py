@@ -59,15 +59,20 @@ def _closed(session: object) -> bool:
 
 
 def test_activity_postpones_the_lock(qtbot: QtBot, controller: AppController, vault: VaultInfo) -> None:
+    # State, not timing: input restarts the idle countdown (a busy machine may stall the event loop at any time).
+    controller.idle.set_timeout(5_000)
     session = open_session(vault.path, "auditor1", vault.passwords["auditor1"])
     window = controller.show_main(session)
-    for _ in range(4):  # 4 x 150 ms of activity > the 300 ms timeout
-        qtbot.wait(150)
-        move = QMouseEvent(QEvent.Type.MouseMove, QPoint(5, 5).toPointF(), QPoint(5, 5).toPointF(),
-                           Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(window, move)
+    timer = controller.idle._timer
+    qtbot.waitUntil(lambda: 0 <= timer.remainingTime() < 4_500, timeout=10_000)
+    before = timer.remainingTime()
+    move = QMouseEvent(QEvent.Type.MouseMove, QPoint(5, 5).toPointF(), QPoint(5, 5).toPointF(),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, move)
+    assert timer.remainingTime() > max(before, 4_500), "a mouse move must restart the countdown"
     assert controller.main_window is window
-    qtbot.waitUntil(lambda: controller.main_window is None, timeout=5000)
+    controller.idle.set_timeout(300)       # and without input it locks
+    qtbot.waitUntil(lambda: controller.main_window is None, timeout=10_000)
 
 
 def test_lock_now_from_the_menu(qtbot: QtBot, controller: AppController, vault: VaultInfo) -> None:
