@@ -218,7 +218,7 @@ class Authority:
         body = e.body_bytes() if body is None else body
         own_rotation = e.kind == K.USER_KEY_ROTATED and e.data.get("username") == e.actor
         self._judge_actor(e, body, own_rotation, j)
-        self._judge_cosigner(e, body, rule, own_rotation, j)
+        self._judge_cosigner(e, body, rule, j)
         if e.kind in KEY_KINDS:
             reason = key_event_data(e)
             if reason is not None:
@@ -244,7 +244,7 @@ class Authority:
             allowed = ", ".join(sorted(r.value for r in MATRIX[rule.permission]))
             j.refuse("illegal_transition", f"{e.actor} ({role}) may not record {e.kind}; only: {allowed}")
 
-    def _judge_cosigner(self, e: Event, body: bytes, rule: K.KindRule, own_rotation: bool, j: Judgement) -> None:
+    def _judge_cosigner(self, e: Event, body: bytes, rule: K.KindRule, j: Judgement) -> None:
         name, sig = e.cosigner, e.signature_of("cosigner")
         if rule.cosign is K.Cosign.NONE:
             if name is not None or sig is not None:

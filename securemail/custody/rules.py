@@ -51,19 +51,25 @@ def custody_refusals(conn: Connection, authority: Authority, e: Event) -> list[R
     """What is wrong with `e` given the current state of its subject (empty: nothing)."""
     out = _secretary_scope(conn, authority, e)
     if e.kind == K.ITEM_DELIVERED:
-        return out + _delivery(conn, authority, e)
-    person = isinstance(e.data.get("person"), dict)     # without one, the authority reports the missing co-signer
-    if e.kind == K.ITEM_ARRIVED and e.cosigner is None and person:
-        row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (e.subject,)).fetchone()
-        if row is not None and row[0] is not None:
-            return [*out, Refusal("missing_cosignature", f"{e.subject} is held by {row[0]}, who must co-sign "
-                                                         "its arrival")]
-    if e.kind == K.BAG_OPENED and e.cosigner is None and person:
-        row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (str(e.data.get("bag")),)).fetchone()
-        if row is not None and row[0] is not None:
-            return [*out, Refusal("missing_cosignature", f"the bag is held by {row[0]}, who must co-sign its "
-                                                         "opening")]
+        out += _delivery(conn, authority, e)
+    elif e.cosigner is None and isinstance(e.data.get("person"), dict):
+        out += _from_a_person(conn, e)      # without a person, the authority reports the missing co-signer
     return out
+
+
+def _from_a_person(conn: Connection, e: Event) -> list[Refusal]:
+    """A person without an account may hand in only what no user here holds."""
+    if e.kind == K.ITEM_ARRIVED:
+        row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (e.subject,)).fetchone()
+        what, opening = e.subject, "arrival"
+    elif e.kind == K.BAG_OPENED:
+        row = conn.execute("SELECT holder FROM bags WHERE bag = ?", (str(e.data.get("bag")),)).fetchone()
+        what, opening = "the bag", "opening"
+    else:
+        return []
+    if row is None or row[0] is None:
+        return []
+    return [Refusal("missing_cosignature", f"{what} is held by {row[0]}, who must co-sign its {opening}")]
 
 
 def _secretary_scope(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:

@@ -96,13 +96,13 @@ def content_digest(content: Any) -> str:
 
 
 def signer_chain(session: Session) -> Chain:
-    """The signed-in user's certificate chain, as the signed directory holds it."""
-    account = session.authority.account(session.user.username)
-    chain = account.chain if account is not None else None
-    if chain is None or chain.key != session.signer.key.public_raw() or account is None \
-            or account.current.temporary:
-        raise PermissionDeniedError("auth.must_change_password" if account is not None and
-                                    account.current.temporary else "perm.no_certificate")
+    """The signed-in user's certificate chain (Session.signer_chain), refused for a temporary key or a chain that
+    does not end in the key signing now."""
+    if session.must_change_password:
+        raise PermissionDeniedError("auth.must_change_password")
+    chain = session.signer_chain()
+    if chain is None or chain.key != session.signer.key.public_raw():
+        raise PermissionDeniedError("perm.no_certificate")
     return chain
 
 
