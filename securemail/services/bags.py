@@ -20,7 +20,7 @@ from securemail.services.cosign import same_person
 from securemail.services.items import item_row, normalise_tracking
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
-from securemail.services.transfers import _check_move
+from securemail.services.transfers import check_move
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str
         _require_status(b, BagStatus.OPEN, "add")
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
-            _check_move(session, item, Action.BAG)
+            check_move(session, item, Action.BAG)
             _check_destination(session, b, item)
         for item in items:
             ledger.append(K.ITEM_BAGGED, item["tracking"], session.signer, {"bag": b["bag"]})

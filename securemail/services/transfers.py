@@ -25,7 +25,7 @@ from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
 
 
-def _check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
+def check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
     status = ItemStatus(item["status"])
     if not is_allowed(status, action):
         raise StateError("state.illegal", tracking=item["tracking"], status=label(status, current_language()),
@@ -51,7 +51,7 @@ def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: Us
     with session.write() as ledger:  # checks inside the write lock: another desk may be moving the same item
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
-            _check_move(session, item, Action.HANDOVER)
+            check_move(session, item, Action.HANDOVER)
         for item in items:
             ledger.append(K.ITEM_HANDED_OVER, item["tracking"], session.signer,
                           {"from": session.user.username, "to": to_user.username}, cosigner=to)
@@ -66,7 +66,7 @@ def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> 
     with session.write() as ledger:
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
-            _check_move(session, item, Action.ARRIVE, holder_only=False)
+            check_move(session, item, Action.ARRIVE, holder_only=False)
             if item["holder"] != giver.username:
                 raise StateError("perm.not_holder", user=giver.username, tracking=item["tracking"],
                                  holder=item["holder"] or "-")
@@ -80,7 +80,7 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
     session.require(Permission.OUT_FOR_DELIVERY)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, Action.OUT_FOR_DELIVERY)
+        check_move(session, item, Action.OUT_FOR_DELIVERY)
         ledger.append(K.ITEM_OUT_FOR_DELIVERY, item["tracking"], session.signer,
                       {"note": _text(note, "notes", required=False)})
 
@@ -95,7 +95,7 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
         same_person(to, to_user)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, Action.DELIVER)
+        check_move(session, item, Action.DELIVER)
         _check_receiver(session, item, to_user, person, as_delegate)
         data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
                                 "as_delegate": bool(as_delegate)}
@@ -129,7 +129,7 @@ def fail(session: Session, tracking: str, reason: str) -> None:
     session.require(Permission.FAIL)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, Action.FAIL)
+        check_move(session, item, Action.FAIL)
         ledger.append(K.ITEM_DELIVERY_FAILED, item["tracking"], session.signer, {"reason": _text(reason, "reason")})
 
 
@@ -138,7 +138,7 @@ def _redirect(session: Session, tracking: str, action: Action, kind: str, permis
     session.require(permission)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, action)
+        check_move(session, item, action)
         dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
         try:
             dest_code = clean_code(dest, "destination")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
@@ -28,6 +30,14 @@ from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pend
 from securemail.storage.locking import locked
 from securemail.storage.lockout import Counter, Lockout
 from securemail.storage.schema import migrate, schema_version
+
+
+def default_vault() -> Path:
+    """The vault folder when none is named: SECUREMAIL_VAULT, else the user's data folder."""
+    env = os.environ.get("SECUREMAIL_VAULT")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("securemail", appauthor=False)) / "vault"
 
 
 @dataclass(frozen=True)
