@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from securemail.crypto.canonical import canonical_bytes, loads_bounded, parse_canonical
-from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64, verify
+from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
 from securemail.custody.merkle import leaf_hash
 
 EVENT_VERSION = 1
@@ -80,13 +80,6 @@ def sign_event(event: Event, actor_key: SigningKey, cosigner_key: SigningKey | N
             raise ValueError("event names a co-signer but no co-signer key was given")
         sigs.append(Signature(event.cosigner, "cosigner", cosigner_key.sign(Domain.COSIGN, body)))
     return Event(**{**event.__dict__, "signatures": tuple(sigs)})
-
-
-def check_signature(event_body: bytes, sig: Signature, public_key: bytes) -> bool:
-    if sig.role not in ("actor", "cosigner"):
-        return False
-    domain = Domain.EVENT if sig.role == "actor" else Domain.COSIGN
-    return verify(public_key, domain, event_body, sig.sig)
 
 
 def event_from_doc(doc: Any, sigs: bytes) -> Event:

@@ -55,10 +55,6 @@ DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, US
 # Transfers of custody: the person taking custody co-signs.
 TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})
 
-# Enrolment is co-signed by the new user's own key (proof of possession); so is a key rotation.
-COSIGNED_KINDS = TRANSFER_KINDS | frozenset({USER_ENROLLED, USER_KEY_ROTATED})
-
-
 def bag_subject(bag: str) -> str:
     return f"bag:{bag}"
 
