@@ -174,8 +174,8 @@ class LedgerWriter:
         when = self._latest_time if self._latest_time is not None and _later(self._latest_time, now) else now
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), when, extensions=(previous_line(previous),))
         cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
-        self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
-                           (cp.size, cp.root, cp.time, cp.note()))
+        self._conn.execute("INSERT INTO checkpoints (size, root, time, note, frontier) VALUES (?, ?, ?, ?, ?)",
+                           (cp.size, cp.root, cp.time, cp.note(), frontier.to_bytes()))
         return cp
 
 
@@ -223,6 +223,24 @@ def log_size(conn: Connection) -> int:
 def latest_checkpoint(conn: Connection) -> Checkpoint | None:
     row = conn.execute("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
     return parse_note(row[0]) if row else None
+
+
+def frontier_at(conn: Connection, size: int) -> CompactRange | None:
+    """The compact range at `size`: the one kept with the vault checkpoint of that size, extended by the stored leaf
+    hashes after it is not needed here. None if no checkpoint row of that size keeps one (older vaults)."""
+    row = conn.execute("SELECT frontier FROM checkpoints WHERE size = ?", (size,)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    try:
+        tree = CompactRange.from_bytes(bytes(row[0]))
+    except (ValueError, TypeError):
+        return None
+    return tree if tree.size == size else None
+
+
+def leaf_hashes_after(conn: Connection, start: int) -> list[bytes]:
+    """Stored leaf hashes for seq start+1.. in order (a range of the primary key)."""
+    return [bytes(r[0]) for r in conn.execute("SELECT leaf_hash FROM events WHERE seq > ? ORDER BY seq", (start,))]
 
 
 def leaf_hashes(conn: Connection, end: int | None = None) -> list[bytes]:

@@ -24,9 +24,12 @@ from securemail.custody.ledger import (
     LedgerWriter,
     ProjectionStale,
     Signer,
+    frontier_at,
     latest_checkpoint,
     leaf_hashes,
+    leaf_hashes_after,
     load_authority,
+    load_frontier,
     log_size,
 )
 from securemail.custody.merkle import root_from_leaf_hashes
@@ -266,8 +269,22 @@ def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, au
     size = log_size(conn)
     if size < seen.size:
         raise RollbackError("vault.rollback_shorter", size=size, seen=seen.size)
-    if not seen.origin.endswith("/" + vault_id) or root_from_leaf_hashes(leaf_hashes(conn, seen.size)) != seen.root:
+    if not seen.origin.endswith("/" + vault_id) or not _extends(conn, seen):
         raise RollbackError("vault.rollback_fork", seen=seen.size)
+
+
+def _extends(conn: Connection, seen: Checkpoint) -> bool:
+    """Whether the stored log extends `seen`: the compact range kept with the vault checkpoint of its size has its
+    root, and extended by the leaves after it gives the stored frontier (cost: the leaves written since `seen`).
+    Vaults whose checkpoint rows keep no compact range recompute the root from every leaf up to `seen`. Like the
+    stored leaf hashes this trusts stored columns: `verify` recomputes all of them from the signed bytes."""
+    tree = frontier_at(conn, seen.size)
+    if tree is None:
+        return root_from_leaf_hashes(leaf_hashes(conn, seen.size)) == seen.root
+    if tree.root() != seen.root:
+        return False
+    tree.extend(leaf_hashes_after(conn, seen.size))
+    return tree == load_frontier(conn)
 
 
 def open_session(vault: Path, username: str, password: str, *, clock: Clock | None = None,

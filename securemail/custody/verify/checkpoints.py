@@ -52,7 +52,7 @@ class MerkleStep:
         self.hook: Callable[[int, bytes], None] | None = None
         self.cp_rows: Iterator[tuple[Any, ...]] = iter(())
         self.next_cp: tuple[Any, ...] | None = None
-        query = "SELECT size, root, time, note FROM checkpoints WHERE size > ? ORDER BY size"
+        query = "SELECT size, root, time, note, frontier FROM checkpoints WHERE size > ? ORDER BY size"
         try:
             self.cp_rows = ctx.conn.execute(query, (checkpoints_after,))
         except DatabaseError as e:
@@ -152,6 +152,9 @@ class MerkleStep:
         size = int(row[0])
         actual = root if root is not None else (EMPTY_ROOT if size == 0 else None)
         if actual is not None and cp.root == actual and origin_ok(self.ctx, cp):
+            if root is not None and row[4] is not None and as_bytes(row[4]) != self.tree.to_bytes():
+                self.ctx.report(size, None, "stored_hash_differs", "checkpoints.frontier (the compact range kept "
+                                                                   "for opening) differs from the recomputed tree")
             self._close_bad_run()
             self.last_good_cp = size
         else:
