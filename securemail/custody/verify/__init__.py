@@ -13,7 +13,9 @@ and by the run in full.py, which reads top to bottom:
     (5) projection.py    every event replayed into an in-memory database; each table compared row by row
     (6) outside.py       checkpoints held outside the database (state file, exported files, witnesses)
 
-Incremental runs skip signatures up to `incremental_from` (verified before). Nothing here trusts a stored hash
+A plain run given the auditor's signed verified record (`since`) checks only what is new (incremental.py); when it
+cannot decide alone, or finds anything wrong, the full run decides, skipping only the signatures up to
+`incremental_from` (verified before). Nothing here trusts a stored hash
 column or a stored root: only bytes that were signed, and checkpoints signed by the office key or their writer.
 The result is a `VerificationReport`: true when there are no problems, else `Problem`s naming event and subject.
 """
@@ -26,17 +28,18 @@ from dataclasses import replace
 from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.verify.context import External, Options, RestartFull, count_rows
 from securemail.custody.verify.full import FullRun
+from securemail.custody.verify.incremental import Since, log_end, run_incremental
 from securemail.custody.verify.report import CODES, Problem, ProgressCallback, VerificationReport, sort_problems
 from securemail.storage.database import Connection
 
-__all__ = ["CODES", "Problem", "ProgressCallback", "VerificationReport", "verify_ledger"]
+__all__ = ["CODES", "Problem", "ProgressCallback", "Since", "VerificationReport", "verify_ledger"]
 
 
 def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = None,
                   checkpoints: Sequence[Checkpoint] = (), state_checkpoint: Checkpoint | None = None,
                   incremental_from: int = 0, progress: ProgressCallback | None = None, workers: int = 2,
                   incremental_root: bytes | None = None, integrity_check: bool = True,
-                  verified_before: tuple[int, bytes] | None = None) -> VerificationReport:
+                  verified_before: tuple[int, bytes] | None = None, since: Since | None = None) -> VerificationReport:
     """Verify the whole ledger behind `conn` (steps in the module docstring).
 
     `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json): both are
@@ -45,6 +48,7 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     then) and a log whose first `incremental_from` events no longer have that root is verified in full, with a
     not_extension problem (progress then starts again from 0). `workers` processes check signatures (1: in-process;
     callers' entry modules must keep the `if __name__ == "__main__":` guard that multiprocessing needs).
+    With `since` (the signed verified record), only what is new is checked when that suffices (incremental.py).
     """
     externals = [External(cp, f"checkpoint file #{i + 1}") for i, cp in enumerate(checkpoints)]
     if state_checkpoint is not None:
@@ -52,6 +56,10 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     opts = Options(office_public_key_hint, externals, max(0, incremental_from), incremental_root, progress,
                    max(1, workers), integrity_check, verified_before)
     full = replace(opts, incremental_from=0, incremental_root=None, anchor=None)
+    if since is not None and log_end(conn) >= since.size:
+        report = run_incremental(conn, opts, since)
+        if report is not None:
+            return report
     n = count_rows(conn, "events")
     if verified_before is not None and verified_before[0] > n:
         report = FullRun(conn, full).run()

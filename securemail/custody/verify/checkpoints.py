@@ -46,6 +46,7 @@ class MerkleStep:
         self.times = times
         self.tree = tree if tree is not None else CompactRange()
         self.start = self.tree.size
+        self.initial = self.tree.copy()
         self.keep_leaves = keep_leaves
         self.leaves = bytearray()                       # leaf hashes read in this run (for prefix roots)
         self.watched: set[int] = set()                  # sizes an outside record names
@@ -114,9 +115,11 @@ class MerkleStep:
 
     def _root_of_prefix(self, size: int) -> bytes:
         leaves, start = self.leaves, self.start
-        if start:
-            raise ValueError("prefix roots need every leaf from the first")
-        log = MerkleLog(lambda a, b: [bytes(leaves[32 * i:32 * i + 32]) for i in range(a - start, b - start)])
+        if start:       # from the compact range this run started with, extended by the leaves read
+            tree = self.initial.copy()
+            tree.extend(bytes(leaves[32 * i:32 * i + 32]) for i in range(size - start))
+            return tree.root()
+        log = MerkleLog(lambda a, b: [bytes(leaves[32 * i:32 * i + 32]) for i in range(a, b)])
         return log.root(size)
 
     # -- vault checkpoints ----------------------------------------------------------------------------------

@@ -54,7 +54,8 @@ class FullRun:
         sort_problems(ctx.problems)
         return VerificationReport(events_checked=len(self.rows.row_seqs), size=self.merkle.tree.size,
                                   root=self.merkle.tree.root(), problems=ctx.problems,
-                                  signatures_checked=ctx.sigs.checked, incremental_from=ctx.opts.incremental_from)
+                                  signatures_checked=ctx.sigs.checked, incremental_from=ctx.opts.incremental_from,
+                                  frontier=self.merkle.tree.to_bytes())
 
     def _read_events(self) -> None:
         try:

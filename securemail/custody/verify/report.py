@@ -53,6 +53,7 @@ class VerificationReport:
     incremental_from: int = 0
     warnings: list[str] = field(default_factory=list)  # message keys: not problems, but limits of this run
     pending_password_users: list[str] = field(default_factory=list)  # interrupted password changes
+    frontier: bytes = b""          # the compact range at `size` (kept in the verified record for the next run)
 
     def __bool__(self) -> bool:
         return not self.problems
