@@ -233,7 +233,7 @@ def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, authority: Authority,
         state["checkpoint_signer"] = signer.to_json()
     else:
         state.pop("checkpoint_signer", None)
-    write_state(paths, state)
+    write_state(paths, state, durable_name=False)
 
 
 def _signed_state_checkpoint(state: dict[str, Any], authority: Authority) -> Checkpoint | None:

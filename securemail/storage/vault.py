@@ -87,8 +87,11 @@ def read_state(paths: VaultPaths) -> dict[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
-def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
-    atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+def write_state(paths: VaultPaths, state: dict[str, Any], *, durable_name: bool = True) -> None:
+    """`durable_name=False` (after each write): a crash may leave the previous state file, whose older checkpoint
+    is still valid; the write it followed is durable in the database either way (one fsync fewer per action)."""
+    atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode(),
+                 durable_name=durable_name)
 
 
 # ---- key-slot updates -------------------------------------------------------------------------------------
