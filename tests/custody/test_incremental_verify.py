@@ -72,7 +72,7 @@ def test_an_old_event_changed_under_a_new_link_is_reported(vault: VaultInfo, ins
 
 def test_a_rewritten_directory_is_not_trusted_as_verified(vault: VaultInfo,
                                                          make_insider: Callable[[], Insider]) -> None:
-    before, _ = verified_then_more(vault)
+    verified_then_more(vault)
     record = read_state(vault.paths)["verified"]
     insider = make_insider()
     enrol = vault.seqs["enrol_courier1"]
@@ -87,7 +87,7 @@ def test_a_rewritten_directory_is_not_trusted_as_verified(vault: VaultInfo,
 
 
 def test_an_older_record_without_the_compact_range_reads_the_whole_log(vault: VaultInfo) -> None:
-    before, after = verified_then_more(vault)
+    _, after = verified_then_more(vault)
     with vault.open("audit1") as s:
         assert audit.verify_vault(s)
     state = read_state(vault.paths)
