@@ -10,20 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from securemail.cli import passwords
 from securemail.cli.visible import visible, visible_json
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
 from securemail.services.session import Session, open_session
-
-
-def default_vault() -> Path:
-    env = os.environ.get("SECUREMAIL_VAULT")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_data_dir("securemail", appauthor=False)) / "vault"
+from securemail.storage.paths import default_vault
 
 
 @dataclass

@@ -50,10 +50,10 @@ from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, open_database
 from securemail.storage.files import ensure_private_dir
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, create_slot, with_office_key
+from securemail.storage.paths import VaultPaths
 from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, migrate, schema_version
 from securemail.storage.vault import (
     Sleeper,
-    VaultPaths,
     open_unlocked,
     read_state,
     slots_for_update,

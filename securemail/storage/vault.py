@@ -15,44 +15,19 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
-from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
+from securemail.storage.database import Connection, DatabaseError, open_database
 from securemail.storage.files import atomic_write, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
 from securemail.storage.lockout import Counter, Lockout
+from securemail.storage.paths import VaultPaths
 from securemail.storage.schema import migrate, schema_version
-
-
-@dataclass(frozen=True)
-class VaultPaths:
-    root: Path
-
-    @property
-    def db(self) -> Path:
-        return self.root / DB_NAME
-
-    @property
-    def keyslots(self) -> Path:
-        return self.root / "keyslots.json"
-
-    @property
-    def state(self) -> Path:
-        return self.root / "state.json"
-
-    @property
-    def lockout(self) -> Path:
-        return self.root / "lockout.json"
-
-    def exists(self) -> bool:
-        return self.db.exists() and self.keyslots.exists()
-
 
 # ---- state file (outside the database) ---------------------------------------------------------------------
 
