@@ -143,6 +143,8 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         state_checkpoint=_state_checkpoint(state), incremental_from=incremental[0] if incremental else 0,
         incremental_root=incremental[1] if incremental else None, progress=progress,
         verified_before=verified, since=since)
+    if report.incremental_from and report.events_checked < report.size:
+        report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
 
     foreign_problems, foreign_warnings = verify_foreign(session)

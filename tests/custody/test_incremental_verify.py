@@ -43,6 +43,7 @@ def test_plain_verify_reads_only_the_new_events(vault: VaultInfo) -> None:
     assert report, report.problems
     assert report.incremental_from == before
     assert report.events_checked == after - before
+    assert "verify.note_incremental" in report.warnings and "verify.note_incremental" not in full.warnings
     assert report.signatures_checked == after - before + 2      # the notes, the vault and state file checkpoints
     assert (report.size, report.root) == (full.size, full.root) and full.events_checked == after
     record = read_state(vault.paths)["verified"]
