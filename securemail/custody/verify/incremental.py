@@ -35,7 +35,7 @@ from securemail.custody.verify.context import Context, Options
 from securemail.custody.verify.directory import DirectoryStep
 from securemail.custody.verify.outside import OutsideStep
 from securemail.custody.verify.parse import EVENT_COLUMNS, ParsedRow, RowReader
-from securemail.custody.verify.projection import Replay, TableDiff
+from securemail.custody.verify.projection import Replay, TableDiff, TableShape
 from securemail.custody.verify.report import VerificationReport
 from securemail.custody.verify.transitions import TransitionStep
 from securemail.storage.database import Connection, DatabaseError
@@ -210,9 +210,10 @@ class _IncrementalRun:
         jobs: list[tuple[str, str, tuple[Any, ...]]] = [(t, "", ()) for t in _DIRECTORY_TABLES]
         jobs += [(t, "WHERE tracking = ?", (k,)) for t in _BY_TRACKING for k in sorted(tracked)]
         jobs += [("bags", "WHERE bag = ?", (b,)) for b in sorted(bags)]
+        shapes = {table: TableShape.of(self.conn, table) for table in {job[0] for job in jobs}}
         for table, where, args in jobs:
-            self.ctx.problems.extend(TableDiff(self.conn, self.replay.conn, table, where, args).problems(
-                self.ctx.tick))
+            diff = TableDiff(self.conn, self.replay.conn, table, where, args, shapes[table])
+            self.ctx.problems.extend(diff.problems(self.ctx.tick))
 
 
 def count_new(conn: Connection, size: int) -> int:

@@ -4,6 +4,7 @@ with the vault's, row by row (a streaming merge of both, ordered by primary key)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from securemail.custody import kinds as K
@@ -73,16 +74,28 @@ def _sort_key(value: object) -> tuple[int, Any]:
     return (3, as_bytes(value))
 
 
+@dataclass(frozen=True)
+class TableShape:
+    """A table's columns and primary key (read once per run, not once per compared subject)."""
+
+    columns: list[str]
+    key_cols: list[str]
+
+    @classmethod
+    def of(cls, conn: Connection, table: str) -> TableShape:
+        info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+        columns = [str(r[1]) for r in info]
+        pk = sorted((int(r[5]), str(r[1])) for r in info if int(r[5]) > 0)
+        return cls(columns, [name for _, name in pk] or list(columns))
+
+
 class TableDiff:
     """Streaming merge of one table in the vault and in the replay, both ordered by primary key."""
 
     def __init__(self, vault: Connection, replay: Connection, table: str, where: str = "",
-                 args: tuple[Any, ...] = ()) -> None:
-        info = vault.execute(f'PRAGMA table_info("{table}")').fetchall()
-        self.table = table
-        self.columns = [str(r[1]) for r in info]
-        pk = sorted((int(r[5]), str(r[1])) for r in info if int(r[5]) > 0)
-        self.key_cols = [name for _, name in pk] or list(self.columns)
+                 args: tuple[Any, ...] = (), shape: TableShape | None = None) -> None:
+        shape = shape or TableShape.of(vault, table)
+        self.table, self.columns, self.key_cols = table, shape.columns, shape.key_cols
         self.key_idx = [self.columns.index(c) for c in self.key_cols]
         cols = ", ".join(f'"{c}"' for c in self.columns)
         order = ", ".join(f'"{c}"' for c in self.key_cols)
