@@ -174,8 +174,11 @@ class LedgerWriter:
         when = self._latest_time if self._latest_time is not None and _later(self._latest_time, now) else now
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), when, extensions=(previous_line(previous),))
         cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
+        kept = self._conn.execute("SELECT size FROM checkpoints WHERE frontier IS NOT NULL ORDER BY size DESC "
+                                  "LIMIT 1").fetchone()
+        keep = kept is None or frontier.size - int(kept[0]) >= FRONTIER_EVERY
         self._conn.execute("INSERT INTO checkpoints (size, root, time, note, frontier) VALUES (?, ?, ?, ?, ?)",
-                           (cp.size, cp.root, cp.time, cp.note(), frontier.to_bytes()))
+                           (cp.size, cp.root, cp.time, cp.note(), frontier.to_bytes() if keep else None))
         return cp
 
 
@@ -225,22 +228,30 @@ def latest_checkpoint(conn: Connection) -> Checkpoint | None:
     return parse_note(row[0]) if row else None
 
 
-def frontier_at(conn: Connection, size: int) -> CompactRange | None:
-    """The compact range at `size`: the one kept with the vault checkpoint of that size, extended by the stored leaf
-    hashes after it is not needed here. None if no checkpoint row of that size keeps one (older vaults)."""
-    row = conn.execute("SELECT frontier FROM checkpoints WHERE size = ?", (size,)).fetchone()
-    if row is None or row[0] is None:
-        return None
+FRONTIER_EVERY = 256   # events between checkpoint rows that keep their compact range (~20 x 32 bytes each)
+
+
+def kept_frontier(conn: Connection, size: int) -> CompactRange:
+    """The compact range kept with the latest checkpoint row at or before `size` (an empty range if none keeps
+    one: older vaults). At most FRONTIER_EVERY events plus one transaction separate it from `size`."""
+    row = conn.execute("SELECT frontier FROM checkpoints WHERE size <= ? AND frontier IS NOT NULL "
+                       "ORDER BY size DESC LIMIT 1", (size,)).fetchone()
+    if row is None:
+        return CompactRange()
     try:
         tree = CompactRange.from_bytes(bytes(row[0]))
     except (ValueError, TypeError):
-        return None
-    return tree if tree.size == size else None
+        return CompactRange()
+    return tree if tree.size <= size else CompactRange()
 
 
-def leaf_hashes_after(conn: Connection, start: int) -> list[bytes]:
-    """Stored leaf hashes for seq start+1.. in order (a range of the primary key)."""
-    return [bytes(r[0]) for r in conn.execute("SELECT leaf_hash FROM events WHERE seq > ? ORDER BY seq", (start,))]
+def leaf_hashes_between(conn: Connection, start: int, end: int | None = None) -> list[bytes]:
+    """Stored leaf hashes for seq start+1..end in order (a range of the primary key)."""
+    if end is None:
+        rows = conn.execute("SELECT leaf_hash FROM events WHERE seq > ? ORDER BY seq", (start,))
+    else:
+        rows = conn.execute("SELECT leaf_hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq", (start, end))
+    return [bytes(r[0]) for r in rows]
 
 
 def leaf_hashes(conn: Connection, end: int | None = None) -> list[bytes]:

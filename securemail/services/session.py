@@ -24,15 +24,13 @@ from securemail.custody.ledger import (
     LedgerWriter,
     ProjectionStale,
     Signer,
-    frontier_at,
+    kept_frontier,
     latest_checkpoint,
-    leaf_hashes,
-    leaf_hashes_after,
+    leaf_hashes_between,
     load_authority,
     load_frontier,
     log_size,
 )
-from securemail.custody.merkle import root_from_leaf_hashes
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
@@ -274,17 +272,20 @@ def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, au
 
 
 def _extends(conn: Connection, seen: Checkpoint) -> bool:
-    """Whether the stored log extends `seen`: the compact range kept with the vault checkpoint of its size has its
-    root, and extended by the leaves after it gives the stored frontier (cost: the leaves written since `seen`).
-    Vaults whose checkpoint rows keep no compact range recompute the root from every leaf up to `seen`. Like the
-    stored leaf hashes this trusts stored columns: `verify` recomputes all of them from the signed bytes."""
-    tree = frontier_at(conn, seen.size)
-    if tree is None:
-        return root_from_leaf_hashes(leaf_hashes(conn, seen.size)) == seen.root
-    if tree.root() != seen.root:
+    """Whether the stored log extends `seen`. Normally the state file holds the latest checkpoint and the stored
+    frontier has its size: compare roots. Otherwise start from the compact range kept with a checkpoint row at most
+    FRONTIER_EVERY events before `seen` (vaults without one: from the first leaf), extend it with the stored leaf
+    hashes up to `seen` (its root must match) and on to the end (it must give the stored frontier). Like the stored
+    leaf hashes before, these are stored values: `verify` recomputes all of them from the signed bytes."""
+    stored = load_frontier(conn)
+    if stored.size == seen.size:
+        return stored.root() == seen.root
+    tree = kept_frontier(conn, seen.size)
+    tree.extend(leaf_hashes_between(conn, tree.size, seen.size))
+    if tree.size != seen.size or tree.root() != seen.root:
         return False
-    tree.extend(leaf_hashes_after(conn, seen.size))
-    return tree == load_frontier(conn)
+    tree.extend(leaf_hashes_between(conn, seen.size))
+    return tree == stored
 
 
 def open_session(vault: Path, username: str, password: str, *, clock: Clock | None = None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pytest
+
 from securemail.custody import kinds as K
 from securemail.custody.ledger import log_size
 from securemail.custody.verify import VerificationReport
@@ -97,3 +99,26 @@ def test_an_older_record_without_the_compact_range_reads_the_whole_log(vault: Va
     with vault.open("audit1") as s:
         report = audit.verify_vault(s)
     assert report and report.events_checked == after and report.incremental_from == after
+
+
+def test_opening_with_a_lagging_state_file_extends_the_remembered_checkpoint(vault: VaultInfo,
+                                                                            insider: Insider) -> None:
+    """The state file remembers an older checkpoint than the log's end: opening checks the log still extends it
+    (from a kept compact range and the leaves after it), and refuses a log whose first part changed."""
+    from securemail.errors import RollbackError
+
+    older = read_state(vault.paths)
+    verified_then_more(vault)
+    seen = int(older["checkpoint"].splitlines()[1])
+    write_state(vault.paths, older)                       # e.g. the state write after the notes was lost
+    with vault.open("audit1") as s:
+        assert log_size(s.conn) > seen
+    leaf = insider.conn.execute("SELECT leaf_hash FROM events WHERE seq = ?", (seen,)).fetchone()[0]
+    insider.conn.execute("UPDATE events SET leaf_hash = ? WHERE seq = ?", (bytes(32), seen))
+    with pytest.raises(RollbackError) as err:
+        vault.open("audit1")
+    assert err.value.key == "vault.rollback_fork"
+    insider.conn.execute("UPDATE events SET leaf_hash = ? WHERE seq = ?", (leaf, seen))
+    insider.close()
+    with vault.open("audit1") as s:
+        assert not s.readonly
