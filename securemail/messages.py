@@ -43,6 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storage.write_failed": ("Không ghi được tệp {path}: {detail}. Không có gì bị thay đổi.",
                              "Could not write {path}: {detail}. Nothing was changed."),
     # permissions
+    "verify.note_incremental": ("Lần kiểm tra này chỉ đọc các sự kiện mới kể từ lần xác minh trước (đã ký); phần cũ "
+                                "của nhật ký được đọc lại khi kiểm tra toàn bộ (--full).",
+                                "This run read only the events added since the last (signed) verification; the older "
+                                "part of the log is read again by a full verification (--full)."),
     "verify.warn_pending_password": ("Có lần đổi mật khẩu bị gián đoạn; lần đăng nhập tới của người đó sẽ xác "
                                      "định mật khẩu nào có hiệu lực (cũ nếu việc đổi chưa ghi vào sổ, mới nếu đã "
                                      "ghi).",

@@ -15,7 +15,7 @@ from securemail.cli.visible import visible, visible_json
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
 from securemail.services.session import Session, open_session
-from securemail.storage.vault import default_vault
+from securemail.storage.paths import default_vault
 
 
 @dataclass

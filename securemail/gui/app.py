@@ -19,7 +19,7 @@ from securemail.gui.idle import DEFAULT_IDLE_MINUTES
 from securemail.gui.theme import apply_theme
 from securemail.gui.translator import CatalogueTranslator
 from securemail.i18n import set_language
-from securemail.storage.vault import default_vault
+from securemail.storage.paths import default_vault
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

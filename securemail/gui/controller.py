@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from securemail.gui.idle import IdleWatcher
-from securemail.gui.main_window import MainWindow
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import CatalogueTranslator, switch_language
 from securemail.gui.unlock import UnlockDialog
 from securemail.i18n import tr
-from securemail.services.session import Session
+
+if TYPE_CHECKING:
+    from securemail.gui.main_window import MainWindow
+    from securemail.services.session import Session
 
 
 class AppController(QObject):
@@ -54,6 +57,10 @@ class AppController(QObject):
 
     def show_main(self, session: Session) -> MainWindow:
         self.session = session
+        # Imported here: the main window pulls in every page, reportlab and pdfium (seconds on a slow PC); the
+        # unlock screen must not wait for them (issue 15).
+        from securemail.gui.main_window import MainWindow  # noqa: PLC0415
+
         window = MainWindow(session)
         window.lock_requested.connect(self.lock)
         window.quit_requested.connect(self.quit)

@@ -24,7 +24,8 @@ from securemail.services.permissions import Permission
 from securemail.services.session import Session
 from securemail.storage.database import open_database
 from securemail.storage.files import atomic_write, check_output_path, ensure_private_dir, read_input_file
-from securemail.storage.vault import VaultPaths, slots_locked, write_state
+from securemail.storage.paths import VaultPaths
+from securemail.storage.vault import slots_locked, write_state
 
 MANIFEST = "backup.json"
 

@@ -99,7 +99,10 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
 
 
 def _next_tracking(session: Session) -> str:
-    serial = int(session.conn.execute("SELECT count(*) FROM items").fetchone()[0]) + 1
+    # The counter equals count(*) of items (a trigger keeps it), without reading the table; a counter put back by
+    # hand only costs the loop below a few probes of the primary key.
+    row = session.conn.execute("SELECT value FROM counters WHERE name = 'items'").fetchone()
+    serial = int(row[0]) + 1 if row else 1
     while True:
         tracking = make_tracking(serial)
         if not session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone():

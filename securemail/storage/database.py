@@ -13,7 +13,6 @@ from securemail.errors import VaultError
 Connection = Any  # sqlcipher3.dbapi2.Connection has no type stubs
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
 
-DB_NAME = "vault.db"
 
 
 def raw_key_pragma(dek: bytes | bytearray) -> str:

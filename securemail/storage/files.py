@@ -77,8 +77,10 @@ def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
     return resolved
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old or the new file, never a mix."""
+def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
+    """Write `data` to `path` so that a crash leaves either the old or the new file, never a mix. With
+    `durable_name=False` the folder is not synced: after a crash the name may still point to the old (complete,
+    synced) file, for copies whose older version is still valid (the state file's checkpoint)."""
     tmp: Path | None = None
     try:
         # mkstemp: an unpredictable name, created exclusively with mode 0o600 (no planted link is followed)
@@ -93,7 +95,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        if durable_name:
+            _fsync_dir(path.parent)
     except OSError as e:
         if tmp is not None:
             with contextlib.suppress(OSError):

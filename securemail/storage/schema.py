@@ -162,6 +162,20 @@ CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root B
 """
 
 
+# Scale (issue 15; docs/adr/0008-scale-incremental-verification.md): costs that follow the new work, not the vault.
+# - events by kind (the open path and verify's warnings ask for the latest event of a kind);
+# - the item counter kept by the projection of item.accepted, so numbering never counts the items table;
+# - each checkpoint row keeps the Merkle compact range at its size, so checking a remembered checkpoint reads the
+#   leaves after it, not every leaf (verification compares the column with the tree it recomputes).
+# Self-contained: it may be renumbered if another migration lands first.
+_SCALE = """
+CREATE INDEX events_kind ON events (kind, seq);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO counters (name, value) SELECT 'items', count(*) FROM items;
+ALTER TABLE checkpoints ADD COLUMN frontier BLOB;
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -171,6 +185,7 @@ MIGRATIONS: dict[int, str] = {
     5: _V5,
     6: _V6,
     7: _EXCHANGE,
+    8: _SCALE,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -15,54 +15,19 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
-from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
+from securemail.storage.database import Connection, DatabaseError, open_database
 from securemail.storage.files import atomic_write, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
 from securemail.storage.lockout import Counter, Lockout
+from securemail.storage.paths import VaultPaths
 from securemail.storage.schema import migrate, schema_version
-
-
-def default_vault() -> Path:
-    """The vault folder when none is named: SECUREMAIL_VAULT, else the user's data folder."""
-    env = os.environ.get("SECUREMAIL_VAULT")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_data_dir("securemail", appauthor=False)) / "vault"
-
-
-@dataclass(frozen=True)
-class VaultPaths:
-    root: Path
-
-    @property
-    def db(self) -> Path:
-        return self.root / DB_NAME
-
-    @property
-    def keyslots(self) -> Path:
-        return self.root / "keyslots.json"
-
-    @property
-    def state(self) -> Path:
-        return self.root / "state.json"
-
-    @property
-    def lockout(self) -> Path:
-        return self.root / "lockout.json"
-
-    def exists(self) -> bool:
-        return self.db.exists() and self.keyslots.exists()
-
 
 # ---- state file (outside the database) ---------------------------------------------------------------------
 
@@ -97,8 +62,11 @@ def read_state(paths: VaultPaths) -> dict[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
-def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
-    atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+def write_state(paths: VaultPaths, state: dict[str, Any], *, durable_name: bool = True) -> None:
+    """`durable_name=False` (after each write): a crash may leave the previous state file, whose older checkpoint
+    is still valid; the write it followed is durable in the database either way (one fsync fewer per action)."""
+    atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode(),
+                 durable_name=durable_name)
 
 
 # ---- key-slot updates -------------------------------------------------------------------------------------
