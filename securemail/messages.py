@@ -307,6 +307,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.check.merkle": ("Cây Merkle và điểm kiểm tra", "Merkle tree and checkpoints"),
     "audit.check.projection": ("Trạng thái hiển thị khớp với sổ cái", "Displayed state matches the ledger"),
     "backup.not_a_backup": ("{path} không phải là một bản sao lưu SecureMail.", "{path} is not a SecureMail backup."),
+    "cli.audit_trail_empty": ("Nhật ký sử dụng chưa có mục nào.", "The audit trail has no entries yet."),
     "cli.backup_done": ("Đã sao lưu {events} sự kiện vào {path} (đã mã hóa; cùng người dùng, cùng mật khẩu).",
                         "Backed up {events} events to {path} (encrypted; same users, same passwords)."),
     "cli.restore_done": ("Đã khôi phục bản sao lưu vào {path}. Hãy chạy: securemail-cli --vault {path} verify --full",

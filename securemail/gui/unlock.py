@@ -14,6 +14,7 @@ from securemail.gui.strings import t
 from securemail.gui.ui_unlock_dialog import Ui_UnlockDialog
 from securemail.gui.widgets import set_plain, show_message
 from securemail.i18n import tr
+from securemail.services.audit_trail import record_login
 from securemail.services.session import Session, open_session
 from securemail.services.session import vault_exists as session_vault_exists
 
@@ -96,7 +97,13 @@ class UnlockDialog(QDialog):
         vault, relay = self._vault, self._relay
 
         def work() -> Session:
-            return open_session(vault, username, password, on_wait=relay.waiting.emit)
+            session = open_session(vault, username, password, on_wait=relay.waiting.emit)
+            try:
+                record_login(session, "app")     # the signed audit trail, with failed attempts waiting for it
+            except BaseException:
+                session.close()
+                raise
+            return session
 
         run_op(self, work, self._done, self._failed)
 

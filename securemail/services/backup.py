@@ -20,6 +20,7 @@ from securemail.clock import iso
 from securemail.crypto.canonical import loads_bounded
 from securemail.custody.ledger import latest_checkpoint, log_size
 from securemail.errors import BadInputError, VaultError
+from securemail.services.audit_trail import record_backup
 from securemail.services.permissions import Permission
 from securemail.services.session import Session
 from securemail.storage.database import open_database
@@ -77,6 +78,8 @@ def backup_vault(session: Session, folder: Path) -> BackupInfo:
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
+
+    record_backup(session, target, size)
     return info
 
 

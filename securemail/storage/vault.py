@@ -122,6 +122,16 @@ def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
         os.close(fd)
 
 
+@contextmanager
+def lockout_for_update(paths: VaultPaths) -> Iterator[Lockout]:
+    """lockout.json under its lock, saved when the block ends without error (the audit trail takes the failed
+    unlocks it has signed out of it)."""
+    with _exclusive(paths, _LOCKOUT_LOCK):
+        book = Lockout.load(paths.lockout)
+        yield book
+        book.save(paths.lockout, KeySlotFile.load(paths.keyslots).slots)
+
+
 Sleeper = Callable[[float], None]
 _LOCKOUT_LOCK = ".lockout.lock"
 
@@ -159,17 +169,19 @@ def unlock(paths: VaultPaths, username: str, password: str, *, sleep: Sleeper = 
             raise UnwrapError("no such slot")
         slot, unlocked = slots.open(username, password)
     except (UnwrapError, UnicodeError) as e:
-        _settle(paths, counter, failed=True)
+        # Only a name with a key slot is written down: anything else may be a password typed in the wrong field.
+        _settle(paths, counter, failed=True, user=username if counter.table == "users" else None)
         raise AuthenticationError("auth.failed") from e
     _settle(paths, counter, failed=False)
     return slots, slot, unlocked
 
 
-def _settle(paths: VaultPaths, counter: Counter, *, failed: bool) -> None:
+def _settle(paths: VaultPaths, counter: Counter, *, failed: bool, user: str | None = None) -> None:
     with _exclusive(paths, _LOCKOUT_LOCK):
         book = Lockout.load(paths.lockout)
         if failed:
             book.failed(counter, time.time())
+            book.log_failure(user, time.time())
         else:
             book.succeeded(counter)
         book.save(paths.lockout, KeySlotFile.load(paths.keyslots).slots)
