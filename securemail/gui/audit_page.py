@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from securemail.custody.kinds import kind_label
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, ask_save_path, check_output, preview_document
+from securemail.gui.pdf_print import PdfPreviewDialog, ask_save_path, check_output, preview_document, print_recorder
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import PlainLabel, named, plain_tooltip, show_message
 from securemail.i18n import current_language, tr
@@ -317,7 +317,8 @@ class AuditPage(QWidget):
         session = self._session
         preview_document(self, lambda out: reports.audit(session, report, out), t("Audit report"),
                          f"bao-cao-kiem-tra-{report.size}.pdf", session.paths.root, self._opened,
-                         lambda e: show_message(self.result, e.message()))
+                         lambda e: show_message(self.result, e.message()),
+                         record=print_recorder(session, "audit", f"size-{report.size}"))
 
     def _opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog
