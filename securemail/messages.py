@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nhật ký không phải là phần nối tiếp của điểm kiểm tra đã thấy (kích thước {seen}). Từ chối mở.",
         "The log is not an extension of the checkpoint already seen (size {seen}). Refusing to open."),
     "vault.key_invalid": ("Khóa dữ liệu không hợp lệ.", "Invalid data key."),
+    "storage.disk_full": ("Ổ đĩa chứa {path} đã đầy nên không ghi được. Không có gì bị thay đổi; hãy giải phóng chỗ trống rồi làm lại.",
+                          "The disk holding {path} is full, so nothing could be written. Nothing was changed; free some space and try again."),
+    "storage.read_only": ("Thư mục {path} chỉ cho phép đọc nên không ghi được. Không có gì bị thay đổi; hãy kiểm tra quyền ghi hoặc thiết bị lưu trữ.",
+                          "The folder {path} is read-only, so nothing could be written. Nothing was changed; check the write permission or the storage device."),
+    "storage.io_error": ("Lỗi đọc/ghi ổ đĩa tại {path}. Không có gì bị thay đổi; hãy kiểm tra thiết bị lưu trữ.",
+                         "The disk holding {path} failed to read or write. Nothing was changed; check the storage device."),
     "storage.write_failed": ("Không ghi được tệp {path}: {detail}. Không có gì bị thay đổi.",
                              "Could not write {path}: {detail}. Nothing was changed."),
     # permissions

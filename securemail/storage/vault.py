@@ -22,7 +22,7 @@ from typing import Any
 from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
-from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
+from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database, storage_failure
 from securemail.storage.files import atomic_write, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
@@ -204,6 +204,9 @@ def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
         try:
             conn = open_database(paths.db, dek, readonly=readonly)
         except DatabaseError as e:
+            failure = storage_failure(e, paths.root)
+            if failure is not None:
+                raise failure from e      # the disk, not the key: trying the next key would call it damage
             last_error = e
             continue
         if index > 0 and not readonly:
