@@ -22,12 +22,16 @@ DB_NAME = "vault.db"
 _SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 3, 8, 10, 13, 14
 
 
+_MESSAGES = {"database or disk is full": _SQLITE_FULL, "disk I/O error": _SQLITE_IOERR,
+             "attempt to write a readonly database": _SQLITE_READONLY,
+             "unable to open database file": _SQLITE_CANTOPEN}
+
+
 def storage_failure(e: BaseException, folder: Path) -> StorageError | None:
     """The user-facing error for a database error caused by the disk (None: something else, e.g. damage)."""
     code = getattr(e, "sqlite_errorcode", None)
-    if not isinstance(code, int):
-        return None
-    primary = code & 0xFF
+    # Connection.backup() raises without the code: SQLite's fixed English texts for the same codes.
+    primary = code & 0xFF if isinstance(code, int) else _MESSAGES.get(str(e), 0)
     if primary == _SQLITE_FULL:
         return StorageError("storage.disk_full", path=str(folder))
     if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):

@@ -23,7 +23,7 @@ from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
 from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database, storage_failure
-from securemail.storage.files import atomic_write, remove_stale_temp_files
+from securemail.storage.files import atomic_write, os_storage_error, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
 from securemail.storage.lockout import Counter, Lockout
@@ -114,7 +114,10 @@ def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
 
 @contextmanager
 def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
-    fd = os.open(paths.root / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(paths.root / name, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:      # a read-only folder (write-protected stick), a full disk: named, not a crash
+        raise os_storage_error(e, paths.root / name) from e
     try:
         with locked(fd):
             yield
