@@ -14,7 +14,6 @@ from securemail.custody.ledger import read_events
 from securemail.errors import AuthenticationError, PermissionDeniedError, StateError
 from securemail.services import audit_trail
 from securemail.services.audit import verify_vault
-from securemail.services.session import open_session
 from securemail.storage.vault import VaultPaths
 
 TYPED_AS_USER = "mật-khẩu-gõ-nhầm-vào-ô-tên-42"
