@@ -22,7 +22,7 @@ import pytest
 from securemail.clock import SystemClock
 from securemail.services import bags, directory, incidents, items, transfers
 from securemail.services.cosign import cosigner
-from securemail.services.session import init_vault, open_session
+from securemail.services.session import Session, init_vault, open_session
 
 pytestmark = pytest.mark.slow
 
@@ -165,3 +165,78 @@ def test_a_day_of_work_leaves_no_item_text_or_password_outside_the_documents_ask
     # and the scan is not blind: the data the vault holds is there for those who unlock it
     with open_session(vault, "auditor1", PASSWORDS["auditor1"]) as s:
         assert items.item_row(s, t1)["description"] == ITEM_TEXTS["description"]
+
+
+@pytest.mark.gui
+def test_the_app_leaves_no_item_text_or_password_outside_the_documents_asked_for(qtbot, tmp_path, monkeypatch):
+    """The same scan after the app: a failed unlock with a password typed as the user name, an unlock, an item typed
+    into the intake form (as an input method commits Vietnamese), its receipt saved as PDF, a lock. HOME, TMPDIR
+    and the XDG folders (where QSettings, caches and logs would go) point into the test's folder meanwhile."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "gui"))
+    from gui_typing import type_text
+    from gui_vault import make_vault
+    from PySide6.QtCore import Qt
+
+    from securemail.gui.intake import IntakeForm
+    from securemail.gui.ops import operations
+    from securemail.gui.pdf_print import print_recorder, save_document
+    from securemail.gui.unlock import UnlockDialog
+    from securemail.services import audit_trail, reports
+
+    home, tmp, out = tmp_path / "home", tmp_path / "tmp", tmp_path / "out"
+    for d in (home, tmp, out):
+        d.mkdir()
+    for var, value in (("HOME", home), ("TMPDIR", tmp), ("XDG_CACHE_HOME", home / ".cache"),
+                       ("XDG_CONFIG_HOME", home / ".config"), ("XDG_DATA_HOME", home / ".local/share"),
+                       ("XDG_STATE_HOME", home / ".local/state")):
+        monkeypatch.setenv(var, str(value))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    info = make_vault(tmp_path / "vault")
+    dialog = UnlockDialog(info.path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    unlocked: list[Session] = []
+    dialog.unlocked.connect(unlocked.append)
+    ui = dialog._ui
+    ui.userEdit.setText(TYPED_AS_USER)
+    type_text(ui.passwordEdit, info.passwords["clerk1"])
+    qtbot.mouseClick(ui.unlockButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ui.errorLabel.text() != "" and ui.unlockButton.isEnabled(), timeout=60000)
+    ui.userEdit.setText("clerk1")
+    type_text(ui.passwordEdit, info.passwords["clerk1"])
+    qtbot.mouseClick(ui.unlockButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(unlocked), timeout=60000)
+    session = unlocked[0]
+    try:
+        form = IntakeForm(session)
+        qtbot.addWidget(form)
+        form.show()
+        form.start()
+        qtbot.waitUntil(lambda: form.ui.senderCombo.count() == 3, timeout=30000)
+        f = form.ui
+        f.senderCombo.setCurrentIndex(f.senderCombo.findData("UBND-HN"))
+        f.recipientCombo.setCurrentIndex(f.recipientCombo.findData("TU-HN"))
+        f.secrecyCombo.setCurrentIndex(f.secrecyCombo.findData("mat"))
+        type_text(f.descriptionEdit, unicodedata.normalize("NFD", ITEM_TEXTS["description"]))  # NFD typed
+        type_text(f.namedRecipientEdit, ITEM_TEXTS["named_recipient"])
+        type_text(f.notesEdit, ITEM_TEXTS["notes"])
+        saved: list[str] = []
+        form.accepted.connect(saved.append)
+        qtbot.mouseClick(f.saveButton, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(saved), timeout=60000)
+        receipt = out / "bien-nhan.pdf"
+        written: list[Path] = []
+        save_document(None, lambda o: reports.receipt(session, saved[0], o), receipt, session.paths.root,
+                      written.append, record=print_recorder(session, "receipt", saved[0]))
+        qtbot.waitUntil(lambda: bool(written), timeout=60000)
+        assert audit_trail.record_lock(session, "manual")
+        operations().wait()
+    finally:
+        session.close()
+    secrets = {**{k: ITEM_TEXTS[k] for k in ("description", "named_recipient", "notes")},
+               **{f"password {u}": p for u, p in info.passwords.items()}, "typed as user": TYPED_AS_USER}
+    assert scan([info.path, home, tmp, out], secrets, allowed={receipt.resolve()}) == []
+    with open_session(info.path, "clerk1", info.passwords["clerk1"]) as s:     # the scan is not blind
+        assert items.item_row(s, saved[0])["description"] == ITEM_TEXTS["description"]
