@@ -242,8 +242,8 @@ class Desk:
             self._expect_event(f"accept {t}", t, K.ITEM_ACCEPTED)
         return Attempt("accept", args, env, done)
 
-    def bag_add(self, tracking: str) -> Attempt:
-        if self.bag is None:
+    def bag_add(self, tracking: str, *, new_bag: bool = False) -> Attempt:
+        if self.bag is None or new_bag:
             self.counter += 1
             bag = f"TUI{self.counter:04d}"
             args, env = self._as("clerk1", "bag", "create", "--destination", "REC", "--id", bag, "--json")
@@ -397,7 +397,8 @@ class Desk:
             ("accept", self.accept), ("passwd", self.passwd), ("backup", self.backup), ("rekey", self.rekey)]
         if accepted:
             t = self.rng.choice(accepted)
-            choices += [("bag", lambda: self.bag_add(t)), ("handover", lambda: self.handover(t)),
+            choices += [("bag", lambda: self.bag_add(t, new_bag=self.rng.random() < 0.3)),
+                        ("handover", lambda: self.handover(t)),
                         ("deliver", lambda: self.deliver(t))]
         if with_courier:
             choices.append(("arrive", lambda: self.arrive(self.rng.choice(with_courier))))
