@@ -6,7 +6,8 @@ read-only), and each write path is tried: accept, bag, hand-over, arrive, delive
 rekey), rekey, backup, restore, import of an exchange bundle. Each either succeeds, or fails with the error that
 names the problem (storage.disk_full / storage.read_only; Vietnamese by default) and leaves the vault as it was:
 once there is room again it opens with the same passwords, verifies clean, and holds exactly the events it held.
-Two of them also run as securemail-cli processes, to read the message a person sees.
+Two of them also run as securemail-cli processes, to read the message a person sees. Run by `make faults` (about
+a minute on a quiet machine); the normal suite runs tests/storage/test_storage_errors.py instead.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from securemail.services.backup import backup_vault, restore_vault
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, open_session
 
-pytestmark = pytest.mark.slow
+# `make faults` only: the suite keeps the regression tests of what this found (tests/storage/test_storage_errors.py).
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.environ.get("SECUREMAIL_FAULT_FULL"),
+                                                   reason="full-disk and read-only runs: make faults")]
 
 _SCRIPT = Path(sys.executable).with_name("securemail-cli")
 CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]

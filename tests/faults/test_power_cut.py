@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 ADMIN_PW = "quản-trị-mất-điện-01"
 CLERK_PW = "giao-dịch-mất-điện-02"
-ACTIONS = int(os.environ.get("SECUREMAIL_POWER_ACTIONS", "60" if os.environ.get("SECUREMAIL_FAULT_FULL") else "10"))
+ACTIONS = int(os.environ.get("SECUREMAIL_POWER_ACTIONS", "60" if os.environ.get("SECUREMAIL_FAULT_FULL") else "4"))
 FILES = ("state.json", "keyslots.json", "lockout.json", "vault.db", "vault.db-wal")
 
 CHILD = textwrap.dedent("""
