@@ -13,7 +13,7 @@ PACK_STAMP := $(VENV)/.pack-installed
 # on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell packaging/find-python.sh)
 
-.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle
+.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle faults
 
 venv: $(STAMP)
 
@@ -74,6 +74,12 @@ smoke: venv
 
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Crash and fault harness (tests/faults): every CLI write path SIGKILLed at random moments, at least 60 kills,
+# the vault checked after each; disk full (tmpfs) and read-only folders; power cuts. The suite runs a short version.
+faults: venv
+	SECUREMAIL_FAULT_KILLS=$${SECUREMAIL_FAULT_KILLS:-60} SECUREMAIL_FAULT_FULL=1 QT_QPA_PLATFORM=offscreen \
+	  $(VENV)/bin/pytest tests/faults -q -s -p no:cacheprovider
 
 demo: venv
 	$(VENV)/bin/securemail-cli --vault demo-vault demo

@@ -10,7 +10,7 @@ from typing import Any
 from securemail.cli.context import Ctx
 from securemail.cli.periods import add_period, period
 from securemail.i18n import tr
-from securemail.services import audit, reports
+from securemail.services import audit, audit_trail, reports
 from securemail.services.outputs import check_output_path, write_user_file
 from securemail.services.permissions import Permission
 
@@ -73,6 +73,9 @@ def cmd_report(ctx: Ctx) -> int:
             report = audit.verify_vault(s, checkpoint_files=a.checkpoint, full=True)
             payload = reports.audit(s, report, buf, checkpoints_checked=len(a.checkpoint))
             status = 0 if report else 1
-    write_user_file(output, buf.getvalue(), ctx.vault)
+        write_user_file(output, buf.getvalue(), ctx.vault)
+        subject = getattr(a, a.target_arg) if hasattr(a, "target_arg") else \
+            "/".join(d.isoformat() for d in _days(a)) if a.report in ("register", "overdue") else None
+        audit_trail.record_print(s, a.report, subject, output)
     ctx.emit({"file": str(a.output), "qr_payload": payload}, tr("report.written", path=str(a.output)))
     return status

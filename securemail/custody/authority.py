@@ -212,7 +212,8 @@ class Authority:
         if e.kind == K.VAULT_CREATED:
             j.refuse("illegal_transition", "vault.created after the start of the log")
             return j
-        if (e.kind in K.DIRECTORY_KINDS) != (e.subject == K.DIRECTORY):
+        if (e.kind in K.DIRECTORY_KINDS) != (e.subject == K.DIRECTORY) or \
+                (e.kind in K.AUDIT_KINDS) != (e.subject == K.AUDIT):
             j.refuse("malformed_event", f"{e.kind} filed under subject {e.subject!r}")
             return j
         body = e.body_bytes() if body is None else body

@@ -12,6 +12,7 @@ from securemail.domain.lifecycle import Action
 from securemail.domain.permissions import Permission
 
 DIRECTORY = "directory"
+AUDIT = "audit"          # the application audit trail: who used the application, when and for what
 
 VAULT_CREATED = "vault.created"
 USER_ENROLLED = "user.enrolled"
@@ -43,6 +44,14 @@ ITEM_INCIDENT = "item.incident"
 ITEM_INCIDENT_CLOSED = "item.incident_closed"
 ITEM_NOTE = "item.note"
 
+# The application audit trail (subject AUDIT; docs/adr/0008-faults-audit-trail.md). Never item texts or secrets.
+APP_LOGIN = "app.login"                  # a user unlocked the vault (the app, or one CLI command)
+APP_LOGIN_FAILED = "app.login_failed"    # a failed unlock, recorded unsigned and signed by the next login
+APP_LOCKED = "app.locked"                # the app locked itself (idle) or was locked by its user
+APP_EXPORTED = "app.exported"            # a file left the vault: bundle, checkpoint, office key
+APP_PRINTED = "app.printed"              # a document was printed or saved as PDF
+APP_BACKUP = "app.backup"                # an encrypted backup was written
+
 BAG_CREATED = "bag.created"
 BAG_CLOSED = "bag.closed"
 BAG_DISPATCHED = "bag.dispatched"
@@ -51,6 +60,8 @@ BAG_OPENED = "bag.opened"
 DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, USER_REVOKED, USER_KEY_ROTATED,
                              AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET,
                              VAULT_REKEYED, HOLIDAYS_SET, PIN_ADDED, PIN_REVOKED, BUNDLE_IMPORTED})
+
+AUDIT_KINDS = frozenset({APP_LOGIN, APP_LOGIN_FAILED, APP_LOCKED, APP_EXPORTED, APP_PRINTED, APP_BACKUP})
 
 # Transfers of custody: the person taking custody co-signs.
 TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})
@@ -105,6 +116,12 @@ RULES: Mapping[str, KindRule] = MappingProxyType({
     PIN_ADDED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Ghim khóa đơn vị khác", "Partner key pinned"),
     PIN_REVOKED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Bỏ ghim khóa đơn vị khác", "Partner key unpinned"),
     BUNDLE_IMPORTED: KindRule(_P.VERIFY, Cosign.NONE, "Nhập gói dữ liệu đã kiểm tra", "Verified bundle imported"),
+    APP_LOGIN: KindRule(_P.RECORD_USE, Cosign.NONE, "Đăng nhập", "Signed in"),
+    APP_LOGIN_FAILED: KindRule(_P.RECORD_USE, Cosign.NONE, "Đăng nhập không thành công", "Failed sign-in"),
+    APP_LOCKED: KindRule(_P.RECORD_USE, Cosign.NONE, "Khóa màn hình", "Locked"),
+    APP_EXPORTED: KindRule(_P.RECORD_USE, Cosign.NONE, "Xuất tệp ra ngoài", "File exported"),
+    APP_PRINTED: KindRule(_P.RECORD_USE, Cosign.NONE, "In / lưu tài liệu", "Document printed or saved"),
+    APP_BACKUP: KindRule(_P.BACKUP, Cosign.NONE, "Sao lưu", "Backup made"),
     ITEM_ACCEPTED: KindRule(_P.ACCEPT, Cosign.NONE, "Nhận gửi tại quầy", "Accepted at the counter",
                             action=Action.ACCEPT),
     ITEM_BAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Đưa vào túi", "Put in a bag", action=Action.BAG),

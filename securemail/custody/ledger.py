@@ -96,7 +96,10 @@ class LedgerWriter:
                 self.last_checkpoint = self._write_checkpoint(self._frontier, start_size)
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk at COMMIT): a second ROLLBACK would
+            # fail and hide the error that matters.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             self.authority = load_authority(self._conn)       # forget what the rolled-back events taught it
             raise
         finally:

@@ -111,6 +111,11 @@ def _witnessed(conn: Connection, e: Event) -> None:
     return None
 
 
+@handles(*K.AUDIT_KINDS)
+def _audit_trail(conn: Connection, e: Event) -> None:
+    return None        # the audit trail is read from the log itself (services.audit_trail)
+
+
 def _recompute(conn: Connection, e: Event) -> None:
     """Events written by this version carry recompute_due: open items get new due times (see custody.duetimes)."""
     if e.data.get("recompute_due"):

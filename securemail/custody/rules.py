@@ -47,8 +47,37 @@ def same_name(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+# The fields each audit-trail event may carry, each a short string or a count: nothing else (no item text, no
+# secret) can be filed in the trail, by the services or around them.
+AUDIT_FIELDS: dict[str, frozenset[str]] = {
+    K.APP_LOGIN: frozenset({"via"}),
+    K.APP_LOGIN_FAILED: frozenset({"id", "at", "user", "dropped"}),
+    K.APP_LOCKED: frozenset({"reason"}),
+    K.APP_EXPORTED: frozenset({"what", "file"}),
+    K.APP_PRINTED: frozenset({"document", "subject", "file", "printer"}),
+    K.APP_BACKUP: frozenset({"folder", "events"}),
+}
+AUDIT_VALUE_MAX = 300
+
+
+def audit_refusals(e: Event) -> list[Refusal]:
+    allowed = AUDIT_FIELDS.get(e.kind)
+    if allowed is None:
+        return []
+    extra = sorted(set(e.data) - allowed)
+    if extra:
+        return [Refusal("malformed_event", f"{e.kind} carries fields it may not: {', '.join(extra)}")]
+    for key, value in e.data.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or \
+                (isinstance(value, str) and len(value) > AUDIT_VALUE_MAX):
+            return [Refusal("malformed_event", f"{e.kind}: {key} is not a short text or a number")]
+    return []
+
+
 def custody_refusals(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
     """What is wrong with `e` given the current state of its subject (empty: nothing)."""
+    if e.kind in K.AUDIT_KINDS:
+        return audit_refusals(e)
     out = _secretary_scope(conn, authority, e)
     if e.kind == K.ITEM_DELIVERED:
         out += _delivery(conn, authority, e)

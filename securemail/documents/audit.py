@@ -32,6 +32,8 @@ CHECK_HEADERS = ["Nội dung kiểm tra", "Kết quả", "Chi tiết"]
 CHECK_WIDTHS_MM = [70, 25, 0]
 PROBLEM_HEADERS = ["Số TT sự kiện", "Bưu gửi", "Mã lỗi", "Mô tả"]
 PROBLEM_WIDTHS_MM = [18, 30, 46, 0]
+TRAIL_HEADERS = ["Số TT", "Thời điểm", "Người dùng", "Hoạt động", "Chi tiết"]
+TRAIL_WIDTHS_MM = [16, 32, 26, 44, 0]
 RED = "#b00000"
 
 
@@ -88,13 +90,28 @@ def render_audit(data: AuditData, out: Path | BinaryIO) -> None:
     signature = signature_blocks([Signature("Người kiểm tra", data.imprint.printed_by)], st, width / 2)
     signature.hAlign = "RIGHT"
     tail: list[Flowable] = [Spacer(1, 8 * mm), signature]
+    trail = [
+        [para(str(r.seq), st.cell_center), para(fmt_dt(r.time), st.cell), para(r.actor, st.cell),
+         para(r.label, st.cell), para(r.detail or EMPTY, st.cell)]
+        for r in data.trail
+    ]
+    number = 3 if checks else 2
     story += grid_then(
         PROBLEM_HEADERS,
         problems,
         mm_widths(PROBLEM_WIDTHS_MM, width),
         st,
-        tail,
+        [Spacer(1, 5 * mm), markup(f"<b>{number}. Nhật ký sử dụng ứng dụng ({len(trail)} mục gần nhất)</b>",
+                                   st.body), Spacer(1, 2 * mm)],
         empty_text="Không phát hiện vấn đề",
+    )
+    story += grid_then(
+        TRAIL_HEADERS,
+        trail,
+        mm_widths(TRAIL_WIDTHS_MM, width),
+        st,
+        tail,
+        empty_text="Không có mục nào (hoặc người in không có quyền xem nhật ký)",
     )
     build_pdf(
         out,

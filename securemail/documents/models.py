@@ -225,6 +225,17 @@ class AuditProblem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AuditTrailRow:
+    """One entry of the application audit trail (services.audit_trail): no secrets, no item text."""
+
+    seq: int
+    time: datetime
+    actor: str
+    label: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AuditData:
     """Integrity audit report from a verification run."""
 
@@ -237,3 +248,4 @@ class AuditData:
     content_hash: str
     checks: Sequence[AuditCheck] = field(default_factory=tuple)
     problems: Sequence[AuditProblem] = field(default_factory=tuple)
+    trail: Sequence[AuditTrailRow] = field(default_factory=tuple)   # newest entries, oldest first

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from securemail.custody.kinds import kind_label
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, ask_save_path, check_output, preview_document
+from securemail.gui.pdf_print import PdfPreviewDialog, ask_save_path, check_output, preview_document, print_recorder
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import PlainLabel, named, plain_tooltip, show_message
-from securemail.i18n import tr
-from securemail.services import audit, reports
+from securemail.i18n import current_language, tr
+from securemail.services import audit, audit_trail, reports
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:  # the report's type only; the page calls the services
     from securemail.custody.verify import VerificationReport
 
 PROBLEM_HEADERS = (N_("Event"), N_("Item"), N_("Problem"))
+TRAIL_HEADERS = (N_("Event"), N_("Time"), N_("User"), N_("Activity"), N_("Details"))
+TRAIL_ROWS = 500
 
 
 class ProgressRelay(QObject):
@@ -131,14 +134,36 @@ class AuditPage(QWidget):
         checkpoint_layout.addWidget(self.checkpoint_message)
         self.checkpoint_box.setVisible(allowed(role, Permission.EXPORT_CHECKPOINT) or allowed(role, Permission.WITNESS))
 
+        self.trail_box = named(QGroupBox(), "trailBox")
+        self.trail_hint = named(QLabel(), "hintLabel")
+        self.trail_hint.setWordWrap(True)
+        self.trail_refresh = named(QPushButton(), "trailRefresh")
+        self.trail_refresh.clicked.connect(self.load_trail)
+        self.trail = named(QTableWidget(0, len(TRAIL_HEADERS)), "auditTrail")
+        self.trail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.trail.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.trail.verticalHeader().setVisible(False)
+        self.trail.setAlternatingRowColors(True)
+        self.trail.horizontalHeader().setStretchLastSection(True)
+        self.trail_entries: list[audit_trail.TrailEntry] = []
+        trail_row = QHBoxLayout()
+        trail_row.addWidget(self.trail_hint, 1)
+        trail_row.addWidget(self.trail_refresh)
+        trail_layout = QVBoxLayout(self.trail_box)
+        trail_layout.addLayout(trail_row)
+        trail_layout.addWidget(self.trail, 1)
+        self.trail_box.setVisible(allowed(role, Permission.READ_AUDIT_TRAIL))
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.verify_box, 1)
+        layout.addWidget(self.trail_box, 1)
         layout.addWidget(self.checkpoint_box)
         show_message(self.result, "")
         show_message(self.checkpoint_message, "")
         self.warnings.setVisible(False)
         self._retranslate()
+        self.load_trail()
 
     def _retranslate(self) -> None:
         self.heading.setText(t("Integrity"))
@@ -156,8 +181,15 @@ class AuditPage(QWidget):
         self.witness_button.setText(t("&Witness the checkpoint"))
         self.export_button.setText(t("E&xport the checkpoint…"))
         self.problems.setHorizontalHeaderLabels([t(h) for h in PROBLEM_HEADERS])
+        self.trail_box.setTitle(t("Application audit trail"))
+        self.trail_hint.setText(t(
+            "Sign-ins, failed sign-ins, locks, exports, printed documents, backups and settings changes, each "
+            "signed in the custody log. Newest last."))
+        self.trail_refresh.setText(t("&Refresh"))
+        self.trail.setHorizontalHeaderLabels([t(h) for h in TRAIL_HEADERS])
         if self.report is not None:
             self._show(self.report)
+        self._fill_trail()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -240,6 +272,42 @@ class AuditPage(QWidget):
             rows.append((a, b, c))
         return rows
 
+    # ---- the application audit trail ------------------------------------------------------------------------
+
+    def load_trail(self) -> None:
+        """Read the newest entries on the operations thread, then fill the table."""
+        if not allowed(self._session.role, Permission.READ_AUDIT_TRAIL):
+            return
+        session = self._session
+        self.trail_refresh.setEnabled(False)
+        run_op(self, lambda: audit_trail.trail(session, limit=TRAIL_ROWS), self._trail_loaded,
+               self._trail_failed)
+
+    def _trail_loaded(self, entries: list[audit_trail.TrailEntry]) -> None:
+        self.trail_refresh.setEnabled(True)
+        self.trail_entries = entries
+        self._fill_trail()
+
+    def _trail_failed(self, error: UserFacingError) -> None:
+        self.trail_refresh.setEnabled(True)
+        show_message(self.result, error.message())
+
+    def _fill_trail(self) -> None:
+        lang = current_language()
+        self.trail.setRowCount(len(self.trail_entries))
+        for row, e in enumerate(self.trail_entries):
+            values = (str(e.seq), e.time[:19].replace("T", " "), e.actor, kind_label(e.kind, lang),
+                      audit_trail.describe(e, lang))
+            for column, value in enumerate(values):
+                self.trail.setItem(row, column, QTableWidgetItem(value))   # plain text, never rich text
+        self.trail.resizeColumnsToContents()
+        if self.trail_entries:
+            self.trail.scrollToBottom()
+
+    def trail_rows(self) -> list[tuple[str, ...]]:
+        return [tuple((self.trail.item(r, c).text() if self.trail.item(r, c) else "")  # type: ignore[union-attr]
+                      for c in range(len(TRAIL_HEADERS))) for r in range(self.trail.rowCount())]
+
     # ---- documents and checkpoints -------------------------------------------------------------------------
 
     def print_report(self) -> None:
@@ -249,7 +317,8 @@ class AuditPage(QWidget):
         session = self._session
         preview_document(self, lambda out: reports.audit(session, report, out), t("Audit report"),
                          f"bao-cao-kiem-tra-{report.size}.pdf", session.paths.root, self._opened,
-                         lambda e: show_message(self.result, e.message()))
+                         lambda e: show_message(self.result, e.message()),
+                         record=print_recorder(session, "audit", f"size-{report.size}"))
 
     def _opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog

@@ -77,16 +77,17 @@ class AppController(QObject):
     def _idle_lock(self) -> None:
         minutes = self.idle.timeout_ms / 60000
         self.lock(notice=t("Locked after {minutes} minutes without activity. Unlock to continue.",
-                           minutes=f"{minutes:g}"))
+                           minutes=f"{minutes:g}"), reason="idle")
 
-    def lock(self, notice: str = "") -> None:
-        """Hide every window showing vault data, close the session (after any running operation), unlock again."""
+    def lock(self, notice: str = "", reason: str = "manual") -> None:
+        """Hide every window showing vault data, close the session (after any running operation), unlock again.
+        The lock is signed into the audit trail before the session closes."""
         self.idle.stop()
-        username = self._close_session()
+        username = self._close_session(lock_reason=reason)
         if self.unlock_dialog is None:
             self._show_unlock(username, notice or t("Locked. Unlock to continue."))
 
-    def _close_session(self, then: object = None) -> str:
+    def _close_session(self, then: object = None, lock_reason: str | None = None) -> str:
         window, self.main_window = self.main_window, None
         if window is not None:
             window.hide()  # its dialogs are its children: they go with it
@@ -94,7 +95,16 @@ class AppController(QObject):
         session, self.session = self.session, None
         if session is None:
             return ""
-        run_op(None, session.close, then if callable(then) else None)  # queued behind running operations
+        def close() -> None:
+            try:
+                if lock_reason is not None:
+                    from securemail.services.audit_trail import record_lock  # noqa: PLC0415 - after the window shows
+
+                    record_lock(session, lock_reason)
+            finally:
+                session.close()
+
+        run_op(None, close, then if callable(then) else None)  # queued behind running operations
         return session.user.username
 
     def quit(self) -> None:

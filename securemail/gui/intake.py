@@ -16,7 +16,7 @@ from securemail.clock import ICT
 from securemail.domain.enums import Scope, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import PdfPreviewDialog, preview_document, print_recorder
 from securemail.gui.strings import t
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message
@@ -207,7 +207,7 @@ class IntakeForm(QWidget):
 
         preview_document(self, lambda out: reports.receipt(session, tracking, out),
                          t("Receipt {tracking}", tracking=tracking), f"bien-nhan-{tracking}.pdf", session.paths.root,
-                         self._preview_opened, failed)
+                         self._preview_opened, failed, record=print_recorder(session, "receipt", tracking))
 
     def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog

@@ -26,7 +26,7 @@ from securemail.errors import UserFacingError
 from securemail.gui.incident_dialogs import CloseIncidentDialog, ReportIncidentDialog
 from securemail.gui.item_actions import FAIL, FORWARD, RETURN, ArriveDialog, DeliverExternalDialog, RedirectDialog, may
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document
+from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document, print_recorder
 from securemail.gui.strings import N_, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
@@ -306,7 +306,8 @@ class ItemDetailDialog(QDialog):
         }
         write, title, file_name = documents[kind]
         show_message(self.message, "")
-        preview_document(self, write, title, file_name, session.paths.root, self._preview_opened, self._failed)
+        preview_document(self, write, title, file_name, session.paths.root, self._preview_opened, self._failed,
+                         record=print_recorder(session, kind, tracking))
 
     def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog

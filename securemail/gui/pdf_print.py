@@ -28,7 +28,9 @@ from securemail.errors import StorageError, UserFacingError
 from securemail.gui.ops import as_user_facing, report_error, run_op
 from securemail.gui.strings import t
 from securemail.gui.widgets import named
+from securemail.services import audit_trail
 from securemail.services.outputs import check_output_path, write_user_file
+from securemail.services.session import Session
 
 PRINT_DPI_CAP = 300
 PREVIEW_DPI_CAP = 150
@@ -36,6 +38,9 @@ POINTS_PER_INCH = 72.0
 
 Writer = Callable[[BinaryIO], object]  # a service call that renders into `out`, e.g. reports.receipt(session, x, out)
 Failed = Callable[[UserFacingError], None]
+
+# Signs "this document was saved to this file / sent to this printer" into the audit trail (services.audit_trail).
+Recorder = Callable[[Path | None, str | None], object]
 
 
 def pdf_bytes(write: Writer) -> bytes:
@@ -155,9 +160,24 @@ def save_bytes(parent: QWidget | None, data: bytes, path: Path, vault_root: Path
 
 
 def save_document(parent: QWidget | None, write: Writer, path: Path, vault_root: Path | None,
-                  on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None) -> None:
-    """Render with the service and write the file, both on the operations thread."""
-    run_op(parent, lambda: write_output(path, pdf_bytes(write), vault_root), on_saved, on_error)
+                  on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None,
+                  record: Recorder | None = None) -> None:
+    """Render with the service and write the file, both on the operations thread (then sign it into the audit
+    trail when `record` is given)."""
+
+    def work() -> Path:
+        written = write_output(path, pdf_bytes(write), vault_root)
+        if record is not None:
+            record(written, None)
+        return written
+
+    run_op(parent, work, on_saved, on_error)
+
+
+def print_recorder(session: Session, document: str, subject: str | None) -> Recorder:
+    """What signs a saved or printed document into the audit trail: kind, subject (tracking, bag, period), and the
+    file or printer. Runs on the operations thread."""
+    return lambda path, printer: audit_trail.record_print(session, document, subject, path, printer)
 
 
 # ---- preview --------------------------------------------------------------------------------------------------
@@ -167,7 +187,7 @@ class PdfPreviewDialog(QPrintPreviewDialog):
     asks for a printer, then paints the same pages at the printer's resolution."""
 
     def __init__(self, data: bytes, title: str, file_name: str, vault_root: Path | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, record: Recorder | None = None) -> None:
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # referenced for the dialog's lifetime
         super().__init__(self._printer, parent)
         self.setObjectName("pdfPreview")
@@ -181,6 +201,9 @@ class PdfPreviewDialog(QPrintPreviewDialog):
         prepare_printer(self._printer, self._data)
         self._printer.setDocName(file_name)
         self.paintRequested.connect(self.paint)
+        self._record = record
+        # QPrintPreviewDialog accepts itself once its print action has printed (closing the window rejects it).
+        self.accepted.connect(self._printed)
         self.save_action = named(QAction(t("Save as PDF…"), self), "previewSave")
         self.save_action.triggered.connect(self.ask_save)
         toolbar = self.findChild(QToolBar)
@@ -205,13 +228,27 @@ class PdfPreviewDialog(QPrintPreviewDialog):
         return ask_save_path(self, self._file_name, self.save_to)
 
     def save_to(self, path: Path) -> None:
-        save_bytes(self, self._data, path, self._vault_root)
+        record, data, root = self._record, self._data, self._vault_root
+
+        def work() -> Path:
+            written = write_output(path, data, root)
+            if record is not None:
+                record(written, None)      # the signed audit trail: which document went to which file
+            return written
+
+        run_op(self, work)
+
+    def _printed(self) -> None:
+        record, printer = self._record, self._printer.printerName() or "?"
+        if record is not None:
+            run_op(None, lambda: record(None, printer))
+
 
 
 def open_preview(parent: QWidget | None, data: bytes, title: str, file_name: str,
-                 vault_root: Path | None) -> PdfPreviewDialog | None:
+                 vault_root: Path | None, record: Recorder | None = None) -> PdfPreviewDialog | None:
     try:
-        dialog = PdfPreviewDialog(data, title, file_name, vault_root, parent)
+        dialog = PdfPreviewDialog(data, title, file_name, vault_root, parent, record)
     except Exception as e:
         report_error(parent, as_user_facing(e))
         return None
@@ -222,11 +259,12 @@ def open_preview(parent: QWidget | None, data: bytes, title: str, file_name: str
 
 def preview_document(parent: QWidget | None, write: Writer, title: str, file_name: str, vault_root: Path | None,
                      on_open: Callable[[PdfPreviewDialog], None] | None = None,
-                     on_error: Failed | None = None) -> None:
-    """Render with the service on the operations thread, then open the preview on the GUI thread."""
+                     on_error: Failed | None = None, record: Recorder | None = None) -> None:
+    """Render with the service on the operations thread, then open the preview on the GUI thread. `record`
+    signs a save or a print into the audit trail (services.audit_trail.record_print)."""
 
     def opened(data: bytes) -> None:
-        dialog = open_preview(parent, data, title, file_name, vault_root)
+        dialog = open_preview(parent, data, title, file_name, vault_root, record)
         if dialog is not None and on_open is not None:
             on_open(dialog)
 

@@ -28,7 +28,14 @@ from securemail.clock import ICT
 from securemail.domain.enums import BagStatus
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, Writer, ask_save_path, preview_document, save_document
+from securemail.gui.pdf_print import (
+    PdfPreviewDialog,
+    Writer,
+    ask_save_path,
+    preview_document,
+    print_recorder,
+    save_document,
+)
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import FieldErrors, lbl, named, show_message
 from securemail.services import bags, reports
@@ -234,7 +241,8 @@ class ReportsPage(QWidget):
     def preview_report(self, which: str) -> None:
         self.errors.clear()
         write, title, file_name = self.document(which)
-        preview_document(self, write, title, file_name, self._session.paths.root, self._opened, self._failed)
+        preview_document(self, write, title, file_name, self._session.paths.root, self._opened, self._failed,
+                         record=print_recorder(self._session, which, file_name.removesuffix(".pdf")))
 
     def ask_save(self, which: str) -> None:
         self.errors.clear()
@@ -242,14 +250,15 @@ class ReportsPage(QWidget):
         ask_save_path(self, file_name, lambda path: self.save_report(which, path))
 
     def save_report(self, which: str, path: Path, on_saved: Callable[[Path], None] | None = None) -> None:
-        write, _title, _name = self.document(which)
+        write, _title, name = self.document(which)
 
         def saved(written: Path) -> None:
             show_message(self.message, t("Saved {path}.", path=str(written)), kind="ok")
             if on_saved is not None:
                 on_saved(written)
 
-        save_document(self, write, path, self._session.paths.root, saved, self._failed)
+        save_document(self, write, path, self._session.paths.root, saved, self._failed,
+                      record=print_recorder(self._session, which, name.removesuffix(".pdf")))
 
     def _opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog

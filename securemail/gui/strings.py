@@ -294,6 +294,13 @@ VI: dict[str, str] = {
     "&Print the audit report…": "&In báo cáo kiểm tra…",
     "Audit report": "Báo cáo kiểm tra toàn vẹn",
     "Checkpoints": "Điểm kiểm tra",
+    "Application audit trail": "Nhật ký sử dụng ứng dụng",
+    "Sign-ins, failed sign-ins, locks, exports, printed documents, backups and settings changes, each "
+    "signed in the custody log. Newest last.":
+        "Đăng nhập, đăng nhập không thành công, khóa màn hình, xuất tệp, in tài liệu, sao lưu và thay đổi thiết "
+        "lập, mỗi mục đều được ký trong sổ cái. Mục mới nhất ở cuối.",
+    "Activity": "Hoạt động",
+    "User": "Người dùng",
     "A checkpoint copied outside this computer, or countersigned by an auditor, proves later that the log "
     "was not rewritten or replaced by an older copy.":
         "Một điểm kiểm tra được chép ra ngoài máy này, hoặc được cán bộ kiểm tra ký xác nhận, về sau chứng minh "

@@ -100,9 +100,16 @@ class UnlockDialog(QDialog):
 
         def work() -> Session:
             # Imported on first use: the services (crypto, custody, storage) load while the user types (issue 15).
+            from securemail.services.audit_trail import record_login  # noqa: PLC0415
             from securemail.services.session import open_session  # noqa: PLC0415
 
-            return open_session(vault, username, password, on_wait=relay.waiting.emit)
+            session = open_session(vault, username, password, on_wait=relay.waiting.emit)
+            try:
+                record_login(session, "app")     # the signed audit trail, with failed attempts waiting for it
+            except BaseException:
+                session.close()
+                raise
+            return session
 
         run_op(self, work, self._done, self._failed)
 

@@ -23,6 +23,7 @@ from securemail.custody.ledger import latest_checkpoint, sign_checkpoint
 from securemail.custody.merkle import CompactRange
 from securemail.custody.verify import Problem, ProgressCallback, Since, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
+from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, remember_checkpoint
 from securemail.storage.files import atomic_write, read_input_file
@@ -214,6 +215,8 @@ def export_checkpoint(session: Session, path: Path) -> Checkpoint:
     cp = sign_checkpoint(cp, session.office_code, session.signer, session.office_signing_key)
     atomic_write(path, cp.note().encode("utf-8"))
     remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
+
+    record_export(session, "checkpoint", path)
     return cp
 
 

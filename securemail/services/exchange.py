@@ -35,6 +35,7 @@ from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
 from securemail.services import items as item_service
+from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, field_error
 from securemail.services.statements import OFFICE_KEY_HEADER, signer_chain
@@ -245,6 +246,8 @@ def export_bundle(session: Session, to_code: str, trackings: list[str] | None, p
     if pin is not None:
         session.conn.execute("INSERT OR IGNORE INTO bundles_sent (to_vault, size, root, time) VALUES (?, ?, ?, ?)",
                              (pin.vault, exported.size, exported.root, iso(session.clock.now())))
+
+    record_export(session, "bundle", path)
     return Exported(path, exported.to, exported.items, exported.events, exported.size, exported.root,
                     exported.sha256)
 

@@ -15,6 +15,7 @@ from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
 from securemail.custody.duetimes import early_minutes
+from securemail.custody.kinds import kind_label
 from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
@@ -25,7 +26,7 @@ from securemail.domain.norms import printed_source
 from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
 from securemail.i18n import current_language, tr
-from securemail.services import bags, items, norms, statements
+from securemail.services import audit_trail, bags, items, norms, statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session, load_user
@@ -331,9 +332,22 @@ def audit(session: Session, report: VerificationReport, out: Out, checkpoints_ch
                        events_checked=report.events_checked, checkpoints_checked=checkpoints_checked,
                        ok=bool(report), content_hash=digest, checks=checks,
                        problems=[m.AuditProblem(seq=p.seq, tracking=p.item, code=p.code, message=p.message("vi"))
-                                 for p in report.problems])
+                                 for p in report.problems],
+                       trail=_trail_rows(session))
     _render(docs.render_audit, data, out)
     return payload
+
+
+AUDIT_TRAIL_ROWS = 200
+
+
+def _trail_rows(session: Session) -> list[m.AuditTrailRow]:
+    """The newest entries of the application audit trail, for those who may read it (others get none)."""
+    if not allowed(session.role, Permission.READ_AUDIT_TRAIL):
+        return []
+    return [m.AuditTrailRow(seq=e.seq, time=datetime.fromisoformat(e.time).astimezone(ICT), actor=e.actor,
+                            label=kind_label(e.kind, "vi"), detail=audit_trail.describe(e, "vi"))
+            for e in audit_trail.trail(session, limit=AUDIT_TRAIL_ROWS)]
 
 
 AUDIT_GROUPS: dict[str, Sequence[str]] = {

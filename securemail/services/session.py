@@ -45,7 +45,7 @@ from securemail.errors import (
 )
 from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
-from securemail.storage.database import Connection, open_database
+from securemail.storage.database import Connection, DatabaseError, open_database, storage_failure
 from securemail.storage.files import ensure_private_dir
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, create_slot, with_office_key
 from securemail.storage.paths import VaultPaths
@@ -183,6 +183,11 @@ class Session:
                 yield self.ledger
         except ProjectionStale as e:
             raise VaultError("vault.projection_stale", subjects=", ".join(e.subjects)) from e
+        except DatabaseError as e:      # a full disk or a read-only folder is not damage: say what it is
+            failure = storage_failure(e, self.paths.root)
+            if failure is None:
+                raise
+            raise failure from e
         except LedgerRefused as e:
             if self.must_change_password:
                 raise PermissionDeniedError("auth.must_change_password") from e

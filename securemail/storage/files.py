@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -101,7 +102,18 @@ def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        raise StorageError("storage.write_failed", path=str(path), detail=e.strerror or str(e)) from e
+        raise os_storage_error(e, path) from e
+
+
+def os_storage_error(e: OSError, path: Path) -> StorageError:
+    """A failed write, named: a full disk, a read-only folder, an I/O error, or (else) what the system said."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return StorageError("storage.disk_full", path=str(path.parent))
+    if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageError("storage.read_only", path=str(path.parent))
+    if e.errno == errno.EIO:
+        return StorageError("storage.io_error", path=str(path.parent))
+    return StorageError("storage.write_failed", path=str(path), detail=e.strerror or str(e))
 
 
 STALE_TEMP_SECONDS = 600

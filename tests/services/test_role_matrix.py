@@ -16,7 +16,7 @@ import pytest
 from securemail.clock import ICT
 from securemail.domain.enums import Role
 from securemail.errors import PermissionDeniedError
-from securemail.services import bags, directory, incidents, items, norms, transfers
+from securemail.services import audit_trail, bags, directory, incidents, items, norms, transfers
 from securemail.services.permissions import MATRIX, Permission, allowed, require
 from securemail.services.session import Session
 
@@ -252,6 +252,8 @@ ACTIONS: dict[str, tuple[Permission, Prepare]] = {
     "setting-set": (Permission.MANAGE_SETTINGS, _setting_set),
     "on-time-rates": (Permission.PRINT_REPORTS, _on_time_rates),
     "backup": (Permission.BACKUP, _backup),
+    "audit-trail": (Permission.READ_AUDIT_TRAIL, lambda _w, _a, s: lambda: audit_trail.trail(s)),
+    "record-lock": (Permission.RECORD_USE, lambda _w, _a, s: lambda: audit_trail.record_lock(s, "manual")),
 }
 
 
