@@ -54,3 +54,12 @@ def scratch_copy(ctx: Context, vault: Path, name: str) -> Path:
         shutil.rmtree(target)
     shutil.copytree(vault, target)
     return target
+
+
+def event_count(vault: Path) -> int:
+    with auditor(vault) as s:
+        return int(s.conn.execute("SELECT max(seq) FROM events").fetchone()[0])
+
+
+def remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
