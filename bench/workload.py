@@ -61,8 +61,8 @@ def batch(session: Session) -> Iterator[None]:
         remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
 
 
-def create_vault(vault: Path, start: datetime) -> None:
-    """Office, agencies, calendar and accounts (admin, clerks, couriers, secretaries, auditor)."""
+def create_vault(vault: Path, start: datetime, *, clerks: int = len(CLERKS)) -> None:
+    """Office, agencies, calendar and accounts (admin, clerks gdv1.., couriers, secretaries, auditor)."""
     clock = FixedClock(start)
     with init_vault(vault, office_code=OFFICE[0], office_name=OFFICE[1], admin="quantri", full_name="Quản Trị",
                     password=PASSWORD, province=OFFICE[2], clock=clock, kdf_profile="minimum") as admin:
@@ -70,9 +70,9 @@ def create_vault(vault: Path, start: datetime) -> None:
             directory.add_agency(admin, code, name=f"Cơ quan {code} tỉnh Gia Lai", province=OFFICE[2])
         for code, province in remote_codes():
             directory.add_agency(admin, code, name=f"Cơ quan {code}", province=province)
-        for year in range(start.year, start.year + 2):
+        for year in range(start.year, start.year + 3):
             workdays.record_statutory(admin, year)
-        for name in CLERKS:
+        for name in [f"gdv{i + 1}" for i in range(clerks)]:
             directory.add_user(admin, name, role="clerk", full_name=f"Giao dịch viên {name}", password=PASSWORD)
         for name in COURIERS:
             directory.add_user(admin, name, role="courier", full_name=f"Bưu tá {name}", password=PASSWORD)
