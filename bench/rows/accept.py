@@ -23,7 +23,7 @@ ORDER = 30
 
 
 def run(ctx: Context) -> list[Result]:
-    events = ctx.pick(1500, 10_000, 10_000)
+    events = ctx.pick(600, 10_000, 10_000)
     n = ctx.pick(10, 100, 200)
     vault = vaults.scratch_copy(ctx, vaults.desk_vault(ctx, events), "accept")
     with vaults.auditor(vault) as s:

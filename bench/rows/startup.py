@@ -26,7 +26,7 @@ sys.exit(app.exec())
 
 
 def run(ctx: Context) -> list[Result]:
-    vault = vaults.desk_vault(ctx, ctx.pick(1500, 10_000, 10_000))
+    vault = vaults.desk_vault(ctx, ctx.pick(600, 10_000, 10_000))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     app = Path(sys.executable).with_name("securemail")
 
