@@ -10,7 +10,7 @@ ORDER = 70
 
 
 def run(ctx: Context) -> list[Result]:
-    events = ctx.pick(600, 100_000, 1_000_000)
+    events = ctx.pick(600, 10_000, 1_000_000)
     vault = vaults.desk_vault(ctx, events)
     with vaults.auditor(vault) as s:
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
