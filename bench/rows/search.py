@@ -1,4 +1,4 @@
-"""Search and list paging at 1,000,000 items (default size: 100,000) vs the bare indexed query.
+"""Search and list paging at 1,000,000 items (BENCH_SIZE=full; default 100,000) vs the bare indexed query.
 
 The items are inserted straight into the projection table of a real SQLCipher vault (signing a million items'
 events would take hours and is not what this measures: search reads the projection only). Cached in BENCH_DATA.
