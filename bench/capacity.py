@@ -26,15 +26,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import workload  # noqa: E402
-from harness import default_data_dir  # noqa: E402
+import workload
+from harness import default_data_dir
 
-from securemail.clock import SystemClock  # noqa: E402
+from securemail.clock import SystemClock
 
 CLI = str(Path(sys.executable).with_name("securemail-cli"))
 
 
-def _cli(vault: Path, user: str, args: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+def _cli(vault: Path, user: str, args: list[str],
+         env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.perf_counter()
     done = subprocess.run([CLI, "--vault", str(vault), "--user", user, "--lang", "en", *args], env=env,
                           capture_output=True, text=True, check=False, timeout=300)
@@ -136,7 +137,8 @@ def main() -> int:
             for th in threads:
                 th.join()
         wall = time.perf_counter() - start
-        row = {"mode": args.mode, "desks": n, "accept_median_s": statistics.median(out["accept"]) if out["accept"] else None,
+        row = {"mode": args.mode, "desks": n,
+               "accept_median_s": statistics.median(out["accept"]) if out["accept"] else None,
                "accept_p90_s": _p90(out["accept"]),
                "handover_median_s": statistics.median(out["handover"]) if out["handover"] else None,
                "handover_p90_s": _p90(out["handover"]), "items_per_min": len(out["handover"]) / wall * 60,

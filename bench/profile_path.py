@@ -20,14 +20,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import vaults  # noqa: E402
-import workload  # noqa: E402
-from harness import Context, default_data_dir  # noqa: E402
+import vaults
+import workload
+from harness import Context, default_data_dir
 
-from securemail.clock import ICT, FixedClock  # noqa: E402
-from securemail.custody.verify import verify_ledger  # noqa: E402
-from securemail.services import items  # noqa: E402
-from securemail.services.session import open_session  # noqa: E402
+from securemail.clock import ICT, FixedClock
+from securemail.custody.verify import verify_ledger
+from securemail.services import items
+from securemail.services.session import open_session
 
 
 def main() -> int:

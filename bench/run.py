@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import SIZES, Context, Result, default_data_dir, load_rows, table  # noqa: E402
+from harness import SIZES, Context, Result, default_data_dir, load_rows, table
 
 
 def main(argv: list[str] | None = None) -> int:

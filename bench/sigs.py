@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from securemail.crypto.signing import key_id
 from securemail.custody import verify as V
 from securemail.custody.authority import Check
-from securemail.crypto.signing import key_id
 
 Triple = tuple[bytes, bytes, bytes]   # public key, message, signature
 

@@ -13,7 +13,6 @@ from harness import Context
 from securemail.services.audit import verify_vault
 from securemail.services.session import Session, open_session
 
-
 DONE = "bench-complete"   # written last: a vault without it was interrupted while building and is built again
 
 

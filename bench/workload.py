@@ -11,13 +11,16 @@ A working day: items accepted at the counter from 07:30 (default 300 a day), the
         delivered the next day,
   ~15 % delivered at the counter to the agency's secretary (co-signed),
   ~35 % bagged for other provinces (bag create, add, close, co-signed dispatch to a courier),
-  ~5 % left waiting (delivered the next day), ~1 % with an incident, a few with a note.
+  ~5 % left waiting (delivered the next day), ~1 % with an incident, a few with a note;
+and, with `reports`, on Fridays the day's first bag manifest and the week's overdue report (PDFs in memory).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from securemail.clock import ICT, FixedClock
 from securemail.custody.ledger import Signer
-from securemail.services import bags, directory, incidents, items, transfers, workdays
+from securemail.services import bags, directory, incidents, items, reports, transfers, workdays
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, UserInfo, init_vault, open_session, remember_checkpoint
 
@@ -90,6 +93,7 @@ class Counts:
     bags: int = 0
     incidents: int = 0
     handovers: int = 0
+    reports: int = 0
 
 
 @dataclass
@@ -105,6 +109,9 @@ class Desk:
     waiting: list[tuple[str, str]] = field(default_factory=list)      # (tracking, recipient) at the counter
     with_courier: list[tuple[str, str]] = field(default_factory=list)  # failed yesterday, still with the courier
     counts: Counts = field(default_factory=Counts)
+    reports: bool = False          # on Fridays: print the day's first bag manifest and the week's overdue report
+    report_seconds: float = 0.0
+    days: int = 0
 
     @classmethod
     def open(cls, vault: Path, when: datetime) -> Desk:
@@ -144,6 +151,21 @@ class Desk:
             if stop is not None and stop():
                 break
         self._route(accepted)
+        self.days += 1
+        if self.reports and day.weekday() == 4:
+            self._print_reports(day)
+
+    def _print_reports(self, day: date) -> None:
+        """What the desk prints (PDFs rendered in memory: the vault does not change)."""
+        start = time.perf_counter()
+        first_bag = self.clerk.conn.execute("SELECT bag FROM bags WHERE bag LIKE ? ORDER BY bag LIMIT 1",
+                                            (f"T{day:%Y%m%d}-%",)).fetchone()
+        if first_bag is not None:
+            reports.manifest(self.clerk, first_bag[0], io.BytesIO())
+            self.counts.reports += 1
+        reports.overdue(self.clerk, day - timedelta(days=4), day, io.BytesIO())
+        self.counts.reports += 1
+        self.report_seconds += time.perf_counter() - start
 
     def _accept(self) -> tuple[str, str]:
         rnd = self.rnd

@@ -21,13 +21,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import workload  # noqa: E402
-from harness import default_data_dir  # noqa: E402
+import workload
+from harness import default_data_dir
 
-from securemail.custody import kinds as K  # noqa: E402
-from securemail.services import items, reports  # noqa: E402
-from securemail.services.audit import verify_vault  # noqa: E402
-from securemail.services.session import open_session  # noqa: E402
+from securemail.custody import kinds as K
+from securemail.services import items, reports
+from securemail.services.audit import verify_vault
+from securemail.services.session import open_session
 
 
 def vault_bytes(vault: Path) -> int:
@@ -35,9 +35,11 @@ def vault_bytes(vault: Path) -> int:
 
 
 def measure(vault: Path, desk: workload.Desk, started: float, *, register: bool, full: bool) -> dict[str, object]:
-    point: dict[str, object] = {"items": desk.counts.items, "events": desk.events(), "day": str(desk.clock.now().date()),
+    point: dict[str, object] = {"items": desk.counts.items, "events": desk.events(),
+                                "day": str(desk.clock.now().date()),
                                 "delivered": desk.counts.delivered, "bags": desk.counts.bags,
                                 "failed": desk.counts.failed, "incidents": desk.counts.incidents,
+                                "reports": desk.counts.reports, "reports_s": round(desk.report_seconds, 1),
                                 "build_s": round(time.perf_counter() - started, 1)}
     desk.clerk.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     point["vault_bytes"] = vault_bytes(vault)
@@ -91,6 +93,7 @@ def main() -> int:
         workload.create_vault(vault, start)
         curve.unlink(missing_ok=True)
     desk = workload.Desk.open(vault, start)
+    desk.reports = True
     last = desk.clerk.conn.execute("SELECT max(time) FROM events").fetchone()[0]
     desk.clock.set(max(desk.clock.now(), datetime.fromisoformat(last)))
     first = max(start.date(), datetime.fromisoformat(last).date() + timedelta(days=1))

@@ -37,10 +37,10 @@ def test_tiny_bench_prints_one_table_of_ratios(tmp_path: Path) -> None:
 def test_cached_vault_verifies_and_holds_the_mix_of_work(tmp_path: Path) -> None:
     """The fast path writes real signed events: the built vault verifies in full and has every kind of work."""
     sys.path.insert(0, str(ROOT / "bench"))
-    import workload  # noqa: PLC0415
+    import workload
 
-    from securemail.services.audit import verify_vault  # noqa: PLC0415
-    from securemail.services.session import open_session  # noqa: PLC0415
+    from securemail.services.audit import verify_vault
+    from securemail.services.session import open_session
 
     desk = workload.build(tmp_path / "v", min_events=500, items_per_day=120)
     assert desk.events() >= 500
