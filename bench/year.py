@@ -35,12 +35,20 @@ def vault_bytes(vault: Path) -> int:
 
 
 def measure(vault: Path, desk: workload.Desk, started: float, *, register: bool, full: bool) -> dict[str, object]:
-    point: dict[str, object] = {"items": desk.counts.items, "events": desk.events(),
-                                "day": str(desk.clock.now().date()),
-                                "delivered": desk.counts.delivered, "bags": desk.counts.bags,
-                                "failed": desk.counts.failed, "incidents": desk.counts.incidents,
-                                "reports": desk.counts.reports, "reports_s": round(desk.report_seconds, 1),
-                                "build_s": round(time.perf_counter() - started, 1)}
+    conn = desk.clerk.conn
+
+    def count(sql: str, *args: object) -> int:
+        return int(conn.execute(sql, args).fetchone()[0])
+
+    point: dict[str, object] = {
+        "items": count("SELECT count(*) FROM items"), "events": desk.events(), "day": str(desk.clock.now().date()),
+        "delivered": count("SELECT count(*) FROM items WHERE status = 'delivered'"),
+        "bags": count("SELECT count(*) FROM bags"),
+        "failed": count("SELECT count(*) FROM events WHERE kind = ?", K.ITEM_DELIVERY_FAILED),
+        "incidents": count("SELECT count(*) FROM events WHERE kind = ?", K.ITEM_INCIDENT),
+        "handovers": count("SELECT count(*) FROM events WHERE kind = ?", K.ITEM_HANDED_OVER),
+        "reports_this_run": desk.counts.reports, "reports_s_this_run": round(desk.report_seconds, 1),
+        "build_s_this_run": round(time.perf_counter() - started, 1), "at": round(time.time())}
     desk.clerk.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     point["vault_bytes"] = vault_bytes(vault)
     t = time.perf_counter()
