@@ -15,7 +15,7 @@ NEW_EVENTS = 1000
 
 
 def run(ctx: Context) -> list[Result]:
-    sizes = ctx.pick([600], [10_000, 30_000], [10_000, 100_000, 1_000_000])
+    sizes = ctx.pick([600], [3_000, 10_000], [10_000, 100_000, 1_000_000])
     out = []
     pool = sigs.BarePool(ctx.cores)
     try:
