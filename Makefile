@@ -72,8 +72,17 @@ test-lowest: sysdeps
 smoke: venv
 	python3 ../shared/tools/contract_smoke.py $(VENV)/bin/securemail-cli
 
-bench: venv
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+# One table of ratios against the bare limits (bench/run.py, rows in bench/rows/). BENCH_SIZE=tiny|default|full
+# (full: the 1,000,000-event and 1,000,000-item rows); big vaults are built once and cached in BENCH_DATA
+# (default ~/.cache/securemail-bench; never in git). See docs/performance.md.
+BENCH_SIZE ?= default
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(PY) bench/run.py --size $(BENCH_SIZE) $(if $(BENCH_DATA),--data $(BENCH_DATA))
 
 # Crash and fault harness (tests/faults): every CLI write path SIGKILLed at random moments, at least 60 kills,
 # the vault checked after each; disk full (tmpfs) and read-only folders; power cuts. The suite runs a short version.
