@@ -32,6 +32,8 @@ class Permission(StrEnum):
     EXPORT_CHECKPOINT = "export-checkpoint"
     ACCEPT_COSIGN = "accept-cosign"  # may take custody when a transfer names them
     BACKUP = "backup"
+    CONFIRM_RECEIPT = "confirm-receipt"  # an agency desk's văn thư confirms receipt of an item imported there
+    PASS_ON = "pass-on"                  # the văn thư hands an unopened named-only envelope to the named person
 
 
 _R = Role
@@ -60,6 +62,8 @@ _MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.EXPORT_CHECKPOINT: frozenset({_R.ADMIN, _R.CLERK, _R.AUDITOR}),
     Permission.ACCEPT_COSIGN: frozenset({_R.CLERK, _R.COURIER, _R.SECRETARY}),
     Permission.BACKUP: frozenset({_R.ADMIN}),
+    Permission.CONFIRM_RECEIPT: frozenset({_R.CLERK, _R.SECRETARY}),
+    Permission.PASS_ON: frozenset({_R.CLERK, _R.SECRETARY}),
 }
 
 MATRIX = _MATRIX
