@@ -162,6 +162,22 @@ CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root B
 """
 
 
+# Cross-witnessing between vaults (docs/formats/bundle-v2.md): the cosignatures this vault made of partners'
+# checkpoints it imported (sent back in its next bundle to each), and those partners made of this vault's own
+# checkpoints (verify compares the log with them). Only ever inserted. Self-contained: it may be renumbered.
+_CROSS_WITNESS = """
+CREATE TABLE cosignatures_made (
+    origin_vault TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, chain TEXT NOT NULL,
+    time TEXT NOT NULL, PRIMARY KEY (origin_vault, size)
+);
+CREATE TABLE cosignatures_received (
+    from_vault TEXT NOT NULL, from_office TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,
+    witness TEXT NOT NULL, note TEXT NOT NULL, chain TEXT NOT NULL, import_seq INTEGER NOT NULL,
+    PRIMARY KEY (from_vault, size, root, witness)
+);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -171,6 +187,7 @@ MIGRATIONS: dict[int, str] = {
     5: _V5,
     6: _V6,
     7: _EXCHANGE,
+    8: _CROSS_WITNESS,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
