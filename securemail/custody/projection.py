@@ -276,7 +276,7 @@ def _item_delivered(conn: Connection, e: Event) -> None:
     _require_holder(conn, e.subject, e.actor)
     if e.data.get("to") != e.cosigner:  # the secretary named is the one who co-signed (or none: a person)
         raise ProjectionError(f"delivery {e.seq}: data.to does not match the co-signer")
-    receipt = e.data.get("receipt") if isinstance(e.data.get("receipt"), dict) else {}
+    receipt = e.data["receipt"] if isinstance(e.data.get("receipt"), dict) else {}
     to = e.data.get("to") or (e.data.get("person") or {}).get("name") or receipt.get("name")
     # A named-only envelope received unopened by the agency's văn thư (a user here) stays in her hands until she
     # passes it on to the named person (item.passed_on).

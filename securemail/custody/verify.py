@@ -877,7 +877,8 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     """Verify the whole ledger behind `conn` (steps in the module docstring).
 
     `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json), `witnessed`
-    this vault's checkpoints cosigned by partners (with where they come from): all are held outside the database and are what detects a rollback or a rewrite by someone holding the office key.
+    this vault's checkpoints cosigned by partners (with where they come from): all are held outside the database
+    and are what detects a rollback or a rewrite by someone holding the office key.
     With `incremental_from`, signatures up to that seq are trusted; pass `incremental_root` (the root verified
     then) and a log whose first `incremental_from` events no longer have that root is verified in full, with a
     not_extension problem (progress then starts again from 0). `workers` processes check signatures (1: in-process;

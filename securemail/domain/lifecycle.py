@@ -50,7 +50,7 @@ class Action(StrEnum):
     CLOSE_INCIDENT = "close_incident"
     NOTE = "note"
     RECEIVE = "receive"  # an agency desk's văn thư confirms receipt of an item known there from a bundle
-    PASS_ON = "pass_on"  # the văn thư hands the unopened named-only envelope she received to the named person
+    PASS_ON = "pass_on"  # noqa: S105 - not a password: the văn thư passes an unopened envelope on to the named person
 
 
 _S = ItemStatus
@@ -105,7 +105,7 @@ _MOVES: dict[Action, tuple[frozenset[ItemStatus | None], ItemStatus]] = {
 
 # The one lawful move out of a terminal status: an envelope delivered unopened to the agency's văn thư (named-only,
 # NĐ 26/2020) is passed on to the named person; the item stays delivered (custody.rules checks who holds it).
-_TERMINAL_MOVES: dict[tuple[ItemStatus, Action], ItemStatus] = {(_S.DELIVERED, _A.PASS_ON): _S.DELIVERED}
+_TERMINAL_MOVES: dict[tuple[ItemStatus | None, Action], ItemStatus] = {(_S.DELIVERED, _A.PASS_ON): _S.DELIVERED}
 
 
 def _build() -> dict[tuple[ItemStatus | None, Action], ItemStatus]:

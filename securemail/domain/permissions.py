@@ -33,7 +33,7 @@ class Permission(StrEnum):
     ACCEPT_COSIGN = "accept-cosign"  # may take custody when a transfer names them
     BACKUP = "backup"
     CONFIRM_RECEIPT = "confirm-receipt"  # an agency desk's văn thư confirms receipt of an item imported there
-    PASS_ON = "pass-on"                  # the văn thư hands an unopened named-only envelope to the named person
+    PASS_ON = "pass-on"  # noqa: S105 - not a password: the văn thư passes an unopened envelope on to the named person
 
 
 _R = Role

@@ -117,7 +117,6 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         incremental_root=incremental[1] if incremental else None, progress=progress,
         verified_before=verified)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
-
     from securemail.services.imported_items import links_problems  # noqa: PLC0415
 
     foreign_problems, foreign_warnings = verify_foreign(session)

@@ -86,10 +86,14 @@ def test_events_reordered_are_refused(world: World):
 
 def test_an_unknown_version_is_refused_with_a_clear_message(world: World):
     doc = _doc(world.b1.read_bytes())
-    doc["v"] = 2
+    doc["v"] = exchange.VERSION + 1
     with world.session(world.b, "adm") as s, pytest.raises(exchange.BundleVersionError) as info:
         exchange.import_bundle(s, _signed(world, doc))
-    assert "2" in info.value.message("en") and "not supported" in info.value.message("en")
+    assert str(exchange.VERSION + 1) in info.value.message("en") and "not supported" in info.value.message("en")
+    doc["v"] = 1       # the first version (before cosignatures travelled back): the sender must update
+    with world.session(world.b, "adm") as s, pytest.raises(exchange.BundleVersionError) as info:
+        exchange.import_bundle(s, _signed(world, doc))
+    assert "old version" in info.value.message("en") and "phiên bản cũ" in info.value.message("vi")
 
 
 def test_a_forged_proof_is_refused(world: World):
