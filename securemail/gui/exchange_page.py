@@ -72,6 +72,7 @@ class ExchangePage(QWidget):
         self.export_box = named(QGroupBox(), "exportBox")
         row = QHBoxLayout(self.export_box)
         self.export_to = named(QComboBox(), "exportTo")
+        self.export_to.setMinimumContentsLength(28)
         self.export_items = named(QLineEdit(), "exportItems")
         self.export_button = named(QPushButton(), "exportButton")
         self.export_button.clicked.connect(self.choose_export)

@@ -123,9 +123,9 @@ class IntakeForm(QWidget):
         ui = self._ui
         self.clear_form(keep_imported=True)
         self._imported = None if row is None else str(row["tracking"])
-        for widget in self._partner_fields():
-            widget.setEnabled(row is None)
         if row is None:
+            for widget in self._partner_fields():
+                widget.setEnabled(True)
             self._update_enabled()
             return
         ui.trackingEdit.setText(str(row["tracking"]))
@@ -144,6 +144,8 @@ class IntakeForm(QWidget):
         ui.sealsEdit.setText(str(row.get("seal_numbers") or ""))
         ui.descriptionEdit.setPlainText(str(row.get("description") or ""))
         ui.notesEdit.setPlainText(str(row.get("notes") or ""))
+        for widget in self._partner_fields():      # last: filling the service re-enables what it governs
+            widget.setEnabled(False)
         ui.senderPersonEdit.setFocus()
 
     def _partner_fields(self) -> list[QWidget]:
