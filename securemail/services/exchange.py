@@ -1,4 +1,4 @@
-"""Between vaults: pinned partner keys, signed exchange bundles, and verified imports (docs/formats/bundle-v1.md).
+"""Between vaults: pinned partner keys, signed exchange bundles, and verified imports (docs/formats/bundle-v2.md).
 
 A partner's office key is pinned by an administrator (signed `pin.added` / `pin.revoked` directory events). A
 bundle carries the custody events of some items, the sender's directory events (so an Authority can be replayed
@@ -309,7 +309,7 @@ def _hashes(value: object, what: str, check: str) -> list[bytes]:
 
 
 def verify_bundle(session: Session, data: bytes) -> Verified:
-    """Every check of docs/formats/bundle-v1.md, against this vault and its pins; raises BundleRefused (or
+    """Every check of docs/formats/bundle-v2.md, against this vault and its pins; raises BundleRefused (or
     BundleVersionError) naming the first that fails. Reads only; stores nothing."""
     try:
         return _verify(session, data)

@@ -135,7 +135,7 @@ DROP TABLE office_key;
 FIRST_SIGNED_DIRECTORY_SCHEMA = 5
 
 
-# Exchange between vaults (docs/formats/bundle-v1.md): pinned partner keys (a projection of pin.* events), the
+# Exchange between vaults (docs/formats/bundle-v2.md): pinned partner keys (a projection of pin.* events), the
 # events imported from partners with their inclusion proofs (only ever inserted; never part of this vault's own log or
 # Merkle tree), the bundles imported, and the checkpoints sent to each partner (a hint for consistency proofs).
 # Self-contained: it may be renumbered if another migration lands first.
