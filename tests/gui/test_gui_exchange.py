@@ -42,9 +42,10 @@ def _agency_desk(tmp_path: Path, vault: VaultInfo, open_as: Opener) -> tuple[Pat
     with open_session(desk, "adm", DESK_PASSWORD) as adm:
         exchange.add_pin(adm, tmp_path / "office.key")
     with open_session(desk, "vt", DESK_PASSWORD) as vt:
-        tracking = items.accept_item(vt, {"tracking": make_tracking(777001), "sender_agency": "UBND-HN", "recipient_agency": "TU-HN", "secrecy": "mat",
-                                          "service": "thuong", "doc_ref": "27/BC-UBND", "named_recipient": "Lê Văn A",
-                                          "named_only": True})
+        tracking = items.accept_item(vt, {
+            "tracking": make_tracking(777001), "sender_agency": "UBND-HN", "recipient_agency": "TU-HN",
+            "secrecy": "mat", "service": "thuong", "doc_ref": "27/BC-UBND", "named_recipient": "Lê Văn A",
+            "named_only": True})
         exchange.export_bundle(vt, "HN01", [tracking], tmp_path / "ub.bundle")
     return desk, tracking
 
