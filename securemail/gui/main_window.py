@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from securemail.domain.enums import Role
 from securemail.gui.admin_page import AdminPage
 from securemail.gui.audit_page import AuditPage
 from securemail.gui.bags_page import BagsPage
@@ -65,7 +66,7 @@ class MainWindow(QMainWindow):
             self.audit = AuditPage(session)
             self.tabs.addTab(self.audit, "")
         self.exchange: ExchangePage | None = None
-        if allowed(session.role, Permission.VERIFY):
+        if allowed(session.role, Permission.VERIFY) and session.role is not Role.COURIER:
             self.exchange = ExchangePage(session)
             self.exchange.changed.connect(self._after_change)
             self.tabs.addTab(self.exchange, "")

@@ -429,7 +429,7 @@ VI: dict[str, str] = {
     "Delete": "Xóa",
     "Select All": "Chọn tất cả",
     # --- exchange (gui/exchange_page.py, gui/imported_intake.py) ------------------------------------------
-    "E&xchange": "&Trao đổi",
+    "E&xchange": "Tr&ao đổi",
     "the file's format": "định dạng tệp",
     "the format version": "phiên bản định dạng",
     "the vault it is addressed to": "kho dữ liệu được gửi tới",
