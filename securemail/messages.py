@@ -95,6 +95,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "{user} is not a secretary of the recipient agency ({agency})."),
     "perm.named_only": ("Bưu gửi {tracking} chỉ người có tên ({name}) mới được nhận và bóc bì.",
                         "Item {tracking} may be received and opened only by the named person ({name})."),
+    "perm.named_only_unopened": ("Bưu gửi {tracking} chỉ người có tên ({name}) mới được bóc bì: văn thư nhận bì "
+                                 "còn nguyên (--unopened) rồi chuyển cho người có tên.",
+                                 "Only the named person ({name}) may open item {tracking}: the records clerk "
+                                 "receives it unopened (--unopened) and passes it on."),
+    "perm.unopened_secretary": ("Bưu gửi {tracking} chỉ được giao nguyên bì cho văn thư của cơ quan nhận (--to "
+                                "tài khoản văn thư).",
+                                "Item {tracking} is delivered unopened only to the recipient agency's records "
+                                "clerk (--to her user name)."),
+    "input.not_named_only": ("Bưu gửi {tracking} không có dấu \"Chỉ người có tên mới được bóc bì\": không cần "
+                             "nhận nguyên bì.",
+                             "Item {tracking} is not marked \"only the named person may open\": it is not received "
+                             "unopened."),
+    "state.not_agency_desk": ("Chỉ bàn văn thư của cơ quan (kho --kind agency) mới xác nhận đã nhận bưu gửi.",
+                              "Only an agency desk (a vault made with --kind agency) confirms receipt of items."),
+    "state.already_received": ("Bưu gửi {tracking} đã có trong kho này.", "Item {tracking} is already in this vault."),
+    "state.nothing_to_pass_on": ("Bưu gửi {tracking} không phải bì \"chỉ người có tên\" đang được giữ nguyên chờ "
+                                 "chuyển.",
+                                 "Item {tracking} is not a named-only envelope held unopened to be passed on."),
+    "notfound.imported_item": ("Chưa nhập gói dữ liệu nào có bưu gửi {tracking} từ đơn vị đã ghim.",
+                               "No bundle from a pinned partner has brought item {tracking}."),
+    "notfound.imported_receipt": ("Chưa nhập xác nhận đã nhận bưu gửi {tracking} từ bàn văn thư của cơ quan nhận.",
+                                  "No confirmation of receipt of {tracking} from the recipient agency's desk has "
+                                  "been imported."),
     # input
     "input.required": ("Trường \"{field}\" không được để trống.", "The field \"{field}\" is required."),
     "input.too_long": ("Trường \"{field}\" quá dài (tối đa {max_len} ký tự).",
@@ -188,6 +211,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "hãy cập nhật SecureMail. Không có gì được ghi.",
                                "Bundle version {version} is not supported (only version {supported}); update "
                                "SecureMail. Nothing was stored."),
+    "bundle.old_version": ("Gói dữ liệu phiên bản {version} là phiên bản cũ (nay là phiên bản {supported}): bên "
+                           "gửi cần cập nhật SecureMail rồi xuất lại. Không có gì được ghi.",
+                           "Bundle version {version} is an old version (now version {supported}): the sender must "
+                           "update SecureMail and export again. Nothing was stored."),
     "cli.pin_added": ("Đã ghim khóa của {code} ({name}), vân tay {fingerprint}.",
                       "Pinned the key of {code} ({name}), fingerprint {fingerprint}."),
     "cli.pin_revoked": ("Đã bỏ ghim khóa của {code}.", "Unpinned the key of {code}."),
@@ -200,6 +227,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "size {size}."),
     "cli.bundle_already": ("Gói của {office} (điểm kiểm tra {size}) đã được nhập trước đây; không ghi gì thêm.",
                            "The bundle of {office} (checkpoint {size}) was imported before; nothing more stored."),
+    "cli.received": ("Đã xác nhận nhận bưu gửi {tracking}.", "Confirmed receipt of {tracking}."),
+    "cli.received_unopened": ("Đã xác nhận nhận bưu gửi {tracking}, bì còn nguyên, chờ chuyển cho người có tên.",
+                              "Confirmed receipt of {tracking}, unopened, to pass on to the named person."),
+    "cli.passed_on": ("Đã chuyển bì còn nguyên {tracking} cho {to}.", "Passed {tracking} unopened to {to}."),
     "cli.foreign_only": ("chỉ biết qua gói dữ liệu của đơn vị khác", "known only from partners' bundles"),
     "notfound.user": ("Không có người dùng {user}.", "No user {user}."),
     "notfound.agency": ("Không có cơ quan {code}.", "No agency {code}."),

@@ -84,6 +84,20 @@ VI: dict[str, str] = {
     "receiver acts as leadership delegate (Hỏa tốc, when the setting allows)":
         "người nhận là người được lãnh đạo ủy quyền (Hỏa tốc, khi thiết lập cho phép)",
     "record a failed delivery": "ghi phát không thành công",
+    "accept an item imported from a pinned partner's bundle, with its data (nothing retyped)":
+        "nhận gửi bưu gửi đã nhập từ gói dữ liệu của đơn vị đã ghim, dùng dữ liệu của họ (không gõ lại)",
+    "items imported from partners and not yet accepted here": "bưu gửi đã nhập từ đơn vị khác, chưa nhận gửi tại đây",
+    "named-only envelope received unopened by the agency's records clerk (--to)":
+        "bì \"chỉ người có tên mới được bóc\" giao nguyên cho văn thư cơ quan (--to)",
+    "delivered on the recipient desk's signed receipt, imported from it":
+        "phát theo xác nhận đã ký của bàn văn thư cơ quan nhận, đã nhập từ gói dữ liệu của họ",
+    "agency desk: confirm receipt of an item imported from the delivering post office":
+        "bàn văn thư: xác nhận đã nhận bưu gửi đã nhập từ bưu cục phát",
+    "a named-only envelope, received unopened to pass on to the named person":
+        "bì \"chỉ người có tên mới được bóc\": nhận nguyên bì để chuyển cho người có tên",
+    "hand an unopened named-only envelope to the named person, who signs":
+        "chuyển bì còn nguyên cho người có tên, người đó ký nhận",
+    "the named person's user name (co-signs)": "tên đăng nhập của người có tên (cùng ký)",
     "return to sender": "chuyển hoàn về nơi gửi",
     "forward to another agency or office": "chuyển tiếp đến cơ quan hoặc bưu cục khác",
     "incidents": "sự cố",

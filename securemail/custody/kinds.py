@@ -43,6 +43,8 @@ ITEM_FORWARDED = "item.forwarded"
 ITEM_INCIDENT = "item.incident"
 ITEM_INCIDENT_CLOSED = "item.incident_closed"
 ITEM_NOTE = "item.note"
+ITEM_RECEIVED = "item.received"      # an agency desk's văn thư confirms receipt of an item imported there
+ITEM_PASSED_ON = "item.passed_on"    # she hands the unopened named-only envelope to the named person
 
 # The application audit trail (subject AUDIT; docs/adr/0008-faults-audit-trail.md). Never item texts or secrets.
 APP_LOGIN = "app.login"                  # a user unlocked the vault (the app, or one CLI command)
@@ -64,7 +66,7 @@ DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, US
 AUDIT_KINDS = frozenset({APP_LOGIN, APP_LOGIN_FAILED, APP_LOCKED, APP_EXPORTED, APP_PRINTED, APP_BACKUP})
 
 # Transfers of custody: the person taking custody co-signs.
-TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})
+TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED, ITEM_PASSED_ON})
 
 def bag_subject(bag: str) -> str:
     return f"bag:{bag}"
@@ -78,6 +80,7 @@ class Cosign(StrEnum):
     NONE = "none"                  # nobody: a co-signer named on such an event is refused
     PARTY = "party"                # the other person of the transfer (giving or taking), a user of this vault
     PARTY_OR_PERSON = "party-or-person"  # that user, or a person without an account recorded in data.person
+    # (for item.delivered also: the recipient desk's signed receipt, imported from it, referenced in data.receipt)
     POSSESSION = "possession"      # the key being enrolled or rotated in (data.username / data.public_key)
 
 
@@ -143,6 +146,11 @@ RULES: Mapping[str, KindRule] = MappingProxyType({
     ITEM_INCIDENT_CLOSED: KindRule(_P.CLOSE_INCIDENT, Cosign.NONE, "Đóng sự cố", "Incident closed",
                                    action=Action.CLOSE_INCIDENT),
     ITEM_NOTE: KindRule(_P.NOTE, Cosign.NONE, "Ghi chú", "Note / correction", action=Action.NOTE),
+    ITEM_RECEIVED: KindRule(_P.CONFIRM_RECEIPT, Cosign.NONE, "Văn thư cơ quan xác nhận đã nhận",
+                            "Receipt confirmed by the agency's records clerk", action=Action.RECEIVE),
+    ITEM_PASSED_ON: KindRule(_P.PASS_ON, Cosign.PARTY_OR_PERSON, "Chuyển bì còn nguyên cho người có tên",
+                             "Passed unopened to the named person",
+                             frozenset({Role.CLERK, Role.SECRETARY, Role.AUDITOR}), Action.PASS_ON),
     BAG_CREATED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Lập túi", "Bag created"),
     BAG_CLOSED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Niêm phong túi", "Bag sealed"),
     BAG_DISPATCHED: KindRule(_P.MANAGE_BAGS, Cosign.PARTY, "Giao túi cho bưu tá", "Bag dispatched", _HOLDERS,

@@ -103,6 +103,8 @@ _RAW: dict[type[StrEnum], _Table] = {
         Action.INCIDENT: ("Ghi nhận sự cố", "Record an incident"),
         Action.CLOSE_INCIDENT: ("Đóng sự cố", "Close an incident"),
         Action.NOTE: ("Ghi chú / đính chính", "Note / correction"),
+        Action.RECEIVE: ("Xác nhận đã nhận (văn thư cơ quan)", "Confirm receipt (agency records clerk)"),
+        Action.PASS_ON: ("Chuyển bì còn nguyên cho người có tên", "Pass on unopened to the named person"),
     },
 }
 

@@ -34,6 +34,8 @@ class Permission(StrEnum):
     BACKUP = "backup"
     RECORD_USE = "record-use"              # sign one's own use of the application (logins, prints, exports)
     READ_AUDIT_TRAIL = "read-audit-trail"  # read and print the application audit trail
+    CONFIRM_RECEIPT = "confirm-receipt"  # an agency desk's văn thư confirms receipt of an item imported there
+    PASS_ON = "pass-on"  # noqa: S105 - not a password: the văn thư passes an unopened envelope on to the named person
 
 
 _R = Role
@@ -64,6 +66,8 @@ _MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.BACKUP: frozenset({_R.ADMIN}),
     Permission.RECORD_USE: frozenset(_R),
     Permission.READ_AUDIT_TRAIL: frozenset({_R.ADMIN, _R.AUDITOR}),
+    Permission.CONFIRM_RECEIPT: frozenset({_R.CLERK, _R.SECRETARY}),
+    Permission.PASS_ON: frozenset({_R.CLERK, _R.SECRETARY}),
 }
 
 MATRIX = _MATRIX

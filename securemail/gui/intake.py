@@ -1,6 +1,8 @@
 """The intake form at the counter: keyboard first, scanner friendly, and it never loses what was typed.
 
 Saving calls services.items.accept_item; a BadInputError names its field, which is highlighted and focused.
+An item imported from a partner's bundle is chosen at the top (gui.imported_intake): the form fills itself and
+saving accepts it from the imported data (services.imported_items.accept_imported).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 from securemail.clock import ICT
 from securemail.domain.enums import Scope, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui.imported_intake import ImportedChooser
 from securemail.gui.ops import run_op
 from securemail.gui.pdf_print import PdfPreviewDialog, preview_document, print_recorder
 from securemail.gui.strings import t
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message
 from securemail.i18n import tr
-from securemail.services import directory, items, reports
+from securemail.services import directory, imported_items, items, reports
 from securemail.services.directory import Agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
@@ -50,6 +53,10 @@ class IntakeForm(QWidget):
         self._ui.setupUi(self)
         ui = self._ui
         ui.printReceiptCheck.setVisible(allowed(session.role, Permission.PRINT_RECEIPT))
+        self.imported = ImportedChooser(session, self)
+        self._imported: str | None = None        # the tracking number of the imported item the form shows
+        ui.mainLayout.insertWidget(0, self.imported)
+        self.imported.chosen.connect(self.fill_from_imported)
         self._errors = FieldErrors({
             "tracking": ui.trackingEdit, "sender_agency": ui.senderCombo, "recipient_agency": ui.recipientCombo,
             "secrecy": ui.secrecyCombo, "service": ui.serviceCombo, "scope": ui.scopeCombo,
@@ -99,6 +106,7 @@ class IntakeForm(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._ui.retranslateUi(self)
+            self.imported.retranslate()
             self._fill_choices()
             self._update_enabled()
         super().changeEvent(event)
@@ -108,6 +116,43 @@ class IntakeForm(QWidget):
     def start(self) -> None:
         session = self._session
         run_op(self, lambda: directory.list_agencies(session), self.set_agencies, self._errors.show)
+        self.imported.refresh()
+
+    def fill_from_imported(self, row: dict[str, Any] | None) -> None:
+        """The partner's data in the form (read-only where it is theirs); None: back to typing a new item."""
+        ui = self._ui
+        self.clear_form(keep_imported=True)
+        self._imported = None if row is None else str(row["tracking"])
+        if row is None:
+            for widget in self._partner_fields():
+                widget.setEnabled(True)
+            self._update_enabled()
+            return
+        ui.trackingEdit.setText(str(row["tracking"]))
+        for combo, key in ((ui.senderCombo, "sender_agency"), (ui.recipientCombo, "recipient_agency")):
+            index = combo.findData(row.get(key))
+            combo.setCurrentIndex(index)
+            if index < 0:
+                combo.setEditText(str(row.get(key) or ""))
+        for combo, key in ((ui.secrecyCombo, "secrecy"), (ui.serviceCombo, "service"), (ui.scopeCombo, "scope")):
+            combo.setCurrentIndex(max(combo.findData(row.get(key)), 0))
+        ui.namedRecipientEdit.setText(str(row.get("named_recipient") or ""))
+        ui.namedOnlyCheck.setChecked(bool(row.get("named_only")))
+        ui.docRefEdit.setText(str(row.get("doc_ref") or ""))
+        ui.envelopesSpin.setValue(int(row.get("envelopes") or 1))
+        ui.weightSpin.setValue(int(row.get("weight_grams") or 0))
+        ui.sealsEdit.setText(str(row.get("seal_numbers") or ""))
+        ui.descriptionEdit.setPlainText(str(row.get("description") or ""))
+        ui.notesEdit.setPlainText(str(row.get("notes") or ""))
+        for widget in self._partner_fields():      # last: filling the service re-enables what it governs
+            widget.setEnabled(False)
+        ui.senderPersonEdit.setFocus()
+
+    def _partner_fields(self) -> list[QWidget]:
+        ui = self._ui
+        return [ui.trackingEdit, ui.senderCombo, ui.recipientCombo, ui.secrecyCombo, ui.serviceCombo, ui.scopeCombo,
+                ui.appointedEdit, ui.namedRecipientEdit, ui.namedOnlyCheck, ui.docRefEdit, ui.envelopesSpin,
+                ui.weightSpin, ui.sealsEdit, ui.descriptionEdit, ui.notesEdit]
 
     def set_agencies(self, agencies: list[Agency]) -> None:
         for combo in (self._ui.senderCombo, self._ui.recipientCombo):
@@ -181,8 +226,15 @@ class IntakeForm(QWidget):
         show_message(self._ui.resultLabel, "")
         session, raw = self._session, self.raw_input()
 
+        imported = self._imported
+
         def work() -> tuple[str, str]:
-            tracking = items.accept_item(session, raw)
+            if imported is not None:     # the partner's data; the messenger who brought it is typed here
+                messenger = items.ExternalPerson(str(raw["sender_person"]), str(raw["sender_person_id"]) or None,
+                                                 None) if str(raw["sender_person"]).strip() else None
+                tracking = imported_items.accept_imported(session, imported, messenger=messenger)
+            else:
+                tracking = items.accept_item(session, raw)
             return tracking, str(items.item_row(session, tracking).get("due_at") or "")
 
         run_op(self, work, self._saved, self._failed)
@@ -194,6 +246,7 @@ class IntakeForm(QWidget):
         show_message(self._ui.resultLabel, tr("cli.accepted", tracking=tracking, due=fmt_time(due) or "-"),
                      kind="ok")
         self.clear_form(keep_result=True)
+        self.imported.refresh()
         self.accepted.emit(tracking)
         if self._ui.printReceiptCheck.isChecked() and allowed(self._session.role, Permission.PRINT_RECEIPT):
             self.print_receipt(tracking)
@@ -217,8 +270,13 @@ class IntakeForm(QWidget):
         self._ui.saveButton.setEnabled(True)
         self._errors.show(error)  # highlights the field; nothing typed is cleared
 
-    def clear_form(self, *, keep_result: bool = False) -> None:
+    def clear_form(self, *, keep_result: bool = False, keep_imported: bool = False) -> None:
         ui = self._ui
+        if not keep_imported:
+            self._imported = None
+            self.imported.reset()
+            for widget in self._partner_fields():
+                widget.setEnabled(True)
         for edit in (ui.trackingEdit, ui.senderPersonEdit, ui.senderPersonIdEdit, ui.namedRecipientEdit,
                      ui.docRefEdit, ui.sealsEdit):
             edit.clear()
@@ -233,6 +291,7 @@ class IntakeForm(QWidget):
         ui.envelopesSpin.setValue(1)
         ui.weightSpin.setValue(0)
         self._reset_appointed()
+        self._update_enabled()
         self._errors.clear()
         if not keep_result:
             show_message(ui.resultLabel, "")

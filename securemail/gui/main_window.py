@@ -6,10 +6,12 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from securemail.domain.enums import Role
 from securemail.gui.admin_page import AdminPage
 from securemail.gui.audit_page import AuditPage
 from securemail.gui.bags_page import BagsPage
 from securemail.gui.dashboard import DashboardPage
+from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.items_page import ItemsPage
@@ -63,6 +65,11 @@ class MainWindow(QMainWindow):
         if allowed(session.role, Permission.VERIFY):
             self.audit = AuditPage(session)
             self.tabs.addTab(self.audit, "")
+        self.exchange: ExchangePage | None = None
+        if allowed(session.role, Permission.VERIFY) and session.role is not Role.COURIER:
+            self.exchange = ExchangePage(session)
+            self.exchange.changed.connect(self._after_change)
+            self.tabs.addTab(self.exchange, "")
         if allowed(session.role, Permission.MANAGE_USERS):
             self.admin = AdminPage(session)
             self.tabs.addTab(self.admin, "")
@@ -124,7 +131,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(t("SecureMail - {office}", office=session.office_name or session.office_code))
         titles = {self.dashboard: N_("&Dashboard"), self.items: N_("&Items"), self.intake: N_("Accept an ite&m"),
                   self.bags: N_("B&ags"),
-                  self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies")}
+                  self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies"),
+                  self.exchange: N_("E&xchange")}
         for page, title in titles.items():
             if page is not None:
                 self.tabs.setTabText(self.tabs.indexOf(page), t(title))
@@ -174,6 +182,8 @@ class MainWindow(QMainWindow):
             self.reports.refresh()
         elif page is self.bags and self.bags is not None:
             self.bags.refresh()
+        elif page is self.exchange and self.exchange is not None:
+            self.exchange.refresh()
 
     def refresh_current(self) -> None:
         page = self.tabs.currentWidget()
@@ -190,6 +200,8 @@ class MainWindow(QMainWindow):
 
     def _after_change(self, *_: object) -> None:
         self.items.reload()
+        if self.intake is not None:
+            self.intake.imported.refresh()
         self.dashboard.refresh()
         for dialog in self._details.values():
             dialog.reload()

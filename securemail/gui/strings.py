@@ -435,6 +435,67 @@ VI: dict[str, str] = {
     "&Paste": "&Dán",
     "Delete": "Xóa",
     "Select All": "Chọn tất cả",
+    # --- exchange (gui/exchange_page.py, gui/imported_intake.py) ------------------------------------------
+    "E&xchange": "Tr&ao đổi",
+    "the file's format": "định dạng tệp",
+    "the format version": "phiên bản định dạng",
+    "the vault it is addressed to": "kho dữ liệu được gửi tới",
+    "the sender's pinned key": "khóa đã ghim của bên gửi",
+    "the certificate of the person who exported it": "chứng thư của người xuất gói",
+    "the signature of the bundle": "chữ ký của gói dữ liệu",
+    "the sender's signed checkpoint": "điểm kiểm tra đã ký của bên gửi",
+    "the events it carries": "các sự kiện trong gói",
+    "the events' place in the sender's log": "vị trí của sự kiện trong nhật ký bên gửi",
+    "the sender's directory of users": "danh bạ người dùng của bên gửi",
+    "the signatures of the events": "chữ ký của các sự kiện",
+    "the custody rules (holder, lawful moves)": "quy tắc giao nhận (người giữ, bước chuyển hợp lệ)",
+    "the chain of each item's events": "chuỗi sự kiện của từng bưu gửi",
+    "the items it names": "các bưu gửi trong gói",
+    "continuity with what was imported before (split view)":
+        "tính liên tục với dữ liệu đã nhập trước (nhật ký bị tách nhánh)",
+    "the cosignatures it carries": "các chữ ký chứng kiến trong gói",
+    "The bundle was refused. Check that failed: {check}.\nDetail: {detail}\nNothing was stored.":
+        "Gói dữ liệu bị từ chối. Bước kiểm tra không đạt: {check}.\nChi tiết kỹ thuật: {detail}\nKhông có gì được ghi.",
+    "Import a bundle from another office or agency desk": "Nhập gói dữ liệu từ bưu cục hoặc bàn văn thư cơ quan khác",
+    "&Import a bundle…": "&Nhập gói dữ liệu…",
+    "Export a bundle for a pinned vault": "Xuất gói dữ liệu cho một kho đã ghim khóa",
+    "Tracking numbers (separated by spaces; empty: every item of that agency)":
+        "Số hiệu bưu gửi (cách nhau bằng dấu cách; để trống: mọi bưu gửi của cơ quan đó)",
+    "E&xport…": "&Xuất…",
+    "Pinned keys of partner vaults": "Khóa đã ghim của các đơn vị trao đổi",
+    "&Pin a key file…": "&Ghim tệp khóa…",
+    "&Unpin…": "&Bỏ ghim…",
+    "Kind": "Loại",
+    "Fingerprint": "Vân tay khóa",
+    "Agency desk": "Bàn văn thư cơ quan",
+    "Post office": "Bưu cục",
+    "Yes": "Có",
+    "No (revoked)": "Không (đã bỏ ghim)",
+    "Key file of the partner vault": "Tệp khóa của đơn vị trao đổi",
+    "Office key files (*.key);;All files (*)": "Tệp khóa đơn vị (*.key);;Mọi tệp (*)",
+    "Pin a key": "Ghim khóa",
+    "Who read the fingerprint aloud, and when:": "Ai đã đọc vân tay khóa, vào lúc nào:",
+    "Pinned {code} ({name}). Fingerprint: {fingerprint}. Compare it aloud with the partner.":
+        "Đã ghim {code} ({name}). Vân tay: {fingerprint}. Hãy đọc đối chiếu với đơn vị kia.",
+    "Choose a pinned key in the list first.": "Hãy chọn một khóa đã ghim trong danh sách trước.",
+    "Unpin a key": "Bỏ ghim khóa",
+    "Why is {code} no longer trusted?": "Vì sao không còn tin khóa của {code}?",
+    "Unpinned {code}.": "Đã bỏ ghim {code}.",
+    "Bundle to import": "Gói dữ liệu cần nhập",
+    "SecureMail bundles (*.bundle);;All files (*)": "Gói dữ liệu SecureMail (*.bundle);;Mọi tệp (*)",
+    "Checking {path}…": "Đang kiểm tra {path}…",
+    "The bundle of {office} (checkpoint {size}) was imported before; nothing more stored.":
+        "Gói của {office} (điểm kiểm tra {size}) đã được nhập trước đây; không ghi gì thêm.",
+    "Verified and imported the bundle of {office}: {events} events ({new} new), checkpoint size {size}.":
+        "Đã kiểm tra và nhập gói của {office}: {events} sự kiện ({new} mới), điểm kiểm tra kích thước {size}.",
+    "Pin the partner's key first (an administrator).": "Cần ghim khóa của đơn vị kia trước (quản trị viên).",
+    "Save the bundle": "Lưu gói dữ liệu",
+    "Wrote bundle {path} for {to}: {items} items, {events} events.":
+        "Đã ghi gói dữ liệu {path} cho {to}: {items} bưu gửi, {events} sự kiện.",
+    "From a partner's &bundle:": "Từ &gói dữ liệu đã nhập:",
+    "(a new item, typed here)": "(bưu gửi mới, nhập tại quầy)",
+    "{tracking} from {office}: {sender} → {recipient} {doc_ref}":
+        "{tracking} từ {office}: {sender} → {recipient} {doc_ref}",
 }
 
 

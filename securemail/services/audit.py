@@ -139,17 +139,21 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     verified = _verified(state, session)
     incremental = None if full else verified
     since = None if full else _since(state, session, verified)
+    from securemail.services import cross_witness  # noqa: PLC0415 - it imports services
+
+    witnessed, witness_problems = cross_witness.held(session)
     report = verify_ledger(
-        session.conn, office_public_key_hint=session.office_public_key, checkpoints=externals,
+        session.conn, office_public_key_hint=session.office_public_key, checkpoints=externals, witnessed=witnessed,
         state_checkpoint=_state_checkpoint(state), incremental_from=incremental[0] if incremental else 0,
         incremental_root=incremental[1] if incremental else None, progress=progress,
         verified_before=verified, since=since)
     if report.incremental_from and report.events_checked < report.size:
         report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
+    from securemail.services.imported_items import links_problems  # noqa: PLC0415
 
     foreign_problems, foreign_warnings = verify_foreign(session)
-    report.problems += foreign_problems
+    report.problems += foreign_problems + witness_problems + links_problems(session)
     report.warnings += foreign_warnings
     last = dict(session.conn.execute("SELECT kind, max(seq) FROM events WHERE kind IN (?, ?) GROUP BY kind",
                                      (K.USER_REVOKED, K.VAULT_REKEYED)).fetchall())

@@ -110,8 +110,11 @@ def _next_tracking(session: Session) -> str:
         serial += 1
 
 
-def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None) -> str:
-    """Record an item handed in at the counter; returns its tracking number."""
+def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None,
+                origin: dict[str, Any] | None = None, due_override: str | None = None) -> str:
+    """Record an item handed in at the counter; returns its tracking number. With `origin` (the link to a
+    partner's imported acceptance, services.imported_items) the item's data are the partner's, validated here and
+    stored as they came; `due_override` keeps the due time another post office gave it."""
     session.require(Permission.ACCEPT)
     now = session.clock.now()
     norms = load_norms(session)
@@ -127,6 +130,7 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
     _check_suburban_lead(session, draft, now)
     norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
     due = due_at(now, norm, draft.appointed_at, load_calendar(session)) if norm is not None else None
+    due_text = due_override if due_override is not None else (iso(due) if due else None)
     with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
         if draft.tracking:
             tracking = draft.tracking
@@ -134,8 +138,12 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
                 raise BadInputError("input.duplicate_tracking", field="tracking", value=tracking)
         else:
             tracking = _next_tracking(session)
-        data: dict[str, Any] = {"item": draft_to_data(draft), "due_at": iso(due) if due else None,
-                                "location": session.office_code}
+        item = draft_to_data(draft)
+        if origin is not None:
+            item = {f: raw[f] for f in ITEM_FIELDS if f in raw}
+        data: dict[str, Any] = {"item": item, "due_at": due_text, "location": session.office_code}
+        if origin is not None:
+            data["origin"] = origin
         person = record_person(session, ledger, messenger)
         if person is not None:
             data["person"] = person
@@ -181,7 +189,28 @@ def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
     from securemail.services.exchange import foreign_timeline  # noqa: PLC0415 - exchange imports this module
 
     t = item_row(session, tracking)["tracking"]  # also checks that this user may see the item
-    return foreign_timeline(session, t) + own_timeline(session, t)
+    return merge_by_time(foreign_timeline(session, t), own_timeline(session, t))
+
+
+def merge_by_time(foreign: list[dict[str, Any]], own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Partners' events and this vault's own in the order they happened: each list keeps its own order (its log's),
+    and at equal times a partner's event comes first (what was sent comes before what was done with it)."""
+    def when(e: dict[str, Any]) -> datetime:
+        try:
+            return parse_iso(str(e["time"]))
+        except (ValueError, TypeError):
+            return datetime.max.replace(tzinfo=ICT)
+    foreign = sorted(foreign, key=when)         # several partners' logs, each in its own order
+    out: list[dict[str, Any]] = []
+    i = j = 0
+    while i < len(foreign) or j < len(own):
+        if j >= len(own) or (i < len(foreign) and when(foreign[i]) <= when(own[j])):
+            out.append(foreign[i])
+            i += 1
+        else:
+            out.append(own[j])
+            j += 1
+    return out
 
 
 def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:

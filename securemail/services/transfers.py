@@ -86,8 +86,11 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
 
 
 def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
-            person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
-    """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
+            person: ExternalPerson | None = None, as_delegate: bool = False, unopened: bool = False,
+            receipt: bool = False) -> None:
+    """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded, or (`receipt`)
+    the recipient desk's signed confirmation imported from it stands for the co-signature. `unopened`: a named-only
+    envelope received by the agency's văn thư, who passes it on to the named person later."""
     session.require(Permission.DELIVER)
     if (to is None) != (to_user is None):
         raise BadInputError("input.required", field="username")
@@ -96,16 +99,23 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
     with session.write() as ledger:
         item = item_row(session, tracking)
         check_move(session, item, Action.DELIVER)
-        _check_receiver(session, item, to_user, person, as_delegate)
         data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
                                 "as_delegate": bool(as_delegate)}
+        if receipt:
+            from securemail.services.imported_items import imported_receipt  # noqa: PLC0415 - it imports this
+
+            data["receipt"] = imported_receipt(session, item)
+        else:
+            _check_receiver(session, item, to_user, person, as_delegate, unopened)
+            if unopened:
+                data["unopened"] = True
         if person is not None:
             data["person"] = record_person(session, ledger, person)
         ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
 
 
 def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | None, person: ExternalPerson | None,
-                    as_delegate: bool) -> None:
+                    as_delegate: bool, unopened: bool = False) -> None:
     recipient_agencies = {item["recipient_agency"], item["destination"]}
     if to_user is not None:
         if to_user.role is not Role.SECRETARY:
@@ -118,6 +128,12 @@ def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | 
         receiver_name = person.name
     else:
         raise BadInputError("input.required", field="person_name")
+    if unopened:      # the agency's văn thư registers the envelope by its outside marks and passes it on unopened
+        if not item["named_only"]:
+            raise BadInputError("input.not_named_only", field="unopened", tracking=item["tracking"])
+        if to_user is None:
+            raise PermissionDeniedError("perm.unopened_secretary", tracking=item["tracking"])
+        return
     if item["named_only"] and not same_name(receiver_name, item["named_recipient"] or ""):
         delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
                        and session.setting(DELEGATE_SETTING) == "1")

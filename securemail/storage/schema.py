@@ -135,7 +135,7 @@ DROP TABLE office_key;
 FIRST_SIGNED_DIRECTORY_SCHEMA = 5
 
 
-# Exchange between vaults (docs/formats/bundle-v1.md): pinned partner keys (a projection of pin.* events), the
+# Exchange between vaults (docs/formats/bundle-v2.md): pinned partner keys (a projection of pin.* events), the
 # events imported from partners with their inclusion proofs (only ever inserted; never part of this vault's own log or
 # Merkle tree), the bundles imported, and the checkpoints sent to each partner (a hint for consistency proofs).
 # Self-contained: it may be renumbered if another migration lands first.
@@ -176,6 +176,22 @@ ALTER TABLE checkpoints ADD COLUMN frontier BLOB;
 """
 
 
+# Cross-witnessing between vaults (docs/formats/bundle-v2.md): the cosignatures this vault made of partners'
+# checkpoints it imported (sent back in its next bundle to each), and those partners made of this vault's own
+# checkpoints (verify compares the log with them). Only ever inserted. Self-contained: it may be renumbered.
+_CROSS_WITNESS = """
+CREATE TABLE cosignatures_made (
+    origin_vault TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, chain TEXT NOT NULL,
+    time TEXT NOT NULL, PRIMARY KEY (origin_vault, size)
+);
+CREATE TABLE cosignatures_received (
+    from_vault TEXT NOT NULL, from_office TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,
+    witness TEXT NOT NULL, note TEXT NOT NULL, chain TEXT NOT NULL, import_seq INTEGER NOT NULL,
+    PRIMARY KEY (from_vault, size, root, witness)
+);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -186,6 +202,7 @@ MIGRATIONS: dict[int, str] = {
     6: _V6,
     7: _EXCHANGE,
     8: _SCALE,
+    9: _CROSS_WITNESS,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -17,11 +17,11 @@ from securemail.services.session import Session
 Opener = Callable[[str], Session]
 
 TABS = {
-    "admin": ["&Tổng quan", "&Bưu gửi", "Báo &cáo", "&Kiểm tra", "Người &dùng và cơ quan"],
-    "clerk1": ["&Tổng quan", "&Bưu gửi", "&Nhận gửi", "Tú&i thư", "Báo &cáo", "&Kiểm tra"],
+    "admin": ["&Tổng quan", "&Bưu gửi", "Báo &cáo", "&Kiểm tra", "Tr&ao đổi", "Người &dùng và cơ quan"],
+    "clerk1": ["&Tổng quan", "&Bưu gửi", "&Nhận gửi", "Tú&i thư", "Báo &cáo", "&Kiểm tra", "Tr&ao đổi"],
     "courier1": ["&Tổng quan", "&Bưu gửi", "&Kiểm tra"],
-    "vanthu1": ["&Tổng quan", "&Bưu gửi", "&Kiểm tra"],
-    "auditor1": ["&Tổng quan", "&Bưu gửi", "Báo &cáo", "&Kiểm tra"],
+    "vanthu1": ["&Tổng quan", "&Bưu gửi", "&Kiểm tra", "Tr&ao đổi"],
+    "auditor1": ["&Tổng quan", "&Bưu gửi", "Báo &cáo", "&Kiểm tra", "Tr&ao đổi"],
 }
 ROLE_LABELS = {"admin": "Quản trị", "clerk1": "Giao dịch viên KT1", "courier1": "Bưu tá / áp tải",
                "vanthu1": "Văn thư cơ quan", "auditor1": "Kiểm tra, bảo vệ bí mật nhà nước"}

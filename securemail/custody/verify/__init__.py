@@ -39,11 +39,13 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
                   checkpoints: Sequence[Checkpoint] = (), state_checkpoint: Checkpoint | None = None,
                   incremental_from: int = 0, progress: ProgressCallback | None = None, workers: int = 2,
                   incremental_root: bytes | None = None, integrity_check: bool = True,
-                  verified_before: tuple[int, bytes] | None = None, since: Since | None = None) -> VerificationReport:
+                  verified_before: tuple[int, bytes] | None = None, since: Since | None = None,
+                  witnessed: Sequence[tuple[Checkpoint, str]] = ()) -> VerificationReport:
     """Verify the whole ledger behind `conn` (steps in the module docstring).
 
-    `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json): both are
-    held outside the database and are what detects a rollback or a rewrite by someone holding the office key.
+    `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json), `witnessed`
+    this vault's checkpoints cosigned by partners (with where they come from): all are held outside the database
+    and are what detects a rollback or a rewrite by someone holding the office key.
     With `incremental_from`, signatures up to that seq are trusted; pass `incremental_root` (the root verified
     then) and a log whose first `incremental_from` events no longer have that root is verified in full, with a
     not_extension problem (progress then starts again from 0). `workers` processes check signatures (1: in-process;
@@ -51,6 +53,7 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     With `since` (the signed verified record), only what is new is checked when that suffices (incremental.py).
     """
     externals = [External(cp, f"checkpoint file #{i + 1}") for i, cp in enumerate(checkpoints)]
+    externals += [External(cp, source) for cp, source in witnessed]     # cosigned by partners (bundles)
     if state_checkpoint is not None:
         externals.append(External(state_checkpoint, "state file"))
     opts = Options(office_public_key_hint, externals, max(0, incremental_from), incremental_root, progress,
