@@ -85,6 +85,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "{user} is not a secretary of the recipient agency ({agency})."),
     "perm.named_only": ("Bưu gửi {tracking} chỉ người có tên ({name}) mới được nhận và bóc bì.",
                         "Item {tracking} may be received and opened only by the named person ({name})."),
+    "perm.delegate_needs_hoa_toc": ("Bưu gửi {tracking} không mang dấu độ khẩn Hỏa tốc: chỉ người có tên mới được "
+                                    "nhận, không giao cho người được lãnh đạo ủy quyền.",
+                                    "Item {tracking} is not marked Hỏa tốc (urgency): only the named person may receive "
+                                    "it, not the leadership's delegate."),
     # input
     "input.required": ("Trường \"{field}\" không được để trống.", "The field \"{field}\" is required."),
     "input.too_long": ("Trường \"{field}\" quá dài (tối đa {max_len} ký tự).",
@@ -103,6 +107,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.duplicate_tracking": ("Số hiệu {value} đã tồn tại.", "Tracking number {value} already exists."),
     "input.forbidden_for_tuyet_mat": ("Tài liệu Tuyệt mật không được ghi trích yếu/mô tả (trường \"{field}\").",
                                       "Tuyệt mật items may carry no abstract/description (field \"{field}\")."),
+    "input.tuyet_mat_two_envelopes": ("Tài liệu Tuyệt mật phải làm {required} bì (bì trong và bì ngoài): trường "
+                                      "\"{field}\" phải ít nhất là {required}.",
+                                      "A Tuyệt mật item travels in {required} envelopes (inner and outer): the field "
+                                      "\"{field}\" must be at least {required}."),
+    "input.period_option": ("{field} chỉ người giao hoặc người nhận, không phải ngày: hãy dùng {option} "
+                            "YYYY-MM-DD để chọn kỳ.",
+                            "{field} names who hands over or who receives, not a day: use {option} YYYY-MM-DD for "
+                            "the period."),
     "input.needs_named_recipient": ("\"Chỉ người có tên mới được bóc bì\" cần ghi tên người nhận.",
                                     "\"Only the named person may open\" needs a named recipient."),
     "input.needs_appointed_time": ("Dịch vụ Hẹn giờ cần thời điểm hẹn phát.", "The Hẹn giờ service needs an appointed time."),
@@ -231,6 +243,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # generic
     "error.internal": ("Lỗi nội bộ ({kind}). Không có dữ liệu nào bị thay đổi ngoài các bước đã báo thành công.",
                        "Internal error ({kind}). Nothing was changed beyond steps reported as done."),
+    "field.urgency_short": ("độ khẩn", "urgency"),
     "field.password_prompt": ("Mật khẩu", "Password"),
     "field.new_password_prompt": ("Mật khẩu mới cho {user}", "New password for {user}"),
     "field.repeat_password_prompt": ("Nhập lại mật khẩu", "Repeat the password"),
@@ -470,6 +483,9 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "recipient_agency": ("Cơ quan nhận", "Recipient agency"),
     "secrecy": ("Độ mật", "Secrecy"),
     "service": ("Dịch vụ", "Service class"),
+    "urgency": ("Độ khẩn", "Urgency"),
+    "copies": ("Số lượng bản", "Number of copies"),
+    "person_title": ("Chức vụ người nhận", "Recipient's position"),
     "scope": ("Phạm vi", "Scope"),
     "appointed_at": ("Thời điểm hẹn", "Appointed time"),
     "doc_ref": ("Số, ký hiệu", "Document number and code"),
@@ -490,7 +506,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "year": ("Năm", "Year"),
     "source": ("Căn cứ", "Source"),
     "sender_person": ("Người giao", "Person handing in"),
-    "sender_person_id": ("Số giấy tờ tùy thân", "ID document number"),
+    "sender_person_id": ("Số định danh / căn cước", "Personal ID / identity card number"),
     "username": ("Tên đăng nhập", "User name"),
     "full_name": ("Họ và tên", "Full name"),
     "role": ("Vai trò", "Role"),
@@ -508,6 +524,6 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "text": ("Nội dung", "Text"),
     "kind": ("Loại", "Kind"),
     "person_name": ("Họ tên người nhận", "Recipient's full name"),
-    "person_id": ("Số giấy tờ tùy thân", "ID document number"),
+    "person_id": ("Số định danh / căn cước", "Personal ID / identity card number"),
     "signature_image": ("Ảnh chữ ký", "Signature image"),
 }

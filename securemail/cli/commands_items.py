@@ -12,7 +12,7 @@ from securemail.cli.context import Ctx
 from securemail.cli.periods import add_period, end_exclusive, period
 from securemail.clock import local_text
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
+from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.errors import BadInputError, NotFoundError
 from securemail.i18n import tr
@@ -31,13 +31,14 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--recipient", required=True)
     p.add_argument("--secrecy", required=True)
     p.add_argument("--service", required=True)
+    p.add_argument("--urgency", help="urgency marked on the document: none, khan, thuong-khan, hoa-toc")
     p.add_argument("--appointed")
     p.add_argument("--scope", default="noi-tinh")
     p.add_argument("--doc-ref")
     p.add_argument("--doc-date")
     p.add_argument("--named-recipient")
     p.add_argument("--named-only", action="store_true")
-    p.add_argument("--envelopes", default="1")
+    p.add_argument("--envelopes", help="envelopes handed in (Tuyệt mật: 2, the default for it; otherwise 1)")
     p.add_argument("--weight")
     p.add_argument("--seal")
     p.add_argument("--seal-condition", default="intact")
@@ -45,6 +46,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--recall", action="store_true")
     p.add_argument("--recall-deadline")
     p.add_argument("--copy-number")
+    p.add_argument("--copies", help="number of copies (số lượng bản)")
     p.add_argument("--page-count")
     p.add_argument("--notes")
     p.add_argument("--tracking")
@@ -108,9 +110,10 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", help="the receiving secretary's user name (co-signs)")
     p.add_argument("--person-name")
     p.add_argument("--person-id")
+    p.add_argument("--person-title", help="the receiving person's position (chức vụ)")
     p.add_argument("--signature-image", type=Path)
     p.add_argument("--as-delegate", action="store_true",
-                   help="receiver acts as leadership delegate (Hỏa tốc, when the setting allows)")
+                   help="receiver acts as leadership delegate (document marked Hỏa tốc, when the setting allows)")
     p.set_defaults(handler=cmd_deliver)
     p = sub.add_parser("fail", parents=[common], help="record a failed delivery")
     p.add_argument("tracking")
@@ -173,11 +176,11 @@ def _read_png(path: Path | None) -> bytes | None:
 def cmd_accept(ctx: Ctx) -> int:
     a = ctx.args
     raw = {"sender_agency": a.sender, "recipient_agency": a.recipient, "secrecy": a.secrecy, "service": a.service,
-           "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref, "doc_date": a.doc_date,
+           "urgency": a.urgency, "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref, "doc_date": a.doc_date,
            "named_recipient": a.named_recipient, "named_only": a.named_only, "envelopes": a.envelopes,
            "weight_grams": a.weight, "seal_numbers": a.seal, "seal_condition": a.seal_condition,
            "description": a.description, "recall": a.recall, "recall_deadline": a.recall_deadline,
-           "copy_number": a.copy_number, "page_count": a.page_count, "notes": a.notes, "tracking": a.tracking,
+           "copy_number": a.copy_number, "copies": a.copies, "page_count": a.page_count, "notes": a.notes, "tracking": a.tracking,
            "sender_person": a.messenger_name, "sender_person_id": a.messenger_id}
     messenger = None
     if a.messenger_name:
@@ -261,7 +264,10 @@ def _when(text: str | None) -> str:
 
 
 def _kind_labels(row: dict[str, Any], lang: str) -> str:
-    return f"{label(Secrecy(row['secrecy']), lang)}, {label(ServiceClass(row['service']), lang)}"
+    words = [label(Secrecy(row["secrecy"]), lang), label(ServiceClass(row["service"]), lang)]
+    if row.get("urgency") not in (None, Urgency.NONE.value):
+        words.append(f"{tr('field.urgency_short')} {label(Urgency(row['urgency']), lang)}")
+    return ", ".join(words)
 
 
 def cmd_list(ctx: Ctx) -> int:
@@ -372,12 +378,13 @@ def cmd_deliver(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.to:
             signer, user = _cosign(ctx, s, a.to)
-            transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate)
+            transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate,
+                              title=a.person_title)
             who = user.full_name
         else:
             if not a.person_name:
                 raise BadInputError("input.required", field="person_name")
-            person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image))
+            person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image), a.person_title)
             transfers.deliver(s, a.tracking, person=person, as_delegate=a.as_delegate)
             who = a.person_name
         ctx.emit({"tracking": a.tracking, "status": ItemStatus.DELIVERED.value, "to": who},

@@ -81,8 +81,14 @@ VI: dict[str, str] = {
     "mark an item out for delivery": "ghi bưu gửi đi phát",
     "deliver to the recipient agency": "phát cho cơ quan nhận",
     "the receiving secretary's user name (co-signs)": "tên đăng nhập của văn thư nhận (cùng ký)",
-    "receiver acts as leadership delegate (Hỏa tốc, when the setting allows)":
-        "người nhận là người được lãnh đạo ủy quyền (Hỏa tốc, khi thiết lập cho phép)",
+    "receiver acts as leadership delegate (document marked Hỏa tốc, when the setting allows)":
+        "người nhận là người được lãnh đạo ủy quyền (tài liệu có dấu Hỏa tốc, khi thiết lập cho phép)",
+    "the receiving person's position (chức vụ)": "chức vụ của người nhận",
+    "urgency marked on the document: none, khan, thuong-khan, hoa-toc":
+        "độ khẩn ghi trên tài liệu: none (không), khan (Khẩn), thuong-khan (Thượng khẩn), hoa-toc (Hỏa tốc)",
+    "envelopes handed in (Tuyệt mật: 2, the default for it; otherwise 1)":
+        "số bì nhận (Tuyệt mật: 2, bì trong và bì ngoài, mặc định cho độ mật này; còn lại 1)",
+    "number of copies (số lượng bản)": "số lượng bản",
     "record a failed delivery": "ghi phát không thành công",
     "return to sender": "chuyển hoàn về nơi gửi",
     "forward to another agency or office": "chuyển tiếp đến cơ quan hoặc bưu cục khác",

@@ -15,7 +15,7 @@ from datetime import datetime
 from securemail.custody import kinds as K
 from securemail.custody.authority import Authority, Refusal
 from securemail.custody.events import Event
-from securemail.domain.enums import Role, ServiceClass
+from securemail.domain.enums import Role, ServiceClass, Urgency
 from securemail.storage.database import Connection
 
 DELEGATE_SETTING = "hoa_toc_leader_delegate"
@@ -39,6 +39,15 @@ def time_refusal(e: Event, previous: str | None) -> Refusal | None:
         return Refusal("illegal_transition", f"dated {e.time}, before the previous event of {e.subject} "
                                              f"({previous})")
     return None
+
+
+def marked_hoa_toc(urgency: str | None, service: str | None) -> bool:
+    """The document's urgency mark is Hỏa tốc (NĐ 26/2020: a named-only envelope marked Hỏa tốc whose addressee is
+    absent goes to the leadership's delegate). Items accepted before the mark was recorded (``urgency`` NULL) are
+    judged by their service class, as they were when written."""
+    if urgency is None:
+        return service == ServiceClass.HOA_TOC.value
+    return urgency == Urgency.HOA_TOC.value
 
 
 def same_name(a: str, b: str) -> bool:
@@ -89,11 +98,11 @@ def _secretary_scope(conn: Connection, authority: Authority, e: Event) -> list[R
 
 
 def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
-    row = conn.execute("SELECT recipient_agency, destination, named_only, named_recipient, service FROM items "
-                       "WHERE tracking = ?", (e.subject,)).fetchone()
+    row = conn.execute("SELECT recipient_agency, destination, named_only, named_recipient, service, urgency "
+                       "FROM items WHERE tracking = ?", (e.subject,)).fetchone()
     if row is None:
         return []                      # the projection reports the unknown item
-    recipient, destination, named_only, named, service = row
+    recipient, destination, named_only, named, service, urgency = row
     out: list[Refusal] = []
     if e.data.get("agency") != recipient:
         out.append(Refusal("illegal_transition", f"delivery names agency {e.data.get('agency')!r}, the item is for "
@@ -112,7 +121,7 @@ def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]
         receiver = str(person.get("name") or "") if isinstance(person, dict) else None
     if named_only and receiver is not None and not same_name(receiver, named or ""):
         setting = conn.execute("SELECT value FROM settings WHERE key = ?", (DELEGATE_SETTING,)).fetchone()
-        delegate_ok = (e.data.get("as_delegate") is True and service == ServiceClass.HOA_TOC.value
+        delegate_ok = (e.data.get("as_delegate") is True and marked_hoa_toc(urgency, service)
                        and setting is not None and setting[0] == "1")
         if not delegate_ok:
             out.append(Refusal("illegal_transition", f"only {named!r} may receive {e.subject} (named-only), "

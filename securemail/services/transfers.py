@@ -11,8 +11,8 @@ from typing import Any
 
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
-from securemail.custody.rules import DELEGATE_SETTING, same_name
-from securemail.domain.enums import ItemStatus, Role, ServiceClass
+from securemail.custody.rules import DELEGATE_SETTING, marked_hoa_toc, same_name
+from securemail.domain.enums import ItemStatus, Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
 from securemail.domain.lifecycle import Action, is_allowed
@@ -86,8 +86,9 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
 
 
 def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
-            person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
-    """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
+            person: ExternalPerson | None = None, as_delegate: bool = False, title: str | None = None) -> None:
+    """Deliver to the recipient agency: its secretary co-signs (``title``: her position, printed on the delivery
+    slip; "Văn thư" when not given), or an external person is recorded (with their own title)."""
     session.require(Permission.DELIVER)
     if (to is None) != (to_user is None):
         raise BadInputError("input.required", field="username")
@@ -101,6 +102,8 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
                                 "as_delegate": bool(as_delegate)}
         if person is not None:
             data["person"] = record_person(session, ledger, person)
+        elif title is not None:
+            data["title"] = _text(title, "person_title", required=False, max_len=200)
         ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
 
 
@@ -119,9 +122,9 @@ def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | 
     else:
         raise BadInputError("input.required", field="person_name")
     if item["named_only"] and not same_name(receiver_name, item["named_recipient"] or ""):
-        delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
-                       and session.setting(DELEGATE_SETTING) == "1")
-        if not delegate_ok:
+        if as_delegate and not marked_hoa_toc(item["urgency"], item["service"]):
+            raise PermissionDeniedError("perm.delegate_needs_hoa_toc", tracking=item["tracking"])
+        if not (as_delegate and session.setting(DELEGATE_SETTING) == "1"):
             raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
 
 

@@ -162,6 +162,16 @@ CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root B
 """
 
 
+# Law fidelity, second part (issue 11): the document's urgency mark (độ khẩn: khan | thuong-khan | hoa-toc | none),
+# distinct from the KT1 service class; NULL for items accepted before it was recorded (the Hỏa tốc delegate rule
+# then reads the service class, as it did). The number of copies ("số lượng" in the registers). The recipient's
+# position (chức vụ) is carried by the delivery event itself and needs no column.
+_URGENCY_AND_COPIES = """
+ALTER TABLE items ADD COLUMN urgency TEXT;
+ALTER TABLE items ADD COLUMN copies INTEGER;
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -171,6 +181,7 @@ MIGRATIONS: dict[int, str] = {
     5: _V5,
     6: _V6,
     7: _EXCHANGE,
+    8: _URGENCY_AND_COPIES,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
