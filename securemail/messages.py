@@ -149,6 +149,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.self_cosign": ("Người giao và người nhận phải là hai người khác nhau.",
                           "The person handing over and the person taking custody must differ."),
     "input.no_folder": ("Không có thư mục {path}.", "There is no folder {path}."),
+    "report.register_agency_only": ("Sổ đăng ký bí mật nhà nước đi, đến và sổ gửi văn bản đi bưu điện là sổ của cơ "
+                                    "quan: văn thư in tại bàn làm việc của cơ quan mình (kho lập bằng init --kind "
+                                    "agency --agency MÃ), không in tại bưu cục hay cho cơ quan khác (trường "
+                                    "\"{field}\"). Bưu cục in sổ theo dõi giao nhận của mình: --kind handover.",
+                                    "The outgoing / incoming state-secret registers and the post register belong to "
+                                    "the agency: its văn thư prints them at the agency's own desk (a vault made with "
+                                    "init --kind agency --agency CODE), not at a post office nor for another agency "
+                                    "(field \"{field}\"). A post office prints its own handover book: --kind "
+                                    "handover."),
+    "report.register_office_only": ("Sổ theo dõi giao nhận bưu gửi KT1 là sổ của bưu cục; tại bàn làm việc của cơ "
+                                    "quan hãy in sổ đăng ký đi hoặc đến (trường \"{field}\").",
+                                    "The KT1 handover book is the post office's; at an agency desk print the outgoing "
+                                    "or incoming register (field \"{field}\")."),
+    "report.register_one_year": ("Số trong sổ chạy liên tục từ 01/01 đến 31/12: mỗi lần in chỉ trong một năm "
+                                 "(năm {year}; trường \"{field}\").",
+                                 "Register numbers run from 01/01 to 31/12: print one year at a time (year {year}; "
+                                 "field \"{field}\")."),
+    "report.layout_bad": ("Danh sách cột của mẫu sổ {layout} không hợp lệ: {problem}.",
+                          "The column list for register layout {layout} is not valid: {problem}."),
     "report.fonts_missing": ("Không tìm thấy phông chữ tiếng Việt để in ({detail}); hãy cài lại ứng dụng.",
                              "The Vietnamese fonts needed for printing are missing ({detail}); reinstall the application."),
     "input.output_in_vault": ("Không ghi tệp kết quả vào trong thư mục kho dữ liệu: {path}.",
@@ -194,6 +213,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Pinned the key of {code} ({name}), fingerprint {fingerprint}."),
     "cli.pin_revoked": ("Đã bỏ ghim khóa của {code}.", "Unpinned the key of {code}."),
     "cli.no_pins": ("Chưa ghim khóa nào.", "No keys pinned."),
+    "cli.layout_in_force": ("áp dụng từ {since} đến {until}", "in force from {since} to {until}"),
+    "cli.layout_configured": ("cột do quản trị viên cấu hình", "columns configured by an administrator"),
     "cli.bundle_exported": ("Đã ghi gói dữ liệu {path} cho {to}: {items} bưu gửi, {events} sự kiện.",
                             "Wrote bundle {path} for {to}: {items} items, {events} events."),
     "cli.bundle_imported": ("Đã kiểm tra và nhập gói của {office}: {events} sự kiện ({new} mới), điểm kiểm tra "
@@ -476,6 +497,12 @@ MESSAGES.update(_WORDS)
 # Field key -> (Vietnamese label, English label), used in messages that name a field.
 FIELD_NAMES: dict[str, tuple[str, str]] = {
     "tracking": ("Số hiệu bưu gửi", "Tracking number"),
+    "date_from": ("Từ ngày (--since)", "From day (--since)"),
+    "date_to": ("Đến ngày (--until)", "Up to day (--until)"),
+    "--from": ("--from", "--from"),
+    "--to": ("--to", "--to"),
+    "layout": ("Mẫu sổ", "Register layout"),
+    "key": ("Thiết lập", "Setting"),
     "vault": ("Thư mục kho dữ liệu (--vault)", "Vault folder (--vault)"),
     "output": ("Tệp kết quả", "Output file"),
     "giver": ("Người giao (--from)", "Person handing over (--from)"),

@@ -176,11 +176,13 @@ def _read_png(path: Path | None) -> bytes | None:
 def cmd_accept(ctx: Ctx) -> int:
     a = ctx.args
     raw = {"sender_agency": a.sender, "recipient_agency": a.recipient, "secrecy": a.secrecy, "service": a.service,
-           "urgency": a.urgency, "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref, "doc_date": a.doc_date,
+           "urgency": a.urgency, "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref,
+           "doc_date": a.doc_date,
            "named_recipient": a.named_recipient, "named_only": a.named_only, "envelopes": a.envelopes,
            "weight_grams": a.weight, "seal_numbers": a.seal, "seal_condition": a.seal_condition,
            "description": a.description, "recall": a.recall, "recall_deadline": a.recall_deadline,
-           "copy_number": a.copy_number, "copies": a.copies, "page_count": a.page_count, "notes": a.notes, "tracking": a.tracking,
+           "copy_number": a.copy_number, "copies": a.copies, "page_count": a.page_count, "notes": a.notes,
+           "tracking": a.tracking,
            "sender_person": a.messenger_name, "sender_person_id": a.messenger_id}
     messenger = None
     if a.messenger_name:

@@ -84,6 +84,14 @@ VI: dict[str, str] = {
     "receiver acts as leadership delegate (document marked Hỏa tốc, when the setting allows)":
         "người nhận là người được lãnh đạo ủy quyền (tài liệu có dấu Hỏa tốc, khi thiết lập cho phép)",
     "the receiving person's position (chức vụ)": "chức vụ của người nhận",
+    "handover: the post office's handover book (default at a post office); outgoing, incoming, post: the agency's "
+    "registers (at an agency desk; default outgoing)":
+        "handover: sổ theo dõi giao nhận của bưu cục (mặc định tại bưu cục); outgoing, incoming, post: sổ đăng ký "
+        "bí mật nhà nước đi, đến và sổ gửi văn bản đi bưu điện của cơ quan (tại bàn làm việc của cơ quan; mặc định "
+        "outgoing)",
+    "register layouts and their columns in this vault": "các mẫu sổ và cột của chúng trong kho này",
+    "a layout id: print its columns as JSON (to edit and set with `setting register_layout.ID JSON`)":
+        "mã mẫu sổ: in danh sách cột dạng JSON (sửa rồi đặt bằng `setting register_layout.MÃ JSON`)",
     "urgency marked on the document: none, khan, thuong-khan, hoa-toc":
         "độ khẩn ghi trên tài liệu: none (không), khan (Khẩn), thuong-khan (Thượng khẩn), hoa-toc (Hỏa tốc)",
     "envelopes handed in (Tuyệt mật: 2, the default for it; otherwise 1)":

@@ -147,6 +147,7 @@ class RegisterKind(StrEnum):
     SECRET_OUTGOING = "secret-outgoing"  # noqa: S105 - not a password; sổ đăng ký bí mật nhà nước đi
     SECRET_INCOMING = "secret-incoming"  # noqa: S105 - not a password; sổ đăng ký bí mật nhà nước đến
     POST_OUTGOING = "post-outgoing"  # sổ gửi văn bản đi bưu điện (NĐ 30/2020)
+    HANDOVER_BOOK = "handover-book"  # the KT1 desk's own record of what it received and handed on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,6 +164,8 @@ class RegisterData:
     volume: str | None = None  # "Quyển số"
     rows: Sequence[Mapping[str, str]]
     layout_id: str | None = None  # force a layout; otherwise chosen by the period's dates
+    first_number: int | None = None  # "từ số": the first entry number printed (numbers run per year)
+    last_number: int | None = None  # "đến số"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

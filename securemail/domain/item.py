@@ -334,7 +334,8 @@ def _build(
     if err.found:
         return None, err
     assert sender is not None and recipient is not None and secrecy is not None and service is not None
-    assert scope is not None and urgency is not None and named_only is not None and seal_condition is not None and recall is not None
+    assert scope is not None and urgency is not None and named_only is not None
+    assert seal_condition is not None and recall is not None
     draft = ItemDraft(
         sender_agency=sender,
         recipient_agency=recipient,
@@ -384,7 +385,7 @@ def envelope_shortfall(item: object) -> object | None:
     if not isinstance(item, Mapping):
         return None
     try:
-        needed = Secrecy(item.get("secrecy")).envelopes_required
+        needed = Secrecy(str(item.get("secrecy"))).envelopes_required
     except ValueError:
         return None
     envelopes = item.get("envelopes")
@@ -408,7 +409,8 @@ def validate_item(
     ``now`` is the acceptance time (aware); ``norms`` gives the Hẹn giờ minimum lead times (the admin-edited
     table; defaults to TT 16/2017: 4 h nội tỉnh, 24 h liên tỉnh). ``scope`` defaults to nội tỉnh,
     ``envelopes`` to the number the secrecy level needs (Tuyệt mật: 2, an inner and an outer envelope; fewer is
-    refused as ``tuyet_mat_two_envelopes``), ``urgency`` to none, ``seal_condition`` to intact, ``named_only`` and ``recall`` to False.
+    refused as ``tuyet_mat_two_envelopes``), ``urgency`` to none, ``seal_condition`` to intact, ``named_only``
+    and ``recall`` to False.
     """
     draft, err = _build(raw, now, norms)
     if draft is None:

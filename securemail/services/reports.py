@@ -25,7 +25,7 @@ from securemail.domain.norms import printed_source
 from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
 from securemail.i18n import current_language, tr
-from securemail.services import bags, items, norms, statements
+from securemail.services import bags, items, norms, registers, statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session, load_user
@@ -195,82 +195,19 @@ def custody(session: Session, tracking: str, out: Out) -> str:
     return payload
 
 
-REGISTER_KINDS = {"outgoing": m.RegisterKind.SECRET_OUTGOING, "incoming": m.RegisterKind.SECRET_INCOMING,
-                  "post": m.RegisterKind.POST_OUTGOING}
-
-
-def _register_row(session: Session, kind: m.RegisterKind, n: int, r: dict[str, Any]) -> dict[str, str]:
-    secrecy = Secrecy(r["secrecy"])
-    abstract = "(Tuyệt mật: không ghi trích yếu)" if secrecy is Secrecy.TUYET_MAT else (r["description"] or "")
-    accepted = _time(r["accepted_at"])
-    delivered = _time(r["delivered_at"])
-    note = f"{r['tracking']} — {label(ItemStatus(r['status']), 'vi')}"
-    common = {"so_thu_tu": str(n), "so_ky_hieu": r["doc_ref"] or "", "trich_yeu": abstract,
-              "do_mat": label(secrecy, "vi"), "ghi_chu": note}
-    doc_date = r["doc_date"] and date.fromisoformat(r["doc_date"]).strftime("%d/%m/%Y")
-    if kind is m.RegisterKind.SECRET_INCOMING:
-        return common | {"ngay_den": delivered.strftime("%d/%m/%Y") if delivered else "", "so_den": str(n),
-                         "co_quan_ban_hanh": _agency_name(session, r["sender_agency"]),
-                         "ngay_thang": doc_date or "", "don_vi_nhan": r["delivered_to"] or ""}
-    if kind is m.RegisterKind.POST_OUTGOING:
-        return {"ngay_chuyen": accepted.strftime("%d/%m/%Y") if accepted else "", "so_ky_hieu": r["doc_ref"] or "",
-                "noi_nhan": _agency_name(session, r["recipient_agency"]), "so_luong_bi": str(r["envelopes"]),
-                "ky_nhan": "", "ghi_chu": note}
-    recipient = _agency_name(session, r["recipient_agency"])
-    if r["delivered_to"]:
-        recipient += f" — {r['delivered_to']}"
-    return common | {"ngay_thang": doc_date or "",
-                     "nguoi_ky": "", "noi_nhan": recipient, "don_vi_luu": "", "so_luong": str(r["envelopes"])}
-
-
-def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, str], period_start: date,
-                   end: datetime) -> list[tuple[int, dict[str, Any]]]:
-    """The register's entries up to ``end`` with their numbers: continuous from 01/01 to 31/12 of each year
-    (NĐ 30/2020 Điều 15, 22), so a row keeps its number whatever period is printed (entries are never
-    removed: the ledger is append-only)."""
-    year_start = datetime.combine(date(period_start.year, 1, 1), datetime.min.time(), ICT)
-    rows = list(reversed(items.search_items(session, filters=filters, date_from=year_start, date_to=end,
-                                            limit=1_000_000)))
-    if kind is m.RegisterKind.SECRET_OUTGOING or kind is m.RegisterKind.SECRET_INCOMING:
-        rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
-    out: list[tuple[int, dict[str, Any]]] = []
-    counters: dict[int, int] = {}
-    for r in rows:
-        year = (_time(r["accepted_at"]) or year_start).astimezone(ICT).year
-        counters[year] = counters.get(year, 0) + 1
-        out.append((counters[year], r))
-    return out
+REGISTER_KINDS = registers.KINDS
 
 
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
              agency: str | None = None, volume: str | None = None) -> str:
-    """A register for a period in the layout in force then (refuses a period that crosses a change of form)."""
-    session.require(Permission.PRINT_REPORTS)
-    rk = REGISTER_KINDS.get(kind)
-    if rk is None:
-        raise BadInputError("input.bad_choice", field="kind", value=kind)
-    try:
-        layout = docs.choose_layout(rk, period_start, period_end)
-    except docs.PeriodStraddlesError as e:
-        parts = "; ".join(f"{lo:%d/%m/%Y}-{hi:%d/%m/%Y}" for _, lo, hi in e.parts)
-        raise BadInputError("report.period_straddles", field="date_from", parts=parts) from e
-    except docs.LayoutChoiceError as e:
-        raise BadInputError("report.no_layout", field="date_from") from e
-    start = datetime.combine(period_start, datetime.min.time(), ICT)
-    end = datetime.combine(period_end + timedelta(days=1), datetime.min.time(), ICT)
-    filters = {}
-    if agency:
-        filters["recipient_agency" if rk is m.RegisterKind.SECRET_INCOMING else "sender_agency"] = agency
-    numbered = _numbered_rows(session, rk, filters, period_start, end)
-    table = [_register_row(session, rk, n, r) for n, r in numbered
-             if (_time(r["accepted_at"]) or start) >= start]
-    ident = f"{layout.id}:{period_start.isoformat()}:{period_end.isoformat()}"
-    payload = statements.issue(session, "register", ident, statements.content_digest(table), _checkpoint(session))
-    unit = _agency_name(session, agency) if agency else session.office_name
-    _render(docs.render_register, m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
-                                        period_start=period_start, period_end=period_end, agency_name=unit,
-                                        rows=table, layout_id=layout.id, volume=volume), out)
-    return payload
+    """A register for a period of one year, printed by its owner (services.registers): the post office desk's
+    handover book, or an agency desk's registers. ``agency``, if given, must be the agency of this desk."""
+    if agency and agency != session.setting("vault_agency"):
+        raise BadInputError("report.register_agency_only", field="agency")
+    return registers.print_register(session, kind, period_start, period_end, out, volume=volume,
+                                    imprint=_imprint(session), checkpoint=_checkpoint(session),
+                                    render=lambda data, target, layout: _render(
+                                        lambda d, o: docs.render_register(d, o, layout), data, target))
 
 
 def overdue(session: Session, period_start: date, period_end: date, out: Out) -> str:
