@@ -340,6 +340,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.check.chains": ("Chuỗi băm và thứ tự sự kiện", "Hash chains and event order"),
     "audit.check.merkle": ("Cây Merkle và điểm kiểm tra", "Merkle tree and checkpoints"),
     "audit.check.projection": ("Trạng thái hiển thị khớp với sổ cái", "Displayed state matches the ledger"),
+    "audit.check.other": ("Kiểm tra khác (dữ liệu nhập từ đơn vị khác, tệp trạng thái)",
+                          "Other checks (data imported from partners, state file)"),
     "backup.not_a_backup": ("{path} không phải là một bản sao lưu SecureMail.", "{path} is not a SecureMail backup."),
     "cli.backup_done": ("Đã sao lưu {events} sự kiện vào {path} (đã mã hóa; cùng người dùng, cùng mật khẩu).",
                         "Backed up {events} events to {path} (encrypted; same users, same passwords)."),

@@ -46,10 +46,12 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_layout)
     p = rep.add_parser("overdue", parents=[common], help="overdue / on-time report")
     add_period(p, required=True)
+    p.add_argument("--number", help="the report's number, if the văn thư has given it (else left blank)")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(handler=cmd_report, report="overdue")
     p = rep.add_parser("audit", parents=[common], help="integrity audit report (runs verify --full)")
     p.add_argument("--checkpoint", action="append", type=Path, default=[])
+    p.add_argument("--number", help="the report's number, if the văn thư has given it (else left blank)")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(handler=cmd_report, report="audit")
 
@@ -77,11 +79,11 @@ def cmd_report(ctx: Ctx) -> int:
             kind = a.kind or ("outgoing" if s.setting("vault_kind") == "agency" else "handover")
             payload = reports.register(s, kind, *_days(a), buf, agency=a.agency, volume=a.volume)
         elif a.report == "overdue":
-            payload = reports.overdue(s, *_days(a), buf)
+            payload = reports.overdue(s, *_days(a), buf, number=a.number)
         else:
             s.require(Permission.PRINT_REPORTS)
             report = audit.verify_vault(s, checkpoint_files=a.checkpoint, full=True)
-            payload = reports.audit(s, report, buf, checkpoints_checked=len(a.checkpoint))
+            payload = reports.audit(s, report, buf, checkpoints_checked=len(a.checkpoint), number=a.number)
             status = 0 if report else 1
     write_user_file(output, buf.getvalue(), ctx.vault)
     ctx.emit({"file": str(a.output), "qr_payload": payload}, tr("report.written", path=str(a.output)))

@@ -89,6 +89,8 @@ VI: dict[str, str] = {
         "handover: sổ theo dõi giao nhận của bưu cục (mặc định tại bưu cục); outgoing, incoming, post: sổ đăng ký "
         "bí mật nhà nước đi, đến và sổ gửi văn bản đi bưu điện của cơ quan (tại bàn làm việc của cơ quan; mặc định "
         "outgoing)",
+    "the report's number, if the văn thư has given it (else left blank)":
+        "số của báo cáo, nếu văn thư đã cấp (nếu không, để trống để ghi tay)",
     "register layouts and their columns in this vault": "các mẫu sổ và cột của chúng trong kho này",
     "a layout id: print its columns as JSON (to edit and set with `setting register_layout.ID JSON`)":
         "mã mẫu sổ: in danh sách cột dạng JSON (sửa rồi đặt bằng `setting register_layout.MÃ JSON`)",

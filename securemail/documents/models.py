@@ -23,6 +23,22 @@ class Imprint:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Issuance:
+    """How a report that is a báo cáo is issued (NĐ 30/2020/NĐ-CP Phụ lục I): who issues it, its number and code,
+    the place and date line, who signs in which position, and where it goes ("Nơi nhận")."""
+
+    superior: str | None  # cơ quan chủ quản, above the issuer (None: none)
+    issuer: str  # cơ quan, tổ chức ban hành
+    number: str | None  # the number the văn thư gives it when issuing; None: left blank to be written in
+    code: str  # ký hiệu after the number, e.g. "BC-BĐGL"
+    place: str  # địa danh of the date line
+    day: date  # the date of the report
+    signer_title: str  # quyền hạn, chức vụ of the signer
+    signer_name: str  # họ và tên
+    recipients: Sequence[str]  # Nơi nhận; the file copy ("Lưu: VT") is added when printed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Secrecy:
     code: str  # envelope code letter "A" / "B" / "C", or "" when not secret
     label: str  # "Tuyệt mật", "Tối mật", "Mật", "Không mật"
@@ -210,6 +226,7 @@ class OverdueData:
     stats: Sequence[ServiceStat]
     overdue_items: Sequence[OverdueItem]
     early_minutes: int = 60  # Hẹn giờ: how long before the appointment still counts as on time
+    issuance: Issuance | None = None  # None: the issuer is the printing office, number left blank
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,8 +240,9 @@ class AuditCheck:
 class AuditProblem:
     seq: int | None
     tracking: str | None
-    code: str
+    code: str  # the verifier's code (kept for machines; never printed)
     message: str
+    group: str = ""  # the kind of check it failed, in words (printed)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,3 +258,4 @@ class AuditData:
     content_hash: str
     checks: Sequence[AuditCheck] = field(default_factory=tuple)
     problems: Sequence[AuditProblem] = field(default_factory=tuple)
+    issuance: Issuance | None = None  # None: the issuer is the printing office, number left blank

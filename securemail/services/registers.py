@@ -387,8 +387,8 @@ def print_register(session: Session, kind_name: str, period_start: date, period_
     kind = KINDS.get(kind_name)
     if kind is None:
         raise BadInputError("input.bad_choice", field="kind", value=kind_name)
-    _may_print(session, kind)
     check_owner(session, kind)
+    _may_print(session, kind)
     if period_start.year != period_end.year:
         raise BadInputError("report.register_one_year", field="date_to", year=period_start.year)
     try:

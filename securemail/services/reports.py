@@ -210,8 +210,29 @@ def register(session: Session, kind: str, period_start: date, period_end: date, 
                                         lambda d, o: docs.render_register(d, o, layout), data, target))
 
 
-def overdue(session: Session, period_start: date, period_end: date, out: Out) -> str:
-    """Overdue and on-time report for items accepted in a period."""
+def issuance(session: Session, number: str | None = None) -> m.Issuance:
+    """How this office issues its báo cáo (NĐ 30/2020 Phụ lục I), from its settings: cơ quan chủ quản
+    (superior_agency), the place of the date line (place_name, else the province), the code after the number
+    (BC-report_code, else BC-office code), who signs and in which position (report_signer_title / _name, else the
+    person printing, as "Người lập báo cáo"), and "Nơi nhận" (report_recipients, separated by ";"). The number is
+    the one given, else left blank for the văn thư to write in when she issues it."""
+    def setting(key: str) -> str:
+        return (session.setting(key) or "").strip()
+
+    title = setting("report_signer_title")
+    recipients = [r.strip() for r in setting("report_recipients").replace("\n", ";").split(";") if r.strip()]
+    return m.Issuance(superior=setting("superior_agency") or None, issuer=session.office_name,
+                      number=(number or "").strip() or None,
+                      code=f"BC-{setting('report_code') or session.office_code}",
+                      place=setting("place_name") or setting("province"),
+                      day=session.clock.now().astimezone(ICT).date(),
+                      signer_title=title or "Người lập báo cáo",
+                      signer_name=(setting("report_signer_name") if title else "") or session.user.full_name,
+                      recipients=recipients)
+
+
+def overdue(session: Session, period_start: date, period_end: date, out: Out, number: str | None = None) -> str:
+    """Overdue and on-time report for items accepted in a period (a báo cáo: NĐ 30/2020 Phụ lục I)."""
     session.require(Permission.PRINT_REPORTS)
     now = session.clock.now()
     start = datetime.combine(period_start, datetime.min.time(), ICT)
@@ -236,7 +257,7 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
         norms_source="; ".join(sorted({printed_source(n.source) for n in norms.list_norms(session)})),
         stats=[m.ServiceStat(service_class=label(ServiceClass(sv), "vi"), scope=label(Scope(sc), "vi"),
                              total=v[0], met=v[1], late=v[2], pending=v[3]) for (sv, sc), v in sorted(stats.items())],
-        early_minutes=early_minutes(session.conn),
+        early_minutes=early_minutes(session.conn), issuance=issuance(session, number),
         overdue_items=[m.OverdueItem(tracking=r["tracking"],
                                      secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
                                      service_class=label(ServiceClass(r["service"]), "vi"),
@@ -255,8 +276,9 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
     return payload
 
 
-def audit(session: Session, report: VerificationReport, out: Out, checkpoints_checked: int = 0) -> str:
-    """Integrity audit report from a verification run."""
+def audit(session: Session, report: VerificationReport, out: Out, checkpoints_checked: int = 0,
+          number: str | None = None) -> str:
+    """Integrity audit report from a verification run (a báo cáo: NĐ 30/2020 Phụ lục I)."""
     session.require(Permission.PRINT_REPORTS)
     content = report.to_json("vi")
     digest = statements.content_digest(content)
@@ -266,9 +288,9 @@ def audit(session: Session, report: VerificationReport, out: Out, checkpoints_ch
               for c, group in AUDIT_GROUPS.items()]
     data = m.AuditData(imprint=_imprint(session), qr_payload=payload, verified_at=session.clock.now().astimezone(ICT),
                        events_checked=report.events_checked, checkpoints_checked=checkpoints_checked,
-                       ok=bool(report), content_hash=digest, checks=checks,
-                       problems=[m.AuditProblem(seq=p.seq, tracking=p.item, code=p.code, message=p.message("vi"))
-                                 for p in report.problems])
+                       ok=bool(report), content_hash=digest, checks=checks, issuance=issuance(session, number),
+                       problems=[m.AuditProblem(seq=p.seq, tracking=p.item, code=p.code, message=p.message("vi"),
+                                                group=_problem_group(p.code)) for p in report.problems])
     _render(docs.render_audit, data, out)
     return payload
 
@@ -279,6 +301,14 @@ AUDIT_GROUPS: dict[str, Sequence[str]] = {
     "merkle": ("checkpoint_root_differs", "checkpoint_size_differs", "not_extension", "bad_checkpoint_signature"),
     "projection": ("projection_differs", "illegal_transition"),
 }
+
+
+def _problem_group(code: str) -> str:
+    """The check a problem belongs to, in words (the code itself is never printed)."""
+    for group, codes in AUDIT_GROUPS.items():
+        if code in codes:
+            return tr(f"audit.check.{group}", "vi")
+    return tr("audit.check.other", "vi")
 
 
 def _with_payload(data: m.OverdueData, payload: str) -> m.OverdueData:
