@@ -381,7 +381,7 @@ def cmd_deliver(ctx: Ctx) -> int:
         if a.to:
             signer, user = _cosign(ctx, s, a.to)
             transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate,
-                              title=a.person_title)
+                              title=a.person_title, id_number=a.person_id)
             who = user.full_name
         else:
             if not a.person_name:

@@ -103,19 +103,21 @@ def cmd_layout(ctx: Ctx) -> int:
             columns = [c.to_json() for c in layout.columns]
             ctx.emit({"id": layout.id, "columns": columns}, json.dumps(columns, ensure_ascii=False, indent=1))
             return 0
-        rows = []
+        rows: list[dict[str, Any]] = []
+        lines: list[str] = []
         for layout in LAYOUTS:
             here = registers.configured(s, layout)
             rows.append({"id": layout.id, "title": layout.title, "basis": layout.basis,
                          "from": layout.effective_from.isoformat(),
                          "to": layout.effective_to.isoformat() if layout.effective_to else None,
                          "configured": here.configured})
-        lines = [f"{r['id']:<20} {r['title']} ({r['basis']}); "
-                 + tr("cli.layout_in_force", since=_dmy(r["from"]), until=_dmy(r["to"]) if r["to"] else "…")
-                 + ("; " + tr("cli.layout_configured") if r["configured"] else "") for r in rows]
+            until = _dmy(layout.effective_to) if layout.effective_to else "…"
+            lines.append(f"{layout.id:<20} {layout.title} ({layout.basis}); "
+                         + tr("cli.layout_in_force", since=_dmy(layout.effective_from), until=until)
+                         + ("; " + tr("cli.layout_configured") if here.configured else ""))
         ctx.emit(rows, lines)
     return 0
 
 
-def _dmy(iso_day: str) -> str:
-    return date.fromisoformat(iso_day).strftime("%d/%m/%Y")
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")

@@ -59,6 +59,7 @@ class ReceiptData:
     named_only: bool = False  # "Chỉ người có tên mới được bóc bì"
     secrecy: Secrecy
     service_class: str  # "Thường", "Hỏa tốc", "Hẹn giờ"
+    urgency: str | None = None  # the document's urgency mark (độ khẩn), when it has one
     scope: str  # "Nội tỉnh", "Liên tỉnh"
     doc_ref: str  # number, code and date as written on the envelope
     description: str | None = None  # abstract; never given for Tuyệt mật
@@ -113,6 +114,7 @@ class DeliveryData:
     named_recipient: str | None = None
     secrecy: Secrecy
     service_class: str
+    urgency: str | None = None  # the document's urgency mark (độ khẩn), when it has one
     doc_ref: str
     envelopes: int
     seal_condition: str

@@ -69,6 +69,10 @@ def _handling(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
     rows: list[tuple[str, FieldValue]] = [
         ("Độ mật", secrecy_text(data.secrecy)),
         ("Dịch vụ, phạm vi", f"{data.service_class} — {data.scope}"),
+    ]
+    if data.urgency:
+        rows.append(("Độ khẩn", data.urgency))
+    rows += [
         ("Số bì, khối lượng", f"{data.envelopes} bì — {fmt_grams(data.weight_grams)}"),
         ("Số niêm phong", data.seals),
         ("Tình trạng niêm phong", data.seal_condition),

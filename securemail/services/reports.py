@@ -19,7 +19,7 @@ from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
-from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
+from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.domain.norms import printed_source
 from securemail.domain.punctuality import Outcome
@@ -51,6 +51,14 @@ def _imprint(session: Session) -> m.Imprint:
 def _secrecy(value: str) -> m.Secrecy:
     s = Secrecy(value)
     return m.Secrecy(code=s.envelope_code or "", label=label(s, "vi"))
+
+
+def _urgency(item: dict[str, Any]) -> str | None:
+    """The document's urgency mark in words; None when it has none (or was not recorded, before schema 8)."""
+    value = item.get("urgency")
+    if value in (None, Urgency.NONE.value):
+        return None
+    return label(Urgency(value), "vi")
 
 
 def _agency_name(session: Session, code: str | None) -> str:
@@ -103,7 +111,8 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
         sender_person_id=item["sender_person_id"], recipient_agency=_agency_name(session, item["recipient_agency"]),
         named_recipient=item["named_recipient"], named_only=bool(item["named_only"]),
         secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        scope=label(Scope(item["scope"]), "vi"), doc_ref=item["doc_ref"] or "", description=item["description"],
+        urgency=_urgency(item), scope=label(Scope(item["scope"]), "vi"), doc_ref=item["doc_ref"] or "",
+        description=item["description"],
         envelopes=item["envelopes"], weight_grams=item["weight_grams"], seals=item["seal_numbers"] or "",
         seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         accepted_at=_time(item["accepted_at"]) or session.clock.now(),
@@ -125,17 +134,19 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
     ev = _event(session, item["tracking"], K.ITEM_DELIVERED)
     payload = statements.issue(session, "delivery", item["tracking"], ev["hash"], _checkpoint(session))
     person = ev["data"].get("person") or {}
-    receiver = _person_name(session, ev["data"].get("to")) if ev["data"].get("to") else person.get("name", "")
+    secretary = ev["data"].get("to")
+    receiver = _person_name(session, secretary) if secretary else person.get("name", "")
+    title = ev["data"].get("title") if secretary else person.get("title")
     data = m.DeliveryData(
         imprint=_imprint(session), qr_payload=payload, tracking=item["tracking"],
         sender_agency=_agency_name(session, item["sender_agency"]),
         recipient_agency=_agency_name(session, item["recipient_agency"]), named_recipient=item["named_recipient"],
         secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"],
+        urgency=_urgency(item), doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"],
         seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
-        receiving_person_title="Văn thư" if ev["data"].get("to") else None,
-        receiving_person_id=person.get("id_number"),
+        receiving_person_title=title or ("Văn thư" if secretary else None),
+        receiving_person_id=(ev["data"].get("id_number") if secretary else person.get("id_number")),
         delivered_by=_person_name(session, ev["actor"]))
     _render(docs.render_delivery, data, out)
     return payload

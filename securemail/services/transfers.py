@@ -86,9 +86,11 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
 
 
 def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
-            person: ExternalPerson | None = None, as_delegate: bool = False, title: str | None = None) -> None:
-    """Deliver to the recipient agency: its secretary co-signs (``title``: her position, printed on the delivery
-    slip; "Văn thư" when not given), or an external person is recorded (with their own title)."""
+            person: ExternalPerson | None = None, as_delegate: bool = False, title: str | None = None,
+            id_number: str | None = None) -> None:
+    """Deliver to the recipient agency: its secretary co-signs (``title``, ``id_number``: her position and số định
+    danh / căn cước, printed on the delivery slip; "Văn thư" when no position is given), or an external person is
+    recorded (with their own title and ID)."""
     session.require(Permission.DELIVER)
     if (to is None) != (to_user is None):
         raise BadInputError("input.required", field="username")
@@ -102,8 +104,11 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
                                 "as_delegate": bool(as_delegate)}
         if person is not None:
             data["person"] = record_person(session, ledger, person)
-        elif title is not None:
-            data["title"] = _text(title, "person_title", required=False, max_len=200)
+        else:       # the secretary's position and ID document, printed on the delivery slip when given
+            for key, value, field in (("title", title, "person_title"), ("id_number", id_number, "person_id")):
+                text = _text(value, field, required=False, max_len=200 if key == "title" else 50)
+                if text is not None:
+                    data[key] = text
         ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
 
 
