@@ -213,6 +213,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Pinned the key of {code} ({name}), fingerprint {fingerprint}."),
     "cli.pin_revoked": ("Đã bỏ ghim khóa của {code}.", "Unpinned the key of {code}."),
     "cli.no_pins": ("Chưa ghim khóa nào.", "No keys pinned."),
+    "cli.incident_other": ("sự cố khác", "other incident"),
     "cli.layout_in_force": ("áp dụng từ {since} đến {until}", "in force from {since} to {until}"),
     "cli.layout_configured": ("cột do quản trị viên cấu hình", "columns configured by an administrator"),
     "cli.bundle_exported": ("Đã ghi gói dữ liệu {path} cho {to}: {items} bưu gửi, {events} sự kiện.",

@@ -12,7 +12,7 @@ from securemail.cli.context import Ctx
 from securemail.cli.periods import add_period, end_exclusive, period
 from securemail.clock import local_text
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
+from securemail.domain.enums import BagStatus, IncidentKind, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.errors import BadInputError, NotFoundError
 from securemail.i18n import tr
@@ -265,6 +265,14 @@ def _when(text: str | None) -> str:
     return local_text(text, "-")
 
 
+def _incident_kind(value: str, lang: str) -> str:
+    """An incident kind in words (the stored code is never shown)."""
+    try:
+        return label(IncidentKind(value), lang)
+    except ValueError:
+        return tr("cli.incident_other")
+
+
 def _kind_labels(row: dict[str, Any], lang: str) -> str:
     words = [label(Secrecy(row["secrecy"]), lang), label(ServiceClass(row["service"]), lang)]
     if row.get("urgency") not in (None, Urgency.NONE.value):
@@ -420,7 +428,8 @@ def cmd_incident(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.list:
             rows = incidents.list_incidents(s, open_only=True, tracking=a.tracking)
-            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {r['kind']}: {r['description']}" for r in rows]
+            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {_incident_kind(r['kind'], ctx.lang)}: {r['description']}"
+                            for r in rows]
                      or [tr("cli.none")])
             return 0
         if a.close is not None:

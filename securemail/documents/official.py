@@ -97,8 +97,8 @@ def title(kind: str, summary: Sequence[str]) -> list[Flowable]:
     st = make_styles(14, serif=True)
     out: list[Flowable] = [Spacer(1, 8 * mm), markup(clean(kind.upper()), st.center_bold)]
     out += [para(line, st.center_bold) for line in summary]
-    out += [HRFlowable(width="20%", thickness=0.6, color=colors.black, spaceBefore=2, spaceAfter=6,
-                       hAlign="CENTER")]
+    out += [Spacer(1, 2 * mm), HRFlowable(width="20%", thickness=0.6, color=colors.black, spaceAfter=6,
+                                          hAlign="CENTER")]
     return out
 
 

@@ -73,7 +73,8 @@ def _handling(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
     if data.urgency:
         rows.append(("Độ khẩn", data.urgency))
     rows += [
-        ("Số bì, khối lượng", f"{data.envelopes} bì — {fmt_grams(data.weight_grams)}"),
+        ("Số bì, khối lượng", f"{data.envelopes} bì" + (f" — {fmt_grams(data.weight_grams)}"
+                                                        if data.weight_grams is not None else "")),
         ("Số niêm phong", data.seals),
         ("Tình trạng niêm phong", data.seal_condition),
     ]
