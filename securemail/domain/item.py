@@ -37,12 +37,12 @@ __all__ = [
     "SEALS_MAX",
     "ItemDraft",
     "clean_code",
-    "envelope_shortfall",
     "item_errors",
     "parse_bool",
     "parse_date",
     "parse_datetime",
     "parse_int",
+    "too_few_envelopes",
     "validate_item",
 ]
 
@@ -378,20 +378,20 @@ def _min_lead_hours(scope: Scope, norms: Sequence[Norm]) -> int:
     return norm.min_lead_hours or 0
 
 
-def envelope_shortfall(item: object) -> object | None:
+def too_few_envelopes(item: object) -> bool:
     """For an item's recorded data (a mapping as stored in its acceptance event, e.g. one read from another
-    office's bundle): the number of envelopes recorded when it is fewer than its secrecy level needs (Tuyệt mật:
-    an inner and an outer envelope), else None."""
+    office's bundle): True when it records fewer envelopes than its secrecy level needs (Tuyệt mật: an inner and an
+    outer envelope), a missing or malformed count included."""
     if not isinstance(item, Mapping):
-        return None
+        return False
     try:
         needed = Secrecy(str(item.get("secrecy"))).envelopes_required
     except ValueError:
-        return None
+        return False
     envelopes = item.get("envelopes")
-    if isinstance(envelopes, int) and not isinstance(envelopes, bool) and envelopes >= needed:
-        return None
-    return envelopes if needed > 1 else None
+    if isinstance(envelopes, int) and not isinstance(envelopes, bool):
+        return envelopes < needed
+    return needed > 1
 
 
 def item_errors(

@@ -33,7 +33,7 @@ from securemail.custody.rules import parse_time
 from securemail.custody.verify import Problem
 from securemail.domain.enums import Secrecy
 from securemail.domain.errors import FieldError
-from securemail.domain.item import envelope_shortfall
+from securemail.domain.item import too_few_envelopes
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
 from securemail.services import items as item_service
@@ -415,9 +415,10 @@ def _verify(session: Session, data: bytes) -> Verified:
         first = next((e for e, *_ in parsed if e.subject == t), None)
         _need(first is not None and first.kind == K.ITEM_ACCEPTED, "items", f"no acceptance of {t} in the bundle")
         assert first is not None
-        short = envelope_shortfall(first.data.get("item"))
-        _need(short is None, "envelopes", f"{t}: Tuyệt mật / Số bì (envelopes) = {short}, fewer than "
-                                          f"{Secrecy.TUYET_MAT.envelopes_required} (inner and outer envelope)")
+        recorded = first.data.get("item")
+        _need(not too_few_envelopes(recorded), "envelopes",
+              f"{t}: Tuyệt mật / Số bì (envelopes) = {dict(recorded or {}).get('envelopes')!r}, fewer than "
+              f"{Secrecy.TUYET_MAT.envelopes_required} (inner and outer envelope)")
     _need(all(e.subject in heads and (e.subject == K.DIRECTORY or e.subject in chosen or e.subject.startswith("bag:"))
               for e, *_ in parsed), "items", "events of subjects the bundle does not name")
     # split view: this checkpoint must extend the newest one already imported from that vault

@@ -543,3 +543,16 @@ def test_draft_field_names_are_the_agreed_ones() -> None:
         "sender_person",
         "sender_person_id",
     ]
+
+
+def test_too_few_envelopes_in_recorded_item_data() -> None:
+    """What the importer checks in another office's acceptance event: Tuyệt mật in fewer than two envelopes."""
+    from securemail.domain.item import too_few_envelopes
+
+    assert too_few_envelopes({"secrecy": "tuyet-mat", "envelopes": 1})
+    assert too_few_envelopes({"secrecy": "tuyet-mat"})             # not recorded: not shown to be two
+    assert too_few_envelopes({"secrecy": "tuyet-mat", "envelopes": True})
+    assert not too_few_envelopes({"secrecy": "tuyet-mat", "envelopes": 2})
+    assert not too_few_envelopes({"secrecy": "mat", "envelopes": 1})
+    assert not too_few_envelopes({"secrecy": "bogus", "envelopes": 0})
+    assert not too_few_envelopes("not a mapping")
