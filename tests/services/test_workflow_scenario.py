@@ -241,7 +241,7 @@ def test_named_only_matches_name_regardless_of_case_spacing_and_normal_form(vaul
 def test_leadership_delegate_only_for_hoa_toc_with_setting(vault, desk):
     """The delegate rule (NĐ 26/2020) follows the document's urgency mark Hỏa tốc, not the KT1 service class."""
     hoa_toc = _named(vault, desk.clerk1, "hoa-toc")
-    thuong = _named(vault, desk.clerk1, "thuong")
+    thuong = _named(vault, desk.clerk1)
     delegate, delegate_user = vault.cosign(desk.clerk1, "sec2")
 
     # setting not set: refused
