@@ -139,11 +139,10 @@ def _event_rows(session: Session, kinds: Iterable[str], until: datetime) -> Iter
 
 
 def _item(session: Session, tracking: str) -> dict[str, Any]:
-    row = session.conn.execute("SELECT * FROM items WHERE tracking = ?", (tracking,)).fetchone()
-    if row is None:
-        return {}
-    cur = session.conn.execute("SELECT * FROM items LIMIT 0")
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
+    """The item's current row here ({} if it is not known here); registers print only what does not change."""
+    cur = session.conn.execute("SELECT * FROM items WHERE tracking = ?", (tracking,))
+    row = cur.fetchone()
+    return {} if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
 
 
 def _person_of(e: Any) -> str:
