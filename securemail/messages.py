@@ -118,6 +118,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notfound.imported_receipt": ("Chưa nhập xác nhận đã nhận bưu gửi {tracking} từ bàn văn thư của cơ quan nhận.",
                                   "No confirmation of receipt of {tracking} from the recipient agency's desk has "
                                   "been imported."),
+    "perm.delegate_needs_hoa_toc": ("Bưu gửi {tracking} không mang dấu độ khẩn Hỏa tốc: chỉ người có tên mới được "
+                                    "nhận, không giao cho người được lãnh đạo ủy quyền.",
+                                    "Item {tracking} is not marked Hỏa tốc (urgency): only the named person may receive "
+                                    "it, not the leadership's delegate."),
     # input
     "input.required": ("Trường \"{field}\" không được để trống.", "The field \"{field}\" is required."),
     "input.too_long": ("Trường \"{field}\" quá dài (tối đa {max_len} ký tự).",
@@ -136,6 +140,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.duplicate_tracking": ("Số hiệu {value} đã tồn tại.", "Tracking number {value} already exists."),
     "input.forbidden_for_tuyet_mat": ("Tài liệu Tuyệt mật không được ghi trích yếu/mô tả (trường \"{field}\").",
                                       "Tuyệt mật items may carry no abstract/description (field \"{field}\")."),
+    "input.tuyet_mat_two_envelopes": ("Tài liệu Tuyệt mật phải làm {required} bì (bì trong và bì ngoài): trường "
+                                      "\"{field}\" phải ít nhất là {required}.",
+                                      "A Tuyệt mật item travels in {required} envelopes (inner and outer): the field "
+                                      "\"{field}\" must be at least {required}."),
+    "input.period_option": ("{field} chỉ người giao hoặc người nhận, không phải ngày: hãy dùng {option} "
+                            "YYYY-MM-DD để chọn kỳ.",
+                            "{field} names who hands over or who receives, not a day: use {option} YYYY-MM-DD for "
+                            "the period."),
     "input.needs_named_recipient": ("\"Chỉ người có tên mới được bóc bì\" cần ghi tên người nhận.",
                                     "\"Only the named person may open\" needs a named recipient."),
     "input.needs_appointed_time": ("Dịch vụ Hẹn giờ cần thời điểm hẹn phát.", "The Hẹn giờ service needs an appointed time."),
@@ -170,6 +182,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.self_cosign": ("Người giao và người nhận phải là hai người khác nhau.",
                           "The person handing over and the person taking custody must differ."),
     "input.no_folder": ("Không có thư mục {path}.", "There is no folder {path}."),
+    "report.register_agency_only": ("Sổ đăng ký bí mật nhà nước đi, đến và sổ gửi văn bản đi bưu điện là sổ của cơ "
+                                    "quan: văn thư in tại bàn làm việc của cơ quan mình (kho lập bằng init --kind "
+                                    "agency --agency MÃ), không in tại bưu cục hay cho cơ quan khác (trường "
+                                    "\"{field}\"). Bưu cục in sổ theo dõi giao nhận của mình: --kind handover.",
+                                    "The outgoing / incoming state-secret registers and the post register belong to "
+                                    "the agency: its văn thư prints them at the agency's own desk (a vault made with "
+                                    "init --kind agency --agency CODE), not at a post office nor for another agency "
+                                    "(field \"{field}\"). A post office prints its own handover book: --kind "
+                                    "handover."),
+    "report.register_office_only": ("Sổ theo dõi giao nhận bưu gửi KT1 là sổ của bưu cục; tại bàn làm việc của cơ "
+                                    "quan hãy in sổ đăng ký đi hoặc đến (trường \"{field}\").",
+                                    "The KT1 handover book is the post office's; at an agency desk print the outgoing "
+                                    "or incoming register (field \"{field}\")."),
+    "report.register_one_year": ("Số trong sổ chạy liên tục từ 01/01 đến 31/12: mỗi lần in chỉ trong một năm "
+                                 "(năm {year}; trường \"{field}\").",
+                                 "Register numbers run from 01/01 to 31/12: print one year at a time (year {year}; "
+                                 "field \"{field}\")."),
+    "report.layout_bad": ("Danh sách cột của mẫu sổ {layout} không hợp lệ: {problem}.",
+                          "The column list for register layout {layout} is not valid: {problem}."),
     "report.fonts_missing": ("Không tìm thấy phông chữ tiếng Việt để in ({detail}); hãy cài lại ứng dụng.",
                              "The Vietnamese fonts needed for printing are missing ({detail}); reinstall the application."),
     "input.output_in_vault": ("Không ghi tệp kết quả vào trong thư mục kho dữ liệu: {path}.",
@@ -219,6 +250,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Pinned the key of {code} ({name}), fingerprint {fingerprint}."),
     "cli.pin_revoked": ("Đã bỏ ghim khóa của {code}.", "Unpinned the key of {code}."),
     "cli.no_pins": ("Chưa ghim khóa nào.", "No keys pinned."),
+    "cli.incident_other": ("sự cố khác", "other incident"),
+    "cli.layout_in_force": ("áp dụng từ {since} đến {until}", "in force from {since} to {until}"),
+    "cli.layout_configured": ("cột do quản trị viên cấu hình", "columns configured by an administrator"),
     "cli.bundle_exported": ("Đã ghi gói dữ liệu {path} cho {to}: {items} bưu gửi, {events} sự kiện.",
                             "Wrote bundle {path} for {to}: {items} items, {events} events."),
     "cli.bundle_imported": ("Đã kiểm tra và nhập gói của {office}: {events} sự kiện ({new} mới), điểm kiểm tra "
@@ -272,6 +306,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # generic
     "error.internal": ("Lỗi nội bộ ({kind}). Không có dữ liệu nào bị thay đổi ngoài các bước đã báo thành công.",
                        "Internal error ({kind}). Nothing was changed beyond steps reported as done."),
+    "field.urgency_short": ("độ khẩn", "urgency"),
     "field.password_prompt": ("Mật khẩu", "Password"),
     "field.new_password_prompt": ("Mật khẩu mới cho {user}", "New password for {user}"),
     "field.repeat_password_prompt": ("Nhập lại mật khẩu", "Repeat the password"),
@@ -347,6 +382,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.check.chains": ("Chuỗi băm và thứ tự sự kiện", "Hash chains and event order"),
     "audit.check.merkle": ("Cây Merkle và điểm kiểm tra", "Merkle tree and checkpoints"),
     "audit.check.projection": ("Trạng thái hiển thị khớp với sổ cái", "Displayed state matches the ledger"),
+    "audit.check.other": ("Kiểm tra khác (dữ liệu nhập từ đơn vị khác, tệp trạng thái)",
+                          "Other checks (data imported from partners, state file)"),
     "backup.not_a_backup": ("{path} không phải là một bản sao lưu SecureMail.", "{path} is not a SecureMail backup."),
     "cli.audit_trail_empty": ("Nhật ký sử dụng chưa có mục nào.", "The audit trail has no entries yet."),
     "cli.backup_done": ("Đã sao lưu {events} sự kiện vào {path} (đã mã hóa; cùng người dùng, cùng mật khẩu).",
@@ -505,6 +542,12 @@ MESSAGES.update(_WORDS)
 # Field key -> (Vietnamese label, English label), used in messages that name a field.
 FIELD_NAMES: dict[str, tuple[str, str]] = {
     "tracking": ("Số hiệu bưu gửi", "Tracking number"),
+    "date_from": ("Từ ngày (--since)", "From day (--since)"),
+    "date_to": ("Đến ngày (--until)", "Up to day (--until)"),
+    "--from": ("--from", "--from"),
+    "--to": ("--to", "--to"),
+    "layout": ("Mẫu sổ", "Register layout"),
+    "key": ("Thiết lập", "Setting"),
     "vault": ("Thư mục kho dữ liệu (--vault)", "Vault folder (--vault)"),
     "output": ("Tệp kết quả", "Output file"),
     "giver": ("Người giao (--from)", "Person handing over (--from)"),
@@ -512,6 +555,9 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "recipient_agency": ("Cơ quan nhận", "Recipient agency"),
     "secrecy": ("Độ mật", "Secrecy"),
     "service": ("Dịch vụ", "Service class"),
+    "urgency": ("Độ khẩn", "Urgency"),
+    "copies": ("Số lượng bản", "Number of copies"),
+    "person_title": ("Chức vụ người nhận", "Recipient's position"),
     "scope": ("Phạm vi", "Scope"),
     "appointed_at": ("Thời điểm hẹn", "Appointed time"),
     "doc_ref": ("Số, ký hiệu", "Document number and code"),
@@ -532,7 +578,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "year": ("Năm", "Year"),
     "source": ("Căn cứ", "Source"),
     "sender_person": ("Người giao", "Person handing in"),
-    "sender_person_id": ("Số giấy tờ tùy thân", "ID document number"),
+    "sender_person_id": ("Số định danh / căn cước", "Personal ID / identity card number"),
     "username": ("Tên đăng nhập", "User name"),
     "full_name": ("Họ và tên", "Full name"),
     "role": ("Vai trò", "Role"),
@@ -550,6 +596,6 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "text": ("Nội dung", "Text"),
     "kind": ("Loại", "Kind"),
     "person_name": ("Họ tên người nhận", "Recipient's full name"),
-    "person_id": ("Số giấy tờ tùy thân", "ID document number"),
+    "person_id": ("Số định danh / căn cước", "Personal ID / identity card number"),
     "signature_image": ("Ảnh chữ ký", "Signature image"),
 }

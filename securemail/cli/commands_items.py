@@ -12,7 +12,7 @@ from securemail.cli.context import Ctx
 from securemail.cli.periods import add_period, end_exclusive, period
 from securemail.clock import local_text
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
+from securemail.domain.enums import BagStatus, IncidentKind, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.errors import BadInputError, NotFoundError
 from securemail.i18n import tr
@@ -31,13 +31,14 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--recipient")
     p.add_argument("--secrecy")
     p.add_argument("--service")
+    p.add_argument("--urgency", help="urgency marked on the document: none, khan, thuong-khan, hoa-toc")
     p.add_argument("--appointed")
     p.add_argument("--scope", default="noi-tinh")
     p.add_argument("--doc-ref")
     p.add_argument("--doc-date")
     p.add_argument("--named-recipient")
     p.add_argument("--named-only", action="store_true")
-    p.add_argument("--envelopes", default="1")
+    p.add_argument("--envelopes", help="envelopes handed in (Tuyệt mật: 2, the default for it; otherwise 1)")
     p.add_argument("--weight")
     p.add_argument("--seal")
     p.add_argument("--seal-condition", default="intact")
@@ -45,6 +46,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--recall", action="store_true")
     p.add_argument("--recall-deadline")
     p.add_argument("--copy-number")
+    p.add_argument("--copies", help="number of copies (số lượng bản)")
     p.add_argument("--page-count")
     p.add_argument("--notes")
     p.add_argument("--tracking")
@@ -112,9 +114,10 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", help="the receiving secretary's user name (co-signs)")
     p.add_argument("--person-name")
     p.add_argument("--person-id")
+    p.add_argument("--person-title", help="the receiving person's position (chức vụ)")
     p.add_argument("--signature-image", type=Path)
     p.add_argument("--as-delegate", action="store_true",
-                   help="receiver acts as leadership delegate (Hỏa tốc, when the setting allows)")
+                   help="receiver acts as leadership delegate (document marked Hỏa tốc, when the setting allows)")
     p.add_argument("--unopened", action="store_true",
                    help="named-only envelope received unopened by the agency's records clerk (--to)")
     p.add_argument("--receipt", action="store_true",
@@ -197,11 +200,13 @@ def _read_png(path: Path | None) -> bytes | None:
 def cmd_accept(ctx: Ctx) -> int:
     a = ctx.args
     raw = {"sender_agency": a.sender, "recipient_agency": a.recipient, "secrecy": a.secrecy, "service": a.service,
-           "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref, "doc_date": a.doc_date,
+           "urgency": a.urgency, "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref,
+           "doc_date": a.doc_date,
            "named_recipient": a.named_recipient, "named_only": a.named_only, "envelopes": a.envelopes,
            "weight_grams": a.weight, "seal_numbers": a.seal, "seal_condition": a.seal_condition,
            "description": a.description, "recall": a.recall, "recall_deadline": a.recall_deadline,
-           "copy_number": a.copy_number, "page_count": a.page_count, "notes": a.notes, "tracking": a.tracking,
+           "copy_number": a.copy_number, "copies": a.copies, "page_count": a.page_count, "notes": a.notes,
+           "tracking": a.tracking,
            "sender_person": a.messenger_name, "sender_person_id": a.messenger_id}
     messenger = None
     if a.messenger_name:
@@ -292,8 +297,19 @@ def _when(text: str | None) -> str:
     return local_text(text, "-")
 
 
+def _incident_kind(value: str, lang: str) -> str:
+    """An incident kind in words (the stored code is never shown)."""
+    try:
+        return label(IncidentKind(value), lang)
+    except ValueError:
+        return tr("cli.incident_other")
+
+
 def _kind_labels(row: dict[str, Any], lang: str) -> str:
-    return f"{label(Secrecy(row['secrecy']), lang)}, {label(ServiceClass(row['service']), lang)}"
+    words = [label(Secrecy(row["secrecy"]), lang), label(ServiceClass(row["service"]), lang)]
+    if row.get("urgency") not in (None, Urgency.NONE.value):
+        words.append(f"{tr('field.urgency_short')} {label(Urgency(row['urgency']), lang)}")
+    return ", ".join(words)
 
 
 def cmd_list(ctx: Ctx) -> int:
@@ -413,12 +429,12 @@ def cmd_deliver(ctx: Ctx) -> int:
         elif a.to:
             signer, user = _cosign(ctx, s, a.to)
             transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate,
-                              unopened=a.unopened)
+                              unopened=a.unopened, title=a.person_title, id_number=a.person_id)
             who = user.full_name
         else:
             if not a.person_name:
                 raise BadInputError("input.required", field="person_name")
-            person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image))
+            person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image), a.person_title)
             transfers.deliver(s, a.tracking, person=person, as_delegate=a.as_delegate, unopened=a.unopened)
             who = a.person_name
         ctx.emit({"tracking": a.tracking, "status": ItemStatus.DELIVERED.value, "to": who},
@@ -481,7 +497,8 @@ def cmd_incident(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.list:
             rows = incidents.list_incidents(s, open_only=True, tracking=a.tracking)
-            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {r['kind']}: {r['description']}" for r in rows]
+            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {_incident_kind(r['kind'], ctx.lang)}: {r['description']}"
+                            for r in rows]
                      or [tr("cli.none")])
             return 0
         if a.close is not None:

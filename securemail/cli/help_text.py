@@ -81,8 +81,24 @@ VI: dict[str, str] = {
     "mark an item out for delivery": "ghi bưu gửi đi phát",
     "deliver to the recipient agency": "phát cho cơ quan nhận",
     "the receiving secretary's user name (co-signs)": "tên đăng nhập của văn thư nhận (cùng ký)",
-    "receiver acts as leadership delegate (Hỏa tốc, when the setting allows)":
-        "người nhận là người được lãnh đạo ủy quyền (Hỏa tốc, khi thiết lập cho phép)",
+    "receiver acts as leadership delegate (document marked Hỏa tốc, when the setting allows)":
+        "người nhận là người được lãnh đạo ủy quyền (tài liệu có dấu Hỏa tốc, khi thiết lập cho phép)",
+    "the receiving person's position (chức vụ)": "chức vụ của người nhận",
+    "handover: the post office's handover book (default at a post office); outgoing, incoming, post: the agency's "
+    "registers (at an agency desk; default outgoing)":
+        "handover: sổ theo dõi giao nhận của bưu cục (mặc định tại bưu cục); outgoing, incoming, post: sổ đăng ký "
+        "bí mật nhà nước đi, đến và sổ gửi văn bản đi bưu điện của cơ quan (tại bàn làm việc của cơ quan; mặc định "
+        "outgoing)",
+    "the report's number, if the văn thư has given it (else left blank)":
+        "số của báo cáo, nếu văn thư đã cấp (nếu không, để trống để ghi tay)",
+    "register layouts and their columns in this vault": "các mẫu sổ và cột của chúng trong kho này",
+    "a layout id: print its columns as JSON (to edit and set with `setting register_layout.ID JSON`)":
+        "mã mẫu sổ: in danh sách cột dạng JSON (sửa rồi đặt bằng `setting register_layout.MÃ JSON`)",
+    "urgency marked on the document: none, khan, thuong-khan, hoa-toc":
+        "độ khẩn ghi trên tài liệu: none (không), khan (Khẩn), thuong-khan (Thượng khẩn), hoa-toc (Hỏa tốc)",
+    "envelopes handed in (Tuyệt mật: 2, the default for it; otherwise 1)":
+        "số bì nhận (Tuyệt mật: 2, bì trong và bì ngoài, mặc định cho độ mật này; còn lại 1)",
+    "number of copies (số lượng bản)": "số lượng bản",
     "record a failed delivery": "ghi phát không thành công",
     "accept an item imported from a pinned partner's bundle, with its data (nothing retyped)":
         "nhận gửi bưu gửi đã nhập từ gói dữ liệu của đơn vị đã ghim, dùng dữ liệu của họ (không gõ lại)",

@@ -25,10 +25,10 @@ class ProjectionError(Exception):
     """An event that cannot be applied to the current state (illegal transition, unknown subject...)."""
 
 
-ITEM_FIELDS = ("sender_agency", "recipient_agency", "secrecy", "service", "scope", "appointed_at", "doc_ref",
-               "doc_date", "named_recipient", "named_only", "envelopes", "weight_grams", "seal_numbers",
-               "seal_condition", "description", "recall", "recall_deadline", "copy_number", "page_count", "notes",
-               "sender_person", "sender_person_id")
+ITEM_FIELDS = ("sender_agency", "recipient_agency", "secrecy", "service", "urgency", "scope", "appointed_at",
+               "doc_ref", "doc_date", "named_recipient", "named_only", "envelopes", "weight_grams", "seal_numbers",
+               "seal_condition", "description", "recall", "recall_deadline", "copy_number", "copies", "page_count",
+               "notes", "sender_person", "sender_person_id")
 
 Handler = Callable[[Connection, Event], None]
 _HANDLERS: dict[str, Handler] = {}

@@ -15,7 +15,7 @@ from datetime import datetime
 from securemail.custody import kinds as K
 from securemail.custody.authority import Authority, Refusal
 from securemail.custody.events import Event
-from securemail.domain.enums import Role, ServiceClass
+from securemail.domain.enums import Role, ServiceClass, Urgency
 from securemail.storage.database import Connection
 
 DELEGATE_SETTING = "hoa_toc_leader_delegate"
@@ -39,6 +39,15 @@ def time_refusal(e: Event, previous: str | None) -> Refusal | None:
         return Refusal("illegal_transition", f"dated {e.time}, before the previous event of {e.subject} "
                                              f"({previous})")
     return None
+
+
+def marked_hoa_toc(urgency: str | None, service: str | None) -> bool:
+    """The document's urgency mark is Hỏa tốc (NĐ 26/2020: a named-only envelope marked Hỏa tốc whose addressee is
+    absent goes to the leadership's delegate). Items accepted before the mark was recorded (``urgency`` NULL) are
+    judged by their service class, as they were when written."""
+    if urgency is None:
+        return service == ServiceClass.HOA_TOC.value
+    return urgency == Urgency.HOA_TOC.value
 
 
 def same_name(a: str, b: str) -> bool:
@@ -122,11 +131,11 @@ def _secretary_scope(conn: Connection, authority: Authority, e: Event) -> list[R
 
 
 def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
-    row = conn.execute("SELECT recipient_agency, destination, named_only, named_recipient, service FROM items "
-                       "WHERE tracking = ?", (e.subject,)).fetchone()
+    row = conn.execute("SELECT recipient_agency, destination, named_only, named_recipient, service, urgency "
+                       "FROM items WHERE tracking = ?", (e.subject,)).fetchone()
     if row is None:
         return []                      # the projection reports the unknown item
-    recipient, destination, named_only, named, service = row
+    recipient, destination, named_only, named, service, urgency = row
     out: list[Refusal] = []
     if e.data.get("agency") != recipient:
         out.append(Refusal("illegal_transition", f"delivery names agency {e.data.get('agency')!r}, the item is for "
@@ -159,7 +168,7 @@ def _delivery(conn: Connection, authority: Authority, e: Event) -> list[Refusal]
         receiver = str(person.get("name") or "") if isinstance(person, dict) else None
     out += _unopened(e, bool(named_only), unopened, clerk_of_recipient)
     if named_only and receiver is not None and not unopened:
-        out += _named_only(conn, e, named, service, receiver)
+        out += _named_only(conn, e, named, urgency, service, receiver)
     return out
 
 
@@ -175,12 +184,14 @@ def _unopened(e: Event, named_only: bool, unopened: bool, clerk_of_recipient: bo
     return []
 
 
-def _named_only(conn: Connection, e: Event, named: str | None, service: str | None, receiver: str) -> list[Refusal]:
-    """A named-only envelope is opened by the named person only (or, Hỏa tốc, by a delegate when allowed)."""
+def _named_only(conn: Connection, e: Event, named: str | None, urgency: str | None, service: str | None,
+                receiver: str) -> list[Refusal]:
+    """A named-only envelope is opened by the named person only (or, document marked Hỏa tốc, by a delegate when
+    the setting allows)."""
     if same_name(receiver, named or ""):
         return []
     setting = conn.execute("SELECT value FROM settings WHERE key = ?", (DELEGATE_SETTING,)).fetchone()
-    if (e.data.get("as_delegate") is True and service == ServiceClass.HOA_TOC.value and setting is not None
+    if (e.data.get("as_delegate") is True and marked_hoa_toc(urgency, service) and setting is not None
             and setting[0] == "1"):
         return []
     return [Refusal("illegal_transition", f"only {named!r} may receive {e.subject} (named-only), not {receiver!r}")]
@@ -216,11 +227,11 @@ def _received(conn: Connection, authority: Authority, e: Event) -> list[Refusal]
 
 def _passed_on(conn: Connection, authority: Authority, e: Event) -> list[Refusal]:
     """The văn thư holding an unopened named-only envelope hands it to the named person, who signs."""
-    row = conn.execute("SELECT holder, named_only, named_recipient, service FROM items WHERE tracking = ?",
+    row = conn.execute("SELECT holder, named_only, named_recipient, urgency, service FROM items WHERE tracking = ?",
                        (e.subject,)).fetchone()
     if row is None:
         return []
-    holder, named_only, named, service = row
+    holder, named_only, named, urgency, service = row
     if not named_only or holder is None:
         return [Refusal("illegal_transition", f"{e.subject} was not received unopened: nothing to pass on")]
     if holder != e.actor:
@@ -231,7 +242,7 @@ def _passed_on(conn: Connection, authority: Authority, e: Event) -> list[Refusal
     else:
         person = e.data.get("person")
         receiver = str(person.get("name") or "") if isinstance(person, dict) else ""
-    return _named_only(conn, e, named, service, receiver)
+    return _named_only(conn, e, named, urgency, service, receiver)
 
 
 def link_shape(link: object) -> str | None:

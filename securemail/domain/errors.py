@@ -27,6 +27,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "too_large",
         "bad_check_digit",
         "forbidden_for_tuyet_mat",
+        "tuyet_mat_two_envelopes",
         "needs_named_recipient",
         "needs_appointed_time",
         "appointed_too_soon",

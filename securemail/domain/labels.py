@@ -22,6 +22,7 @@ from securemail.domain.enums import (
     SealCondition,
     Secrecy,
     ServiceClass,
+    Urgency,
 )
 from securemail.domain.errors import FieldError
 from securemail.domain.lifecycle import Action
@@ -52,6 +53,12 @@ _RAW: dict[type[StrEnum], _Table] = {
         ServiceClass.THUONG: ("Thường", "Ordinary"),
         ServiceClass.HOA_TOC: ("Hỏa tốc", "Express"),
         ServiceClass.HEN_GIO: ("Hẹn giờ", "Appointed time"),
+    },
+    Urgency: {
+        Urgency.NONE: ("Không khẩn", "Not urgent"),
+        Urgency.KHAN: ("Khẩn", "Urgent"),
+        Urgency.THUONG_KHAN: ("Thượng khẩn", "Very urgent"),
+        Urgency.HOA_TOC: ("Hỏa tốc", "Flash"),
     },
     Scope: {
         Scope.NOI_TINH: ("Nội tỉnh", "Intra-province"),

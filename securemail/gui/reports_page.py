@@ -41,7 +41,8 @@ from securemail.gui.widgets import FieldErrors, lbl, named, show_message
 from securemail.services import bags, reports
 from securemail.services.session import Session
 
-REGISTER_KINDS = (("outgoing", N_("Outgoing secret documents register")),
+REGISTER_KINDS = (("handover", N_("KT1 handover book (this post office's)")),
+                  ("outgoing", N_("Outgoing secret documents register")),
                   ("incoming", N_("Incoming secret documents register")),
                   ("post", N_("Register of documents sent by post")))
 DATE_FORMAT = "dd/MM/yyyy"

@@ -268,6 +268,7 @@ VI: dict[str, str] = {
     "&Period": "Thời &gian",
     "Perio&d": "Kh&oảng thời gian",
     "&Bag": "Tú&i thư",
+    "KT1 handover book (this post office's)": "Sổ theo dõi giao nhận bưu gửi KT1 (của bưu cục)",
     "Outgoing secret documents register": "Sổ đăng ký bí mật nhà nước đi",
     "Incoming secret documents register": "Sổ đăng ký bí mật nhà nước đến",
     "Register of documents sent by post": "Sổ gửi văn bản đi bưu điện",
@@ -415,7 +416,7 @@ VI: dict[str, str] = {
         "Người giao lại bưu gửi phải tự nhập mật khẩu của mình.",
     "Deliver to a person without an account": "Phát cho người không có tài khoản",
     "&Full name (required)": "&Họ và tên (bắt buộc)",
-    "&ID number": "Số &giấy tờ tùy thân",
+    "&ID number": "Số định danh / &căn cước",
     "Deliver item {tracking} to a person who has no account in this vault. Their details are recorded with "
     "your signature.":
         "Phát bưu gửi {tracking} cho người không có tài khoản trong kho dữ liệu này. Thông tin của họ được ghi "

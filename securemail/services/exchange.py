@@ -32,7 +32,9 @@ from securemail.custody.merkle import MerkleLog, verify_consistency, verify_incl
 from securemail.custody.note import parse_verifier_key
 from securemail.custody.rules import parse_time
 from securemail.custody.verify import Problem
+from securemail.domain.enums import Secrecy
 from securemail.domain.errors import FieldError
+from securemail.domain.item import too_few_envelopes
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
 from securemail.services import cross_witness
@@ -422,6 +424,11 @@ def _verify(session: Session, data: bytes) -> Verified:
         first = next((e for e, *_ in parsed if e.subject == t), None)
         _need(first is not None and first.kind in (K.ITEM_ACCEPTED, K.ITEM_RECEIVED), "items",
               f"no acceptance (or receipt) of {t} in the bundle")
+        assert first is not None
+        recorded = first.data.get("item")
+        _need(not too_few_envelopes(recorded), "envelopes",
+              f"{t}: Tuyệt mật / Số bì (envelopes) = {dict(recorded or {}).get('envelopes')!r}, fewer than "
+              f"{Secrecy.TUYET_MAT.envelopes_required} (inner and outer envelope)")
     _need(all(e.subject in heads and (e.subject == K.DIRECTORY or e.subject in chosen or e.subject.startswith("bag:"))
               for e, *_ in parsed), "items", "events of subjects the bundle does not name")
     # split view: this checkpoint must extend the newest one already imported from that vault

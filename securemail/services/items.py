@@ -33,8 +33,9 @@ class ExternalPerson:
     """Someone without an account (a messenger, a remote recipient): recorded by name, ID and drawn signature."""
 
     name: str
-    id_number: str | None
+    id_number: str | None  # số định danh / căn cước
     signature_png: bytes | None
+    title: str | None = None  # chức vụ (position), where known
 
 
 def _jsonable(value: object) -> object:
@@ -85,9 +86,12 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
     try:
         name = clean_text(person.name, field="person_name", max_len=200, required=True)
         id_number = clean_text(person.id_number, field="person_id", max_len=50)
+        title = clean_text(person.title, field="person_title", max_len=200)
     except FieldError as e:
         raise field_error(e) from e
     out: dict[str, Any] = {"name": name, "id_number": id_number, "signature_sha256": None}
+    if title is not None:
+        out["title"] = title
     if person.signature_png is not None:
         data = person.signature_png
         if not data.startswith(PNG_MAGIC) or len(data) > MAX_SIGNATURE_IMAGE:

@@ -11,8 +11,8 @@ from typing import Any
 
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
-from securemail.custody.rules import DELEGATE_SETTING, same_name
-from securemail.domain.enums import ItemStatus, Role, ServiceClass
+from securemail.custody.rules import DELEGATE_SETTING, marked_hoa_toc, same_name
+from securemail.domain.enums import ItemStatus, Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
 from securemail.domain.lifecycle import Action, is_allowed
@@ -87,10 +87,12 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
 
 def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
             person: ExternalPerson | None = None, as_delegate: bool = False, unopened: bool = False,
-            receipt: bool = False) -> None:
-    """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded, or (`receipt`)
-    the recipient desk's signed confirmation imported from it stands for the co-signature. `unopened`: a named-only
-    envelope received by the agency's văn thư, who passes it on to the named person later."""
+            receipt: bool = False, title: str | None = None, id_number: str | None = None) -> None:
+    """Deliver to the recipient agency: its secretary co-signs (``title``, ``id_number``: her position and số định
+    danh / căn cước, printed on the delivery slip; "Văn thư" when no position is given), or an external person is
+    recorded (with their own title and ID), or (`receipt`) the recipient desk's signed confirmation imported from it
+    stands for the co-signature. `unopened`: a named-only envelope received by the agency's văn thư, who passes it on
+    to the named person later."""
     session.require(Permission.DELIVER)
     if (to is None) != (to_user is None):
         raise BadInputError("input.required", field="username")
@@ -111,6 +113,11 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
                 data["unopened"] = True
         if person is not None:
             data["person"] = record_person(session, ledger, person)
+        else:       # the secretary's position and ID document, printed on the delivery slip when given
+            for key, value, field in (("title", title, "person_title"), ("id_number", id_number, "person_id")):
+                text = _text(value, field, required=False, max_len=200 if key == "title" else 50)
+                if text is not None:
+                    data[key] = text
         ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
 
 
@@ -135,9 +142,9 @@ def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | 
             raise PermissionDeniedError("perm.unopened_secretary", tracking=item["tracking"])
         return
     if item["named_only"] and not same_name(receiver_name, item["named_recipient"] or ""):
-        delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
-                       and session.setting(DELEGATE_SETTING) == "1")
-        if not delegate_ok:
+        if as_delegate and not marked_hoa_toc(item["urgency"], item["service"]):
+            raise PermissionDeniedError("perm.delegate_needs_hoa_toc", tracking=item["tracking"])
+        if not (as_delegate and session.setting(DELEGATE_SETTING) == "1"):
             raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
 
 

@@ -192,6 +192,16 @@ CREATE TABLE cosignatures_received (
 """
 
 
+# Law fidelity, second part (issue 11): the document's urgency mark (độ khẩn: khan | thuong-khan | hoa-toc | none),
+# distinct from the KT1 service class; NULL for items accepted before it was recorded (the Hỏa tốc delegate rule
+# then reads the service class, as it did). The number of copies ("số lượng" in the registers). The recipient's
+# position (chức vụ) is carried by the delivery event itself and needs no column.
+_URGENCY_AND_COPIES = """
+ALTER TABLE items ADD COLUMN urgency TEXT;
+ALTER TABLE items ADD COLUMN copies INTEGER;
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -203,6 +213,7 @@ MIGRATIONS: dict[int, str] = {
     7: _EXCHANGE,
     8: _SCALE,
     9: _CROSS_WITNESS,
+    10: _URGENCY_AND_COPIES,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -157,14 +157,15 @@ def _period(page: ReportsPage, start: date, end: date) -> None:
     page.register_to.setDate(QDate(end.year, end.month, end.day))
 
 
-def test_register_straddling_the_change_of_form_shows_the_message(qtbot: QtBot, open_as: Opener) -> None:
+def test_agency_register_at_a_post_office_shows_whose_it_is(qtbot: QtBot, open_as: Opener) -> None:
+    """The đi/đến registers are the agency's: a post office's desk is told to print them at the agency's desk."""
     page = _reports(qtbot, open_as("clerk1"))
-    _period(page, date(2026, 2, 15), date(2026, 3, 15))
+    _period(page, date(2026, 3, 1), date(2026, 3, 15))
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("outgoing"))
     qtbot.mouseClick(page.register_preview, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.message.text() != "", timeout=10000)
-    assert "01/03/2026" in page.message.text()
+    assert "init --kind agency" in page.message.text()
     assert page.message.textFormat() == Qt.TextFormat.PlainText
-    assert page.errors.marked() == ["date_from"]
     assert page.preview is None
 
 
@@ -174,10 +175,10 @@ def test_register_and_overdue_preview_and_save(qtbot: QtBot, open_as: Opener, va
     page = _reports(qtbot, session)
     today = session.clock.now().date()
     _period(page, today.replace(day=1), today)
-    page.kind_combo.setCurrentIndex(page.kind_combo.findData("incoming"))
+    assert page.kind_combo.currentData() == "handover"   # the post office's own book comes first
     qtbot.mouseClick(page.register_preview, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.preview is not None, timeout=15000)
-    assert page.preview is not None and page.preview.windowTitle().startswith("Sổ đăng ký bí mật nhà nước đến")
+    assert page.preview is not None and page.preview.windowTitle().startswith("Sổ theo dõi giao nhận bưu gửi KT1")
     qtbot.waitUntil(lambda: page.preview is not None and page.preview.painted >= 1, timeout=10000)
 
     target = tmp_path / "qua-han.pdf"
