@@ -27,7 +27,7 @@ from securemail.domain.enums import Role
 from securemail.errors import BadInputError, UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
-from securemail.gui.widgets import FieldErrors, lbl, named, show_message
+from securemail.gui.widgets import FieldErrors, enter_confirms, lbl, named, show_message
 from securemail.services import directory
 from securemail.services.directory import Agency
 from securemail.services.session import Session, UserInfo
@@ -49,7 +49,6 @@ class _FormDialog(QDialog):
         self.message = named(QLabel(), "formMessage")
         self.message.setWordWrap(True)
         self.save_button = named(QPushButton(t("Save")), "formSave")
-        self.save_button.setDefault(True)
         cancel = named(QPushButton(t("Cancel")), "formCancel")
         cancel.clicked.connect(self.reject)
         self.save_button.clicked.connect(self._save)
@@ -62,6 +61,7 @@ class _FormDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         show_message(self.message, "")
+        enter_confirms(self, self.save_button)
         self.errors: FieldErrors | None = None
 
     def add_row(self, text: str, widget: QWidget) -> None:

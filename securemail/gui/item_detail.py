@@ -29,7 +29,7 @@ from securemail.gui.ops import run_op
 from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document
 from securemail.gui.strings import N_, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
-from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
+from securemail.gui.widgets import PlainLabel, enter_confirms, fmt_time, lbl, named, show_message
 from securemail.services import directory, incidents, items, reports, transfers
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
@@ -159,6 +159,7 @@ class ItemDetailDialog(QDialog):
         layout.addLayout(buttons)
         show_message(self.message, "")
         self.flag_label.setVisible(False)
+        enter_confirms(self, None)  # many actions, none of them what Enter should mean
 
     def _retranslate(self) -> None:
         self.setWindowTitle(t("Item {tracking}", tracking=self._tracking))

@@ -10,6 +10,7 @@ Untranslated sources show in English (tests/gui/test_gui_strings.py checks that 
 
 from __future__ import annotations
 
+from securemail.gui.strings_desk import DESK_VI
 from securemail.i18n import current_language
 
 VI: dict[str, str] = {
@@ -429,6 +430,7 @@ VI: dict[str, str] = {
     "Delete": "Xóa",
     "Select All": "Chọn tất cả",
 }
+VI.update(DESK_VI)
 
 
 def N_(source: str) -> str:
