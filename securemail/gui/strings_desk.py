@@ -22,4 +22,5 @@ DESK_VI: dict[str, str] = {
     "{count} MISSING": "{count} BỊ THIẾU",
     "MISSING at opening: {items}": "BỊ THIẾU khi mở túi: {items}",
     "Not on the manifest: {items}": "Không có trong bảng kê: {items}",
+    "MISSING from bag {bag} when it was opened.": "BỊ THIẾU trong túi {bag} khi mở túi.",
 }

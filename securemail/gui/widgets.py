@@ -143,13 +143,15 @@ def button_row(confirm: QPushButton, cancel: QPushButton) -> QHBoxLayout:
 
 
 def enter_confirms(dialog: QDialog, confirm: QPushButton | None) -> None:
-    """Enter presses `confirm` (or nothing when None), never Cancel nor any other button of the dialog.
+    """Enter in a field presses `confirm` (or nothing when None), never Cancel nor another button of the dialog.
 
-    QDialog otherwise makes the first 'auto default' button in the focus chain the default: often Cancel, or a
-    button that removes something. Call once every button of the dialog exists."""
+    Without an explicit default, QDialog makes the first 'auto default' button in the focus chain the default:
+    often Cancel, or a button that removes something. A button that has the focus still answers Enter (Qt's
+    auto-default), as the user chose it. With no confirming action, no button answers Enter at all."""
     for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
         button.setDefault(False)
+        if confirm is None:
+            button.setAutoDefault(False)
     if confirm is not None:
         confirm.setAutoDefault(True)
         confirm.setDefault(True)

@@ -41,6 +41,15 @@ def compare_manifest(bag: str, expected: Sequence[str], scanned: Sequence[str]) 
     return BagOpening(bag, found, sorted(manifest - set(found)), [t for t in seen if t not in manifest])
 
 
+def missing_from_bag(timeline: Sequence[dict[str, Any]], tracking: str) -> str | None:
+    """The bag this item was missing from when it was opened: the latest opening in its timeline says so."""
+    for event in reversed(timeline):
+        if event.get("kind") == K.BAG_OPENED:
+            data = event.get("data") or {}
+            return str(data.get("bag")) if tracking in (data.get("missing") or []) else None
+    return None
+
+
 def get_bag(session: Session, bag: str) -> dict[str, Any]:
     session.require(Permission.VIEW_ALL)
     cur = session.conn.execute("SELECT * FROM bags WHERE bag = ?", (bag.strip().upper(),))

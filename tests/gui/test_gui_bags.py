@@ -126,6 +126,10 @@ def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vau
             if i["kind"] == IncidentKind.LOST.value]
     assert len(lost) == 1 and bag_id in lost[0]["description"]
     assert not incidents.list_incidents(session, tracking=vault.trackings["waiting"])
+    # ... and the item says so at the top of its window.
+    detail = _detail(qtbot, session, vault.trackings["flagged"])
+    assert detail.flag_label.isVisibleTo(detail)
+    assert detail.flag_label.text().startswith(f"✗ BỊ THIẾU trong túi {bag_id} khi mở túi.")
 
 
 def test_wrong_courier_password_writes_nothing(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
