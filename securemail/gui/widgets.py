@@ -155,3 +155,11 @@ def enter_confirms(dialog: QDialog, confirm: QPushButton | None) -> None:
     if confirm is not None:
         confirm.setAutoDefault(True)
         confirm.setDefault(True)
+
+
+def labelled(text: str, field: QWidget) -> QLabel:
+    """The label of an input: its buddy (the mnemonic jumps there) and its accessible name (screen readers)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    field.setAccessibleName(text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(": "))
+    return label
