@@ -165,6 +165,8 @@ def change_role(session: Session, username: str, *, role: str, agency: str | Non
         raise BadInputError("input.secretary_needs_agency", field="agency")
     if agency_code is not None:
         get_agency(session, agency_code)
+    if role_v is user.role and agency_code == user.agency:
+        return user  # nothing changes: nothing is signed
     if user.role is Role.ADMIN and role_v is not Role.ADMIN and len(session.authority.admins()) <= 1:
         raise BadInputError("input.last_admin", field="role")
     account = session.authority.account(username)
@@ -209,6 +211,8 @@ def edit_agency(session: Session, code: str, *, name: str, province: str | None 
     except FieldError as e:
         raise field_error(e) from e
     outside = agency.suburban if suburban is None else suburban
+    if (n, p, outside) == (agency.name, agency.province, agency.suburban):
+        return agency  # nothing changes: nothing is signed
     with session.write() as ledger:
         ledger.append(K.AGENCY_CHANGED, K.DIRECTORY, session.signer, {
             "code": agency.code, "name": n, "province": p, "suburban": 1 if outside else 0})

@@ -56,6 +56,11 @@ def test_refusals_change_nothing(vault) -> None:
     assert refused.value.field == "agency"
     with pytest.raises(BadInputError):
         directory.edit_agency(admin, "REC", name="   ")
+    # Saving what is already there signs nothing.
+    sec = directory.get_user(admin, "sec1")
+    assert directory.change_role(admin, "sec1", role="secretary", agency=sec.agency) == sec
+    agency = directory.get_agency(admin, "REC")
+    assert directory.edit_agency(admin, "REC", name=agency.name, province=agency.province) == agency
     assert vault.snapshot(admin) == before
 
 
