@@ -71,6 +71,9 @@ class ItemsPage(QWidget):
             bar.addWidget(lab)
             bar.addWidget(combo)
         bar.addStretch(1)
+        self.search_label = QLabel()
+        self.search_label.setBuddy(self.search_edit)
+        bar.addWidget(self.search_label)
         bar.addWidget(self.search_edit)
         bar.addWidget(self.refresh_button)
 
@@ -136,13 +139,14 @@ class ItemsPage(QWidget):
         self.agency_combo.blockSignals(False)
 
     def _retranslate(self) -> None:
-        sources = (N_("&Status"), N_("Se&crecy"), N_("Ser&vice"), N_("A&gency"))
+        sources = (N_("&Status"), N_("Se&crecy"), N_("S&ervice"), N_("A&gency"))
         for lab, text in zip(self._filter_labels, sources, strict=True):
             lab.setText(t(text))
         self.search_edit.setPlaceholderText(t("Tracking number (scan or type, Enter)"))
+        self.search_label.setText(t("Fi&nd:"))
         self.refresh_button.setText(t("&Refresh"))
         self.open_button.setText(t("&Open"))
-        self.handover_button.setText(t("&Hand over…"))
+        self.handover_button.setText(t("H&and over…"))
         self.deliver_button.setText(t("&Deliver…"))
         self._fill_filters()
         self.model.retranslate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from securemail.gui.admin_page import AdminPage
 from securemail.gui.audit_page import AuditPage
@@ -18,7 +18,7 @@ from securemail.gui.reports_page import ReportsPage
 from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
-from securemail.gui.widgets import lbl, named
+from securemail.gui.widgets import lbl, named, shortcut, without_mnemonic
 from securemail.i18n import current_language
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
@@ -67,6 +67,10 @@ class MainWindow(QMainWindow):
             self.admin = AdminPage(session)
             self.tabs.addTab(self.admin, "")
         self.setCentralWidget(self.tabs)
+        for index in range(min(self.tabs.count(), 9)):
+            shortcut(f"Ctrl+{index + 1}", self, lambda i=index: self.tabs.setCurrentIndex(i))
+        for view in self.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)  # Tab leaves every table; the arrow keys move inside it
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.dashboard.open_item.connect(self.open_item)
@@ -127,7 +131,10 @@ class MainWindow(QMainWindow):
                   self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies")}
         for page, title in titles.items():
             if page is not None:
-                self.tabs.setTabText(self.tabs.indexOf(page), t(title))
+                index = self.tabs.indexOf(page)
+                # No mnemonic on the tabs: their letters would collide with the pages' fields. Ctrl+1..9 instead.
+                self.tabs.setTabText(index, without_mnemonic(t(title)))
+                self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}" if index < 9 else "")
         self.file_menu.setTitle(t("&File"))
         self.view_menu.setTitle(t("&View"))
         self.language_menu.setTitle(t("&Language"))

@@ -163,4 +163,14 @@ DESK_VI.update({
     "Backup written to {path} ({count} events).": "Đã ghi bản sao lưu vào {path} ({count} sự kiện).",
     "Backup restored into {path}. Start the app with --vault {path} to open it.":
         "Đã khôi phục bản sao lưu vào {path}. Mở ứng dụng với --vault {path} để dùng.",
+    # --- keyboard and screen readers --------------------------------------------------------------------------
+    "First day of the period": "Ngày đầu của kỳ",
+    "Last day of the period": "Ngày cuối của kỳ",
+    "Fi&nd:": "Tìm &số hiệu:",
+    "H&and over…": "&Bàn giao…",
+    "Clear the form": "Xóa trắng phiếu",
+    "Clear everything typed in this form? It has not been saved.":
+        "Xóa mọi thứ đã nhập trong phiếu này? Phiếu chưa được lưu.",
+    "C&lear the form": "&Xóa trắng",
+    "&Keep it": "&Giữ lại",
 })

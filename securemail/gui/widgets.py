@@ -157,9 +157,15 @@ def enter_confirms(dialog: QDialog, confirm: QPushButton | None) -> None:
         confirm.setDefault(True)
 
 
+def without_mnemonic(text: str) -> str:
+    """'&Save' -> 'Save' ('&&' stays a literal '&')."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def labelled(text: str, field: QWidget) -> QLabel:
     """The label of an input: its buddy (the mnemonic jumps there) and its accessible name (screen readers)."""
     label = QLabel(text)
     label.setBuddy(field)
-    field.setAccessibleName(text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(": "))
+    if text:
+        field.setAccessibleName(without_mnemonic(text).rstrip(": "))
     return label
