@@ -180,8 +180,11 @@ def _contrast(fg: QColor, bg: QColor) -> float:
         return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
 
     alpha = fg.alphaF()
-    mixed = QColor.fromRgbF(fg.redF() * alpha + bg.redF() * (1 - alpha), fg.greenF() * alpha + bg.greenF() * (1 - alpha),
-                            fg.blueF() * alpha + bg.blueF() * (1 - alpha))
+
+    def over(front: float, back: float) -> float:
+        return front * alpha + back * (1 - alpha)
+
+    mixed = QColor.fromRgbF(over(fg.redF(), bg.redF()), over(fg.greenF(), bg.greenF()), over(fg.blueF(), bg.blueF()))
     high, low = sorted((lum(mixed), lum(bg)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
