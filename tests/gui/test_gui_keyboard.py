@@ -87,7 +87,7 @@ def _mnemonics(window: QWidget) -> list[tuple[str, str]]:
     for widget in window.findChildren(QWidget):
         if not _shown(widget, window):
             continue
-        if isinstance(widget, QAbstractButton) or isinstance(widget, QLabel) and widget.buddy() is not None:
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
             texts.append(widget.text())
         elif isinstance(widget, QGroupBox) and widget.isCheckable():
             texts.append(widget.title())
