@@ -253,7 +253,7 @@ class IntakeForm(QWidget):
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        yes.clicked.connect(lambda: self.clear_form())
+        yes.clicked.connect(lambda: self.clear_form())  # noqa: PLW0108 - clicked(bool) must not reach clear_form
         box.open()
         return box
 
