@@ -68,7 +68,7 @@ class AppController(QObject):
         if draft is not None and draft[0] == session.user.username and window.intake is not None:
             window.intake.restore(draft[1])
         if session.must_change_password:  # a reset password: nothing signs until the user sets their own
-            window.statusBar().showMessage(tr("auth.must_change_password"))
+            window.notify(tr("auth.must_change_password"), kind="info", msecs=0)
             window.open_change_password()
         self.idle.start()
         return window

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui.flow_layout import FlowRow
 from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
@@ -61,21 +62,18 @@ class ItemsPage(QWidget):
         self.agency_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search_edit = named(QLineEdit(), "trackingSearch")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(260)
+        self.search_edit.setMinimumWidth(220)
         self.refresh_button = named(QPushButton(), "refreshButton")
         self._filter_labels = [QLabel() for _ in range(4)]
-        bar = QHBoxLayout()
+        pairs = []
         for lab, combo in zip(self._filter_labels, (self.status_combo, self.secrecy_combo, self.service_combo,
                                                    self.agency_combo), strict=True):
             lab.setBuddy(combo)
-            bar.addWidget(lab)
-            bar.addWidget(combo)
-        bar.addStretch(1)
+            pairs.append(_pair(lab, combo))
         self.search_label = QLabel()
         self.search_label.setBuddy(self.search_edit)
-        bar.addWidget(self.search_label)
-        bar.addWidget(self.search_edit)
-        bar.addWidget(self.refresh_button)
+        # The filters wrap onto a second line on a narrow screen instead of widening the window.
+        bar = FlowRow([*pairs, _pair(self.search_label, self.search_edit), self.refresh_button])
 
         self.table = named(QTableView(), "itemsTable")
         self.table.setModel(self.model)
@@ -109,7 +107,7 @@ class ItemsPage(QWidget):
             actions.addWidget(button)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
@@ -262,3 +260,13 @@ class ItemsPage(QWidget):
         trackings = self.model.trackings(self.selected_rows())
         if trackings:
             self.transfer_requested.emit(trackings, mode)
+
+
+def _pair(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field, kept together when the filter row wraps."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label)
+    row.addWidget(field, 1)
+    return pair
