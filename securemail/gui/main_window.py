@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
         column.addWidget(self.notice)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
