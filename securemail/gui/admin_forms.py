@@ -301,7 +301,8 @@ class AddDayDialog(FormDialog):
 
     def work(self) -> Callable[[], Any]:
         session = self._session
-        day: date = self.day_edit.date().toPython()
+        qday = self.day_edit.date()
+        day = date(qday.year(), qday.month(), qday.day())
         kind, name, source = str(self.kind_combo.currentData()), self.name_edit.text() or None, self.source_edit.text()
         return lambda: workdays.add_day(session, day, kind, source, name)
 

@@ -167,7 +167,12 @@ class BagOpenDialog(QDialog):
 
     def row_states(self) -> dict[str, str]:
         """tracking -> what the table shows in its last column (for tests and screen readers alike)."""
-        return {self.table.item(i, 0).text(): self.table.item(i, 2).text() for i in range(self.table.rowCount())}
+        states: dict[str, str] = {}
+        for i in range(self.table.rowCount()):
+            tracking, state = self.table.item(i, 0), self.table.item(i, 2)
+            if tracking is not None and state is not None:
+                states[tracking.text()] = state.text()
+        return states
 
     # ---- signing -------------------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -89,7 +91,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         for index in range(min(self.tabs.count(), 9)):
-            shortcut(f"Ctrl+{index + 1}", self, lambda i=index: self.tabs.setCurrentIndex(i))
+            shortcut(f"Ctrl+{index + 1}", self, partial(self.tabs.setCurrentIndex, index))
         for view in self.findChildren(QAbstractItemView):
             view.setTabKeyNavigation(False)  # Tab leaves every table; the arrow keys move inside it
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -174,7 +176,7 @@ class MainWindow(QMainWindow):
         self._user_label.setText(t("User: {name} ({username})", name=user.full_name, username=user.username))
         self._role_label.setText(t("Role: {role}", role=lbl(user.role)))
         self._vault_label.setText(t("Vault: {path}", path=str(session.paths.root)))
-        self._vault_label.setToolTip(plain_tooltip(str(session.paths.root)))
+        self._vault_label.setToolTip(plain_tooltip(str(session.paths.root)) or "")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -19,12 +19,13 @@ class ScrollingTabs(QTabWidget):
     def addTab(self, page: QWidget, text: str) -> int:  # type: ignore[override]  # the one overload used here
         return super().addTab(_PageArea(page), text)
 
-    def widget(self, index: int) -> QWidget:
+    def widget(self, index: int) -> QWidget | None:
         area = super().widget(index)
         return area.widget() if isinstance(area, _PageArea) else area
 
     def currentWidget(self) -> QWidget:
-        return self.widget(self.currentIndex())
+        page = self.widget(self.currentIndex())
+        return page if page is not None else super().currentWidget()
 
     def indexOf(self, page: QWidget) -> int:
         return next((i for i in range(self.count()) if self.widget(i) is page), -1)

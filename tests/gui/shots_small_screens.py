@@ -20,6 +20,7 @@ def main() -> int:
     from gui_vault import make_vault
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from securemail.gui.bag_open import BagOpenDialog
     from securemail.gui.main_window import MainWindow
     from securemail.gui.ops import operations
     from securemail.gui.theme import apply_theme
@@ -69,8 +70,6 @@ def main() -> int:
                 window.tabs.setCurrentWidget(window.items)
                 grab(window, f"{width}x{height}-{user}-notice")
         if user == "clerk1":  # the receive-bag screen, live: one scanned, one missing so far, one extra
-            from securemail.gui.bag_open import BagOpenDialog  # noqa: PLC0415 - only for this picture
-
             bag = {"bag": "HN01-TUI-000001", "seal": "NP-2026-0001", "holder": "courier1",
                    "items": [info.trackings["waiting"], info.trackings["flagged"]]}
             dialog = BagOpenDialog(session, bag, "Phạm Văn Hùng (courier1)", window)
