@@ -71,6 +71,7 @@ class ItemDetailDialog(QDialog):
         self.chain_label.setObjectName("chainLabel")
         self.timeline_box = named(QGroupBox(), "timelineBox")
         self.table = named(QTableView(), "timelineTable")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table
         self.table.setModel(self.timeline)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

@@ -212,7 +212,7 @@ VI: dict[str, str] = {
     "Sign and record": "Ký và ghi nhận",
     "Cancel": "Hủy",
     "Change your password": "Đổi mật khẩu của bạn",
-    "&Change the password": "Đổi &mật khẩu",
+    "&Change the password": "Đổi mật khẩ&u",
     "C&urrent password": "Mật khẩu &hiện tại",
     "&New password": "Mật khẩu &mới",
     "&Repeat the new password": "&Nhập lại mật khẩu mới",

@@ -7,7 +7,7 @@ from __future__ import annotations
 DESK_VI: dict[str, str] = {
     # --- receiving a bag: the manifest against the scans ---------------------------------------------------
     "&Password of {name}": "&Mật khẩu của {name}",
-    "Take the selected scan &out": "&Bỏ số đã quét đang chọn",
+    "Take the selected scan &out": "Bỏ số đã quét đang &chọn",
     "&Manifest and scans": "&Bảng kê và số đã quét",
     "On the manifest": "Có trong bảng kê",
     "Scanned": "Đã quét",

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from dialog_cases import CASES
 from gui_vault import VaultInfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QColor, QPalette
@@ -257,3 +258,24 @@ def test_lock_keeps_a_half_filled_form_for_the_same_user_only(qtbot: QtBot, cont
     back = controller.show_main(open_session(vault.path, "clerk1", vault.passwords["clerk1"]))
     assert back.intake is not None and back.intake.ui.docRefEdit.text() == ""  # gone once another user unlocked
     controller.lock()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_dialog(qtbot: QtBot, open_as: Opener, vault: VaultInfo, name: str) -> None:
+    case = CASES[name]
+    dialog = case.make(open_as(case.user), vault)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    operations().wait()
+    QApplication.processEvents()
+    problems = [f"mnemonic {letter!r} used by {texts}" for letter, texts in _duplicates(_mnemonics(dialog)).items()]
+    buddies = {label.buddy() for label in dialog.findChildren(QLabel) if label.buddy() is not None}
+    for field in _inputs(dialog):
+        if field not in buddies:
+            problems.append(f"{field.objectName() or type(field).__name__} has no label buddy")
+        if not _accessible_name(field).strip():
+            problems.append(f"{field.objectName() or type(field).__name__} has no accessible name")
+    for table in dialog.findChildren(QTableView):
+        if _shown(table, dialog) and table.tabKeyNavigation():
+            problems.append(f"Tab stays inside table {table.objectName()}")
+    assert not problems, f"{name}: " + "; ".join(problems)
