@@ -178,6 +178,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "A secretary must belong to an agency (--agency)."),
     "input.user_holds_items": ("{user} đang giữ {count} bưu gửi/túi thư; hãy nhận lại trước khi thu hồi tài khoản.",
                                "{user} holds {count} items/bags; take them back before revoking the account."),
+    "input.own_role": ("Không thể tự đổi vai trò hay cơ quan của chính mình; hãy nhờ một quản trị viên khác.",
+                       "You cannot change your own role or agency; ask another administrator."),
     "input.last_admin": ("Không thể thu hồi quản trị viên cuối cùng.", "Cannot revoke the last administrator."),
     "input.self_cosign": ("Người giao và người nhận phải là hai người khác nhau.",
                           "The person handing over and the person taking custody must differ."),

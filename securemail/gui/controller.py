@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from securemail.gui.form_draft import Draft
 from securemail.gui.idle import IdleWatcher
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
@@ -35,6 +36,8 @@ class AppController(QObject):
         self.session: Session | None = None
         self.main_window: MainWindow | None = None
         self.unlock_dialog: UnlockDialog | None = None
+        # A half-filled intake form at lock time: (who typed it, what), given back only to the same user.
+        self._draft: tuple[str, Draft] | None = None
 
     def start(self) -> None:
         self._show_unlock()
@@ -68,8 +71,11 @@ class AppController(QObject):
         self.main_window = window
         window.show()
         window.start()
+        draft, self._draft = self._draft, None
+        if draft is not None and draft[0] == session.user.username and window.intake is not None:
+            window.intake.restore(draft[1])
         if session.must_change_password:  # a reset password: nothing signs until the user sets their own
-            window.statusBar().showMessage(tr("auth.must_change_password"))
+            window.notify(tr("auth.must_change_password"), kind="info", msecs=0)
             window.open_change_password()
         self.idle.start()
         return window
@@ -89,6 +95,9 @@ class AppController(QObject):
 
     def _close_session(self, then: object = None, lock_reason: str | None = None) -> str:
         window, self.main_window = self.main_window, None
+        if window is not None and window.intake is not None and self.session is not None:
+            draft = window.intake.draft()
+            self._draft = (self.session.user.username, draft) if draft.typed() else None
         if window is not None:
             window.hide()  # its dialogs are its children: they go with it
             window.deleteLater()

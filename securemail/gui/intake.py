@@ -12,11 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime, QEvent, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QMessageBox, QWidget
 
 from securemail.clock import ICT
 from securemail.domain.enums import Scope, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui.form_draft import Draft, restore_draft, take_draft
 from securemail.gui.imported_intake import ImportedChooser
 from securemail.gui.ops import run_op
 from securemail.gui.pdf_print import PdfPreviewDialog, preview_document, print_recorder
@@ -79,10 +80,10 @@ class IntakeForm(QWidget):
         ui.descriptionEdit.textChanged.connect(self._update_enabled)
         ui.trackingEdit.returnPressed.connect(self._scanned)
         ui.saveButton.clicked.connect(self.save)
-        ui.clearButton.clicked.connect(self.clear_form)
+        ui.clearButton.clicked.connect(self.ask_clear)
         for sequence in (QKeySequence(QKeySequence.StandardKey.Save), QKeySequence("Ctrl+Return")):
             shortcut(sequence, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.clear_form,
+        shortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.ask_clear,
                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for widget in self._errors_widgets():
             _clear_mark_on_edit(widget)
@@ -296,6 +297,31 @@ class IntakeForm(QWidget):
         if not keep_result:
             show_message(ui.resultLabel, "")
         ui.trackingEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def ask_clear(self) -> QMessageBox | None:
+        """Ctrl+N and Clear: a form with typed text is cleared only after a question whose default is No."""
+        if not self.draft().typed():
+            self.clear_form()
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, t("Clear the form"),
+                          t("Clear everything typed in this form? It has not been saved."), parent=self)
+        box.setObjectName("clearQuestion")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton(t("C&lear the form"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(t("&Keep it"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes.clicked.connect(lambda: self.clear_form())  # noqa: PLW0108 - clicked(bool) must not reach clear_form
+        box.open()
+        return box
+
+    def draft(self) -> Draft:
+        return take_draft(self)
+
+    def restore(self, draft: Draft) -> None:
+        restore_draft(self, draft)
+        self._update_enabled()
 
     def marked_fields(self) -> list[str]:
         return self._errors.marked()

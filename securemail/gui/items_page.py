@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui.flow_layout import FlowRow
 from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
@@ -61,18 +62,18 @@ class ItemsPage(QWidget):
         self.agency_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search_edit = named(QLineEdit(), "trackingSearch")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(260)
+        self.search_edit.setMinimumWidth(220)
         self.refresh_button = named(QPushButton(), "refreshButton")
         self._filter_labels = [QLabel() for _ in range(4)]
-        bar = QHBoxLayout()
+        pairs = []
         for lab, combo in zip(self._filter_labels, (self.status_combo, self.secrecy_combo, self.service_combo,
                                                    self.agency_combo), strict=True):
             lab.setBuddy(combo)
-            bar.addWidget(lab)
-            bar.addWidget(combo)
-        bar.addStretch(1)
-        bar.addWidget(self.search_edit)
-        bar.addWidget(self.refresh_button)
+            pairs.append(_pair(lab, combo))
+        self.search_label = QLabel()
+        self.search_label.setBuddy(self.search_edit)
+        # The filters wrap onto a second line on a narrow screen instead of widening the window.
+        bar = FlowRow([*pairs, _pair(self.search_label, self.search_edit), self.refresh_button])
 
         self.table = named(QTableView(), "itemsTable")
         self.table.setModel(self.model)
@@ -106,7 +107,7 @@ class ItemsPage(QWidget):
             actions.addWidget(button)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
@@ -136,13 +137,14 @@ class ItemsPage(QWidget):
         self.agency_combo.blockSignals(False)
 
     def _retranslate(self) -> None:
-        sources = (N_("&Status"), N_("Se&crecy"), N_("Ser&vice"), N_("A&gency"))
+        sources = (N_("&Status"), N_("Se&crecy"), N_("S&ervice"), N_("A&gency"))
         for lab, text in zip(self._filter_labels, sources, strict=True):
             lab.setText(t(text))
         self.search_edit.setPlaceholderText(t("Tracking number (scan or type, Enter)"))
+        self.search_label.setText(t("Fi&nd:"))
         self.refresh_button.setText(t("&Refresh"))
         self.open_button.setText(t("&Open"))
-        self.handover_button.setText(t("&Hand over…"))
+        self.handover_button.setText(t("H&and over…"))
         self.deliver_button.setText(t("&Deliver…"))
         self._fill_filters()
         self.model.retranslate()
@@ -258,3 +260,13 @@ class ItemsPage(QWidget):
         trackings = self.model.trackings(self.selected_rows())
         if trackings:
             self.transfer_requested.emit(trackings, mode)
+
+
+def _pair(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field, kept together when the filter row wraps."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label)
+    row.addWidget(field, 1)
+    return pair

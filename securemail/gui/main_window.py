@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from functools import partial
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from securemail.domain.enums import Role
 from securemail.gui.admin_page import AdminPage
@@ -15,12 +25,13 @@ from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.items_page import ItemsPage
+from securemail.gui.page_tabs import ScrollingTabs
 from securemail.gui.password_dialog import ChangePasswordDialog
 from securemail.gui.reports_page import ReportsPage
 from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
-from securemail.gui.widgets import lbl, named
+from securemail.gui.widgets import PlainLabel, lbl, named, plain_tooltip, shortcut, show_message, without_mnemonic
 from securemail.i18n import current_language
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
@@ -39,7 +50,7 @@ class MainWindow(QMainWindow):
         self._details: dict[str, ItemDetailDialog] = {}
         self._quitting = False
 
-        self.tabs = named(QTabWidget(), "mainTabs")
+        self.tabs = named(ScrollingTabs(), "mainTabs")
         self.tabs.setDocumentMode(True)
         self.dashboard = DashboardPage(session)
         self.items = ItemsPage(session)
@@ -73,7 +84,23 @@ class MainWindow(QMainWindow):
         if allowed(session.role, Permission.MANAGE_USERS):
             self.admin = AdminPage(session)
             self.tabs.addTab(self.admin, "")
-        self.setCentralWidget(self.tabs)
+        # Messages also shown where the user is looking: above the page, not only in the status bar.
+        self.notice = named(PlainLabel(wrap=True), "windowNotice")
+        self.notice.setVisible(False)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(lambda: self.notice.setVisible(False))
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.notice)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        for index in range(min(self.tabs.count(), 9)):
+            shortcut(f"Ctrl+{index + 1}", self, partial(self.tabs.setCurrentIndex, index))
+        for view in self.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)  # Tab leaves every table; the arrow keys move inside it
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.dashboard.open_item.connect(self.open_item)
@@ -86,6 +113,9 @@ class MainWindow(QMainWindow):
         for label in (self._user_label, self._role_label, self._vault_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(label)
+        # A long vault path is cut rather than widening the window (the full path is in its tooltip).
+        self._vault_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._vault_label.setMinimumWidth(120)
         self._build_menus()
         self._retranslate()
 
@@ -135,7 +165,10 @@ class MainWindow(QMainWindow):
                   self.exchange: N_("E&xchange")}
         for page, title in titles.items():
             if page is not None:
-                self.tabs.setTabText(self.tabs.indexOf(page), t(title))
+                index = self.tabs.indexOf(page)
+                # No mnemonic on the tabs: their letters would collide with the pages' fields. Ctrl+1..9 instead.
+                self.tabs.setTabText(index, without_mnemonic(t(title)))
+                self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}" if index < 9 else "")
         self.file_menu.setTitle(t("&File"))
         self.view_menu.setTitle(t("&View"))
         self.language_menu.setTitle(t("&Language"))
@@ -151,6 +184,7 @@ class MainWindow(QMainWindow):
         self._user_label.setText(t("User: {name} ({username})", name=user.full_name, username=user.username))
         self._role_label.setText(t("Role: {role}", role=lbl(user.role)))
         self._vault_label.setText(t("Vault: {path}", path=str(session.paths.root)))
+        self._vault_label.setToolTip(plain_tooltip(str(session.paths.root)) or "")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -224,19 +258,27 @@ class MainWindow(QMainWindow):
         dialog = TransferDialog(self.session, trackings, mode, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(self._after_change)
-        dialog.recorded.connect(lambda moved: self.statusBar().showMessage(
-            t("Recorded: {items}", items=", ".join(moved)), 8000))
+        dialog.recorded.connect(lambda moved: self.notify(t("Recorded: {items}", items=", ".join(moved))))
         dialog.start()
         dialog.open()
         return dialog
+
+    def notify(self, text: str, *, kind: str = "ok", msecs: int = 10000) -> None:
+        """A message in the status bar and above the page, where the user is looking; both go after `msecs`
+        (0: until the next message)."""
+        self.statusBar().showMessage(text, msecs)
+        show_message(self.notice, text, kind=kind)
+        if msecs:
+            self._notice_timer.start(msecs)
+        else:
+            self._notice_timer.stop()
 
     # ---- leaving -------------------------------------------------------------------------------------------
 
     def open_change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda: self.statusBar().showMessage(
-            t("Password changed: you sign with your new key from now on.")))
+        dialog.changed.connect(lambda: self.notify(t("Password changed: you sign with your new key from now on.")))
         dialog.open()
         return dialog
 

@@ -145,6 +145,7 @@ class ReportsPage(QWidget):
     def _period(self, start: QDateEdit, end: QDateEdit) -> QHBoxLayout:
         row = QHBoxLayout()
         dash = QLabel("–")
+        dash.setBuddy(end)  # the end date's label; its accessible name says what it is (_retranslate)
         row.addWidget(start)
         row.addWidget(dash)
         row.addWidget(end)
@@ -181,6 +182,9 @@ class ReportsPage(QWidget):
         for label, source, buddy in labels:
             label.setText(t(source))
             label.setBuddy(buddy)
+        for start, end in ((self.register_from, self.register_to), (self.overdue_from, self.overdue_to)):
+            start.setAccessibleName(t("First day of the period"))
+            end.setAccessibleName(t("Last day of the period"))
         for button in (self.register_preview, self.overdue_preview, self.manifest_preview):
             button.setText(t("Preview and print…"))
         for button in (self.register_save, self.overdue_save, self.manifest_save):

@@ -10,6 +10,7 @@ Untranslated sources show in English (tests/gui/test_gui_strings.py checks that 
 
 from __future__ import annotations
 
+from securemail.gui.strings_desk import DESK_VI
 from securemail.i18n import current_language
 
 VI: dict[str, str] = {
@@ -88,16 +89,16 @@ VI: dict[str, str] = {
     "Held by": "Người giữ",
     "Accepted": "Nhận gửi lúc",
     "Due": "Hạn phát",
-    "&Status": "&Trạng thái",
+    "&Status": "T&rạng thái",
     "Se&crecy": "Độ &mật",
-    "Ser&vice": "&Dịch vụ",
+    "S&ervice": "&Dịch vụ",
     "A&gency": "&Cơ quan",
     "All statuses": "Mọi trạng thái",
     "All secrecy levels": "Mọi độ mật",
     "All services": "Mọi dịch vụ",
     "All agencies": "Mọi cơ quan",
     "Tracking number (scan or type, Enter)": "Số hiệu (quét hoặc gõ, rồi Enter)",
-    "&Open": "&Mở",
+    "&Open": "Mở ch&i tiết",
     "&Hand over…": "&Bàn giao…",
     "&Deliver…": "&Phát…",
     "{count} items": "{count} bưu gửi",
@@ -172,26 +173,26 @@ VI: dict[str, str] = {
         "Bàn phím: Tab chuyển sang ô tiếp theo, Ctrl+S lưu, Ctrl+N nhập bưu gửi mới. "
         "Máy quét mã vạch nhập thẳng vào ô số hiệu.",
     "Class and seals": "Phân loại và niêm phong",
-    "&Tracking number": "&Số hiệu bưu gửi",
+    "&Tracking number": "Số hiệ&u bưu gửi",
     "Scan the barcode, or leave empty to issue a new number": "Quét mã vạch, hoặc để trống để cấp số mới",
-    "&Sender agency": "Cơ quan &gửi",
+    "&Sender agency": "Cơ &quan gửi",
     "Person handing &in": "Người gia&o",
     "ID &document number": "Số giấ&y tờ tùy thân",
-    "&Recipient agency": "Cơ quan &nhận",
-    "Na&med recipient": "Người nhận có &tên",
-    "&Only the named person may open": "Chỉ người có tên mới được bó&c bì",
+    "Recipient a&gency": "Cơ qu&an nhận",
+    "Na&med recipient": "Ngườ&i nhận có tên",
+    "&Only the named person may open": "Chỉ người có tên mới được &bóc bì",
     "Document number and &code": "Số, &ký hiệu văn bản",
     "e.g. 125/UBND-VP": "ví dụ 125/UBND-VP",
-    "Secre&cy": "Độ &mật",
-    "Ser&vice class": "&Dịch vụ",
-    "Sc&ope": "&Phạm vi",
+    "Secrec&y": "Độ &mật",
+    "Se&rvice class": "&Dịch vụ",
+    "Sco&pe": "Phạm &vi",
     "&Appointed time": "T&hời điểm hẹn",
-    "&Envelopes": "Số &bì",
+    "&Envelopes": "&Số bì",
     "&Weight (g)": "Khối &lượng (g)",
     "not weighed": "chưa cân",
-    "Seal n&umbers": "Số n&iêm phong",
-    "Descri&ption (abstract)": "T&rích yếu",
-    "Not&es": "Ghi ch&ú",
+    "Seal n&umbers": "Số niêm &phong",
+    "Description (a&bstract)": "T&rích yếu",
+    "&Notes": "Ghi &chú",
     "Clear the form": "Xóa trắng",
     "Save": "Lưu",
     "Tuyệt mật items carry no description.": "Tài liệu Tuyệt mật không được ghi trích yếu.",
@@ -211,7 +212,7 @@ VI: dict[str, str] = {
     "Sign and record": "Ký và ghi nhận",
     "Cancel": "Hủy",
     "Change your password": "Đổi mật khẩu của bạn",
-    "&Change the password": "Đổi &mật khẩu",
+    "&Change the password": "Đổi mật khẩ&u",
     "C&urrent password": "Mật khẩu &hiện tại",
     "&New password": "Mật khẩu &mới",
     "&Repeat the new password": "&Nhập lại mật khẩu mới",
@@ -265,7 +266,7 @@ VI: dict[str, str] = {
         "Mỗi giấy tờ đều có mã QR được ký số. Xem trước, in từ màn hình xem trước, hoặc lưu thành tệp PDF.",
     "Register": "Sổ đăng ký",
     "&Register": "Loại &sổ",
-    "&Period": "Thời &gian",
+    "&Period": "T&hời gian",
     "Perio&d": "Kh&oảng thời gian",
     "&Bag": "Tú&i thư",
     "KT1 handover book (this post office's)": "Sổ theo dõi giao nhận bưu gửi KT1 (của bưu cục)",
@@ -306,7 +307,7 @@ VI: dict[str, str] = {
     "was not rewritten or replaced by an older copy.":
         "Một điểm kiểm tra được chép ra ngoài máy này, hoặc được cán bộ kiểm tra ký xác nhận, về sau chứng minh "
         "nhật ký không bị viết lại hay bị thay bằng một bản cũ hơn.",
-    "&Witness the checkpoint": "Ký &xác nhận điểm kiểm tra",
+    "&Witness the checkpoint": "&Ký xác nhận điểm kiểm tra",
     "E&xport the checkpoint…": "X&uất điểm kiểm tra…",
     "Export the checkpoint": "Xuất điểm kiểm tra",
     "Checkpoint notes (*.txt)": "Điểm kiểm tra (*.txt)",
@@ -498,6 +499,7 @@ VI: dict[str, str] = {
     "{tracking} from {office}: {sender} → {recipient} {doc_ref}":
         "{tracking} từ {office}: {sender} → {recipient} {doc_ref}",
 }
+VI.update(DESK_VI)
 
 
 def N_(source: str) -> str:
