@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, ask_save_path, check_output, preview_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import ask_save_path, check_output
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import PlainLabel, named, plain_tooltip, show_message
 from securemail.i18n import tr

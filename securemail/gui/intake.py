@@ -16,7 +16,7 @@ from securemail.clock import ICT
 from securemail.domain.enums import Scope, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
 from securemail.gui.strings import t
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message

@@ -28,7 +28,8 @@ from securemail.clock import ICT
 from securemail.domain.enums import BagStatus
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, Writer, ask_save_path, preview_document, save_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import Writer, ask_save_path, save_document
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import FieldErrors, lbl, named, show_message
 from securemail.services import bags, reports

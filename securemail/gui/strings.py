@@ -414,6 +414,21 @@ VI: dict[str, str] = {
         "Phát bưu gửi {tracking} cho người không có tài khoản trong kho dữ liệu này. Thông tin của họ được ghi "
         "cùng chữ ký của bạn.",
     "Only {name} may receive this item.": "Chỉ {name} được nhận bưu gửi này.",
+    # --- print preview (pages on demand) -----------------------------------------------------------------
+    "Fit width": "Vừa chiều rộng",
+    "Whole page": "Cả trang",
+    "of {count}": "trên {count}",
+    "&Print…": "&In…",
+    "Stop printing": "Dừng in",
+    "First page": "Trang đầu",
+    "Previous page": "Trang trước",
+    "Next page": "Trang sau",
+    "Last page": "Trang cuối",
+    "Page": "Trang",
+    "Page {page} of {count}": "Trang {page} trên {count}",
+    "Printing {count} pages…": "Đang in {count} trang…",
+    "Sent {count} pages to the printer.": "Đã gửi {count} trang tới máy in.",
+    "Printing stopped after {count} pages.": "Đã dừng in sau {count} trang.",
     # --- Qt's own buttons and menus (Qt ships no Vietnamese) --------------------------------------------
     "OK": "Đồng ý",
     "&OK": "Đồng &ý",
