@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -65,7 +65,8 @@ def _serials(data: RegisterData, layout: RegisterLayout) -> str:
     return f"{len(data.rows)} mục, từ số {first} đến số {last}"
 
 
-def render_register(data: RegisterData, out: Path | BinaryIO) -> None:
+def render_register(data: RegisterData, out: Path | BinaryIO,
+                    on_page: Callable[[int], None] | None = None) -> None:
     layout = layout_for(data)
     st = make_styles(9)
     width = frame_width(PAGE_A4_LANDSCAPE)
@@ -104,4 +105,5 @@ def render_register(data: RegisterData, out: Path | BinaryIO) -> None:
         pagesize=PAGE_A4_LANDSCAPE,
         title=layout.title,
         footer_note=f"{layout.title} {fmt_date(data.period_start)}-{fmt_date(data.period_end)}",
+        on_page=on_page,
     )

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from securemail.gui.idle import IdleWatcher
+from securemail.gui.long_ops import cancel_all
 from securemail.gui.main_window import MainWindow
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
@@ -80,6 +81,7 @@ class AppController(QObject):
             self._show_unlock(username, notice or t("Locked. Unlock to continue."))
 
     def _close_session(self, then: object = None) -> str:
+        cancel_all()  # long jobs (verify, big reports) stop at their next progress report and close their reader
         window, self.main_window = self.main_window, None
         if window is not None:
             window.hide()  # its dialogs are its children: they go with it

@@ -201,10 +201,10 @@ class PdfPreviewDialog(QDialog):
 
         self.page_label = named(QLabel(), "previewPageImage")
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = named(QScrollArea(), "previewArea")
-        self.scroll.setWidget(self.page_label)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.area = named(QScrollArea(), "previewArea")
+        self.area.setWidget(self.page_label)
+        self.area.setWidgetResizable(True)
+        self.area.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.progress = named(QProgressBar(), "printProgress")
         self.progress.setVisible(False)
@@ -219,7 +219,7 @@ class PdfPreviewDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.area, 1)
         layout.addLayout(status)
         layout.addWidget(self.message)
         show_message(self.message, "")
@@ -289,7 +289,7 @@ class PdfPreviewDialog(QDialog):
         if zoom == "100":
             dpi = screen_dpi
         else:
-            view = self.scroll.viewport().size()
+            view = self.area.viewport().size()
             fit_w = (view.width() - 8) / (width_pt / POINTS_PER_INCH)
             fit_h = (view.height() - 8) / (height_pt / POINTS_PER_INCH)
             dpi = fit_w if zoom == "width" else min(fit_w, fit_h)
@@ -325,7 +325,8 @@ class PdfPreviewDialog(QDialog):
         dialog.setMinMax(1, max(1, self.page_count))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.print_to(self._printer))
-        dialog.open()
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()  # QPrintDialog.open() is typed only with a receiver
         return dialog
 
     def print_to(self, printer: QPrinter) -> None:

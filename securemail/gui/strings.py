@@ -429,6 +429,9 @@ VI: dict[str, str] = {
     "Printing {count} pages…": "Đang in {count} trang…",
     "Sent {count} pages to the printer.": "Đã gửi {count} trang tới máy in.",
     "Printing stopped after {count} pages.": "Đã dừng in sau {count} trang.",
+    # --- long work apart from the counter ----------------------------------------------------------------
+    "&Stop the check": "&Dừng kiểm tra",
+    "&Stop": "&Dừng",
     # --- Qt's own buttons and menus (Qt ships no Vietnamese) --------------------------------------------
     "OK": "Đồng ý",
     "&OK": "Đồng &ý",

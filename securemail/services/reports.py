@@ -223,28 +223,38 @@ def _register_row(session: Session, kind: m.RegisterKind, n: int, r: dict[str, A
                      "nguoi_ky": "", "noi_nhan": recipient, "don_vi_luu": "", "so_luong": str(r["envelopes"])}
 
 
-def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, str], period_start: date,
+def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, str], start: datetime,
                    end: datetime) -> list[tuple[int, dict[str, Any]]]:
-    """The register's entries up to ``end`` with their numbers: continuous from 01/01 to 31/12 of each year
+    """The register's entries in [start, end) with their numbers: continuous from 01/01 to 31/12 of each year
     (NĐ 30/2020 Điều 15, 22), so a row keeps its number whatever period is printed (entries are never
-    removed: the ledger is append-only)."""
-    year_start = datetime.combine(date(period_start.year, 1, 1), datetime.min.time(), ICT)
-    rows = list(reversed(items.search_items(session, filters=filters, date_from=year_start, date_to=end,
-                                            limit=1_000_000)))
-    if kind is m.RegisterKind.SECRET_OUTGOING or kind is m.RegisterKind.SECRET_INCOMING:
+    removed: the ledger is append-only). The entries before the period are counted by the database, not read:
+    a register late in the year must not load the whole year (docs: 30 days of 3,000 items a day)."""
+    secret_only = kind is m.RegisterKind.SECRET_OUTGOING or kind is m.RegisterKind.SECRET_INCOMING
+    levels = [s.value for s in Secrecy if s is not Secrecy.NONE] if secret_only else [None]
+    year_start = datetime.combine(date(start.year, 1, 1), datetime.min.time(), ICT)
+    before = sum(items.count_items(session, filters=filters | {"secrecy": level}, date_from=year_start,
+                                   date_to=start) for level in levels)
+    rows = list(reversed(items.search_items(session, filters=filters, date_from=start, date_to=end,
+                                            limit=items.MAX_LIMIT)))
+    if secret_only:
         rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
     out: list[tuple[int, dict[str, Any]]] = []
-    counters: dict[int, int] = {}
+    counters: dict[int, int] = {start.year: before}
     for r in rows:
-        year = (_time(r["accepted_at"]) or year_start).astimezone(ICT).year
+        year = (_time(r["accepted_at"]) or start).astimezone(ICT).year
         counters[year] = counters.get(year, 0) + 1
         out.append((counters[year], r))
     return out
 
 
+ROWS_PER_PAGE_GUESS = 9  # register rows on an A4 landscape page, for progress only
+
+
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
-             agency: str | None = None, volume: str | None = None) -> str:
-    """A register for a period in the layout in force then (refuses a period that crosses a change of form)."""
+             agency: str | None = None, volume: str | None = None,
+             progress: Callable[[int, int], None] | None = None) -> str:
+    """A register for a period in the layout in force then (refuses a period that crosses a change of form).
+    `progress(done, total)` is called while rows are prepared and pages laid out; it may raise to stop."""
     session.require(Permission.PRINT_REPORTS)
     rk = REGISTER_KINDS.get(kind)
     if rk is None:
@@ -261,15 +271,31 @@ def register(session: Session, kind: str, period_start: date, period_end: date, 
     filters = {}
     if agency:
         filters["recipient_agency" if rk is m.RegisterKind.SECRET_INCOMING else "sender_agency"] = agency
-    numbered = _numbered_rows(session, rk, filters, period_start, end)
-    table = [_register_row(session, rk, n, r) for n, r in numbered
-             if (_time(r["accepted_at"]) or start) >= start]
+    numbered = _numbered_rows(session, rk, filters, start, end)
+    pages_guess = len(numbered) // ROWS_PER_PAGE_GUESS + 1
+    total = len(numbered) + pages_guess
+    table = []
+    for i, (n, r) in enumerate(numbered):
+        table.append(_register_row(session, rk, n, r))
+        if progress is not None and i % 500 == 0:
+            progress(i, total)
+    del numbered
     ident = f"{layout.id}:{period_start.isoformat()}:{period_end.isoformat()}"
     payload = statements.issue(session, "register", ident, statements.content_digest(table), _checkpoint(session))
     unit = _agency_name(session, agency) if agency else session.office_name
-    _render(docs.render_register, m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
-                                        period_start=period_start, period_end=period_end, agency_name=unit,
-                                        rows=table, layout_id=layout.id, volume=volume), out)
+
+    def on_page(page: int) -> None:
+        if progress is not None:
+            progress(len(table) + min(page, pages_guess - 1), total)
+
+    try:
+        docs.render_register(m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
+                                            period_start=period_start, period_end=period_end, agency_name=unit,
+                                            rows=table, layout_id=layout.id, volume=volume), out, on_page)
+    except FontsNotFoundError as e:
+        raise StorageError("report.fonts_missing", detail=str(e)) from e
+    if progress is not None:
+        progress(total, total)
     return payload
 
 

@@ -27,6 +27,10 @@ def _vietnamese_and_drained(qapp: object) -> Iterator[None]:
     qapp.installTranslator(translator)  # type: ignore[attr-defined]
     set_language("vi")
     yield
+    from securemail.gui.long_ops import cancel_all, long_operations
+
+    cancel_all()
+    long_operations().wait()
     operations().wait()
     qapp.processEvents()  # type: ignore[attr-defined]
     qapp.removeTranslator(translator)  # type: ignore[attr-defined]
@@ -49,8 +53,11 @@ def open_as(vault: VaultInfo) -> Iterator[Callable[[str], Session]]:
         return session
 
     yield opener
+    from securemail.gui.long_ops import cancel_all, long_operations
     from securemail.gui.ops import operations
 
+    cancel_all()
+    long_operations().wait()
     operations().wait()
     for session in opened:
         with contextlib.suppress(Exception):  # already closed by the code under test (auto-lock)
