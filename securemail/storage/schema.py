@@ -162,6 +162,16 @@ CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root B
 """
 
 
+# Views per role and sorting (securemail/services/views.py): keyset pages ordered by due time (the expression the
+# service sorts by) and by holder, and what a courier holds. Indexes only: no data changes.
+_VIEW_INDEXES = """
+CREATE INDEX items_due_order ON items (ifnull(due_at, ''), tracking);
+CREATE INDEX items_holder_order ON items (ifnull(holder, ''), tracking);
+CREATE INDEX items_holder_status ON items (holder, status);
+CREATE INDEX items_recipient_status ON items (recipient_agency, status);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -171,6 +181,7 @@ MIGRATIONS: dict[int, str] = {
     5: _V5,
     6: _V6,
     7: _EXCHANGE,
+    8: _VIEW_INDEXES,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
