@@ -25,7 +25,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import resource  # noqa: E402 - POSIX only; this bench does not run on Windows
+import resource  # POSIX only; this bench does not run on Windows
+
+import pypdfium2
+from bench_register import make_rows, ours
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QApplication
+
+from securemail.gui.pdf_preview import MAX_RENDERED_PAGES, PdfPreviewDialog
+from securemail.gui.pdf_print import paint_pdf
 
 MB = 1024 * 1024
 
@@ -49,12 +57,6 @@ def main() -> None:
     print_pages = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     started = time.perf_counter()
     report("start", started)
-
-    from bench_register import make_rows, ours
-    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-    from PySide6.QtWidgets import QApplication
-
-    from securemail.gui.pdf_preview import MAX_RENDERED_PAGES, PdfPreviewDialog
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     report("Qt loaded", started)
@@ -110,8 +112,6 @@ def main() -> None:
     small = first_pages(data, 40)
     before = rss_now()
     qt_preview = QPrintPreviewDialog()
-    from securemail.gui.pdf_print import paint_pdf
-
     qt_preview.paintRequested.connect(lambda p: paint_pdf(small, p))
     qt_preview.show()
     app.processEvents()
@@ -124,8 +124,6 @@ def main() -> None:
 
 def first_pages(data: bytes, count: int) -> bytes:
     """The first `count` pages of the register, as their own PDF (the same content Qt's preview would hold)."""
-    import pypdfium2
-
     source = pypdfium2.PdfDocument(data)
     part = pypdfium2.PdfDocument.new()
     part.import_pages(source, list(range(min(count, len(source)))))

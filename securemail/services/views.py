@@ -17,8 +17,8 @@ from typing import Any
 
 from securemail.clock import ICT, iso
 from securemail.domain.enums import ItemStatus, Role
-from securemail.domain.text import clean_text
 from securemail.domain.errors import FieldError
+from securemail.domain.text import clean_text
 from securemail.errors import BadInputError
 from securemail.services import items
 from securemail.services.session import Session, field_error
@@ -101,7 +101,7 @@ def _like(text: str) -> str:
 def _where(session: Session, q: ItemQuery) -> tuple[list[str], list[object]]:
     filters = {"secrecy": q.secrecy or None, "service": q.service or None,
                "recipient_agency": q.recipient_agency or None, "holder": q.holder or None}
-    where, args = items._where(session, filters, q.agency or None, q.date_from, q.date_to, q.overdue_at,  # noqa: SLF001
+    where, args = items._where(session, filters, q.agency or None, q.date_from, q.date_to, q.overdue_at,
                                q.statuses)
     for name, column in (("tracking", "tracking"), ("seal", "seal_numbers"), ("doc_ref", "doc_ref")):
         text = _clean(getattr(q, name), name)

@@ -64,7 +64,7 @@ def test_sorted_keyset_pages_cover_everything_once(desk) -> None:  # type: ignor
 
 
 def test_totals(desk) -> None:  # type: ignore[no-untyped-def]
-    vault, clerk, made = desk
+    vault, clerk, _made = desk
     total = views.totals(clerk, ItemQuery(), vault.clock.now())
     assert total.items == 4 and total.envelopes == 3 + 1 + 1 + 1 and total.overdue == 3
     assert views.totals(clerk, ItemQuery(seal="NP"), vault.clock.now()).items == 2
