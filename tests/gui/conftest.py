@@ -37,6 +37,17 @@ def _vietnamese_and_drained(qapp: object) -> Iterator[None]:
     set_language(None)
 
 
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path: Path) -> Iterator[Path]:
+    """Remembered window sizes and filters go to this test's own file, never the user's real settings."""
+    from securemail.gui.view_settings import use_settings_file
+
+    path = tmp_path / "settings.ini"
+    use_settings_file(path)
+    yield path
+    use_settings_file(None)
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> VaultInfo:
     return make_vault(tmp_path / "vault")
