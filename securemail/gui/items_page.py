@@ -40,6 +40,7 @@ COLUMN_SORTS: dict[int, Sort] = {
     cols.COL_DUE: Sort.DUE,
 }
 SORT_COLUMNS = {sort: column for column, sort in COLUMN_SORTS.items()}
+TRACKING_LENGTH = 13  # S10: two letters, nine digits, two letters
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,14 @@ class ItemsPage(QWidget):
         scanned = self.filters.scanned()
         show_message(self.message, "")
         try:
+            typed = self.search_edit.text().strip()
+            if scanned is None and len(typed) >= TRACKING_LENGTH:  # a whole number that does not check: say why
+                items.normalise_tracking(typed)
             query = self.query()
         except UserFacingError as e:
+            self.model.clear()
+            self._totals = None
+            self._update_count()
             self._show_error(e)
             return
 

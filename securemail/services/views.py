@@ -120,7 +120,7 @@ def _cursor(row: dict[str, Any], sort: Sort) -> str:
     value = {Sort.ACCEPTED: row["accepted_at"], Sort.DUE: row.get("due_at") or "",
              Sort.TRACKING: row["tracking"], Sort.STATUS: row["status"], Sort.SENDER: row["sender_agency"],
              Sort.RECIPIENT: row["recipient_agency"], Sort.HOLDER: row.get("holder") or ""}[sort]
-    return f"{value}\x1f{row['tracking']}"
+    return f"{value}|{row['tracking']}"  # tracking numbers hold no "|": split at the last one
 
 
 def search(session: Session, query: ItemQuery, *, after: str | None = None, limit: int = 200) -> Page:
@@ -131,7 +131,7 @@ def search(session: Session, query: ItemQuery, *, after: str | None = None, limi
     expr = SORT_SQL[query.sort]
     direction = "DESC" if query.descending else "ASC"
     if after:
-        value, _, tracking = after.partition("\x1f")
+        value, _, tracking = after.rpartition("|")
         where.append(f"({expr}, tracking) {'<' if query.descending else '>'} (?, ?)")
         args += [value, tracking]
     sql = ("SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
@@ -164,9 +164,10 @@ class View(StrEnum):
     OVERDUE = "overdue"
 
 
+# The first view is what the Items tab opens on (until the user picks another: remembered per role).
 ROLE_VIEWS: dict[Role, tuple[View, ...]] = {
     Role.COURIER: (View.I_HOLD, View.ALL),
-    Role.SECRETARY: (View.TO_CONFIRM, View.ON_ITS_WAY, View.ALL),
+    Role.SECRETARY: (View.ALL, View.TO_CONFIRM, View.ON_ITS_WAY),
     Role.CLERK: (View.ALL, View.I_HOLD, View.OVERDUE),
     Role.AUDITOR: (View.ALL, View.OVERDUE),
     Role.ADMIN: (View.ALL, View.OVERDUE),
