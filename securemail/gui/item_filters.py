@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QEvent, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from securemail.clock import ICT
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
@@ -32,6 +32,7 @@ VIEW_NAMES: dict[View, str] = {
 DATE_NAMES = (("any", N_("Any date")), ("today", N_("Today")), ("7d", N_("Last 7 days")),
               ("30d", N_("Last 30 days")), ("month", N_("This month")), ("custom", N_("From … to …")))
 DATE_FORMAT = "dd/MM/yyyy"
+COMBO_CHARS = 12
 
 
 def date_range(preset: str, today: date, start: date, end: date) -> tuple[datetime | None, datetime | None]:
@@ -80,8 +81,6 @@ class FilterBar(QWidget):
         self.secrecy_combo = named(QComboBox(), "secrecyFilter")
         self.service_combo = named(QComboBox(), "serviceFilter")
         self.agency_combo = named(QComboBox(), "agencyFilter")
-        self.agency_combo.setMinimumContentsLength(14)
-        self.agency_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search_edit = named(QLineEdit(), "trackingSearch")
         self.seal_edit = named(QLineEdit(), "sealSearch")
         self.doc_edit = named(QLineEdit(), "docRefSearch")
@@ -96,20 +95,30 @@ class FilterBar(QWidget):
         self._text_labels = [QLabel() for _ in range(5)]
         combos = (self.view_combo, self.status_combo, self.secrecy_combo, self.service_combo, self.agency_combo)
         texts = (self.search_edit, self.seal_edit, self.doc_edit, self.person_edit, self.dates_combo)
-        first, second = QHBoxLayout(), QHBoxLayout()
-        for row, labels, widgets in ((first, self._combo_labels, combos), (second, self._text_labels, texts)):
-            for lab, widget in zip(labels, widgets, strict=True):
-                lab.setBuddy(widget)
-                row.addWidget(lab)
-                row.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
-        second.addWidget(self.date_from)
-        second.addWidget(self.date_to)
-        first.addStretch(1)
-        first.addWidget(self.clear_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(first)
-        layout.addLayout(second)
+        for combo in (*combos, self.dates_combo):  # narrow enough for a 1024-pixel screen; the list opens wider
+            combo.setMinimumContentsLength(COMBO_CHARS)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for edit in texts[:4]:
+            edit.setMinimumWidth(90)
+        # Three rows of label-and-field pairs (a grid, not one long row: 1024x600 screens show every control).
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        pairs = [*zip(self._combo_labels[:4], combos[:4], strict=True),
+                 (self._combo_labels[4], self.agency_combo), (self._text_labels[4], self.dates_combo),
+                 *zip(self._text_labels[:4], texts[:4], strict=True)]
+        for index, (lab, widget) in enumerate(pairs):
+            row, column = divmod(index, 4)
+            lab.setBuddy(widget)
+            grid.addWidget(lab, row, column * 2)
+            grid.addWidget(widget, row, column * 2 + 1)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.date_to)
+        dates.addStretch(1)
+        dates.addWidget(self.clear_button)
+        grid.addLayout(dates, 1, 4, 1, 4)
+        for column in range(4):
+            grid.setColumnStretch(column * 2 + 1, 1)
         self._views = list(views_for(session.role))
         for hidden in ((self._combo_labels[0], self.view_combo) if len(self._views) < 2 else ()):
             hidden.setVisible(False)

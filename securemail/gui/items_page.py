@@ -75,9 +75,6 @@ class ItemsPage(QWidget):
         self.status_combo, self.secrecy_combo = bar.status_combo, bar.secrecy_combo
         self.service_combo, self.agency_combo, self.search_edit = bar.service_combo, bar.agency_combo, bar.search_edit
         self.refresh_button = named(QPushButton(), "refreshButton")
-        top = QHBoxLayout()
-        top.addWidget(bar, 1)
-        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.table = named(QTableView(), "itemsTable")
         self.table.setModel(self.model)
@@ -104,6 +101,8 @@ class ItemsPage(QWidget):
         self.message = named(QLabel(), "itemsMessage")
         self.count_label = named(QLabel(), "itemsCount")
         self.totals_label = named(QLabel(), "itemsTotals")
+        for label in (self.count_label, self.totals_label):
+            label.setWordWrap(True)  # wraps on a narrow screen instead of widening the window
         self.open_button = named(QPushButton(), "openButton")
         self.handover_button = named(QPushButton(), "handoverButton")
         self.deliver_button = named(QPushButton(), "deliverButton")
@@ -116,11 +115,11 @@ class ItemsPage(QWidget):
         actions.addWidget(self.count_label)
         actions.addWidget(self.totals_label)
         actions.addStretch(1)
-        for button in (self.open_button, self.handover_button, self.deliver_button):
+        for button in (self.refresh_button, self.open_button, self.handover_button, self.deliver_button):
             actions.addWidget(button)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
