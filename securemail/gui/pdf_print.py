@@ -45,11 +45,15 @@ def pdf_bytes(write: Writer) -> bytes:
     return out.getvalue()
 
 
-def page_sizes(data: bytes) -> list[tuple[float, float]]:
-    """(width, height) of every page, in points."""
+def first_page_size(data: bytes) -> tuple[float, float] | None:
+    """(width, height) of the first page in points; None for a document without pages. Only the first page is
+    read: a 10,000-page register opens at once."""
     doc = pypdfium2.PdfDocument(data)
     try:
-        return [(float(w), float(h)) for w, h in (doc[i].get_size() for i in range(len(doc)))]
+        if len(doc) == 0:
+            return None
+        width, height = doc.get_page_size(0)
+        return float(width), float(height)
     finally:
         doc.close()
 
@@ -67,10 +71,10 @@ def render_page(page: Any, dpi: float) -> QImage:
 
 def prepare_printer(printer: QPrinter, data: bytes) -> None:
     """Paper size and orientation from the document's first page; coordinates relative to the paper's corner."""
-    sizes = page_sizes(data)
-    if not sizes:
+    size = first_page_size(data)
+    if size is None:
         return
-    width, height = sizes[0]
+    width, height = size
     portrait = QSizeF(min(width, height), max(width, height))
     page_size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
     printer.setPageSize(page_size)
