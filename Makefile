@@ -13,7 +13,7 @@ PACK_STAMP := $(VENV)/.pack-installed
 # on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell packaging/find-python.sh)
 
-.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle
+.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle screenshots
 
 venv: $(STAMP)
 
@@ -74,6 +74,11 @@ smoke: venv
 
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Screenshots for the user guide on a 1366x768 and a 1024x600 screen, both languages; LOOK at them afterwards.
+screenshots: venv
+	@for size in 1366x768 1024x600; do for lang in vi en; do \
+	  $(PY) tests/gui/make_screenshots.py --size $$size --lang $$lang || exit 1; done; done
 
 demo: venv
 	$(VENV)/bin/securemail-cli --vault demo-vault demo

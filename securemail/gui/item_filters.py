@@ -116,7 +116,7 @@ class FilterBar(QWidget):
         dates.addWidget(self.date_to)
         dates.addStretch(1)
         dates.addWidget(self.clear_button)
-        grid.addLayout(dates, 1, 4, 1, 4)
+        grid.addLayout(dates, 2, 4, 1, 4)  # beside the last two text fields
         for column in range(4):
             grid.setColumnStretch(column * 2 + 1, 1)
         self._views = list(views_for(session.role))

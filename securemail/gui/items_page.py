@@ -113,8 +113,7 @@ class ItemsPage(QWidget):
         self.deliver_button.setVisible(allowed(self._session.role, Permission.DELIVER))
         actions = QHBoxLayout()
         actions.addWidget(self.count_label)
-        actions.addWidget(self.totals_label)
-        actions.addStretch(1)
+        actions.addWidget(self.totals_label, 1)
         for button in (self.refresh_button, self.open_button, self.handover_button, self.deliver_button):
             actions.addWidget(button)
 
@@ -252,9 +251,9 @@ class ItemsPage(QWidget):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         more = self.model.canFetchMore(self.table.rootIndex())
+        totals = self._totals
         self.count_label.setText(t("{count} items shown; scroll down for more", count=count) if more
                                  else t("{count} items", count=count))
-        totals = self._totals
         self.totals_label.setText("" if totals is None else t(
             "Total: {count} items, {envelopes} envelopes, {overdue} overdue", count=totals.items,
             envelopes=totals.envelopes, overdue=totals.overdue))

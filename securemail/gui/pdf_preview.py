@@ -175,14 +175,14 @@ class PdfPreviewDialog(QDialog):
     # ---- layout --------------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.first_button = named(QPushButton("⏮"), "previewFirst")
+        self.first_button = named(QPushButton("|◀"), "previewFirst")
         self.prev_button = named(QPushButton("◀"), "previewPrevious")
         self.page_spin = named(QSpinBox(), "previewPage")
         self.page_spin.setRange(1, max(1, self.page_count))
         self.page_spin.setKeyboardTracking(False)
         self.of_label = named(QLabel(), "previewPageCount")
         self.next_button = named(QPushButton("▶"), "previewNext")
-        self.last_button = named(QPushButton("⏭"), "previewLast")
+        self.last_button = named(QPushButton("▶|"), "previewLast")
         self.zoom_combo = named(QComboBox(), "previewZoom")
         self.print_button = named(QPushButton(), "previewPrint")
         self.save_button = named(QPushButton(), "previewSave")
@@ -290,7 +290,8 @@ class PdfPreviewDialog(QDialog):
             dpi = screen_dpi
         else:
             view = self.area.viewport().size()
-            fit_w = (view.width() - 8) / (width_pt / POINTS_PER_INCH)
+            bar = self.area.verticalScrollBar().sizeHint().width()  # the page may need it once shown
+            fit_w = (view.width() - bar - 8) / (width_pt / POINTS_PER_INCH)
             fit_h = (view.height() - 8) / (height_pt / POINTS_PER_INCH)
             dpi = fit_w if zoom == "width" else min(fit_w, fit_h)
         return int(min(PREVIEW_DPI_CAP, max(24.0, dpi)))

@@ -110,8 +110,9 @@ class ViewPanel(QGroupBox):
     def _loaded(self, load: ViewLoad) -> None:
         self.loaded = load
         self.model.reset_rows(load.page.rows, load.now, has_more=False)
+        self.table.resizeColumnsToContents()  # at most PANEL_ROWS rows: tracking numbers shown whole
         self._show_totals(load)
-        show_message(self.message, "")
+        show_message(self.message, "" if load.page.rows else t("Nothing here now."), kind="info")
 
     def _show_totals(self, load: ViewLoad) -> None:
         text = t("{count} items, {envelopes} envelopes, {overdue} overdue", count=load.totals.items,

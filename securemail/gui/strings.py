@@ -460,6 +460,7 @@ VI: dict[str, str] = {
     "the first {shown} are listed; see the Items tab for all":
         "liệt kê {shown} bưu gửi đầu; xem tất cả ở thẻ Bưu gửi",
     "Incident": "Sự cố",
+    "Nothing here now.": "Hiện không có bưu gửi nào.",
     "Opened": "Ghi lúc",
     "Integrity and incidents": "Toàn vẹn và sự cố",
     "Open incidents: {count}": "Sự cố chưa đóng: {count}",
