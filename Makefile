@@ -13,7 +13,7 @@ PACK_STAMP := $(VENV)/.pack-installed
 # on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell packaging/find-python.sh)
 
-.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle faults
+.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle faults screenshots
 
 venv: $(STAMP)
 
@@ -89,6 +89,11 @@ bench: $(BENCH_STAMP)
 faults: venv
 	SECUREMAIL_FAULT_KILLS=$${SECUREMAIL_FAULT_KILLS:-60} SECUREMAIL_FAULT_FULL=1 QT_QPA_PLATFORM=offscreen \
 	  $(VENV)/bin/pytest tests/faults -q -s -p no:cacheprovider
+
+# Screenshots for the user guide on a 1366x768 and a 1024x600 screen, both languages; LOOK at them afterwards.
+screenshots: venv
+	@for size in 1366x768 1024x600; do for lang in vi en; do \
+	  $(PY) tests/gui/make_screenshots.py --size $$size --lang $$lang || exit 1; done; done
 
 demo: venv
 	$(VENV)/bin/securemail-cli --vault demo-vault demo

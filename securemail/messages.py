@@ -283,6 +283,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Not recorded: the state changed meanwhile (perhaps at another desk): {detail}. Nothing was written."),
     "state.incident_closed": ("Sự cố {incident} đã được đóng.", "Incident {incident} is already closed."),
     # verification
+    "op.cancelled": ("Đã dừng theo yêu cầu; không có gì bị thay đổi.", "Stopped as you asked; nothing was changed."),
     "verify.ok": ("Toàn vẹn: {events} sự kiện, gốc Merkle {root}. Không phát hiện vấn đề.",
                   "Intact: {events} events, Merkle root {root}. No problems found."),
     "verify.problems": ("PHÁT HIỆN {count} VẤN ĐỀ trong {events} sự kiện:",

@@ -5,7 +5,7 @@ entries with room to sign. Nothing but the register is printed: no notes about h
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -83,7 +83,8 @@ def _cover(data: RegisterData, layout: RegisterLayout, width: float) -> list[Flo
     return lines
 
 
-def render_register(data: RegisterData, out: Path | BinaryIO, layout: RegisterLayout | None = None) -> None:
+def render_register(data: RegisterData, out: Path | BinaryIO, layout: RegisterLayout | None = None,
+                    on_page: Callable[[int], None] | None = None) -> None:
     """``layout``: the layout with the vault's configured columns (default: the shipped one for the period)."""
     layout = layout or layout_for(data)
     st = make_styles(9)
@@ -108,4 +109,5 @@ def render_register(data: RegisterData, out: Path | BinaryIO, layout: RegisterLa
         pagesize=PAGE_A4_LANDSCAPE,
         title=layout.title,
         footer_note=f"{layout.title} {data.agency_name} năm {data.period_start.year}",
+        on_page=on_page,
     )

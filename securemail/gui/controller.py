@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from securemail.gui.form_draft import Draft
 from securemail.gui.idle import IdleWatcher
+from securemail.gui.long_ops import cancel_all
+from securemail.gui.main_window import MainWindow
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import CatalogueTranslator, switch_language
@@ -94,6 +96,7 @@ class AppController(QObject):
             self._show_unlock(username, notice or t("Locked. Unlock to continue."))
 
     def _close_session(self, then: object = None, lock_reason: str | None = None) -> str:
+        cancel_all()  # long jobs (verify, big reports) stop at their next progress report and close their reader
         window, self.main_window = self.main_window, None
         if window is not None and window.intake is not None and self.session is not None:
             draft = window.intake.draft()

@@ -20,7 +20,8 @@ from securemail.errors import UserFacingError
 from securemail.gui.form_draft import Draft, restore_draft, take_draft
 from securemail.gui.imported_intake import ImportedChooser
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, preview_document, print_recorder
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import print_recorder
 from securemail.gui.strings import t
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message

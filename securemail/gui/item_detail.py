@@ -26,7 +26,8 @@ from securemail.errors import UserFacingError
 from securemail.gui.incident_dialogs import CloseIncidentDialog, ReportIncidentDialog
 from securemail.gui.item_actions import FAIL, FORWARD, RETURN, ArriveDialog, DeliverExternalDialog, RedirectDialog, may
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document, print_recorder
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import Writer, print_recorder
 from securemail.gui.strings import N_, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
 from securemail.gui.widgets import PlainLabel, enter_confirms, fmt_time, lbl, named, show_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -31,6 +31,7 @@ from securemail.gui.reports_page import ReportsPage
 from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
+from securemail.gui.view_settings import ViewSettings
 from securemail.gui.widgets import PlainLabel, lbl, named, plain_tooltip, shortcut, show_message, without_mnemonic
 from securemail.i18n import current_language
 from securemail.services.permissions import Permission, allowed
@@ -46,7 +47,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = session
-        self.resize(1240, 780)
+        self.view_settings = ViewSettings(f"{session.role.value}/window")
+        if not self.view_settings.restore_geometry(self):  # the size and place this role left it at
+            self.resize(1240, 780)
         self._details: dict[str, ItemDetailDialog] = {}
         self._quitting = False
 
@@ -300,6 +303,12 @@ class MainWindow(QMainWindow):
     def _quit(self) -> None:
         self._quitting = True
         self.quit_requested.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Locking, quitting or closing: remember the window's size and the list's columns (no vault data)."""
+        self.view_settings.save_geometry(self)
+        self.items.remember()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._quitting and event.spontaneous():

@@ -423,6 +423,63 @@ VI: dict[str, str] = {
         "Phát bưu gửi {tracking} cho người không có tài khoản trong kho dữ liệu này. Thông tin của họ được ghi "
         "cùng chữ ký của bạn.",
     "Only {name} may receive this item.": "Chỉ {name} được nhận bưu gửi này.",
+    # --- print preview (pages on demand) -----------------------------------------------------------------
+    "Fit width": "Vừa chiều rộng",
+    "Whole page": "Cả trang",
+    "of {count}": "trên {count}",
+    "&Print…": "&In…",
+    "Stop printing": "Dừng in",
+    "First page": "Trang đầu",
+    "Previous page": "Trang trước",
+    "Next page": "Trang sau",
+    "Last page": "Trang cuối",
+    "Page": "Trang",
+    "Page {page} of {count}": "Trang {page} trên {count}",
+    "Printing {count} pages…": "Đang in {count} trang…",
+    "Sent {count} pages to the printer.": "Đã gửi {count} trang tới máy in.",
+    "Printing stopped after {count} pages.": "Đã dừng in sau {count} trang.",
+    # --- long work apart from the counter ----------------------------------------------------------------
+    "&Stop the check": "&Dừng kiểm tra",
+    "&Stop": "&Dừng",
+    # --- views per role, search by any field --------------------------------------------------------------
+    "Vie&w": "&Góc nhìn",
+    "Trac&king": "&Số hiệu",
+    "S&eal": "N&iêm phong",
+    "Doc&ument no.": "Số &văn bản",
+    "Perso&n": "&Họ tên",
+    "Acce&pted": "Ngà&y nhận",
+    "C&lear filters": "Xó&a bộ lọc",
+    "All items I may see": "Mọi bưu gửi tôi được xem",
+    "Items I hold": "Bưu gửi tôi đang giữ",
+    "On its way to my agency": "Đang trên đường tới cơ quan tôi",
+    "Waiting for my confirmation": "Chờ tôi ký nhận",
+    "Any date": "Mọi ngày",
+    "Today": "Hôm nay",
+    "Last 7 days": "7 ngày qua",
+    "Last 30 days": "30 ngày qua",
+    "This month": "Tháng này",
+    "From … to …": "Từ ngày … đến ngày …",
+    "scan, or type part of it": "quét mã, hoặc gõ một phần",
+    "part of a seal number": "một phần số niêm phong",
+    "e.g. 15/BC": "ví dụ 15/BC",
+    "part of a name": "một phần họ tên",
+    "Total: {count} items, {envelopes} envelopes, {overdue} overdue":
+        "Tổng: {count} bưu gửi, {envelopes} bì, {overdue} quá hạn",
+    "{count} items, {envelopes} envelopes, {overdue} overdue": "{count} bưu gửi, {envelopes} bì, {overdue} quá hạn",
+    "the first {shown} are listed; see the Items tab for all":
+        "liệt kê {shown} bưu gửi đầu; xem tất cả ở thẻ Bưu gửi",
+    "Incident": "Sự cố",
+    "Nothing here now.": "Hiện không có bưu gửi nào.",
+    "Opened": "Ghi lúc",
+    "Integrity and incidents": "Toàn vẹn và sự cố",
+    "Open incidents: {count}": "Sự cố chưa đóng: {count}",
+    "You have not checked the log yet on this computer: run the integrity check (Integrity tab).":
+        "Bạn chưa kiểm tra sổ nhật ký trên máy này: hãy chạy kiểm tra toàn vẹn (thẻ Kiểm tra).",
+    "Your last integrity check found no problem and covers all {size} events.":
+        "Lần kiểm tra gần nhất của bạn không phát hiện vấn đề và bao gồm cả {size} sự kiện.",
+    "Your last clean check covers {checked} of {size} events: {new} were added since. Check again.":
+        "Lần kiểm tra sạch gần nhất của bạn bao gồm {checked}/{size} sự kiện: có {new} sự kiện mới từ đó. "
+        "Hãy kiểm tra lại.",
     # --- Qt's own buttons and menus (Qt ships no Vietnamese) --------------------------------------------
     "OK": "Đồng ý",
     "&OK": "Đồng &ý",

@@ -241,3 +241,13 @@ def witness_checkpoint(session: Session, path: Path | None = None) -> Checkpoint
     if path is not None:
         atomic_write(path, witnessed.note().encode("utf-8"))
     return witnessed
+
+
+def last_clean_check(session: Session) -> tuple[int, int] | None:
+    """(events verified clean by this user in their last run, events in the log now); None if never (or the
+    record in state.json does not carry this user's valid signature). For the auditor's dashboard."""
+    verified = _verified(read_state(session.paths), session)
+    if verified is None:
+        return None
+    size = int(session.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    return verified[0], size

@@ -309,9 +309,10 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
 
 
 def count_items(session: Session, *, filters: Mapping[str, str | None] | None = None, statuses: Sequence[str] = (),
-                agency: str | None = None, overdue_at: datetime | None = None) -> int:
+                agency: str | None = None, overdue_at: datetime | None = None, date_from: datetime | None = None,
+                date_to: datetime | None = None) -> int:
     """How many items match (same filters and visibility as search_items), counted by the database."""
-    where, args = _where(session, filters, agency, None, None, overdue_at, statuses)
+    where, args = _where(session, filters, agency, date_from, date_to, overdue_at, statuses)
     sql = "SELECT count(*) FROM items" + (" WHERE " + " AND ".join(where) if where else "")
     return int(session.conn.execute(sql, args).fetchone()[0])
 

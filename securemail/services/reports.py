@@ -20,6 +20,7 @@ from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
+from securemail.documents.register_layouts import RegisterLayout
 from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.domain.norms import printed_source
@@ -210,16 +211,32 @@ def custody(session: Session, tracking: str, out: Out) -> str:
 REGISTER_KINDS = registers.KINDS
 
 
+ROWS_PER_PAGE_GUESS = 9  # register rows on an A4 landscape page, for progress only
+
+
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
-             agency: str | None = None, volume: str | None = None) -> str:
+             agency: str | None = None, volume: str | None = None,
+             progress: Callable[[int, int], None] | None = None) -> str:
     """A register for a period of one year, printed by its owner (services.registers): the post office desk's
-    handover book, or an agency desk's registers. ``agency``, if given, must be the agency of this desk."""
+    handover book, or an agency desk's registers. ``agency``, if given, must be the agency of this desk.
+    `progress(done, total)` is called as pages are laid out (the total is a guess until the end); it may raise to
+    stop."""
     if agency and agency != session.setting("vault_agency"):
         raise BadInputError("report.register_agency_only", field="agency")
+
+    def render(data: m.RegisterData, target: Out, layout: RegisterLayout) -> None:
+        guess = len(data.rows) // ROWS_PER_PAGE_GUESS + 2
+
+        def on_page(page: int) -> None:
+            if progress is not None:
+                progress(min(page, guess - 1), guess)
+
+        _render(lambda d, o: docs.render_register(d, o, layout, on_page), data, target)
+        if progress is not None:
+            progress(guess, guess)
+
     return registers.print_register(session, kind, period_start, period_end, out, volume=volume,
-                                    imprint=_imprint(session), checkpoint=_checkpoint(session),
-                                    render=lambda data, target, layout: _render(
-                                        lambda d, o: docs.render_register(d, o, layout), data, target))
+                                    imprint=_imprint(session), checkpoint=_checkpoint(session), render=render)
 
 
 def issuance(session: Session, number: str | None = None) -> m.Issuance:
