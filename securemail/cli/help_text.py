@@ -55,6 +55,11 @@ VI: dict[str, str] = {
     "the directory of agencies": "danh bạ cơ quan",
     "give the database a fresh data key (admin)": "thay khóa dữ liệu mới cho cơ sở dữ liệu (quản trị)",
     "create a demo vault (Gia Lai) with realistic items": "tạo kho dữ liệu mẫu (Gia Lai) với bưu gửi như thật",
+    "the application audit trail: sign-ins, failed sign-ins, locks, exports, prints, backups, settings changes "
+    "(auditor, admin)":
+        "nhật ký sử dụng ứng dụng: đăng nhập, đăng nhập không thành công, khóa màn hình, xuất tệp, in, sao lưu, "
+        "thay đổi thiết lập (kiểm tra viên, quản trị)",
+    "the newest N entries (default 200)": "N mục mới nhất (mặc định 200)",
     "write an encrypted snapshot of the vault (admin)": "ghi bản sao lưu đã mã hóa của kho dữ liệu (quản trị)",
     "copy a backup into a new vault folder (--vault)": "chép bản sao lưu vào một thư mục kho mới (--vault)",
     "outside the inner city (ngoại thành): Hẹn giờ needs a longer lead time (12 h by default)":

@@ -213,14 +213,14 @@ def _latest(session: Session) -> Checkpoint:
 def export_checkpoint(session: Session, path: Path) -> Checkpoint:
     """Write the newest checkpoint note to `path` (atomically) and remember it in state.json."""
     session.require(Permission.EXPORT_CHECKPOINT)
+    # Signed into the audit trail first, so the checkpoint that leaves covers the record of its leaving.
+    record_export(session, "checkpoint", path)
     cp = _latest(session)
     # The exporter signs it too; an administrator adds the office's signature, so that any C2SP verifier given
     # the office verifier key (office-key export) accepts the file.
     cp = sign_checkpoint(cp, session.office_code, session.signer, session.office_signing_key)
     atomic_write(path, cp.note().encode("utf-8"))
     remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
-
-    record_export(session, "checkpoint", path)
     return cp
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,10 +17,10 @@ from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import parse_choice
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError, StateError
+from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError, StateError, StorageError
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, check_password, field_error, load_user, wipe_unlocked
-from securemail.storage.database import rekey_pragma
+from securemail.storage.database import DatabaseError, rekey_pragma, storage_failure
 from securemail.storage.keyslots import (
     KeySlotFile,
     Slot,
@@ -252,6 +253,7 @@ def rekey(session: Session) -> None:
     becomes current. Opening tries both keys, so an interruption at any point leaves a vault that opens.
     """
     session.require(Permission.MANAGE_USERS)
+    _room_for_rekey(session)
     new_dek = bytearray(os.urandom(32))
     active = {u.username for u in list_users(session) if u.active}
     try:
@@ -264,9 +266,15 @@ def rekey(session: Session) -> None:
             slots.pending = {u: with_pending_dek(slots.vault_id, s, bytes(new_dek))
                              for u, s in slots.pending.items() if u in active}
             slots.save(session.paths.keyslots)
-            session.conn.execute(rekey_pragma(new_dek))
-            # Move every page into the main file now, so the old key opens nothing there either.
-            session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                session.conn.execute(rekey_pragma(new_dek))
+                # Move every page into the main file now, so the old key opens nothing there either.
+                session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except DatabaseError as e:     # the slots hold both keys: the vault opens with either
+                failure = storage_failure(e, session.paths.root)
+                if failure is not None:
+                    raise failure from e
+                raise
             slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
             slots.pending = {u: commit_pending_dek(s) for u, s in slots.pending.items()}
             slots.save(session.paths.keyslots)
@@ -277,6 +285,17 @@ def rekey(session: Session) -> None:
     # Signed record that the data key changed (verify warns when a revocation is not followed by one).
     with session.write() as ledger:
         ledger.append(K.VAULT_REKEYED, K.DIRECTORY, session.signer, {"slots": sorted(slots.slots)})
+
+
+def _room_for_rekey(session: Session) -> None:
+    """A rekey rewrites every page into the -wal before the checkpoint copies them back: refuse up front (nothing
+    changed) when the disk cannot hold that, rather than let SQLCipher fail half-way (make faults found a rekey on a
+    nearly full disk ending in "database table is locked")."""
+    db = session.paths.db
+    wal = db.with_name(db.name + "-wal")
+    need = 2 * db.stat().st_size + (wal.stat().st_size if wal.exists() else 0) + (1 << 20)
+    if shutil.disk_usage(session.paths.root).free < need:
+        raise StorageError("storage.disk_full", path=str(session.paths.root))
 
 
 def _replace_slot(session: Session, fresh: Slot, record: Callable[[LedgerWriter], object]) -> KeySlotFile:

@@ -39,7 +39,7 @@ MAX_DELAY_SECONDS = 300
 MAX_COUNTED = 1000
 UNKNOWN_BUCKETS = 256
 DAMAGED = "*"
-FAILED_LOG_MAX = 500
+FAILED_LOG_MAX = 200
 
 
 def lockout_delay(failures: int) -> int:

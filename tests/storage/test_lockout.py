@@ -14,7 +14,7 @@ from securemail.errors import AuthenticationError
 from securemail.services.cosign import cosigner
 from securemail.services.session import open_session
 from securemail.storage import vault as vault_mod
-from securemail.storage.lockout import FREE_ATTEMPTS, UNKNOWN_BUCKETS
+from securemail.storage.lockout import FAILED_LOG_MAX, FREE_ATTEMPTS, UNKNOWN_BUCKETS
 from securemail.storage.vault import VaultPaths, unlock
 
 TIMEOUT = 60
@@ -106,7 +106,10 @@ def test_invented_names_are_bounded_and_never_written(vault, monkeypatch):
     assert doc["users"] == {}
     assert len(doc["unknown"]) <= UNKNOWN_BUCKETS
     assert sum(a["failures"] for a in doc["unknown"].values()) == len(names)
-    assert len(raw) < 64 * UNKNOWN_BUCKETS
+    # bounded: the buckets, and the failed attempts waiting for the audit trail (the rest only counted)
+    assert len(doc["failed_log"]) == FAILED_LOG_MAX and doc["failed_dropped"] == len(names) - FAILED_LOG_MAX
+    assert all(f["user"] is None for f in doc["failed_log"])
+    assert len(raw) < 64 * UNKNOWN_BUCKETS + 100 * FAILED_LOG_MAX
 
 
 def test_real_users_are_never_in_an_unknown_bucket(vault, kit):

@@ -75,3 +75,22 @@ def test_a_read_only_vault_folder_is_named_at_unlock(vault, kit, monkeypatch):
     with pytest.raises(StorageError) as refused:
         vault.open("clerk1")
     assert refused.value.key == "storage.read_only" and "chỉ cho phép đọc" in refused.value.message("vi")
+
+
+def test_a_rekey_without_room_for_the_rewritten_pages_is_refused_before_anything_changes(vault, monkeypatch):
+    """make faults found a rekey on a nearly full disk ending in "database table is locked"."""
+    import shutil as shutil_mod
+    from collections import namedtuple
+
+    from securemail.services import directory
+
+    s = vault.open("admin")
+    slots_before = (vault.path / "keyslots.json").read_bytes()
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil_mod, "disk_usage", lambda _p: usage(1 << 30, (1 << 30) - 65536, 65536))
+    with pytest.raises(StorageError) as refused:
+        directory.rekey(s)
+    assert refused.value.key == "storage.disk_full"
+    assert (vault.path / "keyslots.json").read_bytes() == slots_before
+    monkeypatch.undo()
+    assert verify_vault(vault.open("auditor1"), full=True).problems == []
