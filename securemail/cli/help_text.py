@@ -1,6 +1,6 @@
 """The command line's help, usage and error words in Vietnamese (the default) or English (--lang en, or an
-English locale). Sources are English, as in the GUI catalogue (securemail.gui.strings); argparse's own words
-("usage:", "options", "the following arguments are required") are translated through its gettext hooks."""
+English locale). Sources are English msgids under msgctxt "cli" in the gettext catalogue (ADR 0008); argparse's own
+words ("usage:", "options", "the following arguments are required") are translated through its gettext hooks."""
 
 from __future__ import annotations
 
@@ -8,145 +8,19 @@ import argparse
 from collections.abc import Sequence
 
 from securemail.i18n import current_language
+from securemail.l10n.catalogue import catalogue
 
-__all__ = ["VI", "CliParser", "language_from_argv", "translate"]
+__all__ = ["CONTEXT", "CliParser", "language_from_argv", "translate"]
 
-VI: dict[str, str] = {
-    # argparse itself
-    "usage: ": "cách dùng: ",
-    "positional arguments": "tham số",
-    "options": "tùy chọn",
-    "optional arguments": "tùy chọn",
-    "show this help message and exit": "in hướng dẫn này rồi thoát",
-    "show program's version number and exit": "in số phiên bản rồi thoát",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
-    "the following arguments are required: %s": "thiếu các tham số bắt buộc: %s",
-    "unrecognized arguments: %s": "không hiểu các tham số: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
-    "expected one argument": "cần một giá trị",
-    "expected at most one argument": "cần nhiều nhất một giá trị",
-    "expected at least one argument": "cần ít nhất một giá trị",
-    "expected %s argument": "cần %s giá trị",
-    "expected %s arguments": "cần %s giá trị",
-    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
-    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
-    "not allowed with argument %s": "không được dùng cùng tham số %s",
-    "one of the arguments %s is required": "cần một trong các tham số %s",
-    "ignored explicit argument %r": "bỏ qua giá trị %r",
-    "unexpected option string: %s": "tùy chọn không mong đợi: %s",
-    # securemail-cli: common options
-    "SecureMail: chain-of-custody log for KT1 classified mail.":
-        "SecureMail: sổ theo dõi giao nhận bưu gửi mật trên mạng bưu chính KT1.",
-    "vault folder (env SECUREMAIL_VAULT)": "thư mục kho dữ liệu (biến môi trường SECUREMAIL_VAULT)",
-    "user name (env SECUREMAIL_USER)": "tên đăng nhập (biến môi trường SECUREMAIL_USER)",
-    "print one JSON document": "in kết quả dạng một tài liệu JSON",
-    "message language": "ngôn ngữ thông báo (vi: tiếng Việt, en: tiếng Anh)",
-    "read the password from the first line of standard input": "đọc mật khẩu từ dòng đầu của đầu vào chuẩn",
-    # admin
-    "create an office vault and its first administrator": "tạo kho dữ liệu của bưu cục và quản trị viên đầu tiên",
-    "the administrator's user name": "tên đăng nhập của quản trị viên",
-    "Argon2id cost for key slots (minimum = OWASP floor, for old machines and tests)":
-        "mức tốn công Argon2id của khóa (minimum: mức sàn OWASP, cho máy cũ và kiểm thử)",
-    "users and roles": "người dùng và vai trò",
-    "change your password, or (admin) reset another user's":
-        "đổi mật khẩu của mình, hoặc (quản trị) đặt lại mật khẩu của người khác",
-    "the directory of agencies": "danh bạ cơ quan",
-    "give the database a fresh data key (admin)": "thay khóa dữ liệu mới cho cơ sở dữ liệu (quản trị)",
-    "create a demo vault (Gia Lai) with realistic items": "tạo kho dữ liệu mẫu (Gia Lai) với bưu gửi như thật",
-    "write an encrypted snapshot of the vault (admin)": "ghi bản sao lưu đã mã hóa của kho dữ liệu (quản trị)",
-    "copy a backup into a new vault folder (--vault)": "chép bản sao lưu vào một thư mục kho mới (--vault)",
-    "outside the inner city (ngoại thành): Hẹn giờ needs a longer lead time (12 h by default)":
-        "ngoại thành: Hẹn giờ cần nhận trước giờ hẹn lâu hơn (mặc định 12 giờ)",
-    "set whether an agency is inside (noi-thanh) or outside (ngoai-thanh) the inner city":
-        "đặt cơ quan ở nội thành (noi-thanh) hay ngoại thành (ngoai-thanh)",
-    # items
-    "accept an item at the counter": "nhận gửi bưu gửi tại quầy",
-    "PNG of the messenger's handwritten signature": "ảnh PNG chữ ký tay của người mang bưu gửi đến",
-    "items": "bưu gửi",
-    "accepted on or after (YYYY-MM-DD)": "nhận gửi từ ngày (YYYY-MM-DD)",
-    "accepted before (YYYY-MM-DD)": "nhận gửi trước ngày (YYYY-MM-DD)",
-    "accepted on or before (YYYY-MM-DD)": "nhận gửi đến hết ngày (YYYY-MM-DD)",
-    "bags / dispatches": "túi thư, chuyến thư",
-    "the post office the bag goes to (its code)": "mã bưu cục nhận túi",
-    "that post office's province: only items for agencies of that province go in":
-        "tỉnh của bưu cục nhận: chỉ bưu gửi đến cơ quan của tỉnh đó được vào túi",
-    "take an item out of an open bag": "rút một bưu gửi khỏi túi đang mở",
-    "tracking numbers found in the bag": "số hiệu bưu gửi tìm thấy trong túi",
-    "hand items (or a sealed bag) to a courier or clerk":
-        "bàn giao bưu gửi (hoặc túi đã niêm phong) cho bưu tá, giao dịch viên",
-    "take items or a bag from their holder at this office": "nhận bưu gửi hoặc túi từ người đang giữ, tại bưu cục này",
-    "the holder handing over (co-signs)": "người đang giữ, bàn giao (cùng ký)",
-    "mark an item out for delivery": "ghi bưu gửi đi phát",
-    "deliver to the recipient agency": "phát cho cơ quan nhận",
-    "the receiving secretary's user name (co-signs)": "tên đăng nhập của văn thư nhận (cùng ký)",
-    "receiver acts as leadership delegate (Hỏa tốc, when the setting allows)":
-        "người nhận là người được lãnh đạo ủy quyền (Hỏa tốc, khi thiết lập cho phép)",
-    "record a failed delivery": "ghi phát không thành công",
-    "return to sender": "chuyển hoàn về nơi gửi",
-    "forward to another agency or office": "chuyển tiếp đến cơ quan hoặc bưu cục khác",
-    "incidents": "sự cố",
-    "seal-broken|damaged|opened|lost|misrouted|contents-mismatch":
-        "seal-broken (rách niêm phong) | damaged (hư hỏng) | opened (bị mở) | lost (thất lạc) | "
-        "misrouted (chuyển sai) | contents-mismatch (không khớp nội dung)",
-    "close incident ID (auditor)": "đóng sự cố số ID (kiểm tra viên)",
-    "closing note": "ghi chú khi đóng",
-    "add a note or correction to an item": "thêm ghi chú hoặc đính chính cho bưu gửi",
-    "delivery-time norms": "định mức thời gian phát",
-    "on-time rate per service class and scope": "tỷ lệ phát đúng hạn theo dịch vụ và phạm vi",
-    "office settings (admin)": "thiết lập của bưu cục (quản trị)",
-    "from this day (included)": "từ ngày này (kể cả ngày này)",
-    "up to this day (included)": "đến hết ngày này",
-    "the volume number printed on the cover (quyển số)": "số quyển in trên trang đầu sổ (quyển số)",
-    "without a key: list the settings and their values": "không ghi khóa: liệt kê các thiết lập và giá trị",
-    "without a value: show the setting": "không ghi giá trị: xem thiết lập",
-    # calendar
-    "days off and make-up working days (the working calendar)": "ngày nghỉ lễ, ngày làm bù (lịch làm việc)",
-    "compute and record the statutory days off of a year, lunar ones included (admin)":
-        "tính và ghi các ngày nghỉ theo luật của một năm, kể cả ngày âm lịch (quản trị)",
-    "the basis (default: BLLĐ 2019 Điều 112 and the holidays package version)":
-        "căn cứ (mặc định: BLLĐ 2019 Điều 112 và phiên bản gói holidays)",
-    "add one swapped day off, or one make-up working day (Saturday, Sunday) with --work":
-        "thêm một ngày nghỉ hoán đổi, hoặc một ngày làm bù (thứ Bảy, Chủ nhật) với --work",
-    "a make-up working day (Saturday or Sunday only)": "ngày làm bù (chỉ thứ Bảy, Chủ nhật)",
-    "the day's name (e.g. Nghỉ hoán đổi Tết Dương lịch)": "tên ngày (ví dụ: Nghỉ hoán đổi Tết Dương lịch)",
-    "the decision that sets it": "văn bản quyết định",
-    "remove one day from the calendar": "gỡ một ngày khỏi lịch",
-    "the reason, the decision": "lý do, văn bản",
-    "list the days off and make-up working days": "liệt kê lịch ngày nghỉ, ngày làm bù",
-    "replace every day off of one year (older form; admin)": "thay toàn bộ ngày nghỉ của một năm (cách cũ; quản trị)",
-    # audit and reports
-    "verify signatures, chains, Merkle log, projections":
-        "kiểm tra chữ ký, chuỗi sự kiện, nhật ký Merkle, dữ liệu hiện hành",
-    "check every signature, not only those since the last run": "kiểm tra mọi chữ ký, không chỉ từ lần chạy trước",
-    "an exported checkpoint the log must extend (repeatable)":
-        "điểm kiểm tra đã xuất mà nhật ký phải nối tiếp (lặp lại được)",
-    "pinned office key / fingerprint file": "tệp khóa công khai / dấu vân tay của bưu cục đã ghi nhận",
-    "signed checkpoints": "điểm kiểm tra đã ký",
-    "auditor: verify, then countersign the latest checkpoint":
-        "kiểm tra viên: kiểm tra rồi ký xác nhận điểm kiểm tra mới nhất",
-    "the office's public key": "khóa công khai của bưu cục",
-    "write the office public key and fingerprint to pin": "ghi khóa công khai và dấu vân tay của bưu cục để đối chiếu",
-    "check a QR statement offline": "kiểm tra mã QR trên giấy tờ, không cần mạng",
-    "printed statements": "giấy tờ đã in",
-    "print documents as PDF": "in giấy tờ ra PDF",
-    "acceptance receipt (A5)": "biên nhận gửi (A5)",
-    "delivery confirmation": "phiếu xác nhận phát",
-    "custody report for one item": "báo cáo giao nhận của một bưu gửi",
-    "bag manifest": "bảng kê túi thư",
-    "register for a period": "sổ trong một kỳ",
-    "overdue / on-time report": "báo cáo đúng hạn, quá hạn",
-    "integrity audit report (runs verify --full)": "báo cáo kiểm tra tính toàn vẹn (chạy verify --full)",
-}
+CONTEXT = "cli"
 
 
 def translate(text: str, lang: str | None = None) -> str:
-    return VI.get(text, text) if (lang or current_language()) == "vi" else text
+    return catalogue(lang or current_language()).text(text, CONTEXT) or text
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
-    return translate(singular if n == 1 else plural)
+    return catalogue(current_language()).plural(singular, plural, n, CONTEXT) or (singular if n == 1 else plural)
 
 
 def install_argparse_translation() -> None:

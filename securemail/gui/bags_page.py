@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from securemail.domain.enums import BagStatus, Role
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.strings import N_, t
+from securemail.gui.strings import N_, nt, t
 from securemail.gui.table_base import ReadOnlyTableModel
 from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
 from securemail.gui.widgets import FieldErrors, PlainLabel, lbl, mark_field, named, set_plain, show_message
@@ -485,8 +485,8 @@ class BagDispatchDialog(QDialog):
         self.setWindowTitle(t("Give the bag to a courier"))
         set_plain(self.ui.headingLabel, t("Hand sealed bag {bag} (seal {seal}) to a courier:", bag=bag["bag"],
                                           seal=bag.get("seal") or "-"))
-        set_plain(self.ui.itemsLabel, t("{count} item(s): {items}", count=len(bag.get("items") or []),
-                                        items=", ".join(bag.get("items") or [])))
+        set_plain(self.ui.itemsLabel, nt("{count} item: {items}", "{count} items: {items}", len(bag.get("items") or []),
+                                         items=", ".join(bag.get("items") or [])))
         set_plain(self.ui.giverValue, f"{user.full_name} ({user.username})")
         combo = self.ui.toCombo
         chosen = combo.currentData()
@@ -557,9 +557,11 @@ class BagOpenDialog(QDialog):
         self._bag = bag
         self._busy = False
         self.opening: BagOpening | None = None
-        self.heading = PlainLabel(t("Open bag {bag} (seal {seal}, {count} item(s) on the manifest). Scan every "
-                                    "item found in it; the courier then signs.", bag=bag["bag"],
-                                    seal=bag.get("seal") or "-", count=len(bag.get("items") or [])), wrap=True)
+        self.heading = PlainLabel(nt("Open bag {bag} (seal {seal}, {count} item on the manifest). Scan every item found "
+                                     "in it; the courier then signs.",
+                                     "Open bag {bag} (seal {seal}, {count} items on the manifest). Scan every item "
+                                     "found in it; the courier then signs.", len(bag.get("items") or []),
+                                     bag=bag["bag"], seal=bag.get("seal") or "-"), wrap=True)
         self.scan_edit = named(QLineEdit(), "openScan")
         self.scan_edit.setPlaceholderText(t("Tracking number, then Enter"))
         self.scan_edit.returnPressed.connect(self.scan)
@@ -667,8 +669,9 @@ class BagOpenDialog(QDialog):
                                          found=len(opening.found), missing=len(opening.missing),
                                          extra=len(opening.extra)))
         else:
-            show_message(self.message, t("Bag {bag} received: all {found} item(s) found.", bag=opening.bag,
-                                         found=len(opening.found)), kind="ok")
+            show_message(self.message, nt("Bag {bag} received: its {found} item found.",
+                                          "Bag {bag} received: all {found} items found.", len(opening.found),
+                                          bag=opening.bag, found=len(opening.found)), kind="ok")
         self.opened.emit(opening)
 
     def _failed(self, error: UserFacingError) -> None:

@@ -24,7 +24,7 @@ from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.ops import run_op
-from securemail.gui.strings import N_, t
+from securemail.gui.strings import N_, nt, t
 from securemail.gui.widgets import fill_enum_combo, named, shortcut, show_message
 from securemail.services import directory, items
 from securemail.services.directory import Agency
@@ -228,8 +228,9 @@ class ItemsPage(QWidget):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         more = self.model.canFetchMore(self.table.rootIndex())
-        self.count_label.setText(t("{count} items shown; scroll down for more", count=count) if more
-                                 else t("{count} items", count=count))
+        self.count_label.setText(nt("{count} item shown; scroll down for more",
+                                    "{count} items shown; scroll down for more", count) if more
+                                 else nt("{count} item", "{count} items", count))
 
     def _show_error(self, error: UserFacingError) -> None:
         show_message(self.message, error.message())

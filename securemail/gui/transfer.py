@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from securemail.domain.enums import Role
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.strings import t
+from securemail.gui.strings import nt, t
 from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
 from securemail.gui.widgets import FieldErrors, lbl, set_plain, show_message
 from securemail.services import directory, transfers
@@ -54,7 +54,8 @@ class TransferDialog(QDialog):
         set_plain(self._ui.itemsLabel, ", ".join(self._trackings))
         if self._mode == HANDOVER:
             self.setWindowTitle(t("Hand over items"))
-            heading = t("Hand over {count} item(s) to a courier or clerk:", count=len(self._trackings))
+            heading = nt("Hand over {count} item to a courier or clerk:",
+                         "Hand over {count} items to a courier or clerk:", len(self._trackings))
         else:
             self.setWindowTitle(t("Deliver to the recipient agency"))
             heading = t("Deliver to the recipient agency's secretary, who signs for receipt:")
