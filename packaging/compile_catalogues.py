@@ -3,9 +3,9 @@ template securemail.pot (made from the Vietnamese .po: its msgids are the Englis
 
     python packaging/compile_catalogues.py            write the .pot and both .mo files (only when changed)
     python packaging/compile_catalogues.py --check    exit 1 when the committed .pot is not current
-    python packaging/compile_catalogues.py --into DIR compile into DIR/securemail/assets/locale (wheel build)
 
-Run by `make venv` (so by make run/test/dist/bundle) and by setup.py's build_py. Standard library only.
+Run by `make venv` (so by make run/test/dist/bundle); setup.py's build_py compiles the same way into the wheel.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from securemail.l10n import mo, po  # noqa: E402
-from securemail.l10n.catalogue import mo_path, source_path  # noqa: E402
+from securemail.l10n.catalogue import compile_file, languages, mo_path, source_path  # noqa: E402
 
 ASSETS = ROOT / "securemail" / "assets"
-LANGUAGES = ("vi", "en")
 POT_HEADER = {
     "Project-Id-Version": "SecureMail",
     "Language": "en",
@@ -64,9 +63,8 @@ def write_template(assets: Path = ASSETS) -> bool:
 def compile_all(assets: Path = ASSETS, into: Path | None = None) -> list[Path]:
     """Compile every language's source into .mo files under `into` (default: next to the sources)."""
     written = []
-    for lang in LANGUAGES:
-        catalogue = po.parse(source_path(assets, lang).read_text(encoding="utf-8"))
-        data = mo.compile_catalogue(catalogue, source_language=lang == "en")
+    for lang in languages(assets):
+        data = compile_file(source_path(assets, lang), lang)
         target = mo_path(into or assets, lang)
         if _write_if_changed(target, data):
             written.append(target)
@@ -76,7 +74,6 @@ def compile_all(assets: Path = ASSETS, into: Path | None = None) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
-    parser.add_argument("--into", type=Path)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.check:
@@ -86,10 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             print("securemail.pot is not current: run python packaging/compile_catalogues.py", file=sys.stderr)
             return 1
         return 0
-    if args.into is None and write_template() and not args.quiet:
+    if write_template() and not args.quiet:
         print(f"wrote {source_path(ASSETS, 'en').relative_to(ROOT)}")
-    into = None if args.into is None else args.into / "securemail" / "assets"
-    for path in compile_all(ASSETS, into):
+    for path in compile_all(ASSETS):
         if not args.quiet:
             print(f"compiled {path}")
     return 0

@@ -37,6 +37,12 @@ def source_path(assets: Path, lang: str) -> Path:
     return locale_dir(assets) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def languages(assets: Path) -> list[str]:
+    """The source language and every language with a .po."""
+    found = sorted(p.parent.parent.name for p in locale_dir(assets).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return [SOURCE_LANGUAGE, *found]
+
+
 def compile_file(source: Path, lang: str) -> bytes:
     return mo.compile_catalogue(po.parse(source.read_text(encoding="utf-8")),
                                 source_language=lang == SOURCE_LANGUAGE)
