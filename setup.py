@@ -16,7 +16,7 @@ class BuildWithCatalogues(build_py):
     def run(self) -> None:
         super().run()
         sys.path.insert(0, str(HERE))
-        from securemail.l10n.catalogue import compile_file, languages, mo_path, source_path
+        from securemail.l10n.catalogue import compile_file, languages, mo_path, source_path  # noqa: PLC0415
 
         assets = HERE / "securemail" / "assets"
         for lang in languages(assets):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from securemail.l10n import mo, po  # noqa: E402
+from securemail.l10n import po  # noqa: E402
 from securemail.l10n.catalogue import compile_file, languages, mo_path, source_path  # noqa: E402
 
 ASSETS = ROOT / "securemail" / "assets"

@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from compile_catalogues import compile_all, write_template  # type: ignore[import-not-found]  # noqa: E402
+
 from securemail.l10n import po  # noqa: E402
 from securemail.l10n.catalogue import source_path  # noqa: E402
 
@@ -121,7 +122,7 @@ def _flags(text: str) -> list[str]:
 
 
 def _section(ident: Ident) -> str:
-    ctx, msgid = ident
+    ctx = ident[0]
     if ctx is None:
         return "gui"
     if ctx == CLI_CONTEXT:
@@ -165,7 +166,8 @@ def merge(catalogue: po.Catalogue, new: dict[Ident, Text], base: dict[Ident, Tex
 
 
 def _git_show(rev: str, path: str) -> str | None:
-    done = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S607
+    done = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True,  # noqa: S603,S607
+                          check=False)
     return done.stdout if done.returncode == 0 else None
 
 
@@ -186,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     base: dict[Ident, Text] | None = None
     if args.from_rev:
         new = collect(*(_git_show(args.from_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
-        base_rev = args.base or subprocess.run(["git", "merge-base", "HEAD", args.from_rev], cwd=ROOT,  # noqa: S607
+        base_rev = args.base or subprocess.run(["git", "merge-base", "HEAD", args.from_rev], cwd=ROOT,  # noqa: S603,S607
                                                 capture_output=True, text=True, check=True).stdout.strip()
         base = collect(*(_git_show(base_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
         print(f"{len(new)} texts in {args.from_rev}, {len(base)} in the base {base_rev[:12]}")
@@ -217,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in report:
         print(line)
     print(f"{len(report)} changes")
-    if args.dry_run or not report and PO_FILE.is_file():
+    if args.dry_run or (not report and PO_FILE.is_file()):
         return 0
     PO_FILE.parent.mkdir(parents=True, exist_ok=True)
     PO_FILE.write_text(po.dump(catalogue), encoding="utf-8")

@@ -557,8 +557,8 @@ class BagOpenDialog(QDialog):
         self._bag = bag
         self._busy = False
         self.opening: BagOpening | None = None
-        self.heading = PlainLabel(nt("Open bag {bag} (seal {seal}, {count} item on the manifest). Scan every item found "
-                                     "in it; the courier then signs.",
+        self.heading = PlainLabel(nt("Open bag {bag} (seal {seal}, {count} item on the manifest). Scan every item "
+                                     "found in it; the courier then signs.",
                                      "Open bag {bag} (seal {seal}, {count} items on the manifest). Scan every item "
                                      "found in it; the courier then signs.", len(bag.get("items") or []),
                                      bag=bag["bag"], seal=bag.get("seal") or "-"), wrap=True)

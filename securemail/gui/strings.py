@@ -14,6 +14,7 @@ from __future__ import annotations
 from securemail.i18n import current_language
 from securemail.l10n.catalogue import catalogue
 
+
 def N_(source: str) -> str:
     """Mark `source` for the catalogue; translate it later with t()."""
     return source

@@ -53,7 +53,7 @@ def _plural_rule(header: dict[str, str]) -> Callable[[int], int]:
     for part in forms.split(";"):
         name, _, expression = part.partition("=")
         if name.strip() == "plural" and expression.strip():
-            rule: Callable[[int], int] = gettext.c2py(expression.strip())  # type: ignore[attr-defined]
+            rule: Callable[[int], int] = gettext.c2py(expression.strip())
             return rule
     return lambda n: int(n != 1)
 

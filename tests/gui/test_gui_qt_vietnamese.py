@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -114,19 +114,14 @@ def test_file_dialog(recorder: Recorder, qtbot, tmp_path: Path) -> None:
     dialog.resize(760, 460)
     dialog.show()
     qtbot.waitExposed(dialog)
-    qtbot.waitUntil(lambda: "Kích thước" in {dialog.findChild(QWidget, "treeView").model().headerData(i, Qt_h())
-                                             for i in range(4)})
+    header = dialog.findChild(QWidget, "treeView").model()
+    qtbot.waitUntil(lambda: "Kích thước" in {header.headerData(i, Qt.Orientation.Horizontal) for i in range(4)})
+    qtbot.waitUntil(lambda: header.rowCount(header.index(str(tmp_path))) == 1)  # the file is listed
     texts = _texts(dialog)
     assert {"Tìm t&rong:", "&Tên tệp:", "&Loại tệp:", "&Lưu", "Hủy", "Tạo thư mục mới"} <= texts, texts
     assert not {"&Look in:", "File &name:", "Files of &type:", "&Save", "Cancel"} & texts
     _shot(dialog, "qt-file-dialog")
     assert not recorder.missed, recorder.missed
-
-
-def Qt_h():  # noqa: N802 - the header orientation, kept short in the lambda above
-    from PySide6.QtCore import Qt
-
-    return Qt.Orientation.Horizontal
 
 
 def test_print_and_preview_dialogs(recorder: Recorder, qtbot, tmp_path: Path) -> None:
