@@ -96,7 +96,7 @@ dist: $(PACK_STAMP)
 	$(PY) -m build --outdir dist .
 	$(PY) packaging/check_dist.py dist
 
-bundle: $(PACK_STAMP) sysdeps sysdeps-gui
+bundle: $(PACK_STAMP) catalogues sysdeps sysdeps-gui
 	packaging/build-bundle.sh $(PY)
 
 clean:
