@@ -36,10 +36,6 @@ def current_language() -> str:
     return "vi"
 
 
-def has_message(key: str) -> bool:
-    return catalogue("en").keyed(key) is not None
-
-
 def field_name(field: str, lang: str | None = None) -> str:
     return catalogue(lang or current_language()).keyed(FIELD_CONTEXT + field) or field
 

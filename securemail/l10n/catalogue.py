@@ -104,9 +104,6 @@ class Catalogue:
             return None
         return self._form(entry, n)
 
-    def plural_index(self, n: int) -> int:
-        return self._plural(n)
-
 
 def load(assets: Path, lang: str) -> Catalogue:
     compiled = mo_path(assets, lang)

@@ -83,9 +83,13 @@ def read(data: bytes) -> tuple[dict[str, str], list[Message]]:
         raise MoError(f"unknown .mo revision {revision}")
     header: dict[str, str] = {}
     messages: list[Message] = []
+    if max(originals_at, translations_at) + 8 * count > len(data):
+        raise MoError("the string tables lie outside the file")
+    originals = struct.unpack_from(f"{order}{2 * count}I", data, originals_at)
+    translations = struct.unpack_from(f"{order}{2 * count}I", data, translations_at)
     for i in range(count):
-        o_len, o_at = struct.unpack(f"{order}2I", data[originals_at + 8 * i:originals_at + 8 * i + 8])
-        t_len, t_at = struct.unpack(f"{order}2I", data[translations_at + 8 * i:translations_at + 8 * i + 8])
+        o_len, o_at = originals[2 * i], originals[2 * i + 1]
+        t_len, t_at = translations[2 * i], translations[2 * i + 1]
         if o_at + o_len > len(data) or t_at + t_len > len(data):
             raise MoError("a string lies outside the file")
         original = data[o_at:o_at + o_len].decode("utf-8")
