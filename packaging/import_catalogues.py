@@ -8,7 +8,8 @@ added texts to those dictionaries is done with
     git add securemail/assets/locale && git commit
 
 --from-rev reads the three files as they are in BRANCH (git show) and applies only what BRANCH changed against
-the merge base (added keys, edited texts, removed keys); --base REV names another base. Without --from-rev the
+the merge base (added keys, edited texts, removed keys); --base REV names another base, --all applies every text
+(with --dry-run: a check that the catalogue holds everything BRANCH's dictionaries say). Without --from-rev the
 files in the working tree (or given with --messages/--strings/--help-text) are read and every text they hold is
 added or updated. Entries that became plural in the .po keep their plural forms (reported). Then the template
 (.pot) and the .mo files are rebuilt.
@@ -138,10 +139,11 @@ def merge(catalogue: po.Catalogue, new: dict[Ident, Text], base: dict[Ident, Tex
     """Apply `new` (minus what equals `base`) to `catalogue`; a line per change."""
     report: list[str] = []
     index = {ident_of(e): e for e in catalogue.entries}
+    plurals = {(e.msgctxt, e.msgid_plural): e for e in catalogue.entries if e.msgid_plural is not None}
     for ident, text in new.items():
         if base is not None and base.get(ident) == text:
             continue
-        entry = index.get(ident)
+        entry = index.get(ident) or plurals.get(ident)  # an old GUI/CLI text that is now a plural form
         if entry is None:
             entry = po.Entry(msgid=text.msgid, msgstr=[text.vi], msgctxt=text.msgctxt, flags=_flags(text.msgid))
             last = max((i for i, e in enumerate(catalogue.entries) if _section(ident_of(e)) == _section(ident)),
@@ -150,7 +152,7 @@ def merge(catalogue: po.Catalogue, new: dict[Ident, Text], base: dict[Ident, Tex
             index[ident] = entry
             report.append(f"added    {text.msgctxt or ''}|{text.msgid}")
         elif entry.msgid_plural is not None:
-            if entry.msgid != text.msgid or entry.msgstr[0] != text.vi:
+            if text.msgid not in (entry.msgid, entry.msgid_plural) or entry.msgstr[0] != text.vi:
                 report.append(f"KEPT plural entry {entry.msgctxt or ''}|{entry.msgid}; the source now says "
                               f"{text.msgid!r} / {text.vi!r}: edit the .po by hand if that matters")
         elif entry.msgid != text.msgid or entry.msgstr != [text.vi]:
@@ -179,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Import {key: (vi, en)} / VI texts into the gettext catalogue.")
     parser.add_argument("--from-rev", help="read the three files from this git revision (a branch being merged)")
     parser.add_argument("--base", help="with --from-rev: the revision to diff against (default: git merge-base)")
+    parser.add_argument("--all", action="store_true",
+                        help="with --from-rev: apply every text of that revision, not only its changes")
     parser.add_argument("--messages", type=Path, default=ROOT / MESSAGES_PY)
     parser.add_argument("--strings", type=Path, default=ROOT / STRINGS_PY)
     parser.add_argument("--help-text", type=Path, default=ROOT / HELP_TEXT_PY)
@@ -188,10 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     base: dict[Ident, Text] | None = None
     if args.from_rev:
         new = collect(*(_git_show(args.from_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
-        base_rev = args.base or subprocess.run(["git", "merge-base", "HEAD", args.from_rev], cwd=ROOT,  # noqa: S603,S607
-                                                capture_output=True, text=True, check=True).stdout.strip()
-        base = collect(*(_git_show(base_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
-        print(f"{len(new)} texts in {args.from_rev}, {len(base)} in the base {base_rev[:12]}")
+        print(f"{len(new)} texts in {args.from_rev}")
+        if not args.all:
+            base_rev = args.base or subprocess.run(["git", "merge-base", "HEAD", args.from_rev], cwd=ROOT,  # noqa: S603,S607
+                                                    capture_output=True, text=True, check=True).stdout.strip()
+            base = collect(*(_git_show(base_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
+            print(f"{len(base)} texts in the base {base_rev[:12]}")
     else:
         new = collect(_read(args.messages), _read(args.strings), _read(args.help_text))
         print(f"{len(new)} texts in the working tree's dictionaries")
