@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "GUI texts have none. msgid is the English source text. See docs/adr/0008-i18n-gettext-catalogue.md."]
     report = merge(catalogue, new, base)
     for line in report:
-        print(line)
+        print(line.replace("\n", "\\n"))
     print(f"{len(report)} changes")
     if args.dry_run or (not report and PO_FILE.is_file()):
         return 0
