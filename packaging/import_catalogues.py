@@ -39,9 +39,11 @@ from securemail.l10n.catalogue import source_path  # noqa: E402
 
 MESSAGES_PY = "securemail/messages.py"
 STRINGS_PY = "securemail/gui/strings.py"
+STRINGS_DESK_PY = "securemail/gui/strings_desk.py"  # a second GUI dictionary some branches added
 HELP_TEXT_PY = "securemail/cli/help_text.py"
 CLI_CONTEXT = "cli"
 FIELD_PREFIX = "field:"
+SOURCES = (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY, STRINGS_DESK_PY)
 PO_FILE = source_path(ROOT / "securemail" / "assets", "vi")
 
 Ident = tuple[str | None, str | None]  # (msgctxt, msgid) with msgid None for keyed entries
@@ -74,9 +76,16 @@ def _dicts(source: str) -> dict[str, dict[object, object]]:
             target, value = node.target, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "update"
+                and isinstance(node.value.func.value, ast.Name) and len(node.value.args) == 1
+                and isinstance(node.value.args[0], ast.Dict)):  # NAME.update({...})
+            target, value = node.value.func.value, node.value.args[0]
+            if target.id not in found:
+                continue
         if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
             try:
-                found[target.id] = ast.literal_eval(value)
+                found.setdefault(target.id, {}).update(ast.literal_eval(value))
             except ValueError:
                 continue
     return found
@@ -94,7 +103,11 @@ def texts_from_messages(source: str) -> dict[Ident, Text]:
 
 
 def texts_from_vi(source: str, context: str | None) -> dict[Ident, Text]:
-    table = _dicts(source).get("VI", {})
+    """Every `VI` / `<SOMETHING>_VI` dictionary of {English: Vietnamese}."""
+    table: dict[object, object] = {}
+    for name, found in _dicts(source).items():
+        if name == "VI" or name.endswith("_VI"):
+            table.update(found)
     out: dict[Ident, Text] = {}
     for english, vietnamese in table.items():
         if isinstance(english, str) and isinstance(vietnamese, str):
@@ -103,12 +116,14 @@ def texts_from_vi(source: str, context: str | None) -> dict[Ident, Text]:
     return out
 
 
-def collect(messages: str | None, strings: str | None, help_text: str | None) -> dict[Ident, Text]:
+def collect(messages: str | None, strings: str | None, help_text: str | None,
+            strings_desk: str | None = None) -> dict[Ident, Text]:
     out: dict[Ident, Text] = {}
     if messages:
         out.update(texts_from_messages(messages))
-    if strings:
-        out.update(texts_from_vi(strings, None))
+    for gui in (strings, strings_desk):
+        if gui:
+            out.update(texts_from_vi(gui, None))
     if help_text:
         out.update(texts_from_vi(help_text, CLI_CONTEXT))
     return out
@@ -191,15 +206,16 @@ def main(argv: list[str] | None = None) -> int:
 
     base: dict[Ident, Text] | None = None
     if args.from_rev:
-        new = collect(*(_git_show(args.from_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
+        new = collect(*(_git_show(args.from_rev, p) for p in SOURCES))
         print(f"{len(new)} texts in {args.from_rev}")
         if not args.all:
             base_rev = args.base or subprocess.run(["git", "merge-base", "HEAD", args.from_rev], cwd=ROOT,  # noqa: S603,S607
                                                     capture_output=True, text=True, check=True).stdout.strip()
-            base = collect(*(_git_show(base_rev, p) for p in (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY)))
+            base = collect(*(_git_show(base_rev, p) for p in SOURCES))
             print(f"{len(base)} texts in the base {base_rev[:12]}")
     else:
-        new = collect(_read(args.messages), _read(args.strings), _read(args.help_text))
+        new = collect(_read(args.messages), _read(args.strings), _read(args.help_text),
+                      _read(ROOT / STRINGS_DESK_PY))
         print(f"{len(new)} texts in the working tree's dictionaries")
 
     if PO_FILE.is_file():

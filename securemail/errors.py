@@ -85,3 +85,9 @@ class VerificationFailedError(UserFacingError):
     """Raised by callers that want an exception when verification finds problems."""
 
     exit_code = 1
+
+
+class CancelledError(UserFacingError):
+    """The user stopped a long operation (a verification, a big report); nothing was changed."""
+
+    exit_code = 2

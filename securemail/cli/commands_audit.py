@@ -10,11 +10,12 @@ from typing import Any
 
 from securemail.cli.context import Ctx
 from securemail.crypto.signing import fingerprint
+from securemail.custody.kinds import kind_label
 from securemail.domain.enums import Role
 from securemail.domain.labels import label
 from securemail.errors import BadInputError
 from securemail.i18n import tr
-from securemail.services import audit, statements
+from securemail.services import audit, audit_trail, statements
 from securemail.services.outputs import check_output_path, write_user_file
 
 Sub = Any
@@ -43,6 +44,12 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p = ok.add_parser("export", parents=[common], help="write the office public key and fingerprint to pin")
     p.add_argument("file", type=Path)
     p.set_defaults(handler=cmd_office_key_export)
+
+    p = sub.add_parser("audit-trail", parents=[common],
+                       help="the application audit trail: sign-ins, failed sign-ins, locks, exports, prints, "
+                            "backups, settings changes (auditor, admin)")
+    p.add_argument("--limit", type=int, default=200, help="the newest N entries (default 200)")
+    p.set_defaults(handler=cmd_audit_trail)
 
     rc = sub.add_parser("receipt", parents=[common], help="printed statements").add_subparsers(
         dest="action", required=True)
@@ -107,10 +114,27 @@ def cmd_office_key_export(ctx: Ctx) -> int:
     with ctx.open() as s:
         text = statements.office_key_file_text(s)
         write_user_file(target, text.encode("utf-8"), ctx.vault)
+        audit_trail.record_export(s, "office-key", target)
         fp, vkey = fingerprint(s.office_public_key), statements.office_vkey(s)
         ctx.emit({"file": str(ctx.args.file), "fingerprint": fp, "vkey": vkey},
                  [tr("cli.office_key_exported", path=str(ctx.args.file), fingerprint=fp),
                   tr("cli.office_vkey", vkey=vkey)])
+    return 0
+
+
+def cmd_audit_trail(ctx: Ctx) -> int:
+    limit = ctx.args.limit
+    if limit < 1:
+        raise BadInputError("input.too_small", field="limit", min=1)
+    if limit > 100_000:
+        raise BadInputError("input.too_large", field="limit", max=100_000)
+    with ctx.open() as s:
+        entries = audit_trail.trail(s, limit=limit)
+        ctx.emit([{"seq": e.seq, "time": e.time, "kind": e.kind, "label": kind_label(e.kind, ctx.lang),
+                   "actor": e.actor, "data": e.data} for e in entries],
+                 [f"{e.seq:>7}  {e.time[:19].replace('T', ' ')}  {e.actor:<12} {kind_label(e.kind, ctx.lang)}"
+                  + (f": {d}" if (d := audit_trail.describe(e, ctx.lang)) else "") for e in entries]
+                 or [tr("cli.audit_trail_empty")])
     return 0
 
 

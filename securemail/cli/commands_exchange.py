@@ -1,4 +1,4 @@
-"""pin add|list|revoke, export, import: exchange between vaults (docs/formats/bundle-v1.md)."""
+"""pin add|list|revoke, export, import: exchange between vaults (docs/formats/bundle-v2.md)."""
 
 from __future__ import annotations
 

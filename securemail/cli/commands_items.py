@@ -12,11 +12,11 @@ from securemail.cli.context import Ctx
 from securemail.cli.periods import add_period, end_exclusive, period
 from securemail.clock import local_text
 from securemail.custody.ledger import Signer
-from securemail.domain.enums import BagStatus, ItemStatus, Scope, Secrecy, ServiceClass
+from securemail.domain.enums import BagStatus, IncidentKind, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.errors import BadInputError, NotFoundError
 from securemail.i18n import tr
-from securemail.services import bags, incidents, items, norms, transfers
+from securemail.services import bags, imported_items, incidents, items, norms, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, UserInfo
 from securemail.storage.files import read_input_file
@@ -27,17 +27,18 @@ Sub = Any
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     item = sub.add_parser("item", parents=[common], help="items").add_subparsers(dest="action", required=True)
     p = item.add_parser("accept", parents=[common], help="accept an item at the counter")
-    p.add_argument("--sender", required=True)
-    p.add_argument("--recipient", required=True)
-    p.add_argument("--secrecy", required=True)
-    p.add_argument("--service", required=True)
+    p.add_argument("--sender")
+    p.add_argument("--recipient")
+    p.add_argument("--secrecy")
+    p.add_argument("--service")
+    p.add_argument("--urgency", help="urgency marked on the document: none, khan, thuong-khan, hoa-toc")
     p.add_argument("--appointed")
     p.add_argument("--scope", default="noi-tinh")
     p.add_argument("--doc-ref")
     p.add_argument("--doc-date")
     p.add_argument("--named-recipient")
     p.add_argument("--named-only", action="store_true")
-    p.add_argument("--envelopes", default="1")
+    p.add_argument("--envelopes", help="envelopes handed in (Tuyệt mật: 2, the default for it; otherwise 1)")
     p.add_argument("--weight")
     p.add_argument("--seal")
     p.add_argument("--seal-condition", default="intact")
@@ -45,12 +46,15 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--recall", action="store_true")
     p.add_argument("--recall-deadline")
     p.add_argument("--copy-number")
+    p.add_argument("--copies", help="number of copies (số lượng bản)")
     p.add_argument("--page-count")
     p.add_argument("--notes")
     p.add_argument("--tracking")
     p.add_argument("--messenger-name")
     p.add_argument("--messenger-id")
     p.add_argument("--messenger-signature", type=Path, help="PNG of the messenger's handwritten signature")
+    p.add_argument("--imported", metavar="TRACKING",
+                   help="accept an item imported from a pinned partner's bundle, with its data (nothing retyped)")
     p.set_defaults(handler=cmd_accept)
     p = item.add_parser("show", parents=[common])
     p.add_argument("tracking")
@@ -60,6 +64,8 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
         p.add_argument(f"--{opt}")
     add_period(p, required=False)
     p.add_argument("--overdue", action="store_true")
+    p.add_argument("--imported", action="store_true",
+                   help="items imported from partners and not yet accepted here")
     p.add_argument("--limit", default="200", help=f"at most this many items (1-{items.MAX_LIMIT})")
     p.set_defaults(handler=cmd_list)
 
@@ -108,10 +114,31 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", help="the receiving secretary's user name (co-signs)")
     p.add_argument("--person-name")
     p.add_argument("--person-id")
+    p.add_argument("--person-title", help="the receiving person's position (chức vụ)")
+    p.add_argument("--signature-image", type=Path)
+    p.add_argument("--as-delegate", action="store_true",
+                   help="receiver acts as leadership delegate (document marked Hỏa tốc, when the setting allows)")
+    p.add_argument("--unopened", action="store_true",
+                   help="named-only envelope received unopened by the agency's records clerk (--to)")
+    p.add_argument("--receipt", action="store_true",
+                   help="delivered on the recipient desk's signed receipt, imported from it")
+    p.set_defaults(handler=cmd_deliver)
+    p = sub.add_parser("receive", parents=[common],
+                       help="agency desk: confirm receipt of an item imported from the delivering post office")
+    p.add_argument("tracking")
+    p.add_argument("--unopened", action="store_true",
+                   help="a named-only envelope, received unopened to pass on to the named person")
+    p.set_defaults(handler=cmd_receive)
+    p = sub.add_parser("pass-on", parents=[common],
+                       help="hand an unopened named-only envelope to the named person, who signs")
+    p.add_argument("tracking")
+    p.add_argument("--to", help="the named person's user name (co-signs)")
+    p.add_argument("--person-name")
+    p.add_argument("--person-id")
     p.add_argument("--signature-image", type=Path)
     p.add_argument("--as-delegate", action="store_true",
                    help="receiver acts as leadership delegate (Hỏa tốc, when the setting allows)")
-    p.set_defaults(handler=cmd_deliver)
+    p.set_defaults(handler=cmd_pass_on)
     p = sub.add_parser("fail", parents=[common], help="record a failed delivery")
     p.add_argument("tracking")
     p.add_argument("--reason", required=True)
@@ -173,17 +200,27 @@ def _read_png(path: Path | None) -> bytes | None:
 def cmd_accept(ctx: Ctx) -> int:
     a = ctx.args
     raw = {"sender_agency": a.sender, "recipient_agency": a.recipient, "secrecy": a.secrecy, "service": a.service,
-           "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref, "doc_date": a.doc_date,
+           "urgency": a.urgency, "scope": a.scope, "appointed_at": a.appointed, "doc_ref": a.doc_ref,
+           "doc_date": a.doc_date,
            "named_recipient": a.named_recipient, "named_only": a.named_only, "envelopes": a.envelopes,
            "weight_grams": a.weight, "seal_numbers": a.seal, "seal_condition": a.seal_condition,
            "description": a.description, "recall": a.recall, "recall_deadline": a.recall_deadline,
-           "copy_number": a.copy_number, "page_count": a.page_count, "notes": a.notes, "tracking": a.tracking,
+           "copy_number": a.copy_number, "copies": a.copies, "page_count": a.page_count, "notes": a.notes,
+           "tracking": a.tracking,
            "sender_person": a.messenger_name, "sender_person_id": a.messenger_id}
     messenger = None
     if a.messenger_name:
         messenger = items.ExternalPerson(a.messenger_name, a.messenger_id, _read_png(a.messenger_signature))
+    if not a.imported:
+        for option, value in (("--sender", a.sender), ("--recipient", a.recipient), ("--secrecy", a.secrecy),
+                              ("--service", a.service)):
+            if not value:
+                raise BadInputError("input.required", field=option)
     with ctx.open() as s:
-        tracking = items.accept_item(s, raw, messenger=messenger)
+        if a.imported:
+            tracking = imported_items.accept_imported(s, a.imported, messenger=messenger)
+        else:
+            tracking = items.accept_item(s, raw, messenger=messenger)
         row = items.item_row(s, tracking)
         ctx.emit({"tracking": tracking, "status": row["status"], "due_at": row["due_at"]},
                  tr("cli.accepted", tracking=tracking, due=_when(row["due_at"])))
@@ -260,8 +297,19 @@ def _when(text: str | None) -> str:
     return local_text(text, "-")
 
 
+def _incident_kind(value: str, lang: str) -> str:
+    """An incident kind in words (the stored code is never shown)."""
+    try:
+        return label(IncidentKind(value), lang)
+    except ValueError:
+        return tr("cli.incident_other")
+
+
 def _kind_labels(row: dict[str, Any], lang: str) -> str:
-    return f"{label(Secrecy(row['secrecy']), lang)}, {label(ServiceClass(row['service']), lang)}"
+    words = [label(Secrecy(row["secrecy"]), lang), label(ServiceClass(row["service"]), lang)]
+    if row.get("urgency") not in (None, Urgency.NONE.value):
+        words.append(f"{tr('field.urgency_short')} {label(Urgency(row['urgency']), lang)}")
+    return ", ".join(words)
 
 
 def cmd_list(ctx: Ctx) -> int:
@@ -270,6 +318,11 @@ def cmd_list(ctx: Ctx) -> int:
     filters = {"status": a.status, "secrecy": a.secrecy, "service": a.service, "sender_agency": a.sender_agency,
                "recipient_agency": a.recipient_agency, "doc_ref": a.doc_ref, "holder": a.holder}
     with ctx.open() as s:
+        if a.imported:
+            found = imported_items.importable(s)
+            ctx.emit(found, [f"{r['tracking']}  {_when(r['accepted_at'])}  {r['from']:<8} {r['sender_agency']} -> "
+                             f"{r['recipient_agency']}  {r.get('doc_ref') or ''}" for r in found] or [tr("cli.none")])
+            return 0
         since, until = period(a)
         rows = items.search_items(s, filters=filters, agency=a.agency, date_from=since,
                                   date_to=end_exclusive(until),
@@ -370,18 +423,51 @@ def cmd_out(ctx: Ctx) -> int:
 def cmd_deliver(ctx: Ctx) -> int:
     a = ctx.args
     with ctx.open() as s:
+        if a.receipt:
+            transfers.deliver(s, a.tracking, receipt=True)
+            who = str(items.item_row(s, a.tracking)["delivered_to"])
+        elif a.to:
+            signer, user = _cosign(ctx, s, a.to)
+            transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate,
+                              unopened=a.unopened, title=a.person_title, id_number=a.person_id)
+            who = user.full_name
+        else:
+            if not a.person_name:
+                raise BadInputError("input.required", field="person_name")
+            person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image), a.person_title)
+            transfers.deliver(s, a.tracking, person=person, as_delegate=a.as_delegate, unopened=a.unopened)
+            who = a.person_name
+        ctx.emit({"tracking": a.tracking, "status": ItemStatus.DELIVERED.value, "to": who},
+                 tr("cli.delivered", tracking=a.tracking, to=who))
+    return 0
+
+
+def cmd_receive(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
+        imported_items.receive_imported(s, a.tracking, unopened=a.unopened)
+        row = items.item_row(s, a.tracking)
+        ctx.emit({"tracking": row["tracking"], "status": row["status"], "unopened": bool(a.unopened),
+                  "holder": row["holder"]},
+                 tr("cli.received_unopened" if a.unopened else "cli.received", tracking=row["tracking"]))
+    return 0
+
+
+def cmd_pass_on(ctx: Ctx) -> int:
+    a = ctx.args
+    with ctx.open() as s:
         if a.to:
             signer, user = _cosign(ctx, s, a.to)
-            transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate)
+            imported_items.pass_on(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate)
             who = user.full_name
         else:
             if not a.person_name:
                 raise BadInputError("input.required", field="person_name")
             person = items.ExternalPerson(a.person_name, a.person_id, _read_png(a.signature_image))
-            transfers.deliver(s, a.tracking, person=person, as_delegate=a.as_delegate)
+            imported_items.pass_on(s, a.tracking, person=person, as_delegate=a.as_delegate)
             who = a.person_name
         ctx.emit({"tracking": a.tracking, "status": ItemStatus.DELIVERED.value, "to": who},
-                 tr("cli.delivered", tracking=a.tracking, to=who))
+                 tr("cli.passed_on", tracking=a.tracking, to=who))
     return 0
 
 
@@ -411,7 +497,8 @@ def cmd_incident(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.list:
             rows = incidents.list_incidents(s, open_only=True, tracking=a.tracking)
-            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {r['kind']}: {r['description']}" for r in rows]
+            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {_incident_kind(r['kind'], ctx.lang)}: {r['description']}"
+                            for r in rows]
                      or [tr("cli.none")])
             return 0
         if a.close is not None:

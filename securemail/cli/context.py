@@ -10,20 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from securemail.cli import passwords
 from securemail.cli.visible import visible, visible_json
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
+from securemail.services.audit_trail import record_login
 from securemail.services.session import Session, open_session
-
-
-def default_vault() -> Path:
-    env = os.environ.get("SECUREMAIL_VAULT")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_data_dir("securemail", appauthor=False)) / "vault"
+from securemail.storage.paths import default_vault
 
 
 @dataclass
@@ -71,6 +64,11 @@ class Ctx:
             self.info(tr("auth.waiting", count=count, seconds=seconds))
 
         session = open_session(self.vault, username, password, on_wait=on_wait, allow_rollback=allow_rollback)
+        try:
+            record_login(session, "cli")
+        except BaseException:
+            session.close()
+            raise
         if session.must_change_password:
             self.info(tr("auth.change_password_now", user=username))
         return session

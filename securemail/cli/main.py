@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from securemail import __version__
 from securemail.cli import (
@@ -23,7 +24,7 @@ from securemail.cli.help_text import CliParser, install_argparse_translation, la
 from securemail.cli.visible import visible
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
-from securemail.storage.database import DatabaseError
+from securemail.storage.database import DatabaseError, storage_failure
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -60,6 +61,13 @@ def _harden_process() -> None:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _vault_or_none(ctx: Ctx) -> Path | None:
+    try:
+        return ctx.vault
+    except UserFacingError:
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _harden_process()
     # The language is needed before the parser: help, usage and argparse's errors are in it (Vietnamese unless
@@ -76,7 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as e:
         print(visible(e.message()), file=sys.stderr)
         return e.exit_code
-    except DatabaseError as e:  # SQLCipher could not read a page: damage, reported without a traceback
+    except DatabaseError as e:  # a full disk or read-only folder, or SQLCipher could not read a page (damage)
+        failure = storage_failure(e, _vault_or_none(ctx) or Path("."))
+        if failure is not None:
+            print(visible(failure.message()), file=sys.stderr)
+            return failure.exit_code
         print(tr("vault.damaged", detail=type(e).__name__), file=sys.stderr)
         return 2
     except BrokenPipeError:

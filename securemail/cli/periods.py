@@ -1,5 +1,6 @@
-"""Periods on the command line: --since and --until (both days included). --from and --to name people (who hands
-over, who receives) everywhere; as dates they are still accepted, hidden, for older scripts."""
+"""Periods on the command line: --since and --until (both days included). --from and --to name who hands over and
+who receives, everywhere; given as dates to a command with a period they are refused with a message that names
+--since / --until (one meaning for one option)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from securemail.errors import BadInputError
 def add_period(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--since", dest="date_from", metavar="YYYY-MM-DD", help="from this day (included)")
     p.add_argument("--until", dest="date_to", metavar="YYYY-MM-DD", help="up to this day (included)")
-    p.add_argument("--from", dest="date_from", help=argparse.SUPPRESS)
-    p.add_argument("--to", dest="date_to", help=argparse.SUPPRESS)
+    p.add_argument("--from", dest="old_from", help=argparse.SUPPRESS)
+    p.add_argument("--to", dest="old_to", help=argparse.SUPPRESS)
     p.set_defaults(period_required=required)
 
 
@@ -30,6 +31,9 @@ def day(text: str | None, field: str) -> datetime | None:
 
 def period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
     """(first day, last day) as given; both required where the command says so."""
+    for old, new in (("old_from", "--since"), ("old_to", "--until")):
+        if getattr(args, old, None) is not None:
+            raise BadInputError("input.period_option", field="--" + old[4:], option=new)
     start, end = day(args.date_from, "date_from"), day(args.date_to, "date_to")
     if getattr(args, "period_required", False):
         for value, field in ((start, "date_from"), (end, "date_to")):

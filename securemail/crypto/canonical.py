@@ -88,6 +88,24 @@ def parse_canonical(data: bytes) -> JsonValue:
     """Parse bytes that must already be canonical; raises ValueError if re-encoding differs, if the text is larger
     than MAX_SIZE or nests deeper than MAX_DEPTH."""
     value = loads_bounded(data.decode("utf-8"))
-    if canonical_bytes(value) != data:
+    if not is_canonical_encoding(value, data):
         raise ValueError("not canonical")
     return value
+
+
+def is_canonical_encoding(value: JsonValue, data: bytes) -> bool:
+    """Whether `data` is exactly canonical_bytes(value) (ValueError for values canonical_bytes refuses).
+
+    Verification asks this once per stored body, so it takes the C encoder when that gives the same bytes as
+    RFC 8785 for this text: with no character beyond U+FFFF (no UTF-8 byte >= 0xF0), code point order of keys is
+    UTF-16 order, and the stdlib's escapes, integers and separators are JCS's for the values _check admits
+    (tests/domain/test_canonical_fast_path.py compares both encoders). Anything else goes to rfc8785."""
+    _check(value, "$")
+    if not data or max(data) < 0xF0:
+        try:
+            fast = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+            return fast.encode("utf-8") == data
+        except (UnicodeEncodeError, ValueError):
+            return False          # e.g. a lone surrogate from a \ud800 escape: never canonical
+    out: bytes = rfc8785.dumps(value)
+    return out == data

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from enum import Enum
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+_sodium_open: Callable[[bytes, bytes], bytes] | None
+try:
+    from nacl.bindings import crypto_sign_open as _nacl_open
+    from nacl.exceptions import BadSignatureError as _SodiumBadSignature
+    _sodium_open = _nacl_open
+except ImportError:  # pragma: no cover - pynacl is a dependency; a source checkout without it still works
+    _sodium_open = None
+    _SodiumBadSignature = InvalidSignature  # type: ignore[misc,assignment]
 
 
 class Domain(bytes, Enum):
@@ -75,9 +85,18 @@ def verify(public_raw: bytes, domain: Domain, message: bytes, signature: bytes) 
 
 
 def verify_note(public_raw: bytes, message: bytes, signature: bytes) -> bool:
-    """Ed25519 over `message` exactly (C2SP notes and cosignatures); never raises on malformed input."""
+    """Ed25519 over `message` exactly (C2SP notes and cosignatures); never raises on malformed input.
+
+    libsodium (PyNaCl) when installed: about twice OpenSSL's rate, and stricter (it also refuses small-order keys
+    and non-canonical encodings, which no key or signature made here has). OpenSSL otherwise."""
     if len(public_raw) != 32 or len(signature) != 64:
         return False
+    if _sodium_open is not None:
+        try:
+            _sodium_open(bytes(signature) + bytes(message), bytes(public_raw))
+        except (_SodiumBadSignature, ValueError, TypeError):
+            return False
+        return True
     try:
         Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, message)
     except (InvalidSignature, ValueError):

@@ -212,7 +212,8 @@ class Authority:
         if e.kind == K.VAULT_CREATED:
             j.refuse("illegal_transition", "vault.created after the start of the log")
             return j
-        if (e.kind in K.DIRECTORY_KINDS) != (e.subject == K.DIRECTORY):
+        if (e.kind in K.DIRECTORY_KINDS) != (e.subject == K.DIRECTORY) or \
+                (e.kind in K.AUDIT_KINDS) != (e.subject == K.AUDIT):
             j.refuse("malformed_event", f"{e.kind} filed under subject {e.subject!r}")
             return j
         body = e.body_bytes() if body is None else body
@@ -261,7 +262,9 @@ class Authority:
                 return                                 # reported as malformed by key_event_data
             j.needs.append(Need(Check(key, Domain.COSIGN, body, sig.sig), f"co-signature by {name}"))
             return
-        person = rule.cosign is K.Cosign.PARTY_OR_PERSON and isinstance(e.data.get("person"), dict)
+        person = rule.cosign is K.Cosign.PARTY_OR_PERSON and (
+            isinstance(e.data.get("person"), dict)
+            or (e.kind == K.ITEM_DELIVERED and isinstance(e.data.get("receipt"), dict)))   # see custody.rules
         if name is None:
             if sig is not None:
                 j.refuse("bad_signature", "a co-signature without a named co-signer")

@@ -34,7 +34,7 @@ def stale_subjects(conn: Connection, event: Event) -> list[str]:
     """The subjects `event` changes whose projection row disagrees with the log (empty: all agree)."""
     items: list[str] = []
     bag: str | None = None
-    if event.kind.startswith("item.") and event.kind != K.ITEM_ACCEPTED:
+    if event.kind.startswith("item.") and event.kind not in (K.ITEM_ACCEPTED, K.ITEM_RECEIVED):
         items.append(event.subject)
         if event.kind in (K.ITEM_BAGGED, K.ITEM_UNBAGGED):
             bag = str(event.data.get("bag"))
@@ -78,7 +78,11 @@ def _item_from_log(conn: Connection, tracking: str) -> Row | None:
         elif e.kind in (K.ITEM_HANDED_OVER, K.BAG_DISPATCHED):
             to = e.data.get("to")
             holder = str(to) if to is not None else None
-        elif e.kind == K.ITEM_DELIVERED:
+        elif e.kind == K.ITEM_DELIVERED:     # a named-only envelope received unopened stays with the văn thư
+            holder = e.cosigner if e.data.get("unopened") is True else None
+        elif e.kind == K.ITEM_RECEIVED:
+            holder = e.actor if e.data.get("unopened") is True else None
+        elif e.kind == K.ITEM_PASSED_ON:
             holder = None
     last = max(e.seq for e in events)
     return Row(status, holder, last)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from securemail.crypto.canonical import canonical_bytes, loads_bounded, parse_canonical
-from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64, verify
+from securemail.crypto.canonical import canonical_bytes, is_canonical_encoding, loads_bounded, parse_canonical
+from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
 from securemail.custody.merkle import leaf_hash
 
 EVENT_VERSION = 1
@@ -82,13 +82,6 @@ def sign_event(event: Event, actor_key: SigningKey, cosigner_key: SigningKey | N
     return Event(**{**event.__dict__, "signatures": tuple(sigs)})
 
 
-def check_signature(event_body: bytes, sig: Signature, public_key: bytes) -> bool:
-    if sig.role not in ("actor", "cosigner"):
-        return False
-    domain = Domain.EVENT if sig.role == "actor" else Domain.COSIGN
-    return verify(public_key, domain, event_body, sig.sig)
-
-
 def event_from_doc(doc: Any, sigs: bytes) -> Event:
     """The Event for a parsed canonical body; raises ValueError if any field has the wrong type or if the
     signatures are not in their canonical form (so the Event is exactly what was hashed and signed)."""
@@ -114,7 +107,7 @@ def event_from_doc(doc: Any, sigs: bytes) -> Event:
     event = Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
                   actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"],
                   signatures=signatures)
-    if event.signatures_bytes() != sigs:
+    if not is_canonical_encoding([s.to_json() for s in signatures], sigs):
         raise ValueError("signatures are not canonical")
     return event
 

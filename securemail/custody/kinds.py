@@ -12,6 +12,7 @@ from securemail.domain.lifecycle import Action
 from securemail.domain.permissions import Permission
 
 DIRECTORY = "directory"
+AUDIT = "audit"          # the application audit trail: who used the application, when and for what
 
 VAULT_CREATED = "vault.created"
 USER_ENROLLED = "user.enrolled"
@@ -42,6 +43,16 @@ ITEM_FORWARDED = "item.forwarded"
 ITEM_INCIDENT = "item.incident"
 ITEM_INCIDENT_CLOSED = "item.incident_closed"
 ITEM_NOTE = "item.note"
+ITEM_RECEIVED = "item.received"      # an agency desk's văn thư confirms receipt of an item imported there
+ITEM_PASSED_ON = "item.passed_on"    # she hands the unopened named-only envelope to the named person
+
+# The application audit trail (subject AUDIT; docs/adr/0008-faults-audit-trail.md). Never item texts or secrets.
+APP_LOGIN = "app.login"                  # a user unlocked the vault (the app, or one CLI command)
+APP_LOGIN_FAILED = "app.login_failed"    # a failed unlock, recorded unsigned and signed by the next login
+APP_LOCKED = "app.locked"                # the app locked itself (idle) or was locked by its user
+APP_EXPORTED = "app.exported"            # a file left the vault: bundle, checkpoint, office key
+APP_PRINTED = "app.printed"              # a document was printed or saved as PDF
+APP_BACKUP = "app.backup"                # an encrypted backup was written
 
 BAG_CREATED = "bag.created"
 BAG_CLOSED = "bag.closed"
@@ -52,12 +63,10 @@ DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, US
                              AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET,
                              VAULT_REKEYED, HOLIDAYS_SET, PIN_ADDED, PIN_REVOKED, BUNDLE_IMPORTED})
 
+AUDIT_KINDS = frozenset({APP_LOGIN, APP_LOGIN_FAILED, APP_LOCKED, APP_EXPORTED, APP_PRINTED, APP_BACKUP})
+
 # Transfers of custody: the person taking custody co-signs.
-TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED})
-
-# Enrolment is co-signed by the new user's own key (proof of possession); so is a key rotation.
-COSIGNED_KINDS = TRANSFER_KINDS | frozenset({USER_ENROLLED, USER_KEY_ROTATED})
-
+TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED, ITEM_PASSED_ON})
 
 def bag_subject(bag: str) -> str:
     return f"bag:{bag}"
@@ -71,6 +80,7 @@ class Cosign(StrEnum):
     NONE = "none"                  # nobody: a co-signer named on such an event is refused
     PARTY = "party"                # the other person of the transfer (giving or taking), a user of this vault
     PARTY_OR_PERSON = "party-or-person"  # that user, or a person without an account recorded in data.person
+    # (for item.delivered also: the recipient desk's signed receipt, imported from it, referenced in data.receipt)
     POSSESSION = "possession"      # the key being enrolled or rotated in (data.username / data.public_key)
 
 
@@ -109,6 +119,12 @@ RULES: Mapping[str, KindRule] = MappingProxyType({
     PIN_ADDED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Ghim khóa đơn vị khác", "Partner key pinned"),
     PIN_REVOKED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Bỏ ghim khóa đơn vị khác", "Partner key unpinned"),
     BUNDLE_IMPORTED: KindRule(_P.VERIFY, Cosign.NONE, "Nhập gói dữ liệu đã kiểm tra", "Verified bundle imported"),
+    APP_LOGIN: KindRule(_P.RECORD_USE, Cosign.NONE, "Đăng nhập", "Signed in"),
+    APP_LOGIN_FAILED: KindRule(_P.RECORD_USE, Cosign.NONE, "Đăng nhập không thành công", "Failed sign-in"),
+    APP_LOCKED: KindRule(_P.RECORD_USE, Cosign.NONE, "Khóa màn hình", "Locked"),
+    APP_EXPORTED: KindRule(_P.RECORD_USE, Cosign.NONE, "Xuất tệp ra ngoài", "File exported"),
+    APP_PRINTED: KindRule(_P.RECORD_USE, Cosign.NONE, "In / lưu tài liệu", "Document printed or saved"),
+    APP_BACKUP: KindRule(_P.BACKUP, Cosign.NONE, "Sao lưu", "Backup made"),
     ITEM_ACCEPTED: KindRule(_P.ACCEPT, Cosign.NONE, "Nhận gửi tại quầy", "Accepted at the counter",
                             action=Action.ACCEPT),
     ITEM_BAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Đưa vào túi", "Put in a bag", action=Action.BAG),
@@ -130,6 +146,11 @@ RULES: Mapping[str, KindRule] = MappingProxyType({
     ITEM_INCIDENT_CLOSED: KindRule(_P.CLOSE_INCIDENT, Cosign.NONE, "Đóng sự cố", "Incident closed",
                                    action=Action.CLOSE_INCIDENT),
     ITEM_NOTE: KindRule(_P.NOTE, Cosign.NONE, "Ghi chú", "Note / correction", action=Action.NOTE),
+    ITEM_RECEIVED: KindRule(_P.CONFIRM_RECEIPT, Cosign.NONE, "Văn thư cơ quan xác nhận đã nhận",
+                            "Receipt confirmed by the agency's records clerk", action=Action.RECEIVE),
+    ITEM_PASSED_ON: KindRule(_P.PASS_ON, Cosign.PARTY_OR_PERSON, "Chuyển bì còn nguyên cho người có tên",
+                             "Passed unopened to the named person",
+                             frozenset({Role.CLERK, Role.SECRETARY, Role.AUDITOR}), Action.PASS_ON),
     BAG_CREATED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Lập túi", "Bag created"),
     BAG_CLOSED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Niêm phong túi", "Bag sealed"),
     BAG_DISPATCHED: KindRule(_P.MANAGE_BAGS, Cosign.PARTY, "Giao túi cho bưu tá", "Bag dispatched", _HOLDERS,

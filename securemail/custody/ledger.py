@@ -96,7 +96,10 @@ class LedgerWriter:
                 self.last_checkpoint = self._write_checkpoint(self._frontier, start_size)
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk at COMMIT): a second ROLLBACK would
+            # fail and hide the error that matters.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             self.authority = load_authority(self._conn)       # forget what the rolled-back events taught it
             raise
         finally:
@@ -174,8 +177,11 @@ class LedgerWriter:
         when = self._latest_time if self._latest_time is not None and _later(self._latest_time, now) else now
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), when, extensions=(previous_line(previous),))
         cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
-        self._conn.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?, ?, ?, ?)",
-                           (cp.size, cp.root, cp.time, cp.note()))
+        kept = self._conn.execute("SELECT size FROM checkpoints WHERE frontier IS NOT NULL ORDER BY size DESC "
+                                  "LIMIT 1").fetchone()
+        keep = kept is None or frontier.size - int(kept[0]) >= FRONTIER_EVERY
+        self._conn.execute("INSERT INTO checkpoints (size, root, time, note, frontier) VALUES (?, ?, ?, ?, ?)",
+                           (cp.size, cp.root, cp.time, cp.note(), frontier.to_bytes() if keep else None))
         return cp
 
 
@@ -223,6 +229,32 @@ def log_size(conn: Connection) -> int:
 def latest_checkpoint(conn: Connection) -> Checkpoint | None:
     row = conn.execute("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
     return parse_note(row[0]) if row else None
+
+
+FRONTIER_EVERY = 256   # events between checkpoint rows that keep their compact range (~20 x 32 bytes each)
+
+
+def kept_frontier(conn: Connection, size: int) -> CompactRange:
+    """The compact range kept with the latest checkpoint row at or before `size` (an empty range if none keeps
+    one: older vaults). At most FRONTIER_EVERY events plus one transaction separate it from `size`."""
+    row = conn.execute("SELECT frontier FROM checkpoints WHERE size <= ? AND frontier IS NOT NULL "
+                       "ORDER BY size DESC LIMIT 1", (size,)).fetchone()
+    if row is None:
+        return CompactRange()
+    try:
+        tree = CompactRange.from_bytes(bytes(row[0]))
+    except (ValueError, TypeError):
+        return CompactRange()
+    return tree if tree.size <= size else CompactRange()
+
+
+def leaf_hashes_between(conn: Connection, start: int, end: int | None = None) -> list[bytes]:
+    """Stored leaf hashes for seq start+1..end in order (a range of the primary key)."""
+    if end is None:
+        rows = conn.execute("SELECT leaf_hash FROM events WHERE seq > ? ORDER BY seq", (start,))
+    else:
+        rows = conn.execute("SELECT leaf_hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq", (start, end))
+    return [bytes(r[0]) for r in rows]
 
 
 def leaf_hashes(conn: Connection, end: int | None = None) -> list[bytes]:

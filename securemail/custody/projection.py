@@ -25,10 +25,10 @@ class ProjectionError(Exception):
     """An event that cannot be applied to the current state (illegal transition, unknown subject...)."""
 
 
-ITEM_FIELDS = ("sender_agency", "recipient_agency", "secrecy", "service", "scope", "appointed_at", "doc_ref",
-               "doc_date", "named_recipient", "named_only", "envelopes", "weight_grams", "seal_numbers",
-               "seal_condition", "description", "recall", "recall_deadline", "copy_number", "page_count", "notes",
-               "sender_person", "sender_person_id")
+ITEM_FIELDS = ("sender_agency", "recipient_agency", "secrecy", "service", "urgency", "scope", "appointed_at",
+               "doc_ref", "doc_date", "named_recipient", "named_only", "envelopes", "weight_grams", "seal_numbers",
+               "seal_condition", "description", "recall", "recall_deadline", "copy_number", "copies", "page_count",
+               "notes", "sender_person", "sender_person_id")
 
 Handler = Callable[[Connection, Event], None]
 _HANDLERS: dict[str, Handler] = {}
@@ -109,6 +109,11 @@ def _agency(conn: Connection, e: Event) -> None:
 @handles(K.CHECKPOINT_WITNESSED, K.VAULT_REKEYED)
 def _witnessed(conn: Connection, e: Event) -> None:
     return None
+
+
+@handles(*K.AUDIT_KINDS)
+def _audit_trail(conn: Connection, e: Event) -> None:
+    return None        # the audit trail is read from the log itself (services.audit_trail)
 
 
 def _recompute(conn: Connection, e: Event) -> None:
@@ -240,6 +245,8 @@ def _item_accepted(conn: Connection, e: Event) -> None:
                e.data.get("due_at"), e.seq]
     placeholders = ", ".join("?" for _ in cols)
     conn.execute(f"INSERT INTO items ({', '.join(cols)}) VALUES ({placeholders})", values)
+    # The number of items, for numbering the next one without counting the table (not a projection: unverified).
+    conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'items'")
 
 
 @handles(K.ITEM_HANDED_OVER)
@@ -276,9 +283,38 @@ def _item_delivered(conn: Connection, e: Event) -> None:
     _require_holder(conn, e.subject, e.actor)
     if e.data.get("to") != e.cosigner:  # the secretary named is the one who co-signed (or none: a person)
         raise ProjectionError(f"delivery {e.seq}: data.to does not match the co-signer")
+    receipt = e.data["receipt"] if isinstance(e.data.get("receipt"), dict) else {}
+    to = e.data.get("to") or (e.data.get("person") or {}).get("name") or receipt.get("name")
+    # A named-only envelope received unopened by the agency's văn thư (a user here) stays in her hands until she
+    # passes it on to the named person (item.passed_on).
+    holder = e.cosigner if e.data.get("unopened") is True and e.cosigner is not None else None
+    _move(conn, e.subject, Action.DELIVER, e.seq, "holder = ?, delivered_at = ?, delivered_to = ?, "
+          "first_attempt_at = COALESCE(first_attempt_at, ?)", (holder, e.time, to, e.time))
+
+
+@handles(K.ITEM_RECEIVED)
+def _item_received(conn: Connection, e: Event) -> None:
+    """An agency desk's văn thư confirms receipt of an item known here from a bundle: the item starts here,
+    delivered; held by her while a named-only envelope waits, unopened, for the named person."""
+    item = e.data["item"]
+    cols = [f for f in ITEM_FIELDS if f in item]
+    values = [item[f] for f in cols]
+    holder = e.actor if e.data.get("unopened") is True else None
+    cols += ["tracking", "status", "holder", "location", "accepted_at", "accepted_by", "due_at", "last_seq",
+             "delivered_at", "delivered_to", "first_attempt_at"]
+    values += [e.subject, ItemStatus.DELIVERED.value, holder, e.data.get("location"), e.data["accepted_at"],
+               e.actor, e.data.get("due_at"), e.seq, e.time, e.actor, e.time]
+    placeholders = ", ".join("?" for _ in cols)
+    conn.execute(f"INSERT INTO items ({', '.join(cols)}) VALUES ({placeholders})", values)
+
+
+@handles(K.ITEM_PASSED_ON)
+def _item_passed_on(conn: Connection, e: Event) -> None:
+    _require_holder(conn, e.subject, e.actor)
+    if e.data.get("to") != e.cosigner:
+        raise ProjectionError(f"passing on {e.seq}: data.to does not match the co-signer")
     to = e.data.get("to") or (e.data.get("person") or {}).get("name")
-    _move(conn, e.subject, Action.DELIVER, e.seq, "holder = NULL, delivered_at = ?, delivered_to = ?, "
-          "first_attempt_at = COALESCE(first_attempt_at, ?)", (e.time, to, e.time))
+    _move(conn, e.subject, Action.PASS_ON, e.seq, "holder = NULL, delivered_to = ?", (to,))
 
 
 @handles(K.ITEM_RETURNED, K.ITEM_FORWARDED)

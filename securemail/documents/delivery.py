@@ -47,14 +47,17 @@ def render_delivery(data: DeliveryData, out: Path | BinaryIO) -> None:
     rows += [
         ("Độ mật", secrecy_text(data.secrecy)),
         ("Dịch vụ", data.service_class),
+    ]
+    if data.urgency:
+        rows.append(("Độ khẩn", data.urgency))
+    rows += [
         ("Số, ký hiệu tài liệu", data.doc_ref),
         ("Số bì", str(data.envelopes)),
         ("Tình trạng niêm phong khi nhận", data.seal_condition),
         ("Thời điểm nhận", fmt_dt(data.delivered_at)),
         ("Người nhận", receiver),
     ]
-    if data.receiving_person_id:
-        rows.append(("Số định danh / căn cước", data.receiving_person_id))
+    rows.append(("Số định danh / căn cước", data.receiving_person_id))
     rows.append(("Người giao", data.delivered_by))
     qr = qr_code(data.qr_payload, st)
     signatures = signature_blocks(

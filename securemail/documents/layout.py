@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -49,14 +49,18 @@ _PLAIN = TableStyle(
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
     """Holds pages back until the end so each footer can say "Trang x/y"."""
 
-    def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, footer: str = "", on_page: Callable[[int], None] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._footer = unicodedata.normalize("NFC", footer)
         self._pages: list[dict[str, Any]] = []
+        self._on_page = on_page
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
+        if self._on_page is not None:  # progress of a long document; may raise to stop it (CancelledError)
+            self._on_page(len(self._pages))
 
     def save(self) -> None:
         total = len(self._pages)
@@ -101,8 +105,10 @@ def build_pdf(
     pagesize: PageSize,
     title: str,
     footer_note: str | None = None,
+    on_page: Callable[[int], None] | None = None,
 ) -> None:
-    """Lay out ``story`` and write the PDF, numbering pages and stamping who printed it."""
+    """Lay out ``story`` and write the PDF, numbering pages and stamping who printed it. ``on_page(n)`` is called
+    after each page is laid out (progress; raising stops the build)."""
     register_fonts()
     margin = page_margin(pagesize)
     doc = SimpleDocTemplate(
@@ -122,7 +128,7 @@ def build_pdf(
     footer = printed_line(imprint)
     if footer_note:
         footer = f"{footer_note} · {footer}"
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer, on_page=on_page))
 
 
 def page_margin(pagesize: PageSize) -> float:

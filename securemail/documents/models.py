@@ -23,6 +23,22 @@ class Imprint:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Issuance:
+    """How a report that is a báo cáo is issued (NĐ 30/2020/NĐ-CP Phụ lục I): who issues it, its number and code,
+    the place and date line, who signs in which position, and where it goes ("Nơi nhận")."""
+
+    superior: str | None  # cơ quan chủ quản, above the issuer (None: none)
+    issuer: str  # cơ quan, tổ chức ban hành
+    number: str | None  # the number the văn thư gives it when issuing; None: left blank to be written in
+    code: str  # ký hiệu after the number, e.g. "BC-BĐGL"
+    place: str  # địa danh of the date line
+    day: date  # the date of the report
+    signer_title: str  # quyền hạn, chức vụ of the signer
+    signer_name: str  # họ và tên
+    recipients: Sequence[str]  # Nơi nhận; the file copy ("Lưu: VT") is added when printed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Secrecy:
     code: str  # envelope code letter "A" / "B" / "C", or "" when not secret
     label: str  # "Tuyệt mật", "Tối mật", "Mật", "Không mật"
@@ -43,6 +59,7 @@ class ReceiptData:
     named_only: bool = False  # "Chỉ người có tên mới được bóc bì"
     secrecy: Secrecy
     service_class: str  # "Thường", "Hỏa tốc", "Hẹn giờ"
+    urgency: str | None = None  # the document's urgency mark (độ khẩn), when it has one
     scope: str  # "Nội tỉnh", "Liên tỉnh"
     doc_ref: str  # number, code and date as written on the envelope
     description: str | None = None  # abstract; never given for Tuyệt mật
@@ -97,6 +114,7 @@ class DeliveryData:
     named_recipient: str | None = None
     secrecy: Secrecy
     service_class: str
+    urgency: str | None = None  # the document's urgency mark (độ khẩn), when it has one
     doc_ref: str
     envelopes: int
     seal_condition: str
@@ -147,6 +165,7 @@ class RegisterKind(StrEnum):
     SECRET_OUTGOING = "secret-outgoing"  # noqa: S105 - not a password; sổ đăng ký bí mật nhà nước đi
     SECRET_INCOMING = "secret-incoming"  # noqa: S105 - not a password; sổ đăng ký bí mật nhà nước đến
     POST_OUTGOING = "post-outgoing"  # sổ gửi văn bản đi bưu điện (NĐ 30/2020)
+    HANDOVER_BOOK = "handover-book"  # the KT1 desk's own record of what it received and handed on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,6 +182,8 @@ class RegisterData:
     volume: str | None = None  # "Quyển số"
     rows: Sequence[Mapping[str, str]]
     layout_id: str | None = None  # force a layout; otherwise chosen by the period's dates
+    first_number: int | None = None  # "từ số": the first entry number printed (numbers run per year)
+    last_number: int | None = None  # "đến số"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +228,7 @@ class OverdueData:
     stats: Sequence[ServiceStat]
     overdue_items: Sequence[OverdueItem]
     early_minutes: int = 60  # Hẹn giờ: how long before the appointment still counts as on time
+    issuance: Issuance | None = None  # None: the issuer is the printing office, number left blank
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -220,8 +242,20 @@ class AuditCheck:
 class AuditProblem:
     seq: int | None
     tracking: str | None
-    code: str
+    code: str  # the verifier's code (kept for machines; never printed)
     message: str
+    group: str = ""  # the kind of check it failed, in words (printed)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditTrailRow:
+    """One entry of the application audit trail (services.audit_trail): no secrets, no item text."""
+
+    seq: int
+    time: datetime
+    actor: str
+    label: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,3 +271,5 @@ class AuditData:
     content_hash: str
     checks: Sequence[AuditCheck] = field(default_factory=tuple)
     problems: Sequence[AuditProblem] = field(default_factory=tuple)
+    trail: Sequence[AuditTrailRow] = field(default_factory=tuple)   # newest entries, oldest first
+    issuance: Issuance | None = None  # None: the issuer is the printing office, number left blank

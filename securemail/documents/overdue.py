@@ -10,24 +10,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from securemail.documents.layout import (
-    PAGE_A4,
-    build_pdf,
-    field_table,
-    frame_width,
-    official_header,
-    qr_code,
-    side_by_side,
-    table_width,
-    title_block,
-)
+from securemail.documents import official
+from securemail.documents.layout import qr_code
 from securemail.documents.models import OverdueData, OverdueItem, ServiceStat
 from securemail.documents.styles import EMPTY, Styles, clean, fmt_date, fmt_dt, make_styles, markup, para
 from securemail.documents.tables import grid, mm_widths
 
-TITLE = "Báo cáo bưu gửi đúng hạn và quá hạn"
+TITLE = "Báo cáo bưu gửi KT1 đúng hạn và quá hạn"
 STAT_HEADERS = ["Dịch vụ", "Phạm vi", "Tổng số", "Đúng hạn", "Quá hạn", "Chưa đến hạn", "Tỷ lệ đúng hạn"]
-STAT_WIDTHS_MM = [0, 30, 20, 20, 20, 24, 26]
+STAT_WIDTHS_MM = [0, 26, 17, 19, 17, 22, 22]
 ITEM_HEADERS = [
     "STT",
     "Số hiệu bưu gửi",
@@ -38,7 +29,7 @@ ITEM_HEADERS = [
     "Phát lần đầu lúc",
     "Quá hạn",
 ]
-ITEM_WIDTHS_MM = [9, 27, 11, 22, 0, 24, 24, 23]
+ITEM_WIDTHS_MM = [11, 31, 11, 19, 0, 20, 20, 18]
 
 
 def percent(met: int, total: int) -> str:
@@ -86,9 +77,11 @@ def _item_row(number: int, item: OverdueItem, data: OverdueData, st: Styles) -> 
 
 
 def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
-    st = make_styles(9)
-    width = frame_width(PAGE_A4)
-    qr = qr_code(data.qr_payload, st)
+    """A báo cáo in the presentation of NĐ 30/2020 Phụ lục I (documents.official)."""
+    body = official.body_styles()
+    st = official.table_styles()
+    width = official.WIDTH
+    iss = data.issuance or official.default_issuance(data.imprint, "BC")
     total = ServiceStat(
         service_class="Tổng cộng",
         scope="",
@@ -97,48 +90,38 @@ def render_overdue(data: OverdueData, out: Path | BinaryIO) -> None:
         late=sum(s.late for s in data.stats),
         pending=sum(s.pending for s in data.stats),
     )
-    fields = field_table(
-        [
-            ("Kỳ báo cáo", f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
-            ("Số liệu tính đến", fmt_dt(data.as_of)),
-            ("Chỉ tiêu thời gian", data.norms_source),
-            ("Tỷ lệ đúng hạn chung", percent(total.met, total.counted)),
-            ("Số bưu gửi quá hạn", str(len(data.overdue_items))),
-        ],
-        st,
-        width - table_width(qr) - 6 * mm,
-        40 * mm,
-    )
     stats = [_stat_row(s, st) for s in data.stats]
     if data.stats:
         stats.append(_stat_row(total, st, bold=True))
     items = [_item_row(n, item, data, st) for n, item in enumerate(data.overdue_items, start=1)]
+    period = f"từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"
+    facts = (
+        f"Số liệu tính đến {fmt_dt(data.as_of)}. Chỉ tiêu thời gian: {data.norms_source}. "
+        f"Tỷ lệ đúng hạn chung: {percent(total.met, total.counted)}; "
+        f"số bưu gửi quá hạn: {len(data.overdue_items)}."
+    )
+    rule = (
+        "Thời gian toàn trình tính đến lần phát đầu tiên (TT 16/2017/TT-BTTTT): lần phát đầu đúng hạn thì đúng "
+        "hạn, kể cả khi phát không thành công. Tỷ lệ đúng hạn = số đúng hạn / (tổng số - chưa đến hạn). Quá hạn "
+        "gồm bưu gửi phát lần đầu trễ, bưu gửi chưa phát đã quá thời hạn, và bưu gửi Hẹn giờ phát sớm hơn giờ hẹn "
+        f"quá {data.early_minutes} phút mà không có ghi chú."
+    )
+    qr = qr_code(data.qr_payload, make_styles(7, serif=True))
     story: list[Flowable] = [
-        official_header(data.imprint, st, width),
-        *title_block(TITLE, st, f"Từ ngày {fmt_date(data.period_start)} đến ngày {fmt_date(data.period_end)}"),
-        side_by_side(fields, qr, width, table_width(qr), gap=6 * mm),
-        Spacer(1, 4 * mm),
-        markup("<b>1. Theo loại dịch vụ và phạm vi</b>", st.body),
+        official.heading(iss),
+        *official.title("Báo cáo", ["Bưu gửi KT1 đúng hạn và quá hạn", period]),
+        para(facts, body.body),
+        Spacer(1, 3 * mm),
+        markup("<b>1. Theo loại dịch vụ và phạm vi</b>", body.body),
         Spacer(1, 2 * mm),
         *grid(STAT_HEADERS, stats, mm_widths(STAT_WIDTHS_MM, width), st, empty_text="Không có bưu gửi trong kỳ"),
         Spacer(1, 1 * mm),
-        markup(
-            "Thời gian toàn trình tính đến lần phát đầu tiên (TT 16/2017/TT-BTTTT): lần phát đầu đúng hạn "
-            "thì đúng hạn, kể cả khi phát không thành công. Tỷ lệ đúng hạn = số đúng hạn / (tổng số - chưa "
-            "đến hạn). Quá hạn gồm bưu gửi phát lần đầu trễ, bưu gửi chưa phát đã quá thời hạn, và bưu gửi "
-            f"Hẹn giờ phát sớm hơn giờ hẹn quá {data.early_minutes} phút mà không có ghi chú.",
-            st.small,
-        ),
-        Spacer(1, 5 * mm),
-        markup("<b>2. Danh sách bưu gửi quá hạn</b>", st.body),
+        markup(rule, make_styles(11, serif=True).italic),
+        Spacer(1, 4 * mm),
+        markup("<b>2. Danh sách bưu gửi quá hạn</b>", body.body),
         Spacer(1, 2 * mm),
         *grid(ITEM_HEADERS, items, mm_widths(ITEM_WIDTHS_MM, width), st, empty_text="Không có bưu gửi quá hạn"),
+        Spacer(1, 6 * mm),
+        official.closing(iss, qr),
     ]
-    build_pdf(
-        out,
-        story,
-        imprint=data.imprint,
-        pagesize=PAGE_A4,
-        title=TITLE,
-        footer_note=f"Kỳ {fmt_date(data.period_start)}-{fmt_date(data.period_end)}",
-    )
+    official.build_official_pdf(out, story, imprint=data.imprint, title_text=TITLE)

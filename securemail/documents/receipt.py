@@ -69,7 +69,12 @@ def _handling(data: ReceiptData, st: Styles) -> list[tuple[str, FieldValue]]:
     rows: list[tuple[str, FieldValue]] = [
         ("Độ mật", secrecy_text(data.secrecy)),
         ("Dịch vụ, phạm vi", f"{data.service_class} — {data.scope}"),
-        ("Số bì, khối lượng", f"{data.envelopes} bì — {fmt_grams(data.weight_grams)}"),
+    ]
+    if data.urgency:
+        rows.append(("Độ khẩn", data.urgency))
+    rows += [
+        ("Số bì, khối lượng", f"{data.envelopes} bì" + (f" — {fmt_grams(data.weight_grams)}"
+                                                        if data.weight_grams is not None else "")),
         ("Số niêm phong", data.seals),
         ("Tình trạng niêm phong", data.seal_condition),
     ]

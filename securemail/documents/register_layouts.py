@@ -1,9 +1,11 @@
-"""Official register layouts as versioned data, chosen by the dates of the period printed.
+"""Register layouts as versioned data (securemail/assets/registers/layouts.json), chosen by the dates printed.
 
 The legal basis changed on 01/03/2026 (Luật 117/2025/QH15 and NĐ 63/2026/NĐ-CP replace Luật 29/2018 and NĐ
-26/2020, and with them the forms of TT 24/2020/TT-BCA). Columns we could not check against the official text
-are marked ``confirmed=False``; the printed register lists them in a footnote. Sources: the team's domain
-research, section (c) C1-C4 and its addendum.
+26/2020, and with them the forms of TT 24/2020/TT-BCA). Each layout names the text it follows (``basis``, printed
+on the cover) and, apart, how far its columns were checked (``provenance`` and each column's ``confirmed``: data
+for people choosing a layout, never printed on the page). Columns an office cannot confirm from the official text
+are configurable: an administrator replaces a layout's columns with a signed setting (``with_columns``; see
+services.registers), so nothing about unconfirmed columns needs to be printed as a footnote.
 
 A period that straddles a change of layout is refused (``PeriodStraddlesError``, which carries the parts
 from ``split_period``): each legal form is its own register book with its own cover, numbering and columns,
@@ -12,22 +14,32 @@ so the caller prints one register per part, with rows prepared for that part's c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
 
 from securemail.documents.models import RegisterKind
+from securemail.resources import ASSETS
 
+LAYOUTS_FILE = ASSETS / "registers" / "layouts.json"
 NEW_BASIS_FROM = date(2026, 3, 1)
+MAX_COLUMNS = 20
+MAX_HEADER = 200
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterColumn:
-    key: str  # key into each row mapping
+    key: str  # key into each row mapping (a key no row fills prints an empty column, to be filled by hand)
     header: str  # Vietnamese column header as printed
     width: float  # relative width
-    confirmed: bool  # checked against the official text
+    confirmed: bool  # checked against the official text (not printed)
     signature: bool = False  # leave room for a handwritten signature
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "header": self.header, "width": self.width, "confirmed": self.confirmed,
+                "signature": self.signature}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,120 +49,76 @@ class RegisterLayout:
     title: str
     effective_from: date
     effective_to: date | None  # inclusive; None: still in force
-    source: str
+    basis: str  # the legal text the layout follows, printed on the cover
+    provenance: str  # how the columns were established (not printed)
     columns: tuple[RegisterColumn, ...]
+    configured: bool = False  # columns replaced by an administrator's signed setting
 
     def covers(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
     @property
+    def source(self) -> str:
+        return self.basis
+
+    @property
     def unconfirmed(self) -> tuple[RegisterColumn, ...]:
         return tuple(c for c in self.columns if not c.confirmed)
 
+    def with_columns(self, columns: Sequence[RegisterColumn]) -> RegisterLayout:
+        return replace(self, columns=tuple(columns), configured=True)
 
-def _c(key: str, header: str, width: float, confirmed: bool = False, signature: bool = False) -> RegisterColumn:
-    return RegisterColumn(key, header, width, confirmed, signature)
+
+class LayoutDataError(ValueError):
+    """A layout or a column list that is not well formed (the message names the problem)."""
 
 
-_TT24_END = NEW_BASIS_FROM - timedelta(days=1)
+def parse_columns(raw: object) -> tuple[RegisterColumn, ...]:
+    """Columns from JSON data: a list of {"key", "header", "width", ["signature"], ["confirmed"]}."""
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_COLUMNS:
+        raise LayoutDataError(f"cần danh sách từ 1 đến {MAX_COLUMNS} cột")
+    out: list[RegisterColumn] = []
+    for n, col in enumerate(raw, start=1):
+        if not isinstance(col, Mapping):
+            raise LayoutDataError(f"cột {n} không phải một đối tượng")
+        key, header, width = col.get("key"), col.get("header"), col.get("width", 1.0)
+        if not isinstance(key, str) or not key.isascii() or not key.replace("_", "").isalnum() or len(key) > 40:
+            raise LayoutDataError(f"cột {n}: \"key\" phải là chữ thường không dấu, số và dấu gạch dưới")
+        if not isinstance(header, str) or not header.strip() or len(header) > MAX_HEADER:
+            raise LayoutDataError(f"cột {n}: \"header\" phải có chữ (tối đa {MAX_HEADER} ký tự)")
+        if isinstance(width, bool) or not isinstance(width, int | float) or not 0.2 <= width <= 10:
+            raise LayoutDataError(f"cột {n}: \"width\" phải là số từ 0,2 đến 10")
+        signature, confirmed = col.get("signature", False), col.get("confirmed", False)
+        if not isinstance(signature, bool) or not isinstance(confirmed, bool):
+            raise LayoutDataError(f"cột {n}: \"signature\" và \"confirmed\" là true hoặc false")
+        out.append(RegisterColumn(key, " ".join(header.split()), float(width), confirmed, signature))
+    if len({c.key for c in out}) != len(out):
+        raise LayoutDataError("hai cột trùng \"key\"")
+    return tuple(out)
 
-LAYOUTS: tuple[RegisterLayout, ...] = (
-    RegisterLayout(
-        id="tt24-2020-m14",
-        kind=RegisterKind.SECRET_OUTGOING,
-        title="Sổ đăng ký bí mật nhà nước đi",
-        effective_from=date(2020, 7, 1),
-        effective_to=_TT24_END,
-        source="Mẫu số 14, Thông tư 24/2020/TT-BCA (A4, 09 cột; chỉ cột 1 đã xác nhận)",
-        columns=(
-            _c("so_thu_tu", "Số thứ tự", 0.6, confirmed=True),
-            _c("ngay_thang", "Ngày, tháng, năm", 1.0),
-            _c("so_ky_hieu", "Số, ký hiệu", 1.2),
-            _c("trich_yeu", "Tên loại và trích yếu nội dung", 3.0),
-            _c("do_mat", "Độ mật", 0.8),
-            _c("nguoi_ky", "Người ký", 1.3),
-            _c("noi_nhan", "Nơi nhận", 2.2),
-            _c("don_vi_luu", "Đơn vị, người nhận bản lưu", 1.5),
-            _c("ghi_chu", "Ghi chú", 1.0),
-        ),
-    ),
-    RegisterLayout(
-        id="tt24-2020-m15",
-        kind=RegisterKind.SECRET_INCOMING,
-        title="Sổ đăng ký bí mật nhà nước đến",
-        effective_from=date(2020, 7, 1),
-        effective_to=_TT24_END,
-        source="Mẫu số 15, Thông tư 24/2020/TT-BCA (danh sách cột chưa xác nhận)",
-        columns=(
-            _c("so_thu_tu", "Số thứ tự", 0.6),
-            _c("ngay_den", "Ngày đến", 0.9),
-            _c("so_den", "Số đến", 0.7),
-            _c("co_quan_ban_hanh", "Cơ quan ban hành", 2.0),
-            _c("so_ky_hieu", "Số, ký hiệu", 1.1),
-            _c("ngay_thang", "Ngày tháng", 0.9),
-            _c("trich_yeu", "Tên loại và trích yếu nội dung", 2.6),
-            _c("do_mat", "Độ mật", 0.8),
-            _c("don_vi_nhan", "Đơn vị, người nhận và ký nhận", 1.8, signature=True),
-            _c("ghi_chu", "Ghi chú", 0.9),
-        ),
-    ),
-    RegisterLayout(
-        id="nd63-2026-di",
-        kind=RegisterKind.SECRET_OUTGOING,
-        title="Sổ đăng ký bí mật nhà nước đi",
-        effective_from=NEW_BASIS_FROM,
-        effective_to=None,
-        source="Phụ lục III, Nghị định 63/2026/NĐ-CP (theo phần mềm bên thứ ba; chưa đối chiếu văn bản gốc)",
-        columns=(
-            _c("so_thu_tu", "Số thứ tự", 0.6),
-            _c("so_ky_hieu", "Số, ký hiệu tài liệu, vật chứa BMNN", 1.3),
-            _c("ngay_thang", "Ngày tháng xác định tài liệu, vật chứa BMNN", 1.1),
-            _c("trich_yeu", "Tên loại và trích yếu nội dung tài liệu, vật chứa BMNN", 2.8),
-            _c("do_mat", "Độ mật", 0.8),
-            _c("nguoi_ky", "Người ký tài liệu, vật chứa BMNN", 1.3),
-            _c("noi_nhan", "Nơi nhận và ký nhận", 2.0, signature=True),
-            _c("don_vi_luu", "Đơn vị lưu", 1.1),
-            _c("so_luong", "Số lượng", 0.7),
-            _c("ghi_chu", "Ghi chú", 0.9),
-        ),
-    ),
-    RegisterLayout(
-        id="nd63-2026-den",
-        kind=RegisterKind.SECRET_INCOMING,
-        title="Sổ đăng ký bí mật nhà nước đến",
-        effective_from=NEW_BASIS_FROM,
-        effective_to=None,
-        source="Phụ lục III, Nghị định 63/2026/NĐ-CP (theo phần mềm bên thứ ba; chưa đối chiếu văn bản gốc)",
-        columns=(
-            _c("so_thu_tu", "Số thứ tự", 0.6),
-            _c("ngay_den", "Ngày đến", 0.9),
-            _c("so_den", "Số đến", 0.7),
-            _c("co_quan_ban_hanh", "Cơ quan, tổ chức ban hành tài liệu, vật chứa BMNN", 2.0),
-            _c("so_ky_hieu", "Số, ký hiệu", 1.1),
-            _c("ngay_thang", "Ngày tháng", 0.9),
-            _c("trich_yeu", "Tên loại và trích yếu nội dung", 2.6),
-            _c("do_mat", "Độ mật", 0.8),
-            _c("don_vi_nhan", "Đơn vị và ký nhận", 1.8, signature=True),
-            _c("ghi_chu", "Ghi chú", 0.9),
-        ),
-    ),
-    RegisterLayout(
-        id="nd30-2020-buudien",
-        kind=RegisterKind.POST_OUTGOING,
-        title="Sổ gửi văn bản đi bưu điện",
-        effective_from=date(2020, 3, 5),
-        effective_to=None,
-        source="Phụ lục IV, Nghị định 30/2020/NĐ-CP (tối thiểu 06 nội dung; đã đối chiếu văn bản gốc)",
-        columns=(
-            _c("ngay_chuyen", "Ngày chuyển", 1.0, confirmed=True),
-            _c("so_ky_hieu", "Số, ký hiệu văn bản", 1.5, confirmed=True),
-            _c("noi_nhan", "Nơi nhận văn bản", 3.0, confirmed=True),
-            _c("so_luong_bi", "Số lượng bì", 0.8, confirmed=True),
-            _c("ky_nhan", "Ký nhận và dấu bưu điện", 1.8, confirmed=True, signature=True),
-            _c("ghi_chu", "Ghi chú", 1.2, confirmed=True),
-        ),
-    ),
-)
+
+def _layout(raw: Mapping[str, Any]) -> RegisterLayout:
+    to = raw.get("effective_to")
+    return RegisterLayout(
+        id=str(raw["id"]),
+        kind=RegisterKind(raw["kind"]),
+        title=str(raw["title"]),
+        effective_from=date.fromisoformat(raw["effective_from"]),
+        effective_to=date.fromisoformat(to) if to else None,
+        basis=str(raw["basis"]),
+        provenance=str(raw.get("provenance") or ""),
+        columns=parse_columns(raw["columns"]),
+    )
+
+
+def load_layouts(text: str) -> tuple[RegisterLayout, ...]:
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or doc.get("version") != 1:
+        raise LayoutDataError("tệp mẫu sổ không đúng phiên bản 1")
+    return tuple(_layout(raw) for raw in doc["layouts"])
+
+
+LAYOUTS: tuple[RegisterLayout, ...] = load_layouts(LAYOUTS_FILE.read_text(encoding="utf-8"))
 
 
 class LayoutChoiceError(ValueError):

@@ -11,7 +11,15 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from securemail.documents.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, register_fonts
+from securemail.documents.fonts import (
+    FONT_BOLD,
+    FONT_ITALIC,
+    FONT_REGULAR,
+    SERIF_BOLD,
+    SERIF_ITALIC,
+    SERIF_REGULAR,
+    register_fonts,
+)
 
 EMPTY = "—"
 
@@ -36,13 +44,18 @@ class Styles:
     cell_head: ParagraphStyle
 
 
-def make_styles(size: float) -> Styles:
+def make_styles(size: float, *, serif: bool = False) -> Styles:
+    """Styles at a base size: Be Vietnam Pro, or (``serif``) Liberation Serif, the Times New Roman-compatible face
+    NĐ 30/2020 Phụ lục I asks of administrative documents."""
     register_fonts()
     lead = size * 1.25
+    regular, bold, italic = (SERIF_REGULAR, SERIF_BOLD, SERIF_ITALIC) if serif else \
+        (FONT_REGULAR, FONT_BOLD, FONT_ITALIC)
+    family = "serif" if serif else "sans"
 
-    def style(name: str, font: str = FONT_REGULAR, fs: float = size, align: int = TA_LEFT) -> ParagraphStyle:
+    def style(name: str, font: str = regular, fs: float = size, align: int = TA_LEFT) -> ParagraphStyle:
         return ParagraphStyle(
-            f"sm-{name}-{size}",
+            f"sm-{family}-{name}-{size}",
             fontName=font,
             fontSize=fs,
             leading=fs * 1.25,
@@ -54,27 +67,27 @@ def make_styles(size: float) -> Styles:
     cell_size = size - 0.5
     return Styles(
         body=style("body"),
-        bold=style("bold", FONT_BOLD),
-        italic=style("italic", FONT_ITALIC),
+        bold=style("bold", bold),
+        italic=style("italic", italic),
         small=style("small", fs=size - 1.5),
         center=style("center", align=TA_CENTER),
-        center_bold=style("center-bold", FONT_BOLD, align=TA_CENTER),
-        center_italic=style("center-italic", FONT_ITALIC, align=TA_CENTER),
+        center_bold=style("center-bold", bold, align=TA_CENTER),
+        center_italic=style("center-italic", italic, align=TA_CENTER),
         right=style("right", align=TA_RIGHT),
         title=ParagraphStyle(
-            f"sm-title-{size}",
-            fontName=FONT_BOLD,
+            f"sm-{family}-title-{size}",
+            fontName=bold,
             fontSize=size + 5,
             leading=(size + 5) * 1.25,
             alignment=TA_CENTER,
             spaceBefore=lead * 0.6,
             spaceAfter=2,
         ),
-        subtitle=style("subtitle", FONT_ITALIC, align=TA_CENTER),
+        subtitle=style("subtitle", italic, align=TA_CENTER),
         cell=style("cell", fs=cell_size),
         cell_center=style("cell-center", fs=cell_size, align=TA_CENTER),
         cell_right=style("cell-right", fs=cell_size, align=TA_RIGHT),
-        cell_head=style("cell-head", FONT_BOLD, fs=cell_size, align=TA_CENTER),
+        cell_head=style("cell-head", bold, fs=cell_size, align=TA_CENTER),
     )
 
 

@@ -67,6 +67,18 @@ class ServiceClass(StrEnum):
 
 
 @unique
+class Urgency(StrEnum):
+    """Độ khẩn marked on the document and its envelope by its signer (NĐ 30/2020 Phụ lục I): Khẩn, Thượng khẩn,
+    Hỏa tốc, or none. Not the KT1 service class (``ServiceClass``), which is what the sender buys at the counter;
+    the Hỏa tốc delegate rule of NĐ 26/2020 (named-only envelope, addressee absent) reads this mark."""
+
+    NONE = "none"
+    KHAN = "khan"
+    THUONG_KHAN = "thuong-khan"
+    HOA_TOC = "hoa-toc"
+
+
+@unique
 class Scope(StrEnum):
     """Nội tỉnh (within one province) or liên tỉnh (between provinces)."""
 

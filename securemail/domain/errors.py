@@ -1,7 +1,7 @@
 """Errors raised by the pure domain layer.
 
 Exceptions here carry machine-readable data only (a field name, a code, parameters); the services map
-them to translated messages (``securemail.messages``: ``"input." + code``). Their ``str()`` is a short
+them to translated messages (``securemail.i18n.tr``, gettext catalogue: ``"input." + code``). Their ``str()`` is a short
 English repr for logs and tracebacks, never text meant for the user.
 """
 
@@ -27,6 +27,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "too_large",
         "bad_check_digit",
         "forbidden_for_tuyet_mat",
+        "tuyet_mat_two_envelopes",
         "needs_named_recipient",
         "needs_appointed_time",
         "appointed_too_soon",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from securemail.domain.enums import Scope, SealCondition, Secrecy, ServiceClass
+from securemail.domain.enums import Scope, SealCondition, Secrecy, ServiceClass, Urgency
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import fold, parse_choice
 from securemail.domain.norms import DEFAULT_NORMS, ICT, Norm, norm_for
@@ -42,6 +42,7 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "parse_int",
+    "too_few_envelopes",
     "validate_item",
 ]
 
@@ -63,7 +64,8 @@ class ItemDraft:
     sender_agency: str
     recipient_agency: str
     secrecy: Secrecy
-    service: ServiceClass
+    service: ServiceClass  # KT1 service class bought at the counter
+    urgency: Urgency  # độ khẩn marked on the document and envelope (not the service class)
     scope: Scope
     appointed_at: datetime | None
     doc_ref: str | None  # số, ký hiệu as written on the envelope
@@ -77,7 +79,8 @@ class ItemDraft:
     description: str | None  # trích yếu; always None for Tuyệt mật
     recall: bool  # "Tài liệu thu hồi"
     recall_deadline: date | None
-    copy_number: int | None
+    copy_number: int | None  # "bản số": which copy this is
+    copies: int | None  # "số lượng": how many copies travel in the item
     page_count: int | None
     notes: str | None
     tracking: str | None  # scanned from a pre-printed label; None: the service issues one
@@ -263,6 +266,12 @@ def _build(
     recipient = err.take(lambda: clean_code(get("recipient_agency"), "recipient_agency"))
     secrecy = err.take(lambda: parse_choice(Secrecy, get("secrecy"), field="secrecy"))
     service = err.take(lambda: parse_choice(ServiceClass, get("service"), field="service"))
+    urgency_raw = get("urgency")
+    urgency = (
+        Urgency.NONE
+        if _blank(urgency_raw)
+        else err.take(lambda: parse_choice(Urgency, urgency_raw, field="urgency"))
+    )
     scope_raw = get("scope")
     scope = (
         Scope.NOI_TINH
@@ -287,6 +296,7 @@ def _build(
     recall = err.take(lambda: parse_bool(get("recall"), "recall"))
     recall_deadline = err.take(lambda: parse_date(get("recall_deadline"), "recall_deadline"))
     copy_number = err.take(lambda: parse_int(get("copy_number"), "copy_number", minimum=1))
+    copies = err.take(lambda: parse_int(get("copies"), "copies", minimum=1))
     page_count = err.take(lambda: parse_int(get("page_count"), "page_count", minimum=1))
     notes = err.take(lambda: _text(raw, "notes", NOTES_MAX, multiline=True))
     tracking_raw = get("tracking")
@@ -298,6 +308,9 @@ def _build(
     if secrecy is Secrecy.TUYET_MAT and description is not None:
         err.add("description", "forbidden_for_tuyet_mat")
     bad = _fields_with_errors(err)
+    needed = secrecy.envelopes_required if secrecy is not None else 1
+    if envelopes is not None and envelopes < needed and "envelopes" not in bad:
+        err.add("envelopes", "tuyet_mat_two_envelopes", required=needed)
     if named_only and named_recipient is None and "named_recipient" not in bad:
         err.add("named_recipient", "needs_named_recipient")
     if recall and recall_deadline is None and "recall_deadline" not in bad:
@@ -321,19 +334,21 @@ def _build(
     if err.found:
         return None, err
     assert sender is not None and recipient is not None and secrecy is not None and service is not None
-    assert scope is not None and named_only is not None and seal_condition is not None and recall is not None
+    assert scope is not None and urgency is not None and named_only is not None
+    assert seal_condition is not None and recall is not None
     draft = ItemDraft(
         sender_agency=sender,
         recipient_agency=recipient,
         secrecy=secrecy,
         service=service,
+        urgency=urgency,
         scope=scope,
         appointed_at=appointed_at,
         doc_ref=doc_ref,
         doc_date=doc_date,
         named_recipient=named_recipient,
         named_only=named_only,
-        envelopes=1 if envelopes is None else envelopes,
+        envelopes=secrecy.envelopes_required if envelopes is None else envelopes,
         weight_grams=weight,
         seal_numbers=seals,
         seal_condition=seal_condition,
@@ -341,6 +356,7 @@ def _build(
         recall=recall,
         recall_deadline=recall_deadline,
         copy_number=copy_number,
+        copies=copies,
         page_count=page_count,
         notes=notes,
         tracking=tracking,
@@ -362,6 +378,22 @@ def _min_lead_hours(scope: Scope, norms: Sequence[Norm]) -> int:
     return norm.min_lead_hours or 0
 
 
+def too_few_envelopes(item: object) -> bool:
+    """For an item's recorded data (a mapping as stored in its acceptance event, e.g. one read from another
+    office's bundle): True when it records fewer envelopes than its secrecy level needs (Tuyệt mật: an inner and an
+    outer envelope), a missing or malformed count included."""
+    if not isinstance(item, Mapping):
+        return False
+    try:
+        needed = Secrecy(str(item.get("secrecy"))).envelopes_required
+    except ValueError:
+        return False
+    envelopes = item.get("envelopes")
+    if isinstance(envelopes, int) and not isinstance(envelopes, bool):
+        return envelopes < needed
+    return needed > 1
+
+
 def item_errors(
     raw: Mapping[str, object], *, now: datetime, norms: Sequence[Norm] = DEFAULT_NORMS
 ) -> tuple[FieldError, ...]:
@@ -376,7 +408,9 @@ def validate_item(
 
     ``now`` is the acceptance time (aware); ``norms`` gives the Hẹn giờ minimum lead times (the admin-edited
     table; defaults to TT 16/2017: 4 h nội tỉnh, 24 h liên tỉnh). ``scope`` defaults to nội tỉnh,
-    ``envelopes`` to 1, ``seal_condition`` to intact, ``named_only`` and ``recall`` to False.
+    ``envelopes`` to the number the secrecy level needs (Tuyệt mật: 2, an inner and an outer envelope; fewer is
+    refused as ``tuyet_mat_two_envelopes``), ``urgency`` to none, ``seal_condition`` to intact, ``named_only``
+    and ``recall`` to False.
     """
     draft, err = _build(raw, now, norms)
     if draft is None:

@@ -22,6 +22,7 @@ from securemail.domain.enums import (
     SealCondition,
     Secrecy,
     ServiceClass,
+    Urgency,
 )
 from securemail.domain.errors import FieldError
 from securemail.domain.lifecycle import Action
@@ -52,6 +53,12 @@ _RAW: dict[type[StrEnum], _Table] = {
         ServiceClass.THUONG: ("Thường", "Ordinary"),
         ServiceClass.HOA_TOC: ("Hỏa tốc", "Express"),
         ServiceClass.HEN_GIO: ("Hẹn giờ", "Appointed time"),
+    },
+    Urgency: {
+        Urgency.NONE: ("Không khẩn", "Not urgent"),
+        Urgency.KHAN: ("Khẩn", "Urgent"),
+        Urgency.THUONG_KHAN: ("Thượng khẩn", "Very urgent"),
+        Urgency.HOA_TOC: ("Hỏa tốc", "Flash"),
     },
     Scope: {
         Scope.NOI_TINH: ("Nội tỉnh", "Intra-province"),
@@ -103,6 +110,8 @@ _RAW: dict[type[StrEnum], _Table] = {
         Action.INCIDENT: ("Ghi nhận sự cố", "Record an incident"),
         Action.CLOSE_INCIDENT: ("Đóng sự cố", "Close an incident"),
         Action.NOTE: ("Ghi chú / đính chính", "Note / correction"),
+        Action.RECEIVE: ("Xác nhận đã nhận (văn thư cơ quan)", "Confirm receipt (agency records clerk)"),
+        Action.PASS_ON: ("Chuyển bì còn nguyên cho người có tên", "Pass on unopened to the named person"),
     },
 }
 

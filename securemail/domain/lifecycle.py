@@ -3,7 +3,8 @@
 The whole machine is one explicit table, ``TRANSITIONS``: ``(status, action) -> new status``, where
 status ``None`` means "no such item yet". A pair that is not in the table is unlawful. Incidents, notes and
 closing an incident are lawful for every existing item (delivered and returned ones included) and keep its
-status; apart from those, ``delivered`` and ``returned`` are terminal.
+status; apart from those (and passing a named-only envelope on, see ``_TERMINAL_MOVES``), ``delivered`` and
+``returned`` are terminal.
 
 Whoever holds an item may deliver it straight to the recipient agency on a local round, so ``deliver`` is
 lawful from ``accepted`` (product.md, "The custody chain").
@@ -48,6 +49,8 @@ class Action(StrEnum):
     INCIDENT = "incident"
     CLOSE_INCIDENT = "close_incident"
     NOTE = "note"
+    RECEIVE = "receive"  # an agency desk's văn thư confirms receipt of an item known there from a bundle
+    PASS_ON = "pass_on"  # noqa: S105 - not a password: the văn thư passes an unopened envelope on to the named person
 
 
 _S = ItemStatus
@@ -97,7 +100,12 @@ _MOVES: dict[Action, tuple[frozenset[ItemStatus | None], ItemStatus]] = {
         _S.RETURNED,
     ),
     _A.FORWARD: (frozenset({_S.ARRIVED, _S.DELIVERY_FAILED, _S.ACCEPTED}), _S.FORWARDED),
+    _A.RECEIVE: (frozenset({None}), _S.DELIVERED),
 }
+
+# The one lawful move out of a terminal status: an envelope delivered unopened to the agency's văn thư (named-only,
+# NĐ 26/2020) is passed on to the named person; the item stays delivered (custody.rules checks who holds it).
+_TERMINAL_MOVES: dict[tuple[ItemStatus | None, Action], ItemStatus] = {(_S.DELIVERED, _A.PASS_ON): _S.DELIVERED}
 
 
 def _build() -> dict[tuple[ItemStatus | None, Action], ItemStatus]:
@@ -109,6 +117,7 @@ def _build() -> dict[tuple[ItemStatus | None, Action], ItemStatus]:
     for status in ItemStatus:
         for action in STATUS_KEEPING_ACTIONS:
             table[(status, action)] = status
+    table.update(_TERMINAL_MOVES)
     return table
 
 

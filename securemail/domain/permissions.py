@@ -32,6 +32,10 @@ class Permission(StrEnum):
     EXPORT_CHECKPOINT = "export-checkpoint"
     ACCEPT_COSIGN = "accept-cosign"  # may take custody when a transfer names them
     BACKUP = "backup"
+    RECORD_USE = "record-use"              # sign one's own use of the application (logins, prints, exports)
+    READ_AUDIT_TRAIL = "read-audit-trail"  # read and print the application audit trail
+    CONFIRM_RECEIPT = "confirm-receipt"  # an agency desk's văn thư confirms receipt of an item imported there
+    PASS_ON = "pass-on"  # noqa: S105 - not a password: the văn thư passes an unopened envelope on to the named person
 
 
 _R = Role
@@ -60,6 +64,10 @@ _MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.EXPORT_CHECKPOINT: frozenset({_R.ADMIN, _R.CLERK, _R.AUDITOR}),
     Permission.ACCEPT_COSIGN: frozenset({_R.CLERK, _R.COURIER, _R.SECRETARY}),
     Permission.BACKUP: frozenset({_R.ADMIN}),
+    Permission.RECORD_USE: frozenset(_R),
+    Permission.READ_AUDIT_TRAIL: frozenset({_R.ADMIN, _R.AUDITOR}),
+    Permission.CONFIRM_RECEIPT: frozenset({_R.CLERK, _R.SECRETARY}),
+    Permission.PASS_ON: frozenset({_R.CLERK, _R.SECRETARY}),
 }
 
 MATRIX = _MATRIX

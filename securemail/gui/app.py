@@ -14,12 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from securemail.cli.context import default_vault
 from securemail.gui.controller import AppController
 from securemail.gui.idle import DEFAULT_IDLE_MINUTES
 from securemail.gui.theme import apply_theme
 from securemail.gui.translator import CatalogueTranslator
 from securemail.i18n import set_language
+from securemail.storage.paths import default_vault
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1,8 +1,9 @@
 """Integrity checks (every role with verify): verify the vault with a progress bar, list what is wrong, print the
 audit report; export the newest checkpoint; auditors witness it.
 
-verify_vault runs on the operations thread; its progress callback emits a signal, which Qt queues to the GUI
-thread (the progress bar is never touched from the worker).
+verify_vault runs on the long-work thread with its own connection (long_ops.py), so the counter's operations never
+wait for it; its progress callback emits a signal, which Qt queues to the GUI thread, and Cancel stops it at the
+next report. Only auditors and administrators are offered the full check (every signature again).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,13 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from securemail.errors import UserFacingError
+from securemail.custody.kinds import kind_label
+from securemail.domain.enums import Role
+from securemail.errors import CancelledError, UserFacingError
+from securemail.gui.long_ops import ProgressRelay, run_long
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, ask_save_path, check_output, preview_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import ask_save_path, check_output, print_recorder
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import PlainLabel, named, plain_tooltip, show_message
-from securemail.i18n import tr
-from securemail.services import audit, reports
+from securemail.i18n import current_language, tr
+from securemail.services import audit, audit_trail, reports
+from securemail.services.background import CancelToken, Progress
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
@@ -40,15 +46,10 @@ if TYPE_CHECKING:  # the report's type only; the page calls the services
     from securemail.custody.verify import VerificationReport
 
 PROBLEM_HEADERS = (N_("Event"), N_("Item"), N_("Problem"))
-
-
-class ProgressRelay(QObject):
-    """Created on the GUI thread; `report(done, total)` may be called from any thread."""
-
-    progressed = Signal(int, int)
-
-    def report(self, done: int, total: int) -> None:
-        self.progressed.emit(done, total)
+TRAIL_HEADERS = (N_("Event"), N_("Time"), N_("User"), N_("Activity"), N_("Details"))
+TRAIL_ROWS = 500
+FULL_VERIFY_ROLES = (Role.AUDITOR, Role.ADMIN)  # the others check what was added since the last clean run
+__all__ = ["AuditPage", "ProgressRelay"]
 
 
 class AuditPage(QWidget):
@@ -61,7 +62,7 @@ class AuditPage(QWidget):
         self.report: VerificationReport | None = None
         self.preview: PdfPreviewDialog | None = None
         self._running = False
-        self._relay: ProgressRelay | None = None
+        self._token: CancelToken | None = None
         role = session.role
 
         self.heading = named(QLabel(), "pageHeading")
@@ -69,6 +70,10 @@ class AuditPage(QWidget):
         self.verify_hint = named(QLabel(), "hintLabel")
         self.verify_hint.setWordWrap(True)
         self.full_check = named(QCheckBox(), "verifyFull")
+        self.full_check.setVisible(role in FULL_VERIFY_ROLES)
+        self.cancel_button = named(QPushButton(), "verifyCancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
         self.verify_button = named(QPushButton(), "verifyButton")
         self.verify_button.setDefault(True)
         self.progress = named(QProgressBar(), "verifyProgress")
@@ -99,6 +104,7 @@ class AuditPage(QWidget):
         run_row.addWidget(self.full_check)
         run_row.addStretch(1)
         run_row.addWidget(self.print_button)
+        run_row.addWidget(self.cancel_button)
         run_row.addWidget(self.verify_button)
         verify_layout = QVBoxLayout(self.verify_box)
         verify_layout.addWidget(self.verify_hint)
@@ -131,14 +137,36 @@ class AuditPage(QWidget):
         checkpoint_layout.addWidget(self.checkpoint_message)
         self.checkpoint_box.setVisible(allowed(role, Permission.EXPORT_CHECKPOINT) or allowed(role, Permission.WITNESS))
 
+        self.trail_box = named(QGroupBox(), "trailBox")
+        self.trail_hint = named(QLabel(), "hintLabel")
+        self.trail_hint.setWordWrap(True)
+        self.trail_refresh = named(QPushButton(), "trailRefresh")
+        self.trail_refresh.clicked.connect(self.load_trail)
+        self.trail = named(QTableWidget(0, len(TRAIL_HEADERS)), "auditTrail")
+        self.trail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.trail.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.trail.verticalHeader().setVisible(False)
+        self.trail.setAlternatingRowColors(True)
+        self.trail.horizontalHeader().setStretchLastSection(True)
+        self.trail_entries: list[audit_trail.TrailEntry] = []
+        trail_row = QHBoxLayout()
+        trail_row.addWidget(self.trail_hint, 1)
+        trail_row.addWidget(self.trail_refresh)
+        trail_layout = QVBoxLayout(self.trail_box)
+        trail_layout.addLayout(trail_row)
+        trail_layout.addWidget(self.trail, 1)
+        self.trail_box.setVisible(allowed(role, Permission.READ_AUDIT_TRAIL))
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.verify_box, 1)
+        layout.addWidget(self.trail_box, 1)
         layout.addWidget(self.checkpoint_box)
         show_message(self.result, "")
         show_message(self.checkpoint_message, "")
         self.warnings.setVisible(False)
         self._retranslate()
+        self.load_trail()
 
     def _retranslate(self) -> None:
         self.heading.setText(t("Integrity"))
@@ -148,6 +176,7 @@ class AuditPage(QWidget):
             "against what was signed. Signatures are checked from the last clean run unless you tick the box."))
         self.full_check.setText(t("Check &every signature again (slower)"))
         self.verify_button.setText(t("Check &integrity"))
+        self.cancel_button.setText(t("&Stop the check"))
         self.print_button.setText(t("&Print the audit report…"))
         self.checkpoint_box.setTitle(t("Checkpoints"))
         self.checkpoint_hint.setText(t(
@@ -156,8 +185,15 @@ class AuditPage(QWidget):
         self.witness_button.setText(t("&Witness the checkpoint"))
         self.export_button.setText(t("E&xport the checkpoint…"))
         self.problems.setHorizontalHeaderLabels([t(h) for h in PROBLEM_HEADERS])
+        self.trail_box.setTitle(t("Application audit trail"))
+        self.trail_hint.setText(t(
+            "Sign-ins, failed sign-ins, locks, exports, printed documents, backups and settings changes, each "
+            "signed in the custody log. Newest last."))
+        self.trail_refresh.setText(t("&Refresh"))
+        self.trail.setHorizontalHeaderLabels([t(h) for h in TRAIL_HEADERS])
         if self.report is not None:
             self._show(self.report)
+        self._fill_trail()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -177,15 +213,20 @@ class AuditPage(QWidget):
         show_message(self.result, t("Checking…"), kind="info")
         self.progress.setRange(0, 0)  # busy until the first progress report gives a total
         self.progress.setVisible(True)
-        relay = ProgressRelay()  # no parent: outlives this page if the worker still reports after a lock
-        relay.progressed.connect(self._progressed)
-        session, full = self._session, self.full_check.isChecked()
+        session, full = self._session, self.full_check.isChecked() and self._session.role in FULL_VERIFY_ROLES
 
-        def work() -> VerificationReport:
-            return audit.verify_vault(session, full=full, progress=relay.report)
+        def work(reader: Session, progress: Progress) -> VerificationReport:
+            return audit.verify_vault(reader, full=full, progress=progress)
 
-        self._relay = relay
-        run_op(self, work, self._verified, self._verify_failed)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self._token = run_long(self, session, work, self._verified, self._verify_failed, self._progressed)
+
+    def cancel(self) -> None:
+        """Stop a running check at its next progress report (nothing is recorded)."""
+        if self._token is not None:
+            self._token.cancel()
+            self.cancel_button.setEnabled(False)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -193,6 +234,8 @@ class AuditPage(QWidget):
 
     def _verified(self, report: VerificationReport) -> None:
         self._running = False
+        self._token = None
+        self.cancel_button.setVisible(False)
         self._set_busy(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
@@ -202,9 +245,11 @@ class AuditPage(QWidget):
 
     def _verify_failed(self, error: UserFacingError) -> None:
         self._running = False
+        self._token = None
+        self.cancel_button.setVisible(False)
         self._set_busy(False)
         self.progress.setVisible(False)
-        show_message(self.result, error.message())
+        show_message(self.result, error.message(), kind="info" if isinstance(error, CancelledError) else "error")
 
     def _set_busy(self, busy: bool) -> None:
         for button in (self.verify_button, self.witness_button, self.export_button):
@@ -240,6 +285,42 @@ class AuditPage(QWidget):
             rows.append((a, b, c))
         return rows
 
+    # ---- the application audit trail ------------------------------------------------------------------------
+
+    def load_trail(self) -> None:
+        """Read the newest entries on the operations thread, then fill the table."""
+        if not allowed(self._session.role, Permission.READ_AUDIT_TRAIL):
+            return
+        session = self._session
+        self.trail_refresh.setEnabled(False)
+        run_op(self, lambda: audit_trail.trail(session, limit=TRAIL_ROWS), self._trail_loaded,
+               self._trail_failed)
+
+    def _trail_loaded(self, entries: list[audit_trail.TrailEntry]) -> None:
+        self.trail_refresh.setEnabled(True)
+        self.trail_entries = entries
+        self._fill_trail()
+
+    def _trail_failed(self, error: UserFacingError) -> None:
+        self.trail_refresh.setEnabled(True)
+        show_message(self.result, error.message())
+
+    def _fill_trail(self) -> None:
+        lang = current_language()
+        self.trail.setRowCount(len(self.trail_entries))
+        for row, e in enumerate(self.trail_entries):
+            values = (str(e.seq), e.time[:19].replace("T", " "), e.actor, kind_label(e.kind, lang),
+                      audit_trail.describe(e, lang))
+            for column, value in enumerate(values):
+                self.trail.setItem(row, column, QTableWidgetItem(value))   # plain text, never rich text
+        self.trail.resizeColumnsToContents()
+        if self.trail_entries:
+            self.trail.scrollToBottom()
+
+    def trail_rows(self) -> list[tuple[str, ...]]:
+        return [tuple((self.trail.item(r, c).text() if self.trail.item(r, c) else "")  # type: ignore[union-attr]
+                      for c in range(len(TRAIL_HEADERS))) for r in range(self.trail.rowCount())]
+
     # ---- documents and checkpoints -------------------------------------------------------------------------
 
     def print_report(self) -> None:
@@ -249,7 +330,8 @@ class AuditPage(QWidget):
         session = self._session
         preview_document(self, lambda out: reports.audit(session, report, out), t("Audit report"),
                          f"bao-cao-kiem-tra-{report.size}.pdf", session.paths.root, self._opened,
-                         lambda e: show_message(self.result, e.message()))
+                         lambda e: show_message(self.result, e.message()),
+                         record=print_recorder(session, "audit", f"size-{report.size}"))
 
     def _opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from securemail.gui.form_draft import Draft
 from securemail.gui.idle import IdleWatcher
+from securemail.gui.long_ops import cancel_all
 from securemail.gui.main_window import MainWindow
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import CatalogueTranslator, switch_language
 from securemail.gui.unlock import UnlockDialog
 from securemail.i18n import tr
-from securemail.services.session import Session
+
+if TYPE_CHECKING:
+    from securemail.gui.main_window import MainWindow
+    from securemail.services.session import Session
 
 
 class AppController(QObject):
@@ -32,6 +38,8 @@ class AppController(QObject):
         self.session: Session | None = None
         self.main_window: MainWindow | None = None
         self.unlock_dialog: UnlockDialog | None = None
+        # A half-filled intake form at lock time: (who typed it, what), given back only to the same user.
+        self._draft: tuple[str, Draft] | None = None
 
     def start(self) -> None:
         self._show_unlock()
@@ -54,6 +62,10 @@ class AppController(QObject):
 
     def show_main(self, session: Session) -> MainWindow:
         self.session = session
+        # Imported here: the main window pulls in every page, reportlab and pdfium (seconds on a slow PC); the
+        # unlock screen must not wait for them (issue 15).
+        from securemail.gui.main_window import MainWindow  # noqa: PLC0415
+
         window = MainWindow(session)
         window.lock_requested.connect(self.lock)
         window.quit_requested.connect(self.quit)
@@ -61,8 +73,11 @@ class AppController(QObject):
         self.main_window = window
         window.show()
         window.start()
+        draft, self._draft = self._draft, None
+        if draft is not None and draft[0] == session.user.username and window.intake is not None:
+            window.intake.restore(draft[1])
         if session.must_change_password:  # a reset password: nothing signs until the user sets their own
-            window.statusBar().showMessage(tr("auth.must_change_password"))
+            window.notify(tr("auth.must_change_password"), kind="info", msecs=0)
             window.open_change_password()
         self.idle.start()
         return window
@@ -70,24 +85,38 @@ class AppController(QObject):
     def _idle_lock(self) -> None:
         minutes = self.idle.timeout_ms / 60000
         self.lock(notice=t("Locked after {minutes} minutes without activity. Unlock to continue.",
-                           minutes=f"{minutes:g}"))
+                           minutes=f"{minutes:g}"), reason="idle")
 
-    def lock(self, notice: str = "") -> None:
-        """Hide every window showing vault data, close the session (after any running operation), unlock again."""
+    def lock(self, notice: str = "", reason: str = "manual") -> None:
+        """Hide every window showing vault data, close the session (after any running operation), unlock again.
+        The lock is signed into the audit trail before the session closes."""
         self.idle.stop()
-        username = self._close_session()
+        username = self._close_session(lock_reason=reason)
         if self.unlock_dialog is None:
             self._show_unlock(username, notice or t("Locked. Unlock to continue."))
 
-    def _close_session(self, then: object = None) -> str:
+    def _close_session(self, then: object = None, lock_reason: str | None = None) -> str:
+        cancel_all()  # long jobs (verify, big reports) stop at their next progress report and close their reader
         window, self.main_window = self.main_window, None
+        if window is not None and window.intake is not None and self.session is not None:
+            draft = window.intake.draft()
+            self._draft = (self.session.user.username, draft) if draft.typed() else None
         if window is not None:
             window.hide()  # its dialogs are its children: they go with it
             window.deleteLater()
         session, self.session = self.session, None
         if session is None:
             return ""
-        run_op(None, session.close, then if callable(then) else None)  # queued behind running operations
+        def close() -> None:
+            try:
+                if lock_reason is not None:
+                    from securemail.services.audit_trail import record_lock  # noqa: PLC0415 - after the window shows
+
+                    record_lock(session, lock_reason)
+            finally:
+                session.close()
+
+        run_op(None, close, then if callable(then) else None)  # queued behind running operations
         return session.user.username
 
     def quit(self) -> None:

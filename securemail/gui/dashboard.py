@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
+from securemail.gui.role_panels import role_panels
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
 from securemail.services import incidents, items, norms
@@ -129,8 +130,16 @@ class DashboardPage(QWidget):
         top.addWidget(self.updated_label)
         top.addWidget(self.refresh_button)
         lists = QGridLayout()
-        lists.addWidget(self.waiting_box, 0, 0)
-        lists.addWidget(self.overdue_box, 0, 1)
+        self.panels = role_panels(session)  # this role's own views (role_panels.py); none for clerks and admins
+        boxes: list[QGroupBox] = [*self.panels, self.waiting_box, self.overdue_box][:2]
+        if len(self.panels) == 1:
+            boxes = [self.panels[0], self.overdue_box]  # a courier still sees what is overdue
+        for column, box in enumerate(boxes):
+            lists.addWidget(box, 0, column)
+        for box in (self.waiting_box, self.overdue_box):
+            box.setVisible(box in boxes)
+        for panel in self.panels:
+            panel.open_item.connect(self.open_item)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(cards)
@@ -178,6 +187,8 @@ class DashboardPage(QWidget):
         session = self._session
         self.refresh_button.setEnabled(False)
         run_op(self, lambda: (load_snapshot(session), session.clock.now()), self._loaded, self._failed)
+        for panel in self.panels:
+            panel.refresh()
 
     def _loaded(self, result: tuple[Snapshot, Any]) -> None:
         self._snapshot, now = result

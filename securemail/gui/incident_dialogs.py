@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -21,17 +20,18 @@ from securemail.domain.enums import IncidentKind
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
-from securemail.gui.widgets import FieldErrors, PlainLabel, fmt_time, lbl, named, show_message
+from securemail.gui.widgets import (
+    FieldErrors,
+    PlainLabel,
+    button_row,
+    enter_confirms,
+    fmt_time,
+    lbl,
+    named,
+    show_message,
+)
 from securemail.services import incidents
 from securemail.services.session import Session
-
-
-def _buttons(confirm: QPushButton, cancel: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(cancel)
-    row.addWidget(confirm)
-    return row
 
 
 class ReportIncidentDialog(QDialog):
@@ -66,7 +66,8 @@ class ReportIncidentDialog(QDialog):
                                       "auditor closes it.", tracking=tracking), wrap=True))
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
-        layout.addLayout(_buttons(self.confirm_button, self.cancel_button))
+        layout.addLayout(button_row(self.confirm_button, self.cancel_button))
+        enter_confirms(self, self.confirm_button)
         self._errors = FieldErrors({"kind": self.kind_combo, "description": self.description_edit}, self.message)
         show_message(self.message, "")
 
@@ -125,7 +126,8 @@ class CloseIncidentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
-        layout.addLayout(_buttons(self.confirm_button, self.cancel_button))
+        layout.addLayout(button_row(self.confirm_button, self.cancel_button))
+        enter_confirms(self, self.confirm_button)
         self._errors = FieldErrors({"text": self.note_edit}, self.message)
         show_message(self.message, "")
 

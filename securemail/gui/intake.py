@@ -1,6 +1,8 @@
 """The intake form at the counter: keyboard first, scanner friendly, and it never loses what was typed.
 
 Saving calls services.items.accept_item; a BadInputError names its field, which is highlighted and focused.
+An item imported from a partner's bundle is chosen at the top (gui.imported_intake): the form fills itself and
+saving accepts it from the imported data (services.imported_items.accept_imported).
 """
 
 from __future__ import annotations
@@ -10,18 +12,21 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime, QEvent, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QMessageBox, QWidget
 
 from securemail.clock import ICT
 from securemail.domain.enums import Scope, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui.form_draft import Draft, restore_draft, take_draft
+from securemail.gui.imported_intake import ImportedChooser
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import print_recorder
 from securemail.gui.strings import t
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, shortcut, show_message
 from securemail.i18n import tr
-from securemail.services import directory, items, reports
+from securemail.services import directory, imported_items, items, reports
 from securemail.services.directory import Agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
@@ -50,6 +55,10 @@ class IntakeForm(QWidget):
         self._ui.setupUi(self)
         ui = self._ui
         ui.printReceiptCheck.setVisible(allowed(session.role, Permission.PRINT_RECEIPT))
+        self.imported = ImportedChooser(session, self)
+        self._imported: str | None = None        # the tracking number of the imported item the form shows
+        ui.mainLayout.insertWidget(0, self.imported)
+        self.imported.chosen.connect(self.fill_from_imported)
         self._errors = FieldErrors({
             "tracking": ui.trackingEdit, "sender_agency": ui.senderCombo, "recipient_agency": ui.recipientCombo,
             "secrecy": ui.secrecyCombo, "service": ui.serviceCombo, "scope": ui.scopeCombo,
@@ -72,10 +81,10 @@ class IntakeForm(QWidget):
         ui.descriptionEdit.textChanged.connect(self._update_enabled)
         ui.trackingEdit.returnPressed.connect(self._scanned)
         ui.saveButton.clicked.connect(self.save)
-        ui.clearButton.clicked.connect(self.clear_form)
+        ui.clearButton.clicked.connect(self.ask_clear)
         for sequence in (QKeySequence(QKeySequence.StandardKey.Save), QKeySequence("Ctrl+Return")):
             shortcut(sequence, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.clear_form,
+        shortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.ask_clear,
                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for widget in self._errors_widgets():
             _clear_mark_on_edit(widget)
@@ -99,6 +108,7 @@ class IntakeForm(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._ui.retranslateUi(self)
+            self.imported.retranslate()
             self._fill_choices()
             self._update_enabled()
         super().changeEvent(event)
@@ -108,6 +118,43 @@ class IntakeForm(QWidget):
     def start(self) -> None:
         session = self._session
         run_op(self, lambda: directory.list_agencies(session), self.set_agencies, self._errors.show)
+        self.imported.refresh()
+
+    def fill_from_imported(self, row: dict[str, Any] | None) -> None:
+        """The partner's data in the form (read-only where it is theirs); None: back to typing a new item."""
+        ui = self._ui
+        self.clear_form(keep_imported=True)
+        self._imported = None if row is None else str(row["tracking"])
+        if row is None:
+            for widget in self._partner_fields():
+                widget.setEnabled(True)
+            self._update_enabled()
+            return
+        ui.trackingEdit.setText(str(row["tracking"]))
+        for combo, key in ((ui.senderCombo, "sender_agency"), (ui.recipientCombo, "recipient_agency")):
+            index = combo.findData(row.get(key))
+            combo.setCurrentIndex(index)
+            if index < 0:
+                combo.setEditText(str(row.get(key) or ""))
+        for combo, key in ((ui.secrecyCombo, "secrecy"), (ui.serviceCombo, "service"), (ui.scopeCombo, "scope")):
+            combo.setCurrentIndex(max(combo.findData(row.get(key)), 0))
+        ui.namedRecipientEdit.setText(str(row.get("named_recipient") or ""))
+        ui.namedOnlyCheck.setChecked(bool(row.get("named_only")))
+        ui.docRefEdit.setText(str(row.get("doc_ref") or ""))
+        ui.envelopesSpin.setValue(int(row.get("envelopes") or 1))
+        ui.weightSpin.setValue(int(row.get("weight_grams") or 0))
+        ui.sealsEdit.setText(str(row.get("seal_numbers") or ""))
+        ui.descriptionEdit.setPlainText(str(row.get("description") or ""))
+        ui.notesEdit.setPlainText(str(row.get("notes") or ""))
+        for widget in self._partner_fields():      # last: filling the service re-enables what it governs
+            widget.setEnabled(False)
+        ui.senderPersonEdit.setFocus()
+
+    def _partner_fields(self) -> list[QWidget]:
+        ui = self._ui
+        return [ui.trackingEdit, ui.senderCombo, ui.recipientCombo, ui.secrecyCombo, ui.serviceCombo, ui.scopeCombo,
+                ui.appointedEdit, ui.namedRecipientEdit, ui.namedOnlyCheck, ui.docRefEdit, ui.envelopesSpin,
+                ui.weightSpin, ui.sealsEdit, ui.descriptionEdit, ui.notesEdit]
 
     def set_agencies(self, agencies: list[Agency]) -> None:
         for combo in (self._ui.senderCombo, self._ui.recipientCombo):
@@ -181,8 +228,15 @@ class IntakeForm(QWidget):
         show_message(self._ui.resultLabel, "")
         session, raw = self._session, self.raw_input()
 
+        imported = self._imported
+
         def work() -> tuple[str, str]:
-            tracking = items.accept_item(session, raw)
+            if imported is not None:     # the partner's data; the messenger who brought it is typed here
+                messenger = items.ExternalPerson(str(raw["sender_person"]), str(raw["sender_person_id"]) or None,
+                                                 None) if str(raw["sender_person"]).strip() else None
+                tracking = imported_items.accept_imported(session, imported, messenger=messenger)
+            else:
+                tracking = items.accept_item(session, raw)
             return tracking, str(items.item_row(session, tracking).get("due_at") or "")
 
         run_op(self, work, self._saved, self._failed)
@@ -194,6 +248,7 @@ class IntakeForm(QWidget):
         show_message(self._ui.resultLabel, tr("cli.accepted", tracking=tracking, due=fmt_time(due) or "-"),
                      kind="ok")
         self.clear_form(keep_result=True)
+        self.imported.refresh()
         self.accepted.emit(tracking)
         if self._ui.printReceiptCheck.isChecked() and allowed(self._session.role, Permission.PRINT_RECEIPT):
             self.print_receipt(tracking)
@@ -207,7 +262,7 @@ class IntakeForm(QWidget):
 
         preview_document(self, lambda out: reports.receipt(session, tracking, out),
                          t("Receipt {tracking}", tracking=tracking), f"bien-nhan-{tracking}.pdf", session.paths.root,
-                         self._preview_opened, failed)
+                         self._preview_opened, failed, record=print_recorder(session, "receipt", tracking))
 
     def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog
@@ -217,8 +272,13 @@ class IntakeForm(QWidget):
         self._ui.saveButton.setEnabled(True)
         self._errors.show(error)  # highlights the field; nothing typed is cleared
 
-    def clear_form(self, *, keep_result: bool = False) -> None:
+    def clear_form(self, *, keep_result: bool = False, keep_imported: bool = False) -> None:
         ui = self._ui
+        if not keep_imported:
+            self._imported = None
+            self.imported.reset()
+            for widget in self._partner_fields():
+                widget.setEnabled(True)
         for edit in (ui.trackingEdit, ui.senderPersonEdit, ui.senderPersonIdEdit, ui.namedRecipientEdit,
                      ui.docRefEdit, ui.sealsEdit):
             edit.clear()
@@ -233,10 +293,36 @@ class IntakeForm(QWidget):
         ui.envelopesSpin.setValue(1)
         ui.weightSpin.setValue(0)
         self._reset_appointed()
+        self._update_enabled()
         self._errors.clear()
         if not keep_result:
             show_message(ui.resultLabel, "")
         ui.trackingEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def ask_clear(self) -> QMessageBox | None:
+        """Ctrl+N and Clear: a form with typed text is cleared only after a question whose default is No."""
+        if not self.draft().typed():
+            self.clear_form()
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, t("Clear the form"),
+                          t("Clear everything typed in this form? It has not been saved."), parent=self)
+        box.setObjectName("clearQuestion")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton(t("C&lear the form"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(t("&Keep it"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes.clicked.connect(lambda: self.clear_form())  # noqa: PLW0108 - clicked(bool) must not reach clear_form
+        box.open()
+        return box
+
+    def draft(self) -> Draft:
+        return take_draft(self)
+
+    def restore(self, draft: Draft) -> None:
+        restore_draft(self, draft)
+        self._update_enabled()
 
     def marked_fields(self) -> list[str]:
         return self._errors.marked()

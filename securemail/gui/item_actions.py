@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -29,7 +28,7 @@ from securemail.domain.lifecycle import Action, allowed_actions
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
-from securemail.gui.widgets import FieldErrors, PlainLabel, named, show_message
+from securemail.gui.widgets import FieldErrors, PlainLabel, button_row, enter_confirms, named, show_message
 from securemail.services import directory, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.items import ExternalPerson
@@ -70,14 +69,6 @@ def may(session: Session, item: Mapping[str, Any], move: str) -> bool:
     return bool(holder) and holder != session.user.username
 
 
-def _buttons(confirm: QPushButton, cancel: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(cancel)
-    row.addWidget(confirm)
-    return row
-
-
 class _MoveDialog(QDialog):
     """Shared busy handling: one service call at a time; errors mark their field and keep what was typed."""
 
@@ -101,8 +92,9 @@ class _MoveDialog(QDialog):
         layout.addWidget(PlainLabel(heading, wrap=True))
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
-        layout.addLayout(_buttons(self.confirm_button, self.cancel_button))
+        layout.addLayout(button_row(self.confirm_button, self.cancel_button))
         self._errors = FieldErrors(fields, self.message)
+        enter_confirms(self, self.confirm_button)
         show_message(self.message, "")
 
     def _work(self) -> Callable[[], object]:

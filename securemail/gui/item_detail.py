@@ -26,11 +26,12 @@ from securemail.errors import UserFacingError
 from securemail.gui.incident_dialogs import CloseIncidentDialog, ReportIncidentDialog
 from securemail.gui.item_actions import FAIL, FORWARD, RETURN, ArriveDialog, DeliverExternalDialog, RedirectDialog, may
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, Writer, preview_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
+from securemail.gui.pdf_print import Writer, print_recorder
 from securemail.gui.strings import N_, nt, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
-from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
-from securemail.services import directory, incidents, items, reports, transfers
+from securemail.gui.widgets import PlainLabel, enter_confirms, fmt_time, lbl, named, show_message
+from securemail.services import bags, directory, incidents, items, reports, transfers
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
@@ -49,6 +50,7 @@ class ItemDetailDialog(QDialog):
         self._session = session
         self._tracking = tracking
         self._item: dict[str, Any] = {}
+        self._missing_from: str | None = None
         self._agency_names: dict[str, str] = {}
         self._user_names: dict[str, str] = {}
         self.preview: PdfPreviewDialog | None = None  # the last document preview opened from here
@@ -70,6 +72,7 @@ class ItemDetailDialog(QDialog):
         self.chain_label.setObjectName("chainLabel")
         self.timeline_box = named(QGroupBox(), "timelineBox")
         self.table = named(QTableView(), "timelineTable")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table
         self.table.setModel(self.timeline)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -159,6 +162,7 @@ class ItemDetailDialog(QDialog):
         layout.addLayout(buttons)
         show_message(self.message, "")
         self.flag_label.setVisible(False)
+        enter_confirms(self, None)  # many actions, none of them what Enter should mean
 
     def _retranslate(self) -> None:
         self.setWindowTitle(t("Item {tracking}", tracking=self._tracking))
@@ -205,6 +209,7 @@ class ItemDetailDialog(QDialog):
 
     def _loaded(self, loaded: Loaded) -> None:
         self._item, events, self._user_names, self._agency_names = loaded
+        self._missing_from = bags.missing_from_bag(events, str(self._item.get("tracking") or ""))
         self.timeline.set_events(events, self._user_names)
         self.table.resizeRowsToContents()
         self._show_item()
@@ -281,9 +286,12 @@ class ItemDetailDialog(QDialog):
         self.flag_label.setVisible(incidents_open > 0)
         self.close_incident_button.setVisible(incidents_open > 0
                                               and allowed(self._session.role, Permission.CLOSE_INCIDENT))
-        self.flag_label.setText("⚠ " + nt("{count} open incident on this item: handle with care and see the timeline.",
-                                          "{count} open incidents on this item: handle with care and see the "
-                                          "timeline.", incidents_open))
+        flag = "⚠ " + nt("{count} open incident on this item: handle with care and see the timeline.",
+                         "{count} open incidents on this item: handle with care and see the timeline.",
+                         incidents_open)
+        if self._missing_from:
+            flag = "✗ " + t("MISSING from bag {bag} when it was opened.", bag=self._missing_from) + "\n" + flag
+        self.flag_label.setText(flag)
         ok = self.timeline.all_signatures_ok()
         count = self.timeline.rowCount()
         self.chain_label.setProperty("messageKind", "ok" if ok else "error")
@@ -308,7 +316,8 @@ class ItemDetailDialog(QDialog):
         }
         write, title, file_name = documents[kind]
         show_message(self.message, "")
-        preview_document(self, write, title, file_name, session.paths.root, self._preview_opened, self._failed)
+        preview_document(self, write, title, file_name, session.paths.root, self._preview_opened, self._failed,
+                         record=print_recorder(session, kind, tracking))
 
     def _preview_opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog

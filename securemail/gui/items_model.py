@@ -67,6 +67,7 @@ class ItemsTableModel(ReadOnlyTableModel):
         self._rows: list[ItemRow] = []
         self._has_more = False
         self._loading = False
+        self._cursor: str | None = None
         self._now: datetime | None = None
         self._agency_names: dict[str, str] = {}
         self._bold = QFont()
@@ -78,11 +79,14 @@ class ItemsTableModel(ReadOnlyTableModel):
     def set_agency_names(self, names: Mapping[str, str]) -> None:
         self._agency_names = dict(names)
 
-    def reset_rows(self, rows: Sequence[Mapping[str, Any]], now: datetime, *, has_more: bool) -> None:
+    def reset_rows(self, rows: Sequence[Mapping[str, Any]], now: datetime, *, has_more: bool,
+                   cursor: str | None = None) -> None:
+        """`cursor`: the service's key for the page after these rows (else the accepted-time key, page_key)."""
         self.beginResetModel()
         self._now = now
         self._rows = [self._make_row(r) for r in rows]
         self._has_more = has_more
+        self._cursor = cursor
         self._loading = False
         self.endResetModel()
 
@@ -93,9 +97,10 @@ class ItemsTableModel(ReadOnlyTableModel):
         self._loading = False
         self.endResetModel()
 
-    def append_rows(self, rows: Sequence[Mapping[str, Any]], *, has_more: bool) -> None:
+    def append_rows(self, rows: Sequence[Mapping[str, Any]], *, has_more: bool, cursor: str | None = None) -> None:
         self._loading = False
         self._has_more = has_more
+        self._cursor = cursor
         if not rows:
             return
         first = len(self._rows)
@@ -143,6 +148,8 @@ class ItemsTableModel(ReadOnlyTableModel):
         return [str(self._rows[r].raw["tracking"]) for r in rows if 0 <= r < len(self._rows)]
 
     def next_cursor(self) -> str | None:
+        if self._cursor is not None:
+            return self._cursor
         return page_key(self._rows[-1].raw) if self._rows else None
 
     def is_loading(self) -> bool:

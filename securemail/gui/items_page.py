@@ -1,7 +1,10 @@
-"""The items list: filters, a tracking search box (scanner friendly) and a keyset-paged table."""
+"""The items list: the role's views, filters and searches by any field (item_filters.py), sortable columns, totals,
+and a keyset-paged table (services.views). Filter choices, column widths and sort order are remembered per role;
+typed text never is (docs/adr/0008-views-remembered-filters.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -9,29 +12,43 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
+from securemail.gui import items_model as cols
+from securemail.gui.item_filters import FilterBar
 from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.ops import run_op
-from securemail.gui.strings import N_, nt, t
-from securemail.gui.widgets import fill_enum_combo, named, shortcut, show_message
-from securemail.services import directory, items
+from securemail.gui.strings import nt, t
+from securemail.gui.widgets import named, shortcut, show_message
+from securemail.services import directory, items, views
 from securemail.services.directory import Agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
+from securemail.services.views import ItemQuery, Sort
 
-Page = tuple[list[dict[str, Any]], bool, datetime]
+COLUMN_SORTS: dict[int, Sort] = {
+    cols.COL_TRACKING: Sort.TRACKING, cols.COL_STATUS: Sort.STATUS, cols.COL_SENDER: Sort.SENDER,
+    cols.COL_RECIPIENT: Sort.RECIPIENT, cols.COL_HOLDER: Sort.HOLDER, cols.COL_ACCEPTED: Sort.ACCEPTED,
+    cols.COL_DUE: Sort.DUE,
+}
+SORT_COLUMNS = {sort: column for column, sort in COLUMN_SORTS.items()}
+TRACKING_LENGTH = 13  # S10: two letters, nine digits, two letters
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rows: list[dict[str, Any]]
+    cursor: str | None
+    totals: views.Totals | None
+    now: datetime
 
 
 class ItemsPage(QWidget):
@@ -46,33 +63,18 @@ class ItemsPage(QWidget):
         self._agencies: list[Agency] = []
         self.model = ItemsTableModel(self)
         self.model.more_requested.connect(self._load_more)
+        self._totals: views.Totals | None = None
         self._build()
-        self._fill_filters()
         self.model.modelReset.connect(self._update_buttons)
 
     # ---- layout ------------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.status_combo = named(QComboBox(), "statusFilter")
-        self.secrecy_combo = named(QComboBox(), "secrecyFilter")
-        self.service_combo = named(QComboBox(), "serviceFilter")
-        self.agency_combo = named(QComboBox(), "agencyFilter")
-        self.agency_combo.setMinimumContentsLength(18)
-        self.agency_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.search_edit = named(QLineEdit(), "trackingSearch")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(260)
+        self.filters = FilterBar(self._session)
+        bar = self.filters
+        self.status_combo, self.secrecy_combo = bar.status_combo, bar.secrecy_combo
+        self.service_combo, self.agency_combo, self.search_edit = bar.service_combo, bar.agency_combo, bar.search_edit
         self.refresh_button = named(QPushButton(), "refreshButton")
-        self._filter_labels = [QLabel() for _ in range(4)]
-        bar = QHBoxLayout()
-        for lab, combo in zip(self._filter_labels, (self.status_combo, self.secrecy_combo, self.service_combo,
-                                                   self.agency_combo), strict=True):
-            lab.setBuddy(combo)
-            bar.addWidget(lab)
-            bar.addWidget(combo)
-        bar.addStretch(1)
-        bar.addWidget(self.search_edit)
-        bar.addWidget(self.refresh_button)
 
         self.table = named(QTableView(), "itemsTable")
         self.table.setModel(self.model)
@@ -85,12 +87,22 @@ class ItemsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self._sized = False
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        self._sized = bar.settings.restore_header(header)  # widths and sort order from last time, if any
+        self._sort, self._descending = self._remembered_sort()
+        header.setSortIndicator(SORT_COLUMNS[self._sort], Qt.SortOrder.DescendingOrder if self._descending
+                                else Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        header.sectionResized.connect(lambda *_: bar.settings.save_header(header))
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.message = named(QLabel(), "itemsMessage")
         self.count_label = named(QLabel(), "itemsCount")
+        self.totals_label = named(QLabel(), "itemsTotals")
+        for label in (self.count_label, self.totals_label):
+            label.setWordWrap(True)  # wraps on a narrow screen instead of widening the window
         self.open_button = named(QPushButton(), "openButton")
         self.handover_button = named(QPushButton(), "handoverButton")
         self.deliver_button = named(QPushButton(), "deliverButton")
@@ -101,20 +113,18 @@ class ItemsPage(QWidget):
         self.deliver_button.setVisible(allowed(self._session.role, Permission.DELIVER))
         actions = QHBoxLayout()
         actions.addWidget(self.count_label)
-        actions.addStretch(1)
-        for button in (self.open_button, self.handover_button, self.deliver_button):
+        actions.addWidget(self.totals_label, 1)
+        for button in (self.refresh_button, self.open_button, self.handover_button, self.deliver_button):
             actions.addWidget(button)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
         show_message(self.message, "")
 
-        for combo in (self.status_combo, self.secrecy_combo, self.service_combo, self.agency_combo):
-            combo.currentIndexChanged.connect(self.reload)
-        self.search_edit.returnPressed.connect(self.reload)
+        bar.changed.connect(self.reload)
         self.refresh_button.clicked.connect(self.reload)
         shortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search_edit.setFocus,
                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -122,30 +132,13 @@ class ItemsPage(QWidget):
                  context=Qt.ShortcutContext.WidgetShortcut)
         self._retranslate()
 
-    def _fill_filters(self) -> None:
-        fill_enum_combo(self.status_combo, ItemStatus, any_text=t("All statuses"))
-        fill_enum_combo(self.secrecy_combo, Secrecy, any_text=t("All secrecy levels"))
-        fill_enum_combo(self.service_combo, ServiceClass, any_text=t("All services"))
-        chosen = self.agency_combo.currentData()
-        self.agency_combo.blockSignals(True)
-        self.agency_combo.clear()
-        self.agency_combo.addItem(t("All agencies"), "")
-        for agency in self._agencies:
-            self.agency_combo.addItem(f"{agency.code} - {agency.name}", agency.code)
-        self.agency_combo.setCurrentIndex(max(0, self.agency_combo.findData(chosen)) if chosen else 0)
-        self.agency_combo.blockSignals(False)
-
     def _retranslate(self) -> None:
-        sources = (N_("&Status"), N_("Se&crecy"), N_("Ser&vice"), N_("A&gency"))
-        for lab, text in zip(self._filter_labels, sources, strict=True):
-            lab.setText(t(text))
-        self.search_edit.setPlaceholderText(t("Tracking number (scan or type, Enter)"))
         self.refresh_button.setText(t("&Refresh"))
         self.open_button.setText(t("&Open"))
-        self.handover_button.setText(t("&Hand over…"))
+        self.handover_button.setText(t("H&and over…"))
         self.deliver_button.setText(t("&Deliver…"))
-        self._fill_filters()
         self.model.retranslate()
+        self._update_count()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -162,43 +155,74 @@ class ItemsPage(QWidget):
     def _agencies_loaded(self, agencies: list[Agency]) -> None:
         self._agencies = agencies
         self.model.set_agency_names({a.code: a.name for a in agencies})
-        self._fill_filters()
+        self.filters.set_agencies(agencies)
         self.reload()
 
-    def _filters(self) -> dict[str, str | None]:
-        return {"status": self.status_combo.currentData() or None,
-                "secrecy": self.secrecy_combo.currentData() or None,
-                "service": self.service_combo.currentData() or None}
+    def _remembered_sort(self) -> tuple[Sort, bool]:
+        remembered = self.filters.settings.get("sort")
+        return (Sort(remembered) if remembered else Sort.ACCEPTED), self.filters.settings.get("descending") != "0"
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        sort = COLUMN_SORTS.get(column)
+        if sort is None:  # secrecy and service are filters, not orders: keep the current order
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(SORT_COLUMNS[self._sort], Qt.SortOrder.DescendingOrder if self._descending
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self._sort, self._descending = sort, order == Qt.SortOrder.DescendingOrder
+        self.filters.settings.set("sort", sort.value)
+        self.filters.settings.set("descending", "1" if self._descending else "0")
+        self.filters.settings.save_header(self.table.horizontalHeader())
+        self.reload()
+
+    def query(self) -> ItemQuery:
+        """What the list shows now: the chosen view narrowed by the filters, in the chosen order."""
+        base = replace(self.filters.query(), sort=self._sort, descending=self._descending)
+        return views.view_query(self._session, self.filters.view(), base)
 
     def reload(self) -> None:
         self._generation += 1
         generation = self._generation
-        session, filters = self._session, self._filters()
-        agency = self.agency_combo.currentData() or None
-        tracking = self.search_edit.text().strip()
+        session = self._session
+        scanned = self.filters.scanned()
         show_message(self.message, "")
+        try:
+            typed = self.search_edit.text().strip()
+            if scanned is None and len(typed) >= TRACKING_LENGTH:  # a whole number that does not check: say why
+                items.normalise_tracking(typed)
+            query = self.query()
+        except UserFacingError as e:
+            self.model.clear()
+            self._totals = None
+            self._update_count()
+            self._show_error(e)
+            return
 
-        def work() -> Page:
+        def work() -> Loaded:
             now = session.clock.now()
-            if tracking:
-                return [items.item_row(session, tracking)], False, now
-            rows = items.search_items(session, filters=filters, agency=agency, limit=PAGE_SIZE + 1)
-            return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE, now
+            if scanned:
+                return Loaded([items.item_row(session, scanned)], None, None, now)
+            page = views.search(session, query, limit=PAGE_SIZE)
+            return Loaded(page.rows, page.cursor, views.totals(session, query, now), now)
 
-        def done(page: Page) -> None:
+        def done(loaded: Loaded) -> None:
             if generation == self._generation:
-                rows, has_more, now = page
-                self.model.reset_rows(rows, now, has_more=has_more)
+                self._totals = loaded.totals
+                self.model.reset_rows(loaded.rows, loaded.now, has_more=loaded.cursor is not None,
+                                      cursor=loaded.cursor)
                 self._update_count()
-                if rows and not self._sized:  # once, from the first page; the user may resize afterwards
+                if loaded.rows and not self._sized:  # once, from the first page; the user may resize afterwards
                     self._sized = True
                     self.table.resizeColumnsToContents()
-                if tracking and rows:
+                if scanned and loaded.rows:
                     self.table.selectRow(0)
                     self.table.setFocus()
 
         def failed(error: UserFacingError) -> None:
             if generation == self._generation:
+                self._totals = None
                 self.model.clear()
                 self._update_count()
                 self._show_error(error)
@@ -207,15 +231,14 @@ class ItemsPage(QWidget):
 
     def _load_more(self, cursor: str) -> None:
         generation = self._generation
-        session, filters = self._session, self._filters()
-        agency = self.agency_combo.currentData() or None
+        session, query = self._session, self.query()
 
-        def work() -> list[dict[str, Any]]:
-            return items.search_items(session, filters=filters, agency=agency, after=cursor, limit=PAGE_SIZE + 1)
+        def work() -> views.Page:
+            return views.search(session, query, after=cursor, limit=PAGE_SIZE)
 
-        def done(rows: list[dict[str, Any]]) -> None:
+        def done(page: views.Page) -> None:
             if generation == self._generation:
-                self.model.append_rows(rows[:PAGE_SIZE], has_more=len(rows) > PAGE_SIZE)
+                self.model.append_rows(page.rows, has_more=page.cursor is not None, cursor=page.cursor)
                 self._update_count()
 
         def failed(error: UserFacingError) -> None:
@@ -228,9 +251,18 @@ class ItemsPage(QWidget):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         more = self.model.canFetchMore(self.table.rootIndex())
+        totals = self._totals
         self.count_label.setText(nt("{count} item shown; scroll down for more",
                                     "{count} items shown; scroll down for more", count) if more
                                  else nt("{count} item", "{count} items", count))
+        self.totals_label.setText("" if totals is None else t(
+            "Total: {count} items, {envelopes} envelopes, {overdue} overdue", count=totals.items,
+            envelopes=totals.envelopes, overdue=totals.overdue))
+
+    def remember(self) -> None:
+        """Save the column layout (called when the window closes; choices are saved as they change)."""
+        self.filters.settings.save_header(self.table.horizontalHeader())
+        self.filters.settings.sync()
 
     def _show_error(self, error: UserFacingError) -> None:
         show_message(self.message, error.message())
@@ -259,3 +291,13 @@ class ItemsPage(QWidget):
         trackings = self.model.trackings(self.selected_rows())
         if trackings:
             self.transfer_requested.emit(trackings, mode)
+
+
+def _pair(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field, kept together when the filter row wraps."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label)
+    row.addWidget(field, 1)
+    return pair

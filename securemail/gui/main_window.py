@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from functools import partial
 
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QHideEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from securemail.domain.enums import Role
 from securemail.gui.admin_page import AdminPage
 from securemail.gui.audit_page import AuditPage
 from securemail.gui.bags_page import BagsPage
 from securemail.gui.dashboard import DashboardPage
+from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.items_page import ItemsPage
+from securemail.gui.page_tabs import ScrollingTabs
 from securemail.gui.password_dialog import ChangePasswordDialog
 from securemail.gui.reports_page import ReportsPage
 from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
-from securemail.gui.widgets import lbl, named
+from securemail.gui.view_settings import ViewSettings
+from securemail.gui.widgets import PlainLabel, lbl, named, plain_tooltip, shortcut, show_message, without_mnemonic
 from securemail.i18n import current_language
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
@@ -33,11 +47,13 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = session
-        self.resize(1240, 780)
+        self.view_settings = ViewSettings(f"{session.role.value}/window")
+        if not self.view_settings.restore_geometry(self):  # the size and place this role left it at
+            self.resize(1240, 780)
         self._details: dict[str, ItemDetailDialog] = {}
         self._quitting = False
 
-        self.tabs = named(QTabWidget(), "mainTabs")
+        self.tabs = named(ScrollingTabs(), "mainTabs")
         self.tabs.setDocumentMode(True)
         self.dashboard = DashboardPage(session)
         self.items = ItemsPage(session)
@@ -63,10 +79,31 @@ class MainWindow(QMainWindow):
         if allowed(session.role, Permission.VERIFY):
             self.audit = AuditPage(session)
             self.tabs.addTab(self.audit, "")
+        self.exchange: ExchangePage | None = None
+        if allowed(session.role, Permission.VERIFY) and session.role is not Role.COURIER:
+            self.exchange = ExchangePage(session)
+            self.exchange.changed.connect(self._after_change)
+            self.tabs.addTab(self.exchange, "")
         if allowed(session.role, Permission.MANAGE_USERS):
             self.admin = AdminPage(session)
             self.tabs.addTab(self.admin, "")
-        self.setCentralWidget(self.tabs)
+        # Messages also shown where the user is looking: above the page, not only in the status bar.
+        self.notice = named(PlainLabel(wrap=True), "windowNotice")
+        self.notice.setVisible(False)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(lambda: self.notice.setVisible(False))
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.notice)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        for index in range(min(self.tabs.count(), 9)):
+            shortcut(f"Ctrl+{index + 1}", self, partial(self.tabs.setCurrentIndex, index))
+        for view in self.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)  # Tab leaves every table; the arrow keys move inside it
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.dashboard.open_item.connect(self.open_item)
@@ -79,6 +116,9 @@ class MainWindow(QMainWindow):
         for label in (self._user_label, self._role_label, self._vault_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(label)
+        # A long vault path is cut rather than widening the window (the full path is in its tooltip).
+        self._vault_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._vault_label.setMinimumWidth(120)
         self._build_menus()
         self._retranslate()
 
@@ -124,10 +164,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(t("SecureMail - {office}", office=session.office_name or session.office_code))
         titles = {self.dashboard: N_("&Dashboard"), self.items: N_("&Items"), self.intake: N_("Accept an ite&m"),
                   self.bags: N_("B&ags"),
-                  self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies")}
+                  self.reports: N_("&Reports"), self.audit: N_("In&tegrity"), self.admin: N_("&Users and agencies"),
+                  self.exchange: N_("E&xchange")}
         for page, title in titles.items():
             if page is not None:
-                self.tabs.setTabText(self.tabs.indexOf(page), t(title))
+                index = self.tabs.indexOf(page)
+                # No mnemonic on the tabs: their letters would collide with the pages' fields. Ctrl+1..9 instead.
+                self.tabs.setTabText(index, without_mnemonic(t(title)))
+                self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}" if index < 9 else "")
         self.file_menu.setTitle(t("&File"))
         self.view_menu.setTitle(t("&View"))
         self.language_menu.setTitle(t("&Language"))
@@ -143,6 +187,7 @@ class MainWindow(QMainWindow):
         self._user_label.setText(t("User: {name} ({username})", name=user.full_name, username=user.username))
         self._role_label.setText(t("Role: {role}", role=lbl(user.role)))
         self._vault_label.setText(t("Vault: {path}", path=str(session.paths.root)))
+        self._vault_label.setToolTip(plain_tooltip(str(session.paths.root)) or "")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -174,6 +219,8 @@ class MainWindow(QMainWindow):
             self.reports.refresh()
         elif page is self.bags and self.bags is not None:
             self.bags.refresh()
+        elif page is self.exchange and self.exchange is not None:
+            self.exchange.refresh()
 
     def refresh_current(self) -> None:
         page = self.tabs.currentWidget()
@@ -190,6 +237,8 @@ class MainWindow(QMainWindow):
 
     def _after_change(self, *_: object) -> None:
         self.items.reload()
+        if self.intake is not None:
+            self.intake.imported.refresh()
         self.dashboard.refresh()
         for dialog in self._details.values():
             dialog.reload()
@@ -212,19 +261,27 @@ class MainWindow(QMainWindow):
         dialog = TransferDialog(self.session, trackings, mode, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(self._after_change)
-        dialog.recorded.connect(lambda moved: self.statusBar().showMessage(
-            t("Recorded: {items}", items=", ".join(moved)), 8000))
+        dialog.recorded.connect(lambda moved: self.notify(t("Recorded: {items}", items=", ".join(moved))))
         dialog.start()
         dialog.open()
         return dialog
+
+    def notify(self, text: str, *, kind: str = "ok", msecs: int = 10000) -> None:
+        """A message in the status bar and above the page, where the user is looking; both go after `msecs`
+        (0: until the next message)."""
+        self.statusBar().showMessage(text, msecs)
+        show_message(self.notice, text, kind=kind)
+        if msecs:
+            self._notice_timer.start(msecs)
+        else:
+            self._notice_timer.stop()
 
     # ---- leaving -------------------------------------------------------------------------------------------
 
     def open_change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda: self.statusBar().showMessage(
-            t("Password changed: you sign with your new key from now on.")))
+        dialog.changed.connect(lambda: self.notify(t("Password changed: you sign with your new key from now on.")))
         dialog.open()
         return dialog
 
@@ -246,6 +303,12 @@ class MainWindow(QMainWindow):
     def _quit(self) -> None:
         self._quitting = True
         self.quit_requested.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Locking, quitting or closing: remember the window's size and the list's columns (no vault data)."""
+        self.view_settings.save_geometry(self)
+        self.items.remember()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._quitting and event.spontaneous():

@@ -6,12 +6,12 @@ reset key signs nothing until its owner has set their own (docs/adr/0006-key-hie
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from securemail.errors import AuthenticationError, BadInputError, UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
-from securemail.gui.widgets import FieldErrors, PlainLabel, named, show_message
+from securemail.gui.widgets import FieldErrors, PlainLabel, button_row, enter_confirms, named, show_message
 from securemail.services import directory
 from securemail.services.session import Session
 
@@ -39,7 +39,6 @@ class ChangePasswordDialog(QDialog):
         self.message.setWordWrap(True)
         self.confirm_button = named(QPushButton(t("&Change the password")), "changePasswordConfirm")
         self.cancel_button = named(QPushButton(t("Cancel")), "changePasswordCancel")
-        self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self.confirm)
         self.cancel_button.clicked.connect(self.reject)
         form = QFormLayout()
@@ -55,11 +54,8 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(PlainLabel(intro, wrap=True))
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.confirm_button)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.confirm_button, self.cancel_button))
+        enter_confirms(self, self.confirm_button)
         self._errors = FieldErrors({"password": self.new_edit, "current": self.current_edit,
                                     "repeat": self.repeat_edit}, self.message)
         show_message(self.message, "")

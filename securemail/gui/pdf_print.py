@@ -2,8 +2,9 @@
 
 The services render a document into a BytesIO; the bytes stay in memory. Each page is rasterised by pdfium
 (pypdfium2, already used to read QR codes) into a QImage at the printer's resolution, capped at 300 dpi
-(150 dpi for the on-screen preview, whose pages Qt keeps as pictures), and painted onto the QPrinter, fitted to
-the paper and centred. Nothing is written to disk unless the user picks "Save as PDF…" and a file name.
+(150 dpi on screen), and painted onto the QPrinter, fitted to the paper and centred, one page image at a time.
+Nothing is written to disk unless the user picks "Save as PDF…" and a file name. The preview window, which
+renders pages on demand, is in pdf_preview.py:
 
     preview_document(parent, lambda out: reports.receipt(session, tracking, out), title, "bien-nhan.pdf", root)
 
@@ -20,15 +21,16 @@ from typing import Any, BinaryIO
 
 import pypdfium2
 from PySide6.QtCore import QRectF, QSizeF, Qt
-from PySide6.QtGui import QAction, QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QToolBar, QWidget
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from securemail.errors import StorageError, UserFacingError
-from securemail.gui.ops import as_user_facing, report_error, run_op
+from securemail.gui.ops import run_op
 from securemail.gui.strings import t
-from securemail.gui.widgets import named
+from securemail.services import audit_trail
 from securemail.services.outputs import check_output_path, write_user_file
+from securemail.services.session import Session
 
 PRINT_DPI_CAP = 300
 PREVIEW_DPI_CAP = 150
@@ -36,6 +38,9 @@ POINTS_PER_INCH = 72.0
 
 Writer = Callable[[BinaryIO], object]  # a service call that renders into `out`, e.g. reports.receipt(session, x, out)
 Failed = Callable[[UserFacingError], None]
+
+# Signs "this document was saved to this file / sent to this printer" into the audit trail (services.audit_trail).
+Recorder = Callable[[Path | None, str | None], object]
 
 
 def pdf_bytes(write: Writer) -> bytes:
@@ -45,11 +50,15 @@ def pdf_bytes(write: Writer) -> bytes:
     return out.getvalue()
 
 
-def page_sizes(data: bytes) -> list[tuple[float, float]]:
-    """(width, height) of every page, in points."""
+def first_page_size(data: bytes) -> tuple[float, float] | None:
+    """(width, height) of the first page in points; None for a document without pages. Only the first page is
+    read: a 10,000-page register opens at once."""
     doc = pypdfium2.PdfDocument(data)
     try:
-        return [(float(w), float(h)) for w, h in (doc[i].get_size() for i in range(len(doc)))]
+        if len(doc) == 0:
+            return None
+        width, height = doc.get_page_size(0)
+        return float(width), float(height)
     finally:
         doc.close()
 
@@ -67,10 +76,10 @@ def render_page(page: Any, dpi: float) -> QImage:
 
 def prepare_printer(printer: QPrinter, data: bytes) -> None:
     """Paper size and orientation from the document's first page; coordinates relative to the paper's corner."""
-    sizes = page_sizes(data)
-    if not sizes:
+    size = first_page_size(data)
+    if size is None:
         return
-    width, height = sizes[0]
+    width, height = size
     portrait = QSizeF(min(width, height), max(width, height))
     page_size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
     printer.setPageSize(page_size)
@@ -84,8 +93,36 @@ def is_preview(painter: QPainter) -> bool:
     return engine is not None and engine.type() == QPaintEngine.Type.Picture
 
 
+def print_range(printer: QPrinter, page_count: int) -> tuple[int, int]:
+    """The 0-based first and last page to print: the range chosen in the print dialog, else every page."""
+    first, last = printer.fromPage(), printer.toPage()
+    if first <= 0 or last <= 0:
+        return 0, page_count - 1
+    return min(first, page_count) - 1, min(last, page_count) - 1
+
+
+def draw_page(painter: QPainter, printer: QPrinter, doc: Any, index: int) -> None:
+    """Render page `index` of `doc` at the printer's resolution (capped) and paint it fitted and centred."""
+    cap = PREVIEW_DPI_CAP if is_preview(painter) else PRINT_DPI_CAP
+    resolution = max(1, printer.resolution())
+    page = doc[index]
+    try:
+        width_pt, height_pt = page.get_size()
+        area = painter.viewport()  # device pixels of the sheet (full page) or its printable area
+        natural_w = width_pt / POINTS_PER_INCH * resolution
+        natural_h = height_pt / POINTS_PER_INCH * resolution
+        fit = min(area.width() / natural_w, area.height() / natural_h)
+        target_w, target_h = natural_w * fit, natural_h * fit
+        image = render_page(page, min(cap, resolution * fit))
+        target = QRectF((area.width() - target_w) / 2, (area.height() - target_h) / 2, target_w, target_h)
+        painter.drawImage(target, image)
+    finally:
+        page.close()
+
+
 def paint_pdf(data: bytes, printer: QPrinter) -> int:
-    """Paint every page of `data` onto `printer`, one sheet each; returns the number of pages painted."""
+    """Paint the pages of `data` (the printer's page range, else all) onto `printer`, one sheet each, one page
+    image at a time; returns the number of pages painted."""
     doc = pypdfium2.PdfDocument(data)
     painter = QPainter()
     painted = 0
@@ -94,25 +131,11 @@ def paint_pdf(data: bytes, printer: QPrinter) -> int:
             raise StorageError("storage.write_failed", path=printer.outputFileName() or printer.printerName(),
                                detail="QPrinter")
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        cap = PREVIEW_DPI_CAP if is_preview(painter) else PRINT_DPI_CAP
-        resolution = max(1, printer.resolution())
-        for index in range(len(doc)):
-            if index:
+        first, last = print_range(printer, len(doc))
+        for index in range(first, last + 1):
+            if painted:
                 printer.newPage()
-            page = doc[index]
-            try:
-                width_pt, height_pt = page.get_size()
-                area = painter.viewport()  # device pixels of the sheet (full page) or its printable area
-                natural_w = width_pt / POINTS_PER_INCH * resolution
-                natural_h = height_pt / POINTS_PER_INCH * resolution
-                fit = min(area.width() / natural_w, area.height() / natural_h)
-                target_w, target_h = natural_w * fit, natural_h * fit
-                dpi = min(cap, resolution * fit)
-                image = render_page(page, dpi)
-                target = QRectF((area.width() - target_w) / 2, (area.height() - target_h) / 2, target_w, target_h)
-                painter.drawImage(target, image)
-            finally:
-                page.close()
+            draw_page(painter, printer, doc, index)
             painted += 1
     finally:
         if painter.isActive():
@@ -150,84 +173,36 @@ def ask_save_path(parent: QWidget | None, file_name: str, on_chosen: Callable[[P
 
 
 def save_bytes(parent: QWidget | None, data: bytes, path: Path, vault_root: Path | None,
-               on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None) -> None:
-    run_op(parent, lambda: write_output(path, data, vault_root), on_saved, on_error)
+               on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None,
+               record: Recorder | None = None) -> None:
+    """Write bytes already rendered, on the operations thread (then sign it into the audit trail when `record`
+    is given)."""
+
+    def work() -> Path:
+        written = write_output(path, data, vault_root)
+        if record is not None:
+            record(written, None)
+        return written
+
+    run_op(parent, work, on_saved, on_error)
 
 
 def save_document(parent: QWidget | None, write: Writer, path: Path, vault_root: Path | None,
-                  on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None) -> None:
-    """Render with the service and write the file, both on the operations thread."""
-    run_op(parent, lambda: write_output(path, pdf_bytes(write), vault_root), on_saved, on_error)
+                  on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None,
+                  record: Recorder | None = None) -> None:
+    """Render with the service and write the file, both on the operations thread (then sign it into the audit
+    trail when `record` is given)."""
+
+    def work() -> Path:
+        written = write_output(path, pdf_bytes(write), vault_root)
+        if record is not None:
+            record(written, None)
+        return written
+
+    run_op(parent, work, on_saved, on_error)
 
 
-# ---- preview --------------------------------------------------------------------------------------------------
-
-class PdfPreviewDialog(QPrintPreviewDialog):
-    """Qt's print preview of one PDF held in memory; its toolbar also has "Save as PDF…". Printing from here
-    asks for a printer, then paints the same pages at the printer's resolution."""
-
-    def __init__(self, data: bytes, title: str, file_name: str, vault_root: Path | None,
-                 parent: QWidget | None = None) -> None:
-        self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # referenced for the dialog's lifetime
-        super().__init__(self._printer, parent)
-        self.setObjectName("pdfPreview")
-        self.setWindowTitle(title)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._data = bytes(data)
-        self._file_name = file_name
-        self._vault_root = vault_root
-        self.painted = 0  # pages painted by the last paint request (tests)
-        self.page_count = len(page_sizes(self._data))
-        prepare_printer(self._printer, self._data)
-        self._printer.setDocName(file_name)
-        self.paintRequested.connect(self.paint)
-        self.save_action = named(QAction(t("Save as PDF…"), self), "previewSave")
-        self.save_action.triggered.connect(self.ask_save)
-        toolbar = self.findChild(QToolBar)
-        if toolbar is not None:
-            toolbar.addSeparator()
-            toolbar.addAction(self.save_action)
-        self.resize(900, 900)
-
-    def printer(self) -> QPrinter:
-        return self._printer
-
-    def data(self) -> bytes:
-        return self._data
-
-    def paint(self, printer: QPrinter) -> None:
-        try:
-            self.painted = paint_pdf(self._data, printer)
-        except Exception as e:  # a slot must not raise: the one error path shows it
-            report_error(self, as_user_facing(e))
-
-    def ask_save(self) -> QFileDialog:
-        return ask_save_path(self, self._file_name, self.save_to)
-
-    def save_to(self, path: Path) -> None:
-        save_bytes(self, self._data, path, self._vault_root)
-
-
-def open_preview(parent: QWidget | None, data: bytes, title: str, file_name: str,
-                 vault_root: Path | None) -> PdfPreviewDialog | None:
-    try:
-        dialog = PdfPreviewDialog(data, title, file_name, vault_root, parent)
-    except Exception as e:
-        report_error(parent, as_user_facing(e))
-        return None
-    dialog.show()
-    dialog.raise_()
-    return dialog
-
-
-def preview_document(parent: QWidget | None, write: Writer, title: str, file_name: str, vault_root: Path | None,
-                     on_open: Callable[[PdfPreviewDialog], None] | None = None,
-                     on_error: Failed | None = None) -> None:
-    """Render with the service on the operations thread, then open the preview on the GUI thread."""
-
-    def opened(data: bytes) -> None:
-        dialog = open_preview(parent, data, title, file_name, vault_root)
-        if dialog is not None and on_open is not None:
-            on_open(dialog)
-
-    run_op(parent, lambda: pdf_bytes(write), opened, on_error)
+def print_recorder(session: Session, document: str, subject: str | None) -> Recorder:
+    """What signs a saved or printed document into the audit trail: kind, subject (tracking, bag, period), and the
+    file or printer. Runs on the operations thread."""
+    return lambda path, printer: audit_trail.record_print(session, document, subject, path, printer)

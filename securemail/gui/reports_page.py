@@ -1,7 +1,8 @@
 """Reports (roles with print-reports): registers, the on-time / overdue report and bag manifests.
 
-Each document is rendered by services.reports on the operations thread into memory, then previewed (and printed
-from the preview) or written to a file the user chooses.
+Each document is rendered by services.reports into memory on the long-work thread (long_ops.py: its own vault
+connection, progress and Cancel; a 90,000-row register takes minutes and must not hold up the counter), then
+previewed page by page (and printed from the preview) or written to a file the user chooses.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,15 +28,19 @@ from PySide6.QtWidgets import (
 
 from securemail.clock import ICT
 from securemail.domain.enums import BagStatus
-from securemail.errors import UserFacingError
+from securemail.errors import CancelledError, UserFacingError
+from securemail.gui.long_ops import run_long
 from securemail.gui.ops import run_op
-from securemail.gui.pdf_print import PdfPreviewDialog, Writer, ask_save_path, preview_document, save_document
+from securemail.gui.pdf_preview import PdfPreviewDialog, open_preview
+from securemail.gui.pdf_print import Writer, ask_save_path, pdf_bytes, print_recorder, write_output
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import FieldErrors, lbl, named, show_message
 from securemail.services import bags, reports
+from securemail.services.background import CancelToken, Progress
 from securemail.services.session import Session
 
-REGISTER_KINDS = (("outgoing", N_("Outgoing secret documents register")),
+REGISTER_KINDS = (("handover", N_("KT1 handover book (this post office's)")),
+                  ("outgoing", N_("Outgoing secret documents register")),
                   ("incoming", N_("Incoming secret documents register")),
                   ("post", N_("Register of documents sent by post")))
 DATE_FORMAT = "dd/MM/yyyy"
@@ -105,6 +111,12 @@ class ReportsPage(QWidget):
         self.manifest_form.addRow(self.bag_label, bag_row)
         self._box(self.manifest_box, self.manifest_form, self.manifest_preview, self.manifest_save)
 
+        self.progress = named(QProgressBar(), "reportProgress")
+        self.progress.setVisible(False)
+        self.cancel_button = named(QPushButton(), "reportCancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._token: CancelToken | None = None
         self.message = named(QLabel(), "reportsMessage")
         self.message.setWordWrap(True)
         self.errors = FieldErrors({"kind": self.kind_combo, "date_from": self.register_from,
@@ -126,6 +138,10 @@ class ReportsPage(QWidget):
         column.addWidget(self.register_box)
         column.addWidget(self.overdue_box)
         column.addWidget(self.manifest_box)
+        busy_row = QHBoxLayout()
+        busy_row.addWidget(self.progress, 1)
+        busy_row.addWidget(self.cancel_button)
+        column.addLayout(busy_row)
         column.addWidget(self.message)
         column.addStretch(1)
         layout = QHBoxLayout(self)
@@ -137,6 +153,7 @@ class ReportsPage(QWidget):
     def _period(self, start: QDateEdit, end: QDateEdit) -> QHBoxLayout:
         row = QHBoxLayout()
         dash = QLabel("–")
+        dash.setBuddy(end)  # the end date's label; its accessible name says what it is (_retranslate)
         row.addWidget(start)
         row.addWidget(dash)
         row.addWidget(end)
@@ -173,11 +190,15 @@ class ReportsPage(QWidget):
         for label, source, buddy in labels:
             label.setText(t(source))
             label.setBuddy(buddy)
+        for start, end in ((self.register_from, self.register_to), (self.overdue_from, self.overdue_to)):
+            start.setAccessibleName(t("First day of the period"))
+            end.setAccessibleName(t("Last day of the period"))
         for button in (self.register_preview, self.overdue_preview, self.manifest_preview):
             button.setText(t("Preview and print…"))
         for button in (self.register_save, self.overdue_save, self.manifest_save):
             button.setText(t("Save as PDF…"))
         self.bags_refresh.setText(t("Reload the list"))
+        self.cancel_button.setText(t("&Stop"))
         self._fill_bags()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -211,49 +232,111 @@ class ReportsPage(QWidget):
 
     # ---- documents -----------------------------------------------------------------------------------------
 
-    def document(self, which: str) -> tuple[Writer, str, str]:
-        """The service call that renders `which`, the preview's title and the suggested file name."""
-        session = self._session
+    def document(self, which: str) -> tuple[Callable[[Session, Progress | None], Writer], str, str]:
+        """The service call that renders `which` (given the session to read and a progress callback), the
+        preview's title and the suggested file name."""
         if which == "register":
             kind = str(self.kind_combo.currentData())
             start, end = to_date(self.register_from), to_date(self.register_to)
             period = f"{start:%d/%m/%Y} - {end:%d/%m/%Y}"
-            return (lambda out: reports.register(session, kind, start, end, out),
+            return (lambda s, progress: lambda out: reports.register(s, kind, start, end, out, progress=progress),
                     t("{report}, {period}", report=self.kind_combo.currentText(), period=period),
                     f"so-{kind}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
         if which == "overdue":
             start, end = to_date(self.overdue_from), to_date(self.overdue_to)
             period = f"{start:%d/%m/%Y} - {end:%d/%m/%Y}"
-            return (lambda out: reports.overdue(session, start, end, out),
+            return (lambda s, _progress: lambda out: reports.overdue(s, start, end, out),
                     t("{report}, {period}", report=t("On-time and overdue report"), period=period),
                     f"dung-han-qua-han-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
         bag = str(self.bag_combo.currentData() or "")
-        return (lambda out: reports.manifest(session, bag, out), t("Bag manifest {bag}", bag=bag),
+        return (lambda s, _progress: lambda out: reports.manifest(s, bag, out), t("Bag manifest {bag}", bag=bag),
                 f"bang-ke-{bag}.pdf")
 
-    def preview_report(self, which: str) -> None:
+    def busy(self) -> bool:
+        return self._token is not None
+
+    def _run(self, work: Callable[[Session, Progress], Any], on_done: Callable[[Any], None]) -> None:
+        """Render on the long-work thread with progress and Stop; one document at a time."""
+        if self._token is not None:
+            return
         self.errors.clear()
-        write, title, file_name = self.document(which)
-        preview_document(self, write, title, file_name, self._session.paths.root, self._opened, self._failed)
+        self._set_busy(True)
+
+        def done(result: Any) -> None:
+            self._set_busy(False)
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)
+            on_done(result)
+
+        def failed(error: UserFacingError) -> None:
+            self._set_busy(False)
+            if isinstance(error, CancelledError):
+                show_message(self.message, error.message(), kind="info")
+            else:
+                self._failed(error)
+
+        self._token = run_long(self, self._session, work, done, failed, self._progressed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def _set_busy(self, busy: bool) -> None:
+        if not busy:
+            self._token = None
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)  # until the first report gives a total
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        for button in (self.register_preview, self.register_save, self.overdue_preview, self.overdue_save):
+            button.setEnabled(not busy)
+        has_bags = bool(self._bags)
+        self.manifest_preview.setEnabled(not busy and has_bags)
+        self.manifest_save.setEnabled(not busy and has_bags)
+
+    def cancel(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def preview_report(self, which: str) -> None:
+        make, title, file_name = self.document(which)
+        root = self._session.paths.root
+
+        def opened(data: bytes) -> None:
+            self.progress.setVisible(False)
+            dialog = open_preview(self, data, title, file_name, root,
+                                  print_recorder(self._session, which, file_name.removesuffix(".pdf")))
+            if dialog is not None:
+                self._opened(dialog)
+
+        self._run(lambda reader, progress: pdf_bytes(make(reader, progress)), opened)
 
     def ask_save(self, which: str) -> None:
         self.errors.clear()
-        _write, _title, file_name = self.document(which)
+        _make, _title, file_name = self.document(which)
         ask_save_path(self, file_name, lambda path: self.save_report(which, path))
 
     def save_report(self, which: str, path: Path, on_saved: Callable[[Path], None] | None = None) -> None:
-        write, _title, _name = self.document(which)
+        make, _title, name = self.document(which)
+        root = self._session.paths.root
+        record = print_recorder(self._session, which, name.removesuffix(".pdf"))
 
         def saved(written: Path) -> None:
             show_message(self.message, t("Saved {path}.", path=str(written)), kind="ok")
             if on_saved is not None:
                 on_saved(written)
 
-        save_document(self, write, path, self._session.paths.root, saved, self._failed)
+        def saved_and_signed(written: Path) -> None:
+            run_op(None, lambda: record(written, None))      # the signed audit trail: which document, which file
+            saved(written)
+
+        self._run(lambda reader, progress: write_output(path, pdf_bytes(make(reader, progress)), root),
+                  saved_and_signed)
 
     def _opened(self, dialog: PdfPreviewDialog) -> None:
         self.preview = dialog
 
     def _failed(self, error: UserFacingError) -> None:
         self.errors.show(error)
-

@@ -1,8 +1,10 @@
-"""Hand-over and delivery with the second person signing on the same screen (services.cosign + transfers)."""
+"""Hand-over, delivery and a sealed bag to a courier, with the second person signing on the same screen
+(services.cosign + transfers or bags): one form for the three."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QDialog, QWidget
@@ -13,35 +15,40 @@ from securemail.gui.ops import run_op
 from securemail.gui.strings import nt, t
 from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
 from securemail.gui.widgets import FieldErrors, lbl, set_plain, show_message
-from securemail.services import directory, transfers
+from securemail.services import bags, directory, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, UserInfo
 
 HANDOVER = "handover"
 DELIVER = "deliver"
-TAKERS = {HANDOVER: (Role.COURIER, Role.CLERK), DELIVER: (Role.SECRETARY,)}
+BAG = "bag"  # a sealed bag (services.bags.dispatch_bag): couriers only
+TAKERS = {HANDOVER: (Role.COURIER, Role.CLERK), DELIVER: (Role.SECRETARY,), BAG: (Role.COURIER,)}
 
 
 class TransferDialog(QDialog):
-    recorded = Signal(list)  # the trackings that moved
+    recorded = Signal(list)  # the trackings that moved (BAG: the bag's id)
 
     def __init__(self, session: Session, trackings: Sequence[str], mode: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, bag: Mapping[str, Any] | None = None) -> None:
         super().__init__(parent)
-        if mode not in TAKERS:
+        if mode not in TAKERS or (mode == BAG) != (bag is not None):
             raise ValueError(f"unknown transfer mode {mode!r}")
         self._session = session
         self._trackings = list(trackings)
         self._mode = mode
+        self._bag = dict(bag or {})
         self._busy = False
         self._takers: list[UserInfo] = []
         if mode == DELIVER and len(self._trackings) != 1:
             raise ValueError("deliver one item at a time")
         self._ui = Ui_TransferDialog()
         self._ui.setupUi(self)
+        if mode == BAG:
+            self.setObjectName("bagDispatchDialog")
         self._errors = FieldErrors({"username": self._ui.toCombo, "password": self._ui.passwordEdit},
                                    self._ui.errorLabel)
         self._ui.confirmButton.clicked.connect(self._confirm)
+        self._ui.toCombo.currentIndexChanged.connect(self._name_signer)
         self._ui.cancelButton.clicked.connect(self.reject)
         show_message(self._ui.errorLabel, "")
         self._retranslate()
@@ -52,7 +59,13 @@ class TransferDialog(QDialog):
         user = self._session.user
         set_plain(self._ui.giverValue, f"{user.full_name} ({user.username})")
         set_plain(self._ui.itemsLabel, ", ".join(self._trackings))
-        if self._mode == HANDOVER:
+        if self._mode == BAG:
+            self.setWindowTitle(t("Give the bag to a courier"))
+            heading = t("Hand sealed bag {bag} (seal {seal}) to a courier:", bag=self._bag.get("bag"),
+                        seal=self._bag.get("seal") or "-")
+            set_plain(self._ui.itemsLabel, nt("{count} item: {items}", "{count} items: {items}", len(self._trackings),
+                                              items=", ".join(self._trackings)))
+        elif self._mode == HANDOVER:
             self.setWindowTitle(t("Hand over items"))
             heading = nt("Hand over {count} item to a courier or clerk:",
                          "Hand over {count} items to a courier or clerk:", len(self._trackings))
@@ -60,6 +73,14 @@ class TransferDialog(QDialog):
             self.setWindowTitle(t("Deliver to the recipient agency"))
             heading = t("Deliver to the recipient agency's secretary, who signs for receipt:")
         set_plain(self._ui.headingLabel, heading)
+        self._name_signer()
+
+    def _name_signer(self, *_: object) -> None:
+        """The password label says whose password goes there: the person chosen to take custody."""
+        chosen = self._ui.toCombo.currentData()
+        taker = next((u for u in self._takers if u.username == chosen), None)
+        self._ui.passwordLabel.setText(t("&Password of {name}", name=taker.full_name) if taker is not None
+                                       else t("Their &password"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -106,10 +127,12 @@ class TransferDialog(QDialog):
             return
         self._set_busy(True)
         self._errors.clear()
-        session, trackings, mode = self._session, self._trackings, self._mode
+        session, trackings, mode, bag_id = self._session, self._trackings, self._mode, self._bag.get("bag")
 
         def work() -> list[str]:
             signer, user = cosigner(session, str(username), password)
+            if mode == BAG:
+                return [str(bags.dispatch_bag(session, str(bag_id), signer, user)["bag"])]
             if mode == HANDOVER:
                 return transfers.handover(session, trackings, signer, user)
             transfers.deliver(session, trackings[0], to=signer, to_user=user)

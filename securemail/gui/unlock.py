@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -14,12 +15,14 @@ from securemail.gui.strings import t
 from securemail.gui.ui_unlock_dialog import Ui_UnlockDialog
 from securemail.gui.widgets import set_plain, show_message
 from securemail.i18n import tr
-from securemail.services.session import Session, open_session
-from securemail.services.session import vault_exists as session_vault_exists
+from securemail.storage.paths import VaultPaths
+
+if TYPE_CHECKING:
+    from securemail.services.session import Session
 
 
 def vault_present(vault: Path) -> bool:
-    return session_vault_exists(vault)
+    return VaultPaths(vault).exists()
 
 
 class _WaitRelay(QObject):
@@ -96,7 +99,17 @@ class UnlockDialog(QDialog):
         vault, relay = self._vault, self._relay
 
         def work() -> Session:
-            return open_session(vault, username, password, on_wait=relay.waiting.emit)
+            # Imported on first use: the services (crypto, custody, storage) load while the user types (issue 15).
+            from securemail.services.audit_trail import record_login  # noqa: PLC0415
+            from securemail.services.session import open_session  # noqa: PLC0415
+
+            session = open_session(vault, username, password, on_wait=relay.waiting.emit)
+            try:
+                record_login(session, "app")     # the signed audit trail, with failed attempts waiting for it
+            except BaseException:
+                session.close()
+                raise
+            return session
 
         run_op(self, work, self._done, self._failed)
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from securemail.clock import local_text
 from securemail.domain.labels import label
@@ -131,3 +131,41 @@ def fill_enum_combo(combo: QComboBox, members: Iterable[StrEnum], *, any_text: s
 def fmt_time(value: str | datetime | None) -> str:
     """dd/mm/yyyy HH:MM in Vietnam time, the way both languages write dates in this app."""
     return local_text(value)
+
+
+def button_row(confirm: QPushButton, cancel: QPushButton) -> QHBoxLayout:
+    """Cancel, then the confirming button at the right (the dialog's order on every platform we ship)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(cancel)
+    row.addWidget(confirm)
+    return row
+
+
+def enter_confirms(dialog: QDialog, confirm: QPushButton | None) -> None:
+    """Enter in a field presses `confirm` (or nothing when None), never Cancel nor another button of the dialog.
+
+    Without an explicit default, QDialog makes the first 'auto default' button in the focus chain the default:
+    often Cancel, or a button that removes something. A button that has the focus still answers Enter (Qt's
+    auto-default), as the user chose it. With no confirming action, no button answers Enter at all."""
+    for button in dialog.findChildren(QPushButton):
+        button.setDefault(False)
+        if confirm is None:
+            button.setAutoDefault(False)
+    if confirm is not None:
+        confirm.setAutoDefault(True)
+        confirm.setDefault(True)
+
+
+def without_mnemonic(text: str) -> str:
+    """'&Save' -> 'Save' ('&&' stays a literal '&')."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def labelled(text: str, field: QWidget) -> QLabel:
+    """The label of an input: its buddy (the mnemonic jumps there) and its accessible name (screen readers)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    if text:
+        field.setAccessibleName(without_mnemonic(text).rstrip(": "))
+    return label

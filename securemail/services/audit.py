@@ -18,9 +18,12 @@ from securemail.crypto.signing import Domain, b64, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
 from securemail.custody.cosignature import cosign
+from securemail.custody.events import event_hash
 from securemail.custody.ledger import latest_checkpoint, sign_checkpoint
-from securemail.custody.verify import Problem, ProgressCallback, VerificationReport, verify_ledger
+from securemail.custody.merkle import CompactRange
+from securemail.custody.verify import Problem, ProgressCallback, Since, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
+from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, remember_checkpoint
 from securemail.storage.files import atomic_write, read_input_file
@@ -67,8 +70,11 @@ def _state_problem(session: Session, state: dict[str, Any]) -> Problem | None:
     return Problem(None, "state.json", "state_file_unreadable", f"state.json: {damage}")
 
 
-def _verified_message(session: Session, size: int, root: bytes, by: str) -> bytes:
-    return canonical_bytes({"vault": session.vault_id, "size": size, "root": b64(root), "by": by})
+def _verified_message(session: Session, size: int, root: bytes, by: str, directory: str | None = None) -> bytes:
+    doc: dict[str, Any] = {"vault": session.vault_id, "size": size, "root": b64(root), "by": by}
+    if directory is not None:       # records written since the plain verify became incremental
+        doc["directory"] = directory
+    return canonical_bytes(doc)
 
 
 def _verified(state: dict[str, Any], session: Session) -> tuple[int, bytes] | None:
@@ -88,10 +94,34 @@ def _verified(state: dict[str, Any], session: Session) -> tuple[int, bytes] | No
         sig = unb64(str(record.get("sig")))
     except (ValueError, binascii.Error):
         return None
-    message = _verified_message(session, size, root, session.user.username)
+    directory = record.get("directory")
+    if directory is not None and not isinstance(directory, str):
+        return None
+    message = _verified_message(session, size, root, session.user.username, directory)
     if not verify(session.user.public_key, Domain.VERIFIED, message, sig):
         return None
     return size, root
+
+
+def _since(state: dict[str, Any], session: Session, verified: tuple[int, bytes] | None) -> Since | None:
+    """The signed verified record as the start of a plain (incremental) run; None when it lacks the directory
+    head or the compact range (older records: that run reads the whole log, skipping old signatures)."""
+    record = state.get("verified")
+    if verified is None or not isinstance(record, dict):
+        return None
+    try:
+        head = bytes.fromhex(str(record["directory"]))
+        frontier = CompactRange.from_bytes(unb64(str(record["frontier"])))
+    except (KeyError, ValueError, TypeError, binascii.Error):
+        return None
+    since = Since(verified[0], verified[1], head, frontier)
+    return since if since.holds() else None
+
+
+def _directory_head(session: Session, size: int) -> str | None:
+    row = session.conn.execute("SELECT body FROM events WHERE subject = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
+                               (K.DIRECTORY, size)).fetchone()
+    return event_hash(bytes(row[0])).hex() if row else None
 
 
 def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), full: bool = False,
@@ -108,15 +138,22 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     # The signed "verified" record is an outside record like the others: a full run compares with it too.
     verified = _verified(state, session)
     incremental = None if full else verified
+    since = None if full else _since(state, session, verified)
+    from securemail.services import cross_witness  # noqa: PLC0415 - it imports services
+
+    witnessed, witness_problems = cross_witness.held(session)
     report = verify_ledger(
-        session.conn, office_public_key_hint=session.office_public_key, checkpoints=externals,
+        session.conn, office_public_key_hint=session.office_public_key, checkpoints=externals, witnessed=witnessed,
         state_checkpoint=_state_checkpoint(state), incremental_from=incremental[0] if incremental else 0,
         incremental_root=incremental[1] if incremental else None, progress=progress,
-        verified_before=verified)
+        verified_before=verified, since=since)
+    if report.incremental_from and report.events_checked < report.size:
+        report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
+    from securemail.services.imported_items import links_problems  # noqa: PLC0415
 
     foreign_problems, foreign_warnings = verify_foreign(session)
-    report.problems += foreign_problems
+    report.problems += foreign_problems + witness_problems + links_problems(session)
     report.warnings += foreign_warnings
     last = dict(session.conn.execute("SELECT kind, max(seq) FROM events WHERE kind IN (?, ?) GROUP BY kind",
                                      (K.USER_REVOKED, K.VAULT_REKEYED)).fetchall())
@@ -142,8 +179,14 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
 def _record_verified(session: Session, report: VerificationReport) -> None:
     state = read_state(session.paths)            # re-read: a write may have updated the checkpoint meanwhile
     by = session.user.username
-    sig = session.signer.key.sign(Domain.VERIFIED, _verified_message(session, report.size, report.root, by))
-    state["verified"] = {"size": report.size, "root": b64(report.root), "by": by, "sig": b64(sig)}
+    directory = _directory_head(session, report.size)
+    sig = session.signer.key.sign(Domain.VERIFIED, _verified_message(session, report.size, report.root, by,
+                                                                     directory))
+    record: dict[str, Any] = {"size": report.size, "root": b64(report.root), "by": by, "sig": b64(sig)}
+    if directory is not None and report.frontier:
+        record["directory"] = directory
+        record["frontier"] = b64(report.frontier)
+    state["verified"] = record
     write_state(session.paths, state)
 
 
@@ -176,6 +219,8 @@ def export_checkpoint(session: Session, path: Path) -> Checkpoint:
     cp = sign_checkpoint(cp, session.office_code, session.signer, session.office_signing_key)
     atomic_write(path, cp.note().encode("utf-8"))
     remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
+
+    record_export(session, "checkpoint", path)
     return cp
 
 
@@ -196,3 +241,13 @@ def witness_checkpoint(session: Session, path: Path | None = None) -> Checkpoint
     if path is not None:
         atomic_write(path, witnessed.note().encode("utf-8"))
     return witnessed
+
+
+def last_clean_check(session: Session) -> tuple[int, int] | None:
+    """(events verified clean by this user in their last run, events in the log now); None if never (or the
+    record in state.json does not carry this user's valid signature). For the auditor's dashboard."""
+    verified = _verified(read_state(session.paths), session)
+    if verified is None:
+        return None
+    size = int(session.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    return verified[0], size

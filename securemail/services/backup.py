@@ -20,11 +20,19 @@ from securemail.clock import iso
 from securemail.crypto.canonical import loads_bounded
 from securemail.custody.ledger import latest_checkpoint, log_size
 from securemail.errors import BadInputError, VaultError
+from securemail.services.audit_trail import record_backup
 from securemail.services.permissions import Permission
 from securemail.services.session import Session
-from securemail.storage.database import open_database
-from securemail.storage.files import atomic_write, check_output_path, ensure_private_dir, read_input_file
-from securemail.storage.vault import VaultPaths, slots_locked, write_state
+from securemail.storage.database import DatabaseError, open_database, storage_failure
+from securemail.storage.files import (
+    atomic_write,
+    check_output_path,
+    ensure_private_dir,
+    os_storage_error,
+    read_input_file,
+)
+from securemail.storage.paths import VaultPaths
+from securemail.storage.vault import slots_locked, write_state
 
 MANIFEST = "backup.json"
 
@@ -74,10 +82,22 @@ def backup_vault(session: Session, folder: Path) -> BackupInfo:
             "format": "securemail-backup-v1", "vault_id": info.vault_id, "office_code": session.office_code,
             "events": size, "made_at": info.made_at, "made_by": session.user.username}, indent=1) + "\n").encode())
         _move_into_place(build, target)
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(build, ignore_errors=True)
+        _raise_as_storage_error(e, target)
         raise
+    record_backup(session, target, size)
     return info
+
+
+def _raise_as_storage_error(e: BaseException, target: Path) -> None:
+    """A full disk or a read-only folder where the copy goes, named as such (the caller re-raises anything else)."""
+    if isinstance(e, DatabaseError):
+        failure = storage_failure(e, target.parent)
+        if failure is not None:
+            raise failure from e
+    elif isinstance(e, OSError):
+        raise os_storage_error(e, target) from e
 
 
 def _move_into_place(build: Path, target: Path) -> None:
@@ -105,8 +125,9 @@ def restore_vault(backup: Path, vault: Path) -> BackupInfo:
             if source.exists():
                 atomic_write(target, source.read_bytes())
         _move_into_place(build, vault)
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(build, ignore_errors=True)
+        _raise_as_storage_error(e, vault)
         raise
     return BackupInfo(vault, str(meta.get("vault_id", "")), int(meta.get("events", 0)), str(meta.get("made_at", "")))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from securemail.services.cosign import same_person
 from securemail.services.items import item_row, normalise_tracking
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
-from securemail.services.transfers import _check_move
+from securemail.services.transfers import check_move
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,24 @@ class BagOpening:
     extra: list[str]
 
 
+def compare_manifest(bag: str, expected: Sequence[str], scanned: Sequence[str]) -> BagOpening:
+    """The manifest against what was scanned (already normalised): found in scan order, missing sorted, extra in
+    scan order. The receive-bag screen shows it live; open_bag records exactly this."""
+    manifest = set(expected)
+    seen = list(dict.fromkeys(scanned))
+    found = [t for t in seen if t in manifest]
+    return BagOpening(bag, found, sorted(manifest - set(found)), [t for t in seen if t not in manifest])
+
+
+def missing_from_bag(timeline: Sequence[dict[str, Any]], tracking: str) -> str | None:
+    """The bag this item was missing from when it was opened: the latest opening in its timeline says so."""
+    for event in reversed(timeline):
+        if event.get("kind") == K.BAG_OPENED:
+            data = event.get("data") or {}
+            return str(data.get("bag")) if tracking in (data.get("missing") or []) else None
+    return None
+
+
 def get_bag(session: Session, bag: str) -> dict[str, Any]:
     session.require(Permission.VIEW_ALL)
     cur = session.conn.execute("SELECT * FROM bags WHERE bag = ?", (bag.strip().upper(),))
@@ -39,6 +58,13 @@ def get_bag(session: Session, bag: str) -> dict[str, Any]:
         raise NotFoundError("notfound.bag", bag=bag)
     out = dict(zip([c[0] for c in cur.description], row, strict=True))
     out["items"] = bag_items(session, out["bag"])
+    if out["status"] == BagStatus.OPENED.value:  # what the signed opening found missing or extra
+        found = session.conn.execute(
+            "SELECT json_extract(body, '$.data.missing'), json_extract(body, '$.data.extra') FROM events "
+            "WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (K.bag_subject(out["bag"]), K.BAG_OPENED),
+        ).fetchone()
+        out["missing"] = json.loads(found[0]) if found and found[0] else []
+        out["extra"] = json.loads(found[1]) if found and found[1] else []
     return out
 
 
@@ -111,7 +137,7 @@ def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str
         _require_status(b, BagStatus.OPEN, "add")
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
-            _check_move(session, item, Action.BAG)
+            check_move(session, item, Action.BAG)
             _check_destination(session, b, item)
         for item in items:
             ledger.append(K.ITEM_BAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
@@ -171,10 +197,8 @@ def open_bag(session: Session, bag: str, scanned: Sequence[str], giver: Signer |
         if b["holder"] != (giver.username if giver else None):
             raise StateError("perm.not_holder", user=giver.username if giver else "-", tracking=b["bag"],
                              holder=b["holder"] or "-")
-        expected = set(b["items"])
-        found = [t for t in seen if t in expected]
-        missing = sorted(expected - set(found))
-        extra = [t for t in seen if t not in expected]
+        check = compare_manifest(b["bag"], b["items"], seen)
+        expected, found, missing, extra = set(b["items"]), check.found, check.missing, check.extra
         ledger.append(K.BAG_OPENED, K.bag_subject(b["bag"]), session.signer,
                       {"bag": b["bag"], "location": session.office_code, "expected": sorted(expected),
                        "found": found, "missing": missing, "extra": extra}, cosigner=giver)

@@ -142,6 +142,83 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
     key.wipe()
 
 
+def change_role(session: Session, username: str, *, role: str, agency: str | None,
+                new_password: str | None = None) -> UserInfo:
+    """An admin moves a user to another role or agency: a signed user.role_changed with a fresh office
+    certificate of the user's key.
+
+    A key slot is bound to its role, and only its owner's password opens it: a new role therefore needs a new
+    initial password, given here, and the user gets a new temporary key as after a reset (they set their own
+    password at their next sign-in). A change of agency alone keeps the key and the password."""
+    session.require(Permission.MANAGE_USERS)
+    user = get_user(session, username)
+    if not user.active:
+        raise NotFoundError("notfound.user", user=username)
+    if user.username == session.user.username:
+        raise BadInputError("input.own_role", field="role")
+    try:
+        role_v = parse_choice(Role, role, field="role")
+        agency_code = clean_code(agency, "agency") if agency else None
+    except FieldError as e:
+        raise field_error(e) from e
+    if role_v is Role.SECRETARY and agency_code is None:
+        raise BadInputError("input.secretary_needs_agency", field="agency")
+    if agency_code is not None:
+        get_agency(session, agency_code)
+    if role_v is user.role and agency_code == user.agency:
+        return user  # nothing changes: nothing is signed
+    if user.role is Role.ADMIN and role_v is not Role.ADMIN and len(session.authority.admins()) <= 1:
+        raise BadInputError("input.last_admin", field="role")
+    account = session.authority.account(username)
+    if account is None:
+        raise NotFoundError("notfound.user", user=username)
+    cert = session.certify(Certificate(session.office_code, session.vault_id, username, role_v.value, agency_code,
+                                       account.current.key, account.current.temporary))
+    changed = {"username": username, "role": role_v.value, "agency": agency_code, "cert": cert}
+    if role_v is user.role:
+        with session.write() as ledger:
+            ledger.append(K.USER_ROLE_CHANGED, K.DIRECTORY, session.signer, changed)
+        return get_user(session, username)
+    if not new_password:
+        raise BadInputError("input.required", field="password")
+    check_password(new_password)
+    key = SigningKey.generate()
+    slot = _admin_slot(session, role_v, create_slot(session.vault_id, username, role_v.value, new_password,
+                                                    _current_dek(session), key,
+                                                    new_kdf_params(session.slots.kdf_profile)))
+    key_cert = session.certify(Certificate(session.office_code, session.vault_id, username, role_v.value,
+                                           agency_code, key.public_raw(), temporary=True))
+
+    def record(ledger: LedgerWriter) -> None:
+        ledger.append(K.USER_ROLE_CHANGED, K.DIRECTORY, session.signer, changed)
+        ledger.append(K.USER_KEY_ROTATED, K.DIRECTORY, session.signer,
+                      {"username": username, "public_key": b64(key.public_raw()), "cert": key_cert},
+                      cosigner=Signer(username, key))
+
+    session.slots = _replace_slot(session, slot, record)
+    key.wipe()
+    return get_user(session, username)
+
+
+def edit_agency(session: Session, code: str, *, name: str, province: str | None = None,
+                suburban: bool | None = None) -> Agency:
+    """Correct an agency's name, province or inner-city flag: a signed agency.changed (its code stays)."""
+    session.require(Permission.MANAGE_AGENCIES)
+    agency = get_agency(session, code)
+    try:
+        n = clean_text(name, field="name", max_len=300, required=True)
+        p = clean_text(province, field="province", max_len=100)
+    except FieldError as e:
+        raise field_error(e) from e
+    outside = agency.suburban if suburban is None else suburban
+    if (n, p, outside) == (agency.name, agency.province, agency.suburban):
+        return agency  # nothing changes: nothing is signed
+    with session.write() as ledger:
+        ledger.append(K.AGENCY_CHANGED, K.DIRECTORY, session.signer, {
+            "code": agency.code, "name": n, "province": p, "suburban": 1 if outside else 0})
+    return Agency(agency.code, n or "", p, outside)
+
+
 def revoke_user(session: Session, username: str) -> None:
     """Revoke: the slot removed, a signed directory event, and the database rekeyed with a fresh data key.
 

@@ -1,4 +1,4 @@
-"""Between vaults: pinned partner keys, signed exchange bundles, and verified imports (docs/formats/bundle-v1.md).
+"""Between vaults: pinned partner keys, signed exchange bundles, and verified imports (docs/formats/bundle-v2.md).
 
 A partner's office key is pinned by an administrator (signed `pin.added` / `pin.revoked` directory events). A
 bundle carries the custody events of some items, the sender's directory events (so an Authority can be replayed
@@ -26,28 +26,33 @@ from securemail.custody.authority import AUTHORITY_KINDS, Authority
 from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, signer_user
 from securemail.custody.events import Event, event_from_stored, event_leaf_hash
+from securemail.custody.foreign_replay import ForeignReplay
 from securemail.custody.ledger import latest_checkpoint, leaf_hashes, sign_checkpoint
 from securemail.custody.merkle import MerkleLog, verify_consistency, verify_inclusion
 from securemail.custody.note import parse_verifier_key
 from securemail.custody.rules import parse_time
 from securemail.custody.verify import Problem
+from securemail.domain.enums import Secrecy
 from securemail.domain.errors import FieldError
+from securemail.domain.item import too_few_envelopes
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
+from securemail.services import cross_witness
 from securemail.services import items as item_service
+from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, field_error
 from securemail.services.statements import OFFICE_KEY_HEADER, signer_chain
 from securemail.storage.files import write_user_file
 
 FORMAT = "securemail-bundle"
-VERSION = 1
+VERSION = 2          # 2: cosignatures travel back (cross-witnessing); item.received / item.passed_on events
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 MAX_PROOF = 64
 
 # The checks of an import, in the order they run (the refusal names one of them).
 CHECKS = ("format", "version", "recipient", "pin", "certificate", "bundle_signature", "checkpoint", "events",
-          "inclusion", "directory", "signatures", "hash_chain", "items", "split_view")
+          "inclusion", "directory", "signatures", "custody", "hash_chain", "items", "split_view", "cosignatures")
 
 
 # ---- pins --------------------------------------------------------------------------------------------------
@@ -224,7 +229,7 @@ def build_bundle(session: Session, to_code: str, trackings: list[str] | None) ->
                    for (m,) in conn.execute("SELECT DISTINCT size FROM bundles_sent WHERE to_vault = ? AND size < ? "
                                             "ORDER BY size", (pin.vault, size))]
     cp = sign_checkpoint(cp, session.office_code, session.signer, session.office_signing_key)
-    doc = {"format": FORMAT, "v": VERSION,
+    doc = {"format": FORMAT, "v": VERSION, "cosignatures": cross_witness.owed_to(conn, pin.vault),
            "from": {"office": session.office_code, "name": session.office_name, "vault": session.vault_id,
                     "kind": session.setting("vault_kind") or "office", "agency": session.setting("vault_agency"),
                     "key": b64(session.office_public_key)},
@@ -245,6 +250,8 @@ def export_bundle(session: Session, to_code: str, trackings: list[str] | None, p
     if pin is not None:
         session.conn.execute("INSERT OR IGNORE INTO bundles_sent (to_vault, size, root, time) VALUES (?, ?, ?, ?)",
                              (pin.vault, exported.size, exported.root, iso(session.clock.now())))
+
+    record_export(session, "bundle", path)
     return Exported(path, exported.to, exported.items, exported.events, exported.size, exported.root,
                     exported.sha256)
 
@@ -264,7 +271,9 @@ class BundleRefused(UserFacingError):
 
 class BundleVersionError(BadInputError):
     def __init__(self, version: object) -> None:
-        super().__init__("bundle.unknown_version", version=str(version)[:40], supported=VERSION)
+        older = type(version) is int and 0 < version < VERSION
+        super().__init__("bundle.old_version" if older else "bundle.unknown_version", version=str(version)[:40],
+                         supported=VERSION)
         self.check = "version"
 
 
@@ -280,6 +289,7 @@ class Verified:
     events: list[tuple[Event, bytes, str, list[bytes]]]    # event, body bytes, signatures text, proof
     items: list[str]
     previous: int | None = None
+    cosignatures: list[cross_witness.Received] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -304,7 +314,7 @@ def _hashes(value: object, what: str, check: str) -> list[bytes]:
 
 
 def verify_bundle(session: Session, data: bytes) -> Verified:
-    """Every check of docs/formats/bundle-v1.md, against this vault and its pins; raises BundleRefused (or
+    """Every check of docs/formats/bundle-v2.md, against this vault and its pins; raises BundleRefused (or
     BundleVersionError) naming the first that fails. Reads only; stores nothing."""
     try:
         return _verify(session, data)
@@ -328,7 +338,8 @@ def _verify(session: Session, data: bytes) -> Verified:
     assert isinstance(doc, dict)
     if doc.get("v") != VERSION:
         raise BundleVersionError(doc.get("v"))
-    expected = {"format", "v", "from", "to", "at", "by", "items", "checkpoint", "consistency", "events"}
+    expected = {"format", "v", "from", "to", "at", "by", "items", "checkpoint", "consistency", "events",
+                "cosignatures"}
     _need(set(doc) == expected, "format", f"fields {sorted(set(doc) ^ expected)} unexpected or missing")
     sender, to = doc["from"], doc["to"]
     _need(isinstance(sender, dict) and isinstance(to, dict), "format", "from/to are not objects")
@@ -411,13 +422,25 @@ def _verify(session: Session, data: bytes) -> Verified:
     assert isinstance(chosen, list)
     for t in chosen:
         first = next((e for e, *_ in parsed if e.subject == t), None)
-        _need(first is not None and first.kind == K.ITEM_ACCEPTED, "items", f"no acceptance of {t} in the bundle")
+        _need(first is not None and first.kind in (K.ITEM_ACCEPTED, K.ITEM_RECEIVED), "items",
+              f"no acceptance (or receipt) of {t} in the bundle")
+        assert first is not None
+        recorded = first.data.get("item")
+        _need(not too_few_envelopes(recorded), "envelopes",
+              f"{t}: Tuyệt mật / Số bì (envelopes) = {dict(recorded or {}).get('envelopes')!r}, fewer than "
+              f"{Secrecy.TUYET_MAT.envelopes_required} (inner and outer envelope)")
     _need(all(e.subject in heads and (e.subject == K.DIRECTORY or e.subject in chosen or e.subject.startswith("bag:"))
               for e, *_ in parsed), "items", "events of subjects the bundle does not name")
     # split view: this checkpoint must extend the newest one already imported from that vault
     previous = _check_extends(session, vault, cp, doc["consistency"])
+    # cosignatures: checkpoints of this vault's log that a person of the sender cosigned, checked against the pin
+    received = cross_witness.check_received(
+        doc["cosignatures"], my_origin=f"securemail/{session.office_code}/{session.vault_id}", office=office,
+        vault=vault, office_key=office_key, authority=authority)
+    if isinstance(received, str):
+        raise BundleRefused("cosignatures", received)
     sha = sha256(body)
-    return Verified(sha, office, vault, pin.name, cp, parsed, sorted(set(chosen)), previous)
+    return Verified(sha, office, vault, pin.name, cp, parsed, sorted(set(chosen)), previous, received)
 
 
 def _replay_and_judge(parsed: list[tuple[Event, bytes, str, list[bytes]]], office: str, vault: str,
@@ -431,17 +454,25 @@ def _replay_and_judge(parsed: list[tuple[Event, bytes, str, list[bytes]]], offic
     authority.apply_genesis(created, enrolled)
     _need(authority.office_key == office_key and authority.office_code == office and authority.vault_id == vault,
           "directory", "the genesis names another office key, office or vault")
-    for e in events[2:]:
-        judgement = authority.judge(e)
-        if not judgement.holds():
-            reasons = [r.detail for r in judgement.refusals] + [n.detail for n in judgement.failed_needs()]
-            if any(n.temporary for n in judgement.needs):
-                reasons.append("signed with a temporary key")
-            raise BundleRefused("signatures", f"event {e.seq} ({e.kind}): {'; '.join(reasons) or 'refused'}")
-        if e.kind in AUTHORITY_KINDS:
-            authority.apply(e)
-        else:
-            authority.last_seq = max(authority.last_seq, e.seq)
+    replay = ForeignReplay()      # custody: the partner's own state rules, replayed on what it sent
+    try:
+        replay.genesis(created, enrolled)
+        for e in events[2:]:
+            judgement = authority.judge(e)
+            if not judgement.holds():
+                reasons = [r.detail for r in judgement.refusals] + [n.detail for n in judgement.failed_needs()]
+                if any(n.temporary for n in judgement.needs):
+                    reasons.append("signed with a temporary key")
+                raise BundleRefused("signatures", f"event {e.seq} ({e.kind}): {'; '.join(reasons) or 'refused'}")
+            unlawful = replay.refusals(authority, e)
+            if unlawful:
+                raise BundleRefused("custody", f"event {e.seq} ({e.kind}): {'; '.join(unlawful)}")
+            if e.kind in AUTHORITY_KINDS:
+                authority.apply(e)
+            else:
+                authority.last_seq = max(authority.last_seq, e.seq)
+    finally:
+        replay.close()
     return authority
 
 
@@ -509,7 +540,8 @@ def import_bundle(session: Session, data: bytes) -> Imported:
     with session.write() as ledger:
         event = ledger.append(K.BUNDLE_IMPORTED, K.DIRECTORY, session.signer, {
             "from": v.office, "from_vault": v.vault, "size": v.checkpoint.size, "root": b64(v.checkpoint.root),
-            "bundle_sha256": v.sha256.hex(), "items": v.items, "events": len(v.events)})
+            "bundle_sha256": v.sha256.hex(), "items": v.items, "events": len(v.events),
+            "cosignatures": sorted({r.checkpoint.size for r in v.cosignatures})})
         for e, body, sigs, proof in v.events:
             cur = conn.execute(
                 "INSERT OR IGNORE INTO foreign_events (origin_vault, seq, origin_office, subject, kind, body, "
@@ -521,6 +553,8 @@ def import_bundle(session: Session, data: bytes) -> Imported:
                      "import_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (v.sha256, v.vault, v.office, v.checkpoint.size, v.checkpoint.root, v.checkpoint.note(),
                       event.seq))
+        cross_witness.store_received(conn, v.cosignatures, v.office, v.vault, event.seq)
+        cross_witness.cosign_imported(session, v.vault, v.checkpoint)
     return Imported(v.office, v.vault, v.checkpoint.size, v.checkpoint.root, v.sha256.hex(), len(v.events), new,
                     v.items, False, event.seq)
 

@@ -33,8 +33,9 @@ class ExternalPerson:
     """Someone without an account (a messenger, a remote recipient): recorded by name, ID and drawn signature."""
 
     name: str
-    id_number: str | None
+    id_number: str | None  # số định danh / căn cước
     signature_png: bytes | None
+    title: str | None = None  # chức vụ (position), where known
 
 
 def _jsonable(value: object) -> object:
@@ -85,9 +86,12 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
     try:
         name = clean_text(person.name, field="person_name", max_len=200, required=True)
         id_number = clean_text(person.id_number, field="person_id", max_len=50)
+        title = clean_text(person.title, field="person_title", max_len=200)
     except FieldError as e:
         raise field_error(e) from e
     out: dict[str, Any] = {"name": name, "id_number": id_number, "signature_sha256": None}
+    if title is not None:
+        out["title"] = title
     if person.signature_png is not None:
         data = person.signature_png
         if not data.startswith(PNG_MAGIC) or len(data) > MAX_SIGNATURE_IMAGE:
@@ -99,7 +103,10 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
 
 
 def _next_tracking(session: Session) -> str:
-    serial = int(session.conn.execute("SELECT count(*) FROM items").fetchone()[0]) + 1
+    # The counter equals count(*) of items (a trigger keeps it), without reading the table; a counter put back by
+    # hand only costs the loop below a few probes of the primary key.
+    row = session.conn.execute("SELECT value FROM counters WHERE name = 'items'").fetchone()
+    serial = int(row[0]) + 1 if row else 1
     while True:
         tracking = make_tracking(serial)
         if not session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone():
@@ -107,8 +114,11 @@ def _next_tracking(session: Session) -> str:
         serial += 1
 
 
-def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None) -> str:
-    """Record an item handed in at the counter; returns its tracking number."""
+def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None,
+                origin: dict[str, Any] | None = None, due_override: str | None = None) -> str:
+    """Record an item handed in at the counter; returns its tracking number. With `origin` (the link to a
+    partner's imported acceptance, services.imported_items) the item's data are the partner's, validated here and
+    stored as they came; `due_override` keeps the due time another post office gave it."""
     session.require(Permission.ACCEPT)
     now = session.clock.now()
     norms = load_norms(session)
@@ -124,6 +134,7 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
     _check_suburban_lead(session, draft, now)
     norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
     due = due_at(now, norm, draft.appointed_at, load_calendar(session)) if norm is not None else None
+    due_text = due_override if due_override is not None else (iso(due) if due else None)
     with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
         if draft.tracking:
             tracking = draft.tracking
@@ -131,8 +142,12 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
                 raise BadInputError("input.duplicate_tracking", field="tracking", value=tracking)
         else:
             tracking = _next_tracking(session)
-        data: dict[str, Any] = {"item": draft_to_data(draft), "due_at": iso(due) if due else None,
-                                "location": session.office_code}
+        item = draft_to_data(draft)
+        if origin is not None:
+            item = {f: raw[f] for f in ITEM_FIELDS if f in raw}
+        data: dict[str, Any] = {"item": item, "due_at": due_text, "location": session.office_code}
+        if origin is not None:
+            data["origin"] = origin
         person = record_person(session, ledger, messenger)
         if person is not None:
             data["person"] = person
@@ -178,7 +193,28 @@ def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
     from securemail.services.exchange import foreign_timeline  # noqa: PLC0415 - exchange imports this module
 
     t = item_row(session, tracking)["tracking"]  # also checks that this user may see the item
-    return foreign_timeline(session, t) + own_timeline(session, t)
+    return merge_by_time(foreign_timeline(session, t), own_timeline(session, t))
+
+
+def merge_by_time(foreign: list[dict[str, Any]], own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Partners' events and this vault's own in the order they happened: each list keeps its own order (its log's),
+    and at equal times a partner's event comes first (what was sent comes before what was done with it)."""
+    def when(e: dict[str, Any]) -> datetime:
+        try:
+            return parse_iso(str(e["time"]))
+        except (ValueError, TypeError):
+            return datetime.max.replace(tzinfo=ICT)
+    foreign = sorted(foreign, key=when)         # several partners' logs, each in its own order
+    out: list[dict[str, Any]] = []
+    i = j = 0
+    while i < len(foreign) or j < len(own):
+        if j >= len(own) or (i < len(foreign) and when(foreign[i]) <= when(own[j])):
+            out.append(foreign[i])
+            i += 1
+        else:
+            out.append(own[j])
+            j += 1
+    return out
 
 
 def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:
@@ -273,9 +309,10 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
 
 
 def count_items(session: Session, *, filters: Mapping[str, str | None] | None = None, statuses: Sequence[str] = (),
-                agency: str | None = None, overdue_at: datetime | None = None) -> int:
+                agency: str | None = None, overdue_at: datetime | None = None, date_from: datetime | None = None,
+                date_to: datetime | None = None) -> int:
     """How many items match (same filters and visibility as search_items), counted by the database."""
-    where, args = _where(session, filters, agency, None, None, overdue_at, statuses)
+    where, args = _where(session, filters, agency, date_from, date_to, overdue_at, statuses)
     sql = "SELECT count(*) FROM items" + (" WHERE " + " AND ".join(where) if where else "")
     return int(session.conn.execute(sql, args).fetchone()[0])
 

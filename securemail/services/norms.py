@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 from securemail.clock import ICT, iso, parse_iso
 from securemail.custody import kinds as K
 from securemail.custody.duetimes import DUE_SETTINGS, early_minutes, setting
+from securemail.documents.register_layouts import LayoutChoiceError, get_layout
 from securemail.domain.enums import Scope, ServiceClass
 from securemail.domain.errors import FieldError
 from securemail.domain.item import parse_int
@@ -21,6 +23,7 @@ from securemail.domain.workcalendar import parse_working_hours
 from securemail.errors import BadInputError
 from securemail.services.items import load_norms, search_items
 from securemail.services.permissions import Permission
+from securemail.services.registers import LAYOUT_SETTING, columns_problem
 from securemail.services.session import Session, field_error
 from securemail.services.workdays import set_holidays
 
@@ -34,6 +37,10 @@ def _choice(*allowed: str) -> Callable[[str], bool]:
 
 def _int_between(low: int, high: int) -> Callable[[str], bool]:
     return lambda value: value.isdigit() and low <= int(value) <= high
+
+
+def _text_up_to(limit: int) -> Callable[[str], bool]:
+    return lambda value: 0 < len(value) <= limit and value.isprintable()
 
 
 def _hours_ok(value: str) -> bool:
@@ -50,6 +57,13 @@ SETTINGS: dict[str, Callable[[str], bool]] = {
     "working_hours": _hours_ok,
     "hen_gio_lead_ngoai_thanh": _int_between(0, 168),
     "hen_gio_early_minutes": _int_between(0, 7 * 24 * 60),
+    # printed on the reports (NĐ 30/2020 Phụ lục I) and on register covers
+    "superior_agency": _text_up_to(200),       # cơ quan chủ quản, above the issuer's name
+    "place_name": _text_up_to(100),            # địa danh of the date line ("Gia Lai, ngày ...")
+    "report_signer_title": _text_up_to(200),   # chức vụ of the person signing reports
+    "report_signer_name": _text_up_to(200),
+    "report_recipients": _text_up_to(1000),    # "Nơi nhận", one per line (separated by ";")
+    "report_code": _text_up_to(40),            # the issuer's abbreviation in "Số: .../BC-..."
 }
 
 
@@ -80,10 +94,13 @@ def set_norm(session: Session, service: str, scope: str, *, working_days_tenths:
 
 def set_setting(session: Session, key: str, value: str) -> None:
     session.require(Permission.MANAGE_SETTINGS)
-    check = SETTINGS.get(key)
-    value = value.strip()
-    if check is None or not check(value):
-        raise BadInputError("input.bad_choice", field="key", value=f"{key}={value}")
+    value = unicodedata.normalize("NFC", value.strip())
+    if key.startswith(LAYOUT_SETTING):
+        _check_layout_setting(key, value)
+    else:
+        check = SETTINGS.get(key)
+        if check is None or not check(value):
+            raise BadInputError("input.bad_choice", field="key", value=f"{key}={value}"[:80])
     if key == "working_hours":
         value = parse_working_hours(value).text()
     data: dict[str, Any] = {"key": key, "value": value}
@@ -91,6 +108,18 @@ def set_setting(session: Session, key: str, value: str) -> None:
         data["recompute_due"] = 1
     with session.write() as ledger:
         ledger.append(K.SETTING_SET, K.DIRECTORY, session.signer, data)
+
+
+def _check_layout_setting(key: str, value: str) -> None:
+    """register_layout.<id>: a JSON list of columns for one shipped layout (services.registers)."""
+    layout_id = key[len(LAYOUT_SETTING):]
+    try:
+        get_layout(layout_id)
+    except LayoutChoiceError as e:
+        raise BadInputError("input.bad_choice", field="key", value=key[:80]) from e
+    problem = columns_problem(value)
+    if problem is not None:
+        raise BadInputError("report.layout_bad", field="key", layout=layout_id, problem=problem)
 
 
 def get_setting(session: Session, key: str) -> str:

@@ -15,17 +15,19 @@ from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
 from securemail.custody.duetimes import early_minutes
+from securemail.custody.kinds import kind_label
 from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
-from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass
+from securemail.documents.register_layouts import RegisterLayout
+from securemail.domain.enums import ItemStatus, Scope, SealCondition, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
 from securemail.domain.norms import printed_source
 from securemail.domain.punctuality import Outcome
 from securemail.errors import BadInputError, NotFoundError, StateError, StorageError
 from securemail.i18n import current_language, tr
-from securemail.services import bags, items, norms, statements
+from securemail.services import audit_trail, bags, items, norms, registers, statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session, load_user
@@ -51,6 +53,14 @@ def _imprint(session: Session) -> m.Imprint:
 def _secrecy(value: str) -> m.Secrecy:
     s = Secrecy(value)
     return m.Secrecy(code=s.envelope_code or "", label=label(s, "vi"))
+
+
+def _urgency(item: dict[str, Any]) -> str | None:
+    """The document's urgency mark in words; None when it has none (or was not recorded, before schema 8)."""
+    value = item.get("urgency")
+    if value in (None, Urgency.NONE.value):
+        return None
+    return label(Urgency(value), "vi")
 
 
 def _agency_name(session: Session, code: str | None) -> str:
@@ -103,7 +113,8 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
         sender_person_id=item["sender_person_id"], recipient_agency=_agency_name(session, item["recipient_agency"]),
         named_recipient=item["named_recipient"], named_only=bool(item["named_only"]),
         secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        scope=label(Scope(item["scope"]), "vi"), doc_ref=item["doc_ref"] or "", description=item["description"],
+        urgency=_urgency(item), scope=label(Scope(item["scope"]), "vi"), doc_ref=item["doc_ref"] or "",
+        description=item["description"],
         envelopes=item["envelopes"], weight_grams=item["weight_grams"], seals=item["seal_numbers"] or "",
         seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         accepted_at=_time(item["accepted_at"]) or session.clock.now(),
@@ -125,17 +136,19 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
     ev = _event(session, item["tracking"], K.ITEM_DELIVERED)
     payload = statements.issue(session, "delivery", item["tracking"], ev["hash"], _checkpoint(session))
     person = ev["data"].get("person") or {}
-    receiver = _person_name(session, ev["data"].get("to")) if ev["data"].get("to") else person.get("name", "")
+    secretary = ev["data"].get("to")
+    receiver = _person_name(session, secretary) if secretary else person.get("name", "")
+    title = ev["data"].get("title") if secretary else person.get("title")
     data = m.DeliveryData(
         imprint=_imprint(session), qr_payload=payload, tracking=item["tracking"],
         sender_agency=_agency_name(session, item["sender_agency"]),
         recipient_agency=_agency_name(session, item["recipient_agency"]), named_recipient=item["named_recipient"],
         secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"],
+        urgency=_urgency(item), doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"],
         seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
         delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
-        receiving_person_title="Văn thư" if ev["data"].get("to") else None,
-        receiving_person_id=person.get("id_number"),
+        receiving_person_title=title or ("Văn thư" if secretary else None),
+        receiving_person_id=(ev["data"].get("id_number") if secretary else person.get("id_number")),
         delivered_by=_person_name(session, ev["actor"]))
     _render(docs.render_delivery, data, out)
     return payload
@@ -195,86 +208,60 @@ def custody(session: Session, tracking: str, out: Out) -> str:
     return payload
 
 
-REGISTER_KINDS = {"outgoing": m.RegisterKind.SECRET_OUTGOING, "incoming": m.RegisterKind.SECRET_INCOMING,
-                  "post": m.RegisterKind.POST_OUTGOING}
+REGISTER_KINDS = registers.KINDS
 
 
-def _register_row(session: Session, kind: m.RegisterKind, n: int, r: dict[str, Any]) -> dict[str, str]:
-    secrecy = Secrecy(r["secrecy"])
-    abstract = "(Tuyệt mật: không ghi trích yếu)" if secrecy is Secrecy.TUYET_MAT else (r["description"] or "")
-    accepted = _time(r["accepted_at"])
-    delivered = _time(r["delivered_at"])
-    note = f"{r['tracking']} — {label(ItemStatus(r['status']), 'vi')}"
-    common = {"so_thu_tu": str(n), "so_ky_hieu": r["doc_ref"] or "", "trich_yeu": abstract,
-              "do_mat": label(secrecy, "vi"), "ghi_chu": note}
-    doc_date = r["doc_date"] and date.fromisoformat(r["doc_date"]).strftime("%d/%m/%Y")
-    if kind is m.RegisterKind.SECRET_INCOMING:
-        return common | {"ngay_den": delivered.strftime("%d/%m/%Y") if delivered else "", "so_den": str(n),
-                         "co_quan_ban_hanh": _agency_name(session, r["sender_agency"]),
-                         "ngay_thang": doc_date or "", "don_vi_nhan": r["delivered_to"] or ""}
-    if kind is m.RegisterKind.POST_OUTGOING:
-        return {"ngay_chuyen": accepted.strftime("%d/%m/%Y") if accepted else "", "so_ky_hieu": r["doc_ref"] or "",
-                "noi_nhan": _agency_name(session, r["recipient_agency"]), "so_luong_bi": str(r["envelopes"]),
-                "ky_nhan": "", "ghi_chu": note}
-    recipient = _agency_name(session, r["recipient_agency"])
-    if r["delivered_to"]:
-        recipient += f" — {r['delivered_to']}"
-    return common | {"ngay_thang": doc_date or "",
-                     "nguoi_ky": "", "noi_nhan": recipient, "don_vi_luu": "", "so_luong": str(r["envelopes"])}
-
-
-def _numbered_rows(session: Session, kind: m.RegisterKind, filters: dict[str, str], period_start: date,
-                   end: datetime) -> list[tuple[int, dict[str, Any]]]:
-    """The register's entries up to ``end`` with their numbers: continuous from 01/01 to 31/12 of each year
-    (NĐ 30/2020 Điều 15, 22), so a row keeps its number whatever period is printed (entries are never
-    removed: the ledger is append-only)."""
-    year_start = datetime.combine(date(period_start.year, 1, 1), datetime.min.time(), ICT)
-    rows = list(reversed(items.search_items(session, filters=filters, date_from=year_start, date_to=end,
-                                            limit=1_000_000)))
-    if kind is m.RegisterKind.SECRET_OUTGOING or kind is m.RegisterKind.SECRET_INCOMING:
-        rows = [r for r in rows if r["secrecy"] != Secrecy.NONE.value]
-    out: list[tuple[int, dict[str, Any]]] = []
-    counters: dict[int, int] = {}
-    for r in rows:
-        year = (_time(r["accepted_at"]) or year_start).astimezone(ICT).year
-        counters[year] = counters.get(year, 0) + 1
-        out.append((counters[year], r))
-    return out
+ROWS_PER_PAGE_GUESS = 9  # register rows on an A4 landscape page, for progress only
 
 
 def register(session: Session, kind: str, period_start: date, period_end: date, out: Out,
-             agency: str | None = None, volume: str | None = None) -> str:
-    """A register for a period in the layout in force then (refuses a period that crosses a change of form)."""
-    session.require(Permission.PRINT_REPORTS)
-    rk = REGISTER_KINDS.get(kind)
-    if rk is None:
-        raise BadInputError("input.bad_choice", field="kind", value=kind)
-    try:
-        layout = docs.choose_layout(rk, period_start, period_end)
-    except docs.PeriodStraddlesError as e:
-        parts = "; ".join(f"{lo:%d/%m/%Y}-{hi:%d/%m/%Y}" for _, lo, hi in e.parts)
-        raise BadInputError("report.period_straddles", field="date_from", parts=parts) from e
-    except docs.LayoutChoiceError as e:
-        raise BadInputError("report.no_layout", field="date_from") from e
-    start = datetime.combine(period_start, datetime.min.time(), ICT)
-    end = datetime.combine(period_end + timedelta(days=1), datetime.min.time(), ICT)
-    filters = {}
-    if agency:
-        filters["recipient_agency" if rk is m.RegisterKind.SECRET_INCOMING else "sender_agency"] = agency
-    numbered = _numbered_rows(session, rk, filters, period_start, end)
-    table = [_register_row(session, rk, n, r) for n, r in numbered
-             if (_time(r["accepted_at"]) or start) >= start]
-    ident = f"{layout.id}:{period_start.isoformat()}:{period_end.isoformat()}"
-    payload = statements.issue(session, "register", ident, statements.content_digest(table), _checkpoint(session))
-    unit = _agency_name(session, agency) if agency else session.office_name
-    _render(docs.render_register, m.RegisterData(imprint=_imprint(session), qr_payload=payload, kind=rk,
-                                        period_start=period_start, period_end=period_end, agency_name=unit,
-                                        rows=table, layout_id=layout.id, volume=volume), out)
-    return payload
+             agency: str | None = None, volume: str | None = None,
+             progress: Callable[[int, int], None] | None = None) -> str:
+    """A register for a period of one year, printed by its owner (services.registers): the post office desk's
+    handover book, or an agency desk's registers. ``agency``, if given, must be the agency of this desk.
+    `progress(done, total)` is called as pages are laid out (the total is a guess until the end); it may raise to
+    stop."""
+    if agency and agency != session.setting("vault_agency"):
+        raise BadInputError("report.register_agency_only", field="agency")
+
+    def render(data: m.RegisterData, target: Out, layout: RegisterLayout) -> None:
+        guess = len(data.rows) // ROWS_PER_PAGE_GUESS + 2
+
+        def on_page(page: int) -> None:
+            if progress is not None:
+                progress(min(page, guess - 1), guess)
+
+        _render(lambda d, o: docs.render_register(d, o, layout, on_page), data, target)
+        if progress is not None:
+            progress(guess, guess)
+
+    return registers.print_register(session, kind, period_start, period_end, out, volume=volume,
+                                    imprint=_imprint(session), checkpoint=_checkpoint(session), render=render)
 
 
-def overdue(session: Session, period_start: date, period_end: date, out: Out) -> str:
-    """Overdue and on-time report for items accepted in a period."""
+def issuance(session: Session, number: str | None = None) -> m.Issuance:
+    """How this office issues its báo cáo (NĐ 30/2020 Phụ lục I), from its settings: cơ quan chủ quản
+    (superior_agency), the place of the date line (place_name, else the province), the code after the number
+    (BC-report_code, else BC-office code), who signs and in which position (report_signer_title / _name, else the
+    person printing, as "Người lập báo cáo"), and "Nơi nhận" (report_recipients, separated by ";"). The number is
+    the one given, else left blank for the văn thư to write in when she issues it."""
+    def setting(key: str) -> str:
+        return (session.setting(key) or "").strip()
+
+    title = setting("report_signer_title")
+    recipients = [r.strip() for r in setting("report_recipients").replace("\n", ";").split(";") if r.strip()]
+    return m.Issuance(superior=setting("superior_agency") or None, issuer=session.office_name,
+                      number=(number or "").strip() or None,
+                      code=f"BC-{setting('report_code') or session.office_code}",
+                      place=setting("place_name") or setting("province"),
+                      day=session.clock.now().astimezone(ICT).date(),
+                      signer_title=title or "Người lập báo cáo",
+                      signer_name=(setting("report_signer_name") if title else "") or session.user.full_name,
+                      recipients=recipients)
+
+
+def overdue(session: Session, period_start: date, period_end: date, out: Out, number: str | None = None) -> str:
+    """Overdue and on-time report for items accepted in a period (a báo cáo: NĐ 30/2020 Phụ lục I)."""
     session.require(Permission.PRINT_REPORTS)
     now = session.clock.now()
     start = datetime.combine(period_start, datetime.min.time(), ICT)
@@ -299,7 +286,7 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
         norms_source="; ".join(sorted({printed_source(n.source) for n in norms.list_norms(session)})),
         stats=[m.ServiceStat(service_class=label(ServiceClass(sv), "vi"), scope=label(Scope(sc), "vi"),
                              total=v[0], met=v[1], late=v[2], pending=v[3]) for (sv, sc), v in sorted(stats.items())],
-        early_minutes=early_minutes(session.conn),
+        early_minutes=early_minutes(session.conn), issuance=issuance(session, number),
         overdue_items=[m.OverdueItem(tracking=r["tracking"],
                                      secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
                                      service_class=label(ServiceClass(r["service"]), "vi"),
@@ -318,8 +305,9 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out) ->
     return payload
 
 
-def audit(session: Session, report: VerificationReport, out: Out, checkpoints_checked: int = 0) -> str:
-    """Integrity audit report from a verification run."""
+def audit(session: Session, report: VerificationReport, out: Out, checkpoints_checked: int = 0,
+          number: str | None = None) -> str:
+    """Integrity audit report from a verification run (a báo cáo: NĐ 30/2020 Phụ lục I)."""
     session.require(Permission.PRINT_REPORTS)
     content = report.to_json("vi")
     digest = statements.content_digest(content)
@@ -329,11 +317,24 @@ def audit(session: Session, report: VerificationReport, out: Out, checkpoints_ch
               for c, group in AUDIT_GROUPS.items()]
     data = m.AuditData(imprint=_imprint(session), qr_payload=payload, verified_at=session.clock.now().astimezone(ICT),
                        events_checked=report.events_checked, checkpoints_checked=checkpoints_checked,
-                       ok=bool(report), content_hash=digest, checks=checks,
-                       problems=[m.AuditProblem(seq=p.seq, tracking=p.item, code=p.code, message=p.message("vi"))
-                                 for p in report.problems])
+                       ok=bool(report), content_hash=digest, checks=checks, issuance=issuance(session, number),
+                       problems=[m.AuditProblem(seq=p.seq, tracking=p.item, code=p.code, message=p.message("vi"),
+                                                group=_problem_group(p.code)) for p in report.problems],
+                       trail=_trail_rows(session))
     _render(docs.render_audit, data, out)
     return payload
+
+
+AUDIT_TRAIL_ROWS = 200
+
+
+def _trail_rows(session: Session) -> list[m.AuditTrailRow]:
+    """The newest entries of the application audit trail, for those who may read it (others get none)."""
+    if not allowed(session.role, Permission.READ_AUDIT_TRAIL):
+        return []
+    return [m.AuditTrailRow(seq=e.seq, time=datetime.fromisoformat(e.time).astimezone(ICT), actor=e.actor,
+                            label=kind_label(e.kind, "vi"), detail=audit_trail.describe(e, "vi"))
+            for e in audit_trail.trail(session, limit=AUDIT_TRAIL_ROWS)]
 
 
 AUDIT_GROUPS: dict[str, Sequence[str]] = {
@@ -342,6 +343,14 @@ AUDIT_GROUPS: dict[str, Sequence[str]] = {
     "merkle": ("checkpoint_root_differs", "checkpoint_size_differs", "not_extension", "bad_checkpoint_signature"),
     "projection": ("projection_differs", "illegal_transition"),
 }
+
+
+def _problem_group(code: str) -> str:
+    """The check a problem belongs to, in words (the code itself is never printed)."""
+    for group, codes in AUDIT_GROUPS.items():
+        if code in codes:
+            return tr(f"audit.check.{group}", "vi")
+    return tr("audit.check.other", "vi")
 
 
 def _with_payload(data: m.OverdueData, payload: str) -> m.OverdueData:

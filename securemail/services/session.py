@@ -24,12 +24,13 @@ from securemail.custody.ledger import (
     LedgerWriter,
     ProjectionStale,
     Signer,
+    kept_frontier,
     latest_checkpoint,
-    leaf_hashes,
+    leaf_hashes_between,
     load_authority,
+    load_frontier,
     log_size,
 )
-from securemail.custody.merkle import root_from_leaf_hashes
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_code, clean_text
@@ -44,13 +45,13 @@ from securemail.errors import (
 )
 from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
-from securemail.storage.database import Connection, open_database
+from securemail.storage.database import Connection, DatabaseError, open_database, storage_failure
 from securemail.storage.files import ensure_private_dir
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, create_slot, with_office_key
+from securemail.storage.paths import VaultPaths
 from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, migrate, schema_version
 from securemail.storage.vault import (
     Sleeper,
-    VaultPaths,
     open_unlocked,
     read_state,
     slots_for_update,
@@ -182,6 +183,11 @@ class Session:
                 yield self.ledger
         except ProjectionStale as e:
             raise VaultError("vault.projection_stale", subjects=", ".join(e.subjects)) from e
+        except DatabaseError as e:      # a full disk or a read-only folder is not damage: say what it is
+            failure = storage_failure(e, self.paths.root)
+            if failure is None:
+                raise
+            raise failure from e
         except LedgerRefused as e:
             if self.must_change_password:
                 raise PermissionDeniedError("auth.must_change_password") from e
@@ -230,7 +236,7 @@ def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, authority: Authority,
         state["checkpoint_signer"] = signer.to_json()
     else:
         state.pop("checkpoint_signer", None)
-    write_state(paths, state)
+    write_state(paths, state, durable_name=False)
 
 
 def _signed_state_checkpoint(state: dict[str, Any], authority: Authority) -> Checkpoint | None:
@@ -266,8 +272,25 @@ def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, au
     size = log_size(conn)
     if size < seen.size:
         raise RollbackError("vault.rollback_shorter", size=size, seen=seen.size)
-    if not seen.origin.endswith("/" + vault_id) or root_from_leaf_hashes(leaf_hashes(conn, seen.size)) != seen.root:
+    if not seen.origin.endswith("/" + vault_id) or not _extends(conn, seen):
         raise RollbackError("vault.rollback_fork", seen=seen.size)
+
+
+def _extends(conn: Connection, seen: Checkpoint) -> bool:
+    """Whether the stored log extends `seen`. Normally the state file holds the latest checkpoint and the stored
+    frontier has its size: compare roots. Otherwise start from the compact range kept with a checkpoint row at most
+    FRONTIER_EVERY events before `seen` (vaults without one: from the first leaf), extend it with the stored leaf
+    hashes up to `seen` (its root must match) and on to the end (it must give the stored frontier). Like the stored
+    leaf hashes before, these are stored values: `verify` recomputes all of them from the signed bytes."""
+    stored = load_frontier(conn)
+    if stored.size == seen.size:
+        return stored.root() == seen.root
+    tree = kept_frontier(conn, seen.size)
+    tree.extend(leaf_hashes_between(conn, tree.size, seen.size))
+    if tree.size != seen.size or tree.root() != seen.root:
+        return False
+    tree.extend(leaf_hashes_between(conn, seen.size))
+    return tree == stored
 
 
 def open_session(vault: Path, username: str, password: str, *, clock: Clock | None = None,

@@ -11,8 +11,8 @@ from typing import Any
 
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
-from securemail.custody.rules import DELEGATE_SETTING, same_name
-from securemail.domain.enums import ItemStatus, Role, ServiceClass
+from securemail.custody.rules import DELEGATE_SETTING, marked_hoa_toc, same_name
+from securemail.domain.enums import ItemStatus, Role
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
 from securemail.domain.lifecycle import Action, is_allowed
@@ -25,7 +25,7 @@ from securemail.services.permissions import Permission
 from securemail.services.session import Session, UserInfo, field_error
 
 
-def _check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
+def check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
     status = ItemStatus(item["status"])
     if not is_allowed(status, action):
         raise StateError("state.illegal", tracking=item["tracking"], status=label(status, current_language()),
@@ -51,7 +51,7 @@ def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: Us
     with session.write() as ledger:  # checks inside the write lock: another desk may be moving the same item
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
-            _check_move(session, item, Action.HANDOVER)
+            check_move(session, item, Action.HANDOVER)
         for item in items:
             ledger.append(K.ITEM_HANDED_OVER, item["tracking"], session.signer,
                           {"from": session.user.username, "to": to_user.username}, cosigner=to)
@@ -66,7 +66,7 @@ def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> 
     with session.write() as ledger:
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
-            _check_move(session, item, Action.ARRIVE, holder_only=False)
+            check_move(session, item, Action.ARRIVE, holder_only=False)
             if item["holder"] != giver.username:
                 raise StateError("perm.not_holder", user=giver.username, tracking=item["tracking"],
                                  holder=item["holder"] or "-")
@@ -80,14 +80,19 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
     session.require(Permission.OUT_FOR_DELIVERY)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, Action.OUT_FOR_DELIVERY)
+        check_move(session, item, Action.OUT_FOR_DELIVERY)
         ledger.append(K.ITEM_OUT_FOR_DELIVERY, item["tracking"], session.signer,
                       {"note": _text(note, "notes", required=False)})
 
 
 def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_user: UserInfo | None = None,
-            person: ExternalPerson | None = None, as_delegate: bool = False) -> None:
-    """Deliver to the recipient agency: its secretary co-signs, or an external person is recorded."""
+            person: ExternalPerson | None = None, as_delegate: bool = False, unopened: bool = False,
+            receipt: bool = False, title: str | None = None, id_number: str | None = None) -> None:
+    """Deliver to the recipient agency: its secretary co-signs (``title``, ``id_number``: her position and số định
+    danh / căn cước, printed on the delivery slip; "Văn thư" when no position is given), or an external person is
+    recorded (with their own title and ID), or (`receipt`) the recipient desk's signed confirmation imported from it
+    stands for the co-signature. `unopened`: a named-only envelope received by the agency's văn thư, who passes it on
+    to the named person later."""
     session.require(Permission.DELIVER)
     if (to is None) != (to_user is None):
         raise BadInputError("input.required", field="username")
@@ -95,17 +100,29 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
         same_person(to, to_user)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, Action.DELIVER)
-        _check_receiver(session, item, to_user, person, as_delegate)
+        check_move(session, item, Action.DELIVER)
         data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
                                 "as_delegate": bool(as_delegate)}
+        if receipt:
+            from securemail.services.imported_items import imported_receipt  # noqa: PLC0415 - it imports this
+
+            data["receipt"] = imported_receipt(session, item)
+        else:
+            _check_receiver(session, item, to_user, person, as_delegate, unopened)
+            if unopened:
+                data["unopened"] = True
         if person is not None:
             data["person"] = record_person(session, ledger, person)
+        else:       # the secretary's position and ID document, printed on the delivery slip when given
+            for key, value, field in (("title", title, "person_title"), ("id_number", id_number, "person_id")):
+                text = _text(value, field, required=False, max_len=200 if key == "title" else 50)
+                if text is not None:
+                    data[key] = text
         ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
 
 
 def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | None, person: ExternalPerson | None,
-                    as_delegate: bool) -> None:
+                    as_delegate: bool, unopened: bool = False) -> None:
     recipient_agencies = {item["recipient_agency"], item["destination"]}
     if to_user is not None:
         if to_user.role is not Role.SECRETARY:
@@ -118,10 +135,16 @@ def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | 
         receiver_name = person.name
     else:
         raise BadInputError("input.required", field="person_name")
+    if unopened:      # the agency's văn thư registers the envelope by its outside marks and passes it on unopened
+        if not item["named_only"]:
+            raise BadInputError("input.not_named_only", field="unopened", tracking=item["tracking"])
+        if to_user is None:
+            raise PermissionDeniedError("perm.unopened_secretary", tracking=item["tracking"])
+        return
     if item["named_only"] and not same_name(receiver_name, item["named_recipient"] or ""):
-        delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
-                       and session.setting(DELEGATE_SETTING) == "1")
-        if not delegate_ok:
+        if as_delegate and not marked_hoa_toc(item["urgency"], item["service"]):
+            raise PermissionDeniedError("perm.delegate_needs_hoa_toc", tracking=item["tracking"])
+        if not (as_delegate and session.setting(DELEGATE_SETTING) == "1"):
             raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
 
 
@@ -129,7 +152,7 @@ def fail(session: Session, tracking: str, reason: str) -> None:
     session.require(Permission.FAIL)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, Action.FAIL)
+        check_move(session, item, Action.FAIL)
         ledger.append(K.ITEM_DELIVERY_FAILED, item["tracking"], session.signer, {"reason": _text(reason, "reason")})
 
 
@@ -138,7 +161,7 @@ def _redirect(session: Session, tracking: str, action: Action, kind: str, permis
     session.require(permission)
     with session.write() as ledger:
         item = item_row(session, tracking)
-        _check_move(session, item, action)
+        check_move(session, item, action)
         dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
         try:
             dest_code = clean_code(dest, "destination")

@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
-from securemail.errors import VaultError
+from securemail.errors import StorageError, VaultError
 
 Connection = Any  # sqlcipher3.dbapi2.Connection has no type stubs
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
 
-DB_NAME = "vault.db"
+
+
+# SQLite primary result codes that mean "the disk, not the vault": a full disk, a read-only file or folder, an
+# I/O error, a file that cannot be opened (a folder we may not write in cannot hold the -wal / -shm files).
+_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 3, 8, 10, 13, 14
+
+
+_MESSAGES = {"database or disk is full": _SQLITE_FULL, "disk I/O error": _SQLITE_IOERR,
+             "attempt to write a readonly database": _SQLITE_READONLY,
+             "unable to open database file": _SQLITE_CANTOPEN}
+
+
+def storage_failure(e: BaseException, folder: Path) -> StorageError | None:
+    """The user-facing error for a database error caused by the disk (None: something else, e.g. damage)."""
+    code = getattr(e, "sqlite_errorcode", None)
+    # Connection.backup() raises without the code: SQLite's fixed English texts for the same codes.
+    primary = code & 0xFF if isinstance(code, int) else _MESSAGES.get(str(e), 0)
+    if primary == _SQLITE_FULL:
+        return StorageError("storage.disk_full", path=str(folder))
+    if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):
+        return StorageError("storage.read_only", path=str(folder))
+    if primary == _SQLITE_IOERR:
+        # SQLite reports some writes that found no room (the -shm or -wal growing) as I/O errors.
+        return StorageError("storage.disk_full" if _nearly_full(folder) else "storage.io_error", path=str(folder))
+    return None
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+NEARLY_FULL_BYTES = 1 << 20
 
 
 def raw_key_pragma(dek: bytes | bytearray) -> str:

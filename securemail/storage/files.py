@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -77,8 +78,10 @@ def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
     return resolved
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old or the new file, never a mix."""
+def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
+    """Write `data` to `path` so that a crash leaves either the old or the new file, never a mix. With
+    `durable_name=False` the folder is not synced: after a crash the name may still point to the old (complete,
+    synced) file, for copies whose older version is still valid (the state file's checkpoint)."""
     tmp: Path | None = None
     try:
         # mkstemp: an unpredictable name, created exclusively with mode 0o600 (no planted link is followed)
@@ -93,12 +96,24 @@ def atomic_write(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        if durable_name:
+            _fsync_dir(path.parent)
     except OSError as e:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        raise StorageError("storage.write_failed", path=str(path), detail=e.strerror or str(e)) from e
+        raise os_storage_error(e, path) from e
+
+
+def os_storage_error(e: OSError, path: Path) -> StorageError:
+    """A failed write, named: a full disk, a read-only folder, an I/O error, or (else) what the system said."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return StorageError("storage.disk_full", path=str(path.parent))
+    if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageError("storage.read_only", path=str(path.parent))
+    if e.errno == errno.EIO:
+        return StorageError("storage.io_error", path=str(path.parent))
+    return StorageError("storage.write_failed", path=str(path), detail=e.strerror or str(e))
 
 
 STALE_TEMP_SECONDS = 600

@@ -2,7 +2,13 @@
 
     {"key": b64(32 random bytes),
      "users":   {"clerk1": {"failures": 4, "last_failure": 1764640000.0}},     names that have a key slot
-     "unknown": {"3f": {"failures": 2, "last_failure": ...}}}                 everything else, in 256 buckets
+     "unknown": {"3f": {"failures": 2, "last_failure": ...}},                 everything else, in 256 buckets
+     "failed_log": [{"id": "9c..", "time": 1764640000.0, "user": "clerk1"}],  failed unlocks not yet signed
+     "failed_dropped": 0}                                                    failures beyond FAILED_LOG_MAX
+
+failed_log is the unsigned half of the audit trail's failed sign-ins: the next successful login signs each entry
+into the log (services.audit_trail) and removes it here. "user" is a name with a key slot, or null: a name
+without a slot may be a password typed into the wrong field and is never written down.
 
 A name without a slot never appears on disk: it is counted in one of at most 256 buckets chosen by
 HMAC-SHA256(key, name)[0]. A password typed into the user field therefore leaves at most 8 bits behind, the file
@@ -33,6 +39,7 @@ MAX_DELAY_SECONDS = 300
 MAX_COUNTED = 1000
 UNKNOWN_BUCKETS = 256
 DAMAGED = "*"
+FAILED_LOG_MAX = 500
 
 
 def lockout_delay(failures: int) -> int:
@@ -81,12 +88,41 @@ def _attempts(table: object) -> dict[str, Attempts]:
     return out
 
 
+@dataclass(frozen=True)
+class FailedLogin:
+    """One failed unlock waiting to be signed into the audit trail: when, and which user (None: a name that has
+    no key slot, never written down)."""
+
+    id: str
+    time: float
+    user: str | None
+
+
+def _failed_log(value: object) -> list[FailedLogin]:
+    if not isinstance(value, list):
+        raise DamagedFile("failed_log is not a list")
+    out: list[FailedLogin] = []
+    for entry in value[-FAILED_LOG_MAX:]:
+        try:
+            ident, when, user = str(entry["id"]), float(entry["time"]), entry.get("user")
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise DamagedFile("bad failed_log entry") from e
+        if len(ident) != 32 or not all(c in "0123456789abcdef" for c in ident) or math.isnan(when) \
+                or math.isinf(when) or not (user is None or isinstance(user, str)):
+            raise DamagedFile("bad failed_log entry")
+        out.append(FailedLogin(ident, when, user))
+    return out
+
+
 class Lockout:
     def __init__(self, key: bytes | None = None, users: dict[str, Attempts] | None = None,
-                 unknown: dict[str, Attempts] | None = None) -> None:
+                 unknown: dict[str, Attempts] | None = None, failed_log: list[FailedLogin] | None = None,
+                 failed_dropped: int = 0) -> None:
         self.key = key if key is not None and len(key) == 32 else os.urandom(32)
         self.users = users or {}
         self.unknown = unknown or {}
+        self.failed_log = failed_log or []
+        self.failed_dropped = failed_dropped
 
     @classmethod
     def load(cls, path: Path) -> Lockout:
@@ -99,7 +135,11 @@ class Lockout:
             if not isinstance(doc, dict):
                 raise DamagedFile("not an object")
             key = base64.b64decode(str(doc.get("key", "")), validate=True)
-            return cls(key, _attempts(doc.get("users", {})), _attempts(doc.get("unknown", {})))
+            dropped = doc.get("failed_dropped", 0)
+            if not isinstance(dropped, int) or isinstance(dropped, bool) or dropped < 0:
+                raise DamagedFile("bad failed_dropped")
+            return cls(key, _attempts(doc.get("users", {})), _attempts(doc.get("unknown", {})),
+                       _failed_log(doc.get("failed_log", [])), min(dropped, 1 << 40))
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError, RecursionError, binascii.Error):
@@ -131,6 +171,18 @@ class Lockout:
         entry = self._table(counter).get(counter.name)
         self._table(counter)[counter.name] = Attempts(max(entry.failures if entry else 0, 1), now)
 
+    def log_failure(self, user: str | None, now: float) -> None:
+        """Keep a failed unlock for the audit trail (the oldest beyond FAILED_LOG_MAX are only counted)."""
+        self.failed_log.append(FailedLogin(os.urandom(16).hex(), now, user))
+        if len(self.failed_log) > FAILED_LOG_MAX:
+            self.failed_dropped += len(self.failed_log) - FAILED_LOG_MAX
+            self.failed_log = self.failed_log[-FAILED_LOG_MAX:]
+
+    def forget_failures(self, ids: Collection[str], dropped: int) -> None:
+        """Entries now signed into the log are removed (and the count of dropped ones they reported)."""
+        self.failed_log = [f for f in self.failed_log if f.id not in ids]
+        self.failed_dropped = max(0, self.failed_dropped - dropped)
+
     def succeeded(self, counter: Counter) -> None:
         self._table(counter).pop(counter.name, None)
 
@@ -139,6 +191,9 @@ class Lockout:
             return {n: {"failures": a.failures, "last_failure": a.last_failure} for n, a in sorted(entries.items())
                     if a.failures and (keep is None or n in keep or n == DAMAGED)}
 
-        doc = {"key": base64.b64encode(self.key).decode(), "users": table(self.users, known),
-               "unknown": table(self.unknown, None)}
+        doc: dict[str, object] = {"key": base64.b64encode(self.key).decode(), "users": table(self.users, known),
+                                   "unknown": table(self.unknown, None)}
+        if self.failed_log or self.failed_dropped:
+            doc["failed_log"] = [{"id": f.id, "time": f.time, "user": f.user} for f in self.failed_log]
+            doc["failed_dropped"] = self.failed_dropped
         atomic_write(path, json.dumps(doc).encode())

@@ -135,7 +135,7 @@ DROP TABLE office_key;
 FIRST_SIGNED_DIRECTORY_SCHEMA = 5
 
 
-# Exchange between vaults (docs/formats/bundle-v1.md): pinned partner keys (a projection of pin.* events), the
+# Exchange between vaults (docs/formats/bundle-v2.md): pinned partner keys (a projection of pin.* events), the
 # events imported from partners with their inclusion proofs (only ever inserted; never part of this vault's own log or
 # Merkle tree), the bundles imported, and the checkpoints sent to each partner (a hint for consistency proofs).
 # Self-contained: it may be renumbered if another migration lands first.
@@ -162,6 +162,59 @@ CREATE TABLE bundles_sent (to_vault TEXT NOT NULL, size INTEGER NOT NULL, root B
 """
 
 
+# Scale (issue 15; docs/adr/0008-scale-incremental-verification.md): costs that follow the new work, not the vault.
+# - events by kind (the open path and verify's warnings ask for the latest event of a kind);
+# - the item counter kept by the projection of item.accepted, so numbering never counts the items table;
+# - each checkpoint row keeps the Merkle compact range at its size, so checking a remembered checkpoint reads the
+#   leaves after it, not every leaf (verification compares the column with the tree it recomputes).
+# Self-contained: it may be renumbered if another migration lands first.
+_SCALE = """
+CREATE INDEX events_kind ON events (kind, seq);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO counters (name, value) SELECT 'items', count(*) FROM items;
+ALTER TABLE checkpoints ADD COLUMN frontier BLOB;
+"""
+
+
+# Cross-witnessing between vaults (docs/formats/bundle-v2.md): the cosignatures this vault made of partners'
+# checkpoints it imported (sent back in its next bundle to each), and those partners made of this vault's own
+# checkpoints (verify compares the log with them). Only ever inserted. Self-contained: it may be renumbered.
+_CROSS_WITNESS = """
+CREATE TABLE cosignatures_made (
+    origin_vault TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, chain TEXT NOT NULL,
+    time TEXT NOT NULL, PRIMARY KEY (origin_vault, size)
+);
+CREATE TABLE cosignatures_received (
+    from_vault TEXT NOT NULL, from_office TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,
+    witness TEXT NOT NULL, note TEXT NOT NULL, chain TEXT NOT NULL, import_seq INTEGER NOT NULL,
+    PRIMARY KEY (from_vault, size, root, witness)
+);
+"""
+
+
+# Law fidelity, second part (issue 11): the document's urgency mark (độ khẩn: khan | thuong-khan | hoa-toc | none),
+# distinct from the KT1 service class; NULL for items accepted before it was recorded (the Hỏa tốc delegate rule
+# then reads the service class, as it did). The number of copies ("số lượng" in the registers). The recipient's
+# position (chức vụ) is carried by the delivery event itself and needs no column.
+_URGENCY_AND_COPIES = """
+ALTER TABLE items ADD COLUMN urgency TEXT;
+ALTER TABLE items ADD COLUMN copies INTEGER;
+"""
+
+
+# Views per role and sorting (securemail/services/views.py): keyset pages ordered by each sortable column and the
+# tracking number (the very expressions the service sorts by), and what a courier holds. Indexes only: no data
+# changes. bench/bench_views.py measures the first page against one 50 pages deep.
+_VIEW_INDEXES = """
+CREATE INDEX items_due_order ON items (ifnull(due_at, ''), tracking);
+CREATE INDEX items_holder_order ON items (ifnull(holder, ''), tracking);
+CREATE INDEX items_status_order ON items (status, tracking);
+CREATE INDEX items_sender_order ON items (sender_agency, tracking);
+CREATE INDEX items_recipient_order ON items (recipient_agency, tracking);
+CREATE INDEX items_holder_status ON items (holder, status);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -171,6 +224,10 @@ MIGRATIONS: dict[int, str] = {
     5: _V5,
     6: _V6,
     7: _EXCHANGE,
+    8: _SCALE,
+    9: _CROSS_WITNESS,
+    10: _URGENCY_AND_COPIES,
+    11: _VIEW_INDEXES,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

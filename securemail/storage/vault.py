@@ -15,44 +15,19 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from securemail.crypto.canonical import loads_bounded
 from securemail.crypto.keywrap import PROFILES, UnwrapError, derive_kek, new_kdf_params
 from securemail.errors import AuthenticationError, VaultError
-from securemail.storage.database import DB_NAME, Connection, DatabaseError, open_database
-from securemail.storage.files import atomic_write, remove_stale_temp_files
+from securemail.storage.database import Connection, DatabaseError, open_database, storage_failure
+from securemail.storage.files import atomic_write, os_storage_error, remove_stale_temp_files
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, commit_pending_dek
 from securemail.storage.locking import locked
 from securemail.storage.lockout import Counter, Lockout
+from securemail.storage.paths import VaultPaths
 from securemail.storage.schema import migrate, schema_version
-
-
-@dataclass(frozen=True)
-class VaultPaths:
-    root: Path
-
-    @property
-    def db(self) -> Path:
-        return self.root / DB_NAME
-
-    @property
-    def keyslots(self) -> Path:
-        return self.root / "keyslots.json"
-
-    @property
-    def state(self) -> Path:
-        return self.root / "state.json"
-
-    @property
-    def lockout(self) -> Path:
-        return self.root / "lockout.json"
-
-    def exists(self) -> bool:
-        return self.db.exists() and self.keyslots.exists()
-
 
 # ---- state file (outside the database) ---------------------------------------------------------------------
 
@@ -87,8 +62,11 @@ def read_state(paths: VaultPaths) -> dict[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
-def write_state(paths: VaultPaths, state: dict[str, Any]) -> None:
-    atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+def write_state(paths: VaultPaths, state: dict[str, Any], *, durable_name: bool = True) -> None:
+    """`durable_name=False` (after each write): a crash may leave the previous state file, whose older checkpoint
+    is still valid; the write it followed is durable in the database either way (one fsync fewer per action)."""
+    atomic_write(paths.state, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode(),
+                 durable_name=durable_name)
 
 
 # ---- key-slot updates -------------------------------------------------------------------------------------
@@ -114,12 +92,25 @@ def slots_for_update(paths: VaultPaths) -> Iterator[KeySlotFile]:
 
 @contextmanager
 def _exclusive(paths: VaultPaths, name: str) -> Iterator[None]:
-    fd = os.open(paths.root / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(paths.root / name, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:      # a read-only folder (write-protected stick), a full disk: named, not a crash
+        raise os_storage_error(e, paths.root / name) from e
     try:
         with locked(fd):
             yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def lockout_for_update(paths: VaultPaths) -> Iterator[Lockout]:
+    """lockout.json under its lock, saved when the block ends without error (the audit trail takes the failed
+    unlocks it has signed out of it)."""
+    with _exclusive(paths, _LOCKOUT_LOCK):
+        book = Lockout.load(paths.lockout)
+        yield book
+        book.save(paths.lockout, KeySlotFile.load(paths.keyslots).slots)
 
 
 Sleeper = Callable[[float], None]
@@ -159,17 +150,19 @@ def unlock(paths: VaultPaths, username: str, password: str, *, sleep: Sleeper = 
             raise UnwrapError("no such slot")
         slot, unlocked = slots.open(username, password)
     except (UnwrapError, UnicodeError) as e:
-        _settle(paths, counter, failed=True)
+        # Only a name with a key slot is written down: anything else may be a password typed in the wrong field.
+        _settle(paths, counter, failed=True, user=username if counter.table == "users" else None)
         raise AuthenticationError("auth.failed") from e
     _settle(paths, counter, failed=False)
     return slots, slot, unlocked
 
 
-def _settle(paths: VaultPaths, counter: Counter, *, failed: bool) -> None:
+def _settle(paths: VaultPaths, counter: Counter, *, failed: bool, user: str | None = None) -> None:
     with _exclusive(paths, _LOCKOUT_LOCK):
         book = Lockout.load(paths.lockout)
         if failed:
             book.failed(counter, time.time())
+            book.log_failure(user, time.time())
         else:
             book.succeeded(counter)
         book.save(paths.lockout, KeySlotFile.load(paths.keyslots).slots)
@@ -192,6 +185,9 @@ def open_unlocked(paths: VaultPaths, slots: KeySlotFile, unlocked: Unlocked, *,
         try:
             conn = open_database(paths.db, dek, readonly=readonly)
         except DatabaseError as e:
+            failure = storage_failure(e, paths.root)
+            if failure is not None:
+                raise failure from e      # the disk, not the key: trying the next key would call it damage
             last_error = e
             continue
         if index > 0 and not readonly:

@@ -183,6 +183,8 @@ def register(count: int = 30, start: date = date(2026, 3, 1), end: date = date(2
         superior_agency="Ủy ban nhân dân tỉnh Gia Lai",
         volume="01",
         rows=register_rows(count),
+        first_number=1 if count else None,
+        last_number=count or None,
     )
 
 
@@ -229,6 +231,7 @@ def audit(ok: bool = False) -> AuditData:
                 tracking=TRACKING,
                 code="SIG_INVALID",
                 message="Chữ ký của sự kiện không khớp với khóa công khai của người dùng tại thời điểm ký",
+                group="Chữ ký và chữ ký nhận",
             ),
             AuditProblem(
                 seq=None,

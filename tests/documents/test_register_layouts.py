@@ -82,14 +82,18 @@ def test_layouts_are_well_formed() -> None:
     assert get_layout("nd63-2026-di").unconfirmed
 
 
-def test_unconfirmed_columns_get_a_footnote_confirmed_layouts_none(tmp_path: Path) -> None:
+def test_how_columns_were_established_is_data_never_a_footnote(tmp_path: Path) -> None:
+    """Columns that cannot be confirmed from the official text are configurable data (issue 11, item 5): the page
+    carries the register only, with the legal text it follows on the cover."""
     out = tmp_path / "secret.pdf"
     render_register(s.register(3), out)
     text = " ".join(pages_text(out))
-    assert "Các cột chưa được xác nhận với văn bản gốc: Số thứ tự; Số, ký hiệu tài liệu, vật chứa BMNN;" in text
+    assert "(*)" not in text and "chưa được xác nhận" not in text and "bên thứ ba" not in text
+    assert "Mẫu sổ: Phụ lục III, Nghị định số 63/2026/NĐ-CP" in text
+    assert get_layout("nd63-2026-di").provenance  # ... kept as data
     post = RegisterData(
         imprint=s.IMPRINT, qr_payload=s.payload("post"), kind=POST, period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31), agency_name=s.SENDER,
+        period_end=date(2026, 3, 31), agency_name=s.SENDER, first_number=1, last_number=1,
         rows=[{"ngay_chuyen": "02/03/2026", "so_ky_hieu": "15/SKHCN-VP", "noi_nhan": s.RECIPIENT, "so_luong_bi": "2"}],
     )  # fmt: skip
     out = tmp_path / "post.pdf"
@@ -97,8 +101,7 @@ def test_unconfirmed_columns_get_a_footnote_confirmed_layouts_none(tmp_path: Pat
     text = " ".join(pages_text(out))
     assert "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN" in text
     assert "Ký nhận và dấu bưu điện" in text
-    assert "Số mục 1 mục" in text
-    assert "chưa được xác nhận" not in text
+    assert "Từ số 1 đến số 1" in text
 
 
 def test_render_refuses_straddling_period_and_wrong_layout(tmp_path: Path) -> None:
@@ -114,7 +117,7 @@ def test_layout_can_be_forced_for_a_reprint(tmp_path: Path) -> None:
     data = s.register(3, date(2026, 2, 1), date(2026, 2, 28))
     out = tmp_path / "old.pdf"
     render_register(data, out)
-    assert "Thông tư 24/2020/TT-BCA" in " ".join(pages_text(out))
+    assert "Thông tư số 24/2020/TT-BCA" in " ".join(pages_text(out))
 
 
 def test_long_register_numbers_pages_and_repeats_header_once_per_page(tmp_path: Path) -> None:
@@ -126,8 +129,9 @@ def test_long_register_numbers_pages_and_repeats_header_once_per_page(tmp_path: 
     assert total > 5
     for number, text in enumerate(pages, start=1):
         assert f"Trang {number}/{total}" in text
-        assert text.count("Ghi chú (*) (10)") == 1, f"page {number}: column header missing or repeated mid-page"
+        if number > 1:  # the cover is a page of its own
+            assert text.count("Ghi chú (10)") == 1, f"page {number}: column header missing or repeated mid-page"
     everything = " ".join(pages)
     for serial in (1, 200, 201, 400, 401, 650):
         assert f" {serial} {serial}/SKHCN-VP " in everything
-    assert "650 mục, từ số 1 đến số 650" in everything
+    assert "Từ số 1 đến số 650" in everything

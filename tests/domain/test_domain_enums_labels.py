@@ -16,6 +16,7 @@ from securemail.domain.enums import (
     SealCondition,
     Secrecy,
     ServiceClass,
+    Urgency,
 )
 from securemail.domain.errors import FieldError
 from securemail.domain.labels import LABELS, fold, label, parse_choice
@@ -25,6 +26,7 @@ ALL_ENUMS: list[type[StrEnum]] = [
     Role,
     Secrecy,
     ServiceClass,
+    Urgency,
     Scope,
     ItemStatus,
     IncidentKind,

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from securemail.domain.enums import Scope, SealCondition, Secrecy, ServiceClass
+from securemail.domain.enums import Scope, SealCondition, Secrecy, ServiceClass, Urgency
 from securemail.domain.errors import ERROR_CODES, FieldError
 from securemail.domain.item import (
     DESCRIPTION_MAX,
@@ -52,6 +52,7 @@ def test_minimal_item_and_defaults() -> None:
         recipient_agency="TU-GL",
         secrecy=Secrecy.MAT,
         service=ServiceClass.THUONG,
+        urgency=Urgency.NONE,
         scope=Scope.NOI_TINH,
         appointed_at=None,
         doc_ref=None,
@@ -66,6 +67,7 @@ def test_minimal_item_and_defaults() -> None:
         recall=False,
         recall_deadline=None,
         copy_number=None,
+        copies=None,
         page_count=None,
         notes=None,
         tracking=None,
@@ -128,7 +130,7 @@ def test_already_typed_values() -> None:
             secrecy=Secrecy.TUYET_MAT,
             service=ServiceClass.HOA_TOC,
             scope=Scope.LIEN_TINH,
-            envelopes=1,
+            envelopes=2,
             weight_grams=0,
             named_only=False,
             recall=True,
@@ -275,10 +277,33 @@ def test_integer_text_accepted() -> None:
     assert validate_item(_raw(envelopes=""), now=NOW).envelopes == 1
 
 
-def test_tuyet_mat_two_envelopes_is_physical_not_enforced() -> None:
-    draft = validate_item(_raw(secrecy="tuyet-mat", envelopes=1), now=NOW)
-    assert draft.envelopes == 1
-    assert draft.secrecy.envelopes_required == 2
+@pytest.mark.parametrize("given", [1, "1", 0])
+def test_tuyet_mat_in_one_envelope_is_refused_naming_the_field(given: object) -> None:
+    err = _fails(_raw(secrecy="tuyet-mat", envelopes=given))
+    assert err.field == "envelopes"
+    assert err.code in ("tuyet_mat_two_envelopes", "too_small")
+
+
+def test_tuyet_mat_defaults_to_its_two_envelopes_and_other_levels_to_one() -> None:
+    assert validate_item(_raw(secrecy="tuyet-mat"), now=NOW).envelopes == 2
+    assert validate_item(_raw(secrecy="tuyet-mat", envelopes=3), now=NOW).envelopes == 3
+    assert validate_item(_raw(secrecy="toi-mat"), now=NOW).envelopes == 1
+    err = _fails(_raw(secrecy="tuyet-mat", envelopes=1))
+    assert (err.code, err.params["required"]) == ("tuyet_mat_two_envelopes", 2)
+
+
+def test_urgency_mark_is_its_own_field_apart_from_the_service_class() -> None:
+    draft = validate_item(_raw(service="thuong", urgency="Hỏa tốc"), now=NOW)
+    assert (draft.service, draft.urgency) == (ServiceClass.THUONG, Urgency.HOA_TOC)
+    assert validate_item(_raw(urgency="thuong-khan"), now=NOW).urgency is Urgency.THUONG_KHAN
+    assert validate_item(_raw(service="hoa-toc"), now=NOW).urgency is Urgency.NONE
+    err = _fails(_raw(urgency="rất gấp"))
+    assert (err.field, err.code) == ("urgency", "bad_choice")
+
+
+def test_copies_is_a_count_of_at_least_one() -> None:
+    assert validate_item(_raw(copies="3"), now=NOW).copies == 3
+    assert (_fails(_raw(copies="0")).field, _fails(_raw(copies="x")).code) == ("copies", "not_integer")
 
 
 def _hen_gio(appointed: object, scope: str = "noi-tinh") -> dict[str, object]:
@@ -496,6 +521,7 @@ def test_draft_field_names_are_the_agreed_ones() -> None:
         "recipient_agency",
         "secrecy",
         "service",
+        "urgency",
         "scope",
         "appointed_at",
         "doc_ref",
@@ -510,9 +536,23 @@ def test_draft_field_names_are_the_agreed_ones() -> None:
         "recall",
         "recall_deadline",
         "copy_number",
+        "copies",
         "page_count",
         "notes",
         "tracking",
         "sender_person",
         "sender_person_id",
     ]
+
+
+def test_too_few_envelopes_in_recorded_item_data() -> None:
+    """What the importer checks in another office's acceptance event: Tuyệt mật in fewer than two envelopes."""
+    from securemail.domain.item import too_few_envelopes
+
+    assert too_few_envelopes({"secrecy": "tuyet-mat", "envelopes": 1})
+    assert too_few_envelopes({"secrecy": "tuyet-mat"})             # not recorded: not shown to be two
+    assert too_few_envelopes({"secrecy": "tuyet-mat", "envelopes": True})
+    assert not too_few_envelopes({"secrecy": "tuyet-mat", "envelopes": 2})
+    assert not too_few_envelopes({"secrecy": "mat", "envelopes": 1})
+    assert not too_few_envelopes({"secrecy": "bogus", "envelopes": 0})
+    assert not too_few_envelopes("not a mapping")

@@ -20,7 +20,7 @@ from securemail.domain.lifecycle import (
 # "=" means the action keeps the status.
 _KEEP = {"incident": "=", "note": "=", "close_incident": "="}
 EXPECTED_TEXT: dict[str | None, dict[str, str]] = {
-    None: {"accept": "accepted"},
+    None: {"accept": "accepted", "receive": "delivered"},
     "accepted": {
         "bag": "in-bag",
         "handover": "in-transit",
@@ -58,7 +58,7 @@ EXPECTED_TEXT: dict[str | None, dict[str, str]] = {
         "fail": "delivery-failed",
         **_KEEP,
     },
-    "delivered": {**_KEEP},
+    "delivered": {"pass_on": "=", **_KEEP},
     "delivery-failed": {
         "bag": "in-bag",
         "handover": "in-transit",
@@ -124,14 +124,15 @@ def test_every_pair(status: ItemStatus | None, action: Action) -> None:
 
 def test_table_size_matches() -> None:
     assert len(TRANSITIONS) == sum(len(row) for row in EXPECTED_TEXT.values())
-    assert len(TRANSITIONS) == 70
+    assert len(TRANSITIONS) == 72
 
 
 def test_terminal_statuses_allow_only_incidents_and_notes() -> None:
     assert {ItemStatus.DELIVERED, ItemStatus.RETURNED} == TERMINAL_STATUSES
-    for status in TERMINAL_STATUSES:
-        assert allowed_actions(status) == STATUS_KEEPING_ACTIONS
-    assert allowed_actions(None) == frozenset({Action.ACCEPT})
+    assert allowed_actions(ItemStatus.RETURNED) == STATUS_KEEPING_ACTIONS
+    # and a named-only envelope the agency's văn thư received unopened is passed on to the named person
+    assert allowed_actions(ItemStatus.DELIVERED) == STATUS_KEEPING_ACTIONS | {Action.PASS_ON}
+    assert allowed_actions(None) == frozenset({Action.ACCEPT, Action.RECEIVE})
 
 
 def test_action_values() -> None:
@@ -150,12 +151,14 @@ def test_action_values() -> None:
         "incident",
         "close_incident",
         "note",
+        "receive",
+        "pass_on",
     ]
 
 
 def test_plain_strings_from_storage_work() -> None:
     assert next_status("in-bag", "dispatch") is ItemStatus.DISPATCHED  # type: ignore[arg-type]
-    assert allowed_actions("delivered") == STATUS_KEEPING_ACTIONS  # type: ignore[arg-type]
+    assert allowed_actions("returned") == STATUS_KEEPING_ACTIONS  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="lost"):
         next_status("lost", Action.NOTE)  # type: ignore[arg-type]
 

@@ -17,7 +17,9 @@ from securemail.services.session import Session, open_session
 _SCRIPT = Path(sys.executable).with_name("securemail-cli")
 CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
 
-PASSWORDS = {"adm": "quản-trị-viên-01", "vt1": "văn-thư-một-01", "xx": "người-bị-thu-hồi", "clerk1": "giao-dịch-viên-1"}
+PASSWORDS = {"adm": "quản-trị-viên-01", "vt1": "văn-thư-một-01", "xx": "người-bị-thu-hồi", "clerk1": "giao-dịch-viên-1",
+             "gdv1": "giao-dịch-viên-HN", "bt1": "bưu-tá-Hà-Nội-1", "gdv2": "giao-dịch-viên-HP", "bt2": "bưu-tá-HP-02",
+             "vt2": "văn-thư-tỉnh-ủy-2"}
 
 
 @dataclass
@@ -31,7 +33,7 @@ class Run:
 
 
 def run_cli(vault: Path, *args: str, user: str | None = None, new_password: str | None = None,
-            password: str | None = None) -> Run:
+            password: str | None = None, cosigner: str | None = None) -> Run:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SECUREMAIL_", "LC_")) and k not in ("LANG", "LANGUAGE")}
     env.update({"LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"})
@@ -40,6 +42,8 @@ def run_cli(vault: Path, *args: str, user: str | None = None, new_password: str 
         env["SECUREMAIL_PASSWORD"] = pw
     if new_password:
         env["SECUREMAIL_NEW_PASSWORD"] = new_password
+    if cosigner:
+        env["SECUREMAIL_COSIGN_PASSWORD"] = PASSWORDS[cosigner]
     cmd = [*CLI, "--vault", str(vault), *(["--user", user] if user else []), *args]
     assert not any(p in cmd for p in PASSWORDS.values()), "a password must never be on the command line"
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
@@ -68,7 +72,7 @@ class World:
         return open_session(vault, user, PASSWORDS[user])
 
 
-def _init(vault: Path, code: str, name: str, *extra: str) -> None:
+def init_vault(vault: Path, code: str, name: str, *extra: str) -> None:
     ok(run_cli(vault, "init", "--office-code", code, "--office-name", name, "--admin", "adm", "--full-name",
                "Quản Trị", "--kdf-profile", "minimum", *extra, password=PASSWORDS["adm"]))
 
@@ -76,9 +80,9 @@ def _init(vault: Path, code: str, name: str, *extra: str) -> None:
 def build_world(tmp_path_factory) -> World:
     root = tmp_path_factory.mktemp("exchange")
     a, b, c = root / "A", root / "B", root / "C"
-    _init(a, "STP", "Sở Tư pháp Hà Nội", "--kind", "agency", "--agency", "SND", "--agency-name", "Sở Tư pháp")
-    _init(b, "HN01", "Bưu điện Trung tâm Hà Nội")
-    _init(c, "HP01", "Bưu điện Hải Phòng")
+    init_vault(a, "STP", "Sở Tư pháp Hà Nội", "--kind", "agency", "--agency", "SND", "--agency-name", "Sở Tư pháp")
+    init_vault(b, "HN01", "Bưu điện Trung tâm Hà Nội")
+    init_vault(c, "HP01", "Bưu điện Hải Phòng")
     assert "SND" in ok(run_cli(a, "agency", "list", user="adm")).out   # an agency desk starts with its agency
     ok(run_cli(a, "agency", "add", "REC", "--name", "Văn phòng Tỉnh ủy", user="adm"))
     ok(run_cli(a, "user", "add", "vt1", "--role", "clerk", "--full-name", "Nguyễn Thị Văn", user="adm",
@@ -101,6 +105,10 @@ def build_world(tmp_path_factory) -> World:
 
 
 def counts(session: Session) -> tuple[int, ...]:
-    """Rows of everything an import may write: this vault's log, imported events and bundles."""
-    return tuple(int(session.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                 for t in ("events", "foreign_events", "bundles_imported", "checkpoints"))
+    """Rows of everything an import may write: this vault's log, imported events and bundles. The audit trail
+    (subject "audit": the sign-in of each CLI command) and the checkpoints that come with it are left out: a
+    refused import still signed in."""
+    conn = session.conn
+    return (int(conn.execute("SELECT count(*) FROM events WHERE subject != 'audit'").fetchone()[0]),
+            *(int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+              for t in ("foreign_events", "bundles_imported")))

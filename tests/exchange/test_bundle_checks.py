@@ -86,10 +86,14 @@ def test_events_reordered_are_refused(world: World):
 
 def test_an_unknown_version_is_refused_with_a_clear_message(world: World):
     doc = _doc(world.b1.read_bytes())
-    doc["v"] = 2
+    doc["v"] = exchange.VERSION + 1
     with world.session(world.b, "adm") as s, pytest.raises(exchange.BundleVersionError) as info:
         exchange.import_bundle(s, _signed(world, doc))
-    assert "2" in info.value.message("en") and "not supported" in info.value.message("en")
+    assert str(exchange.VERSION + 1) in info.value.message("en") and "not supported" in info.value.message("en")
+    doc["v"] = 1       # the first version (before cosignatures travelled back): the sender must update
+    with world.session(world.b, "adm") as s, pytest.raises(exchange.BundleVersionError) as info:
+        exchange.import_bundle(s, _signed(world, doc))
+    assert "old version" in info.value.message("en") and "phiên bản cũ" in info.value.message("vi")
 
 
 def test_a_forged_proof_is_refused(world: World):
@@ -159,3 +163,44 @@ def test_key_files_that_cannot_be_pinned(world: World, tmp_path):
         with pytest.raises(StateError):
             exchange.add_pin(s, world.root / "B.key")         # this vault's own key
         assert counts(s) == before
+
+
+def test_an_unlawful_custody_move_is_refused_although_well_signed(world: World):
+    """An insider of A writes, around the services, a delivery by the holder to another agency than the item's:
+    every signature is valid and a clerk may deliver, but A's own writer would refuse it (custody rules). B replays
+    A's custody rules on what it imports and refuses the bundle at the custody check."""
+    insider = world.root / "A-custody"
+    shutil.copytree(world.a, insider)
+    with world.session(insider, "vt1") as s, s.write() as ledger:
+        ledger.append(K.ITEM_DELIVERED, world.tracking, s.signer, {
+            "to": None, "agency": "SND", "as_delegate": False,
+            "person": {"name": "Người Lạ", "id_number": None, "signature_sha256": None}}, check=False)
+    with world.session(insider, "vt1") as s:
+        data, _ = exchange.build_bundle(s, "HN01", [world.tracking])
+    assert _refused(world, data) == "custody"
+
+
+def test_verify_reports_a_broken_link_to_an_imported_event(world: World, tmp_path):
+    """The acceptance of an imported item links to the partner's acceptance; a changed imported row is reported
+    by verify (the link no longer leads to it)."""
+    from securemail.services import audit, imported_items
+
+    copy = tmp_path / "B-link"
+    shutil.copytree(world.b, copy)
+    with world.session(copy, "adm") as s:
+        exchange.import_bundle(s, world.b1.read_bytes())
+        directory.add_agency(s, "SND", name="Sở Tư pháp")
+        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
+        directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
+    from securemail.services.session import open_session
+
+    with open_session(copy, "gdv", "giao-dịch-viên-B-1") as s:
+        assert imported_items.accept_imported(s, world.tracking) == world.tracking
+        assert audit.verify_vault(s, full=True)
+        s.conn.execute("DROP TRIGGER IF EXISTS foreign_events_no_update")
+        s.conn.execute("UPDATE foreign_events SET body = (SELECT body FROM foreign_events WHERE seq = 1), "
+                       "signatures = (SELECT signatures FROM foreign_events WHERE seq = 1) "
+                       "WHERE subject = ? AND kind = ?", (world.tracking, K.ITEM_ACCEPTED))
+        report = audit.verify_vault(s, full=True)
+        assert any(p.code == "foreign_unverified" and "not the one it was linked to" in p.detail
+                   for p in report.problems), report.problems

@@ -27,10 +27,25 @@ def _vietnamese_and_drained(qapp: object) -> Iterator[None]:
     qapp.installTranslator(translator)  # type: ignore[attr-defined]
     set_language("vi")
     yield
+    from securemail.gui.long_ops import cancel_all, long_operations
+
+    cancel_all()
+    long_operations().wait()
     operations().wait()
     qapp.processEvents()  # type: ignore[attr-defined]
     qapp.removeTranslator(translator)  # type: ignore[attr-defined]
     set_language(None)
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path: Path) -> Iterator[Path]:
+    """Remembered window sizes and filters go to this test's own file, never the user's real settings."""
+    from securemail.gui.view_settings import use_settings_file
+
+    path = tmp_path / "settings.ini"
+    use_settings_file(path)
+    yield path
+    use_settings_file(None)
 
 
 @pytest.fixture
@@ -49,8 +64,11 @@ def open_as(vault: VaultInfo) -> Iterator[Callable[[str], Session]]:
         return session
 
     yield opener
+    from securemail.gui.long_ops import cancel_all, long_operations
     from securemail.gui.ops import operations
 
+    cancel_all()
+    long_operations().wait()
     operations().wait()
     for session in opened:
         with contextlib.suppress(Exception):  # already closed by the code under test (auto-lock)

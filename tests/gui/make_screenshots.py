@@ -1,6 +1,10 @@
 """Screenshots of the desktop app for the user guide (docs/screenshots/), from a demo vault.
 
-    .venv/bin/python tests/gui/make_screenshots.py                 offscreen, widget grabs
+    make screenshots                                               both screen sizes below, Vietnamese and English
+    .venv/bin/python tests/gui/make_screenshots.py [--size 1024x600] [--lang en]
+                                                                   offscreen, widget grabs, on a virtual screen of
+                                                                   that size (1366x768: docs/screenshots/, other
+                                                                   sizes: docs/screenshots/<size>/)
     xvfb-run -s "-screen 0 1366x868x24" .venv/bin/python tests/gui/make_screenshots.py --x11-root
                                                                    also a real X screenshot (ImageMagick import)
 
@@ -10,6 +14,7 @@ Not a test: run it by hand after changing what the screens look like, then look 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -25,15 +30,22 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--x11-root", action="store_true", help="also save the whole X screen (needs xcb)")
     parser.add_argument("--lang", default="vi", choices=("vi", "en"))
+    parser.add_argument("--size", default="1366x768", help="screen size WxH (default 1366x768)")
     args = parser.parse_args()
-    if not args.x11_root:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    out = OUT if (width, height) == (1366, 768) else OUT / f"{width}x{height}"
+    if not args.x11_root:  # an offscreen screen of exactly this size: windows are fitted to it as on a real PC
+        config = Path(tempfile.mkdtemp(prefix="securemail-screen-")) / "screen.json"
+        config.write_text(json.dumps({"screens": [{"name": "shot", "x": 0, "y": 0, "width": width, "height": height,
+                                                   "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
     from gui_typing import type_text
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication, QWidget
 
     from securemail.gui.controller import AppController
+    from securemail.gui.long_ops import long_operations
     from securemail.gui.main_window import MainWindow
     from securemail.gui.ops import operations
     from securemail.gui.theme import apply_theme
@@ -55,17 +67,17 @@ def main() -> int:
     apply_theme(app)
     translator = CatalogueTranslator(app)
     app.installTranslator(translator)
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
 
     def settle(seconds: float = 0.4) -> None:
         end = time.monotonic() + seconds
-        while time.monotonic() < end or operations().busy():
+        while time.monotonic() < end or operations().busy() or long_operations().busy():
             app.processEvents()
             time.sleep(0.01)
 
     def save(widget: QWidget, name: str) -> None:
         settle()
-        path = OUT / f"{name}{suffix}.png"
+        path = out / f"{name}{suffix}.png"
         widget.grab().save(str(path))
         print(path.relative_to(ROOT))
 
@@ -73,7 +85,7 @@ def main() -> int:
     missing = AppController(app, vault.parent / "not-a-vault", idle_ms=600_000, translator=translator)
     missing.start()
     assert missing.unlock_dialog is not None
-    missing.unlock_dialog.resize(640, 480)
+    missing.unlock_dialog.resize(min(640, width), min(480, height))
     save(missing.unlock_dialog, "unlock-no-vault")
     missing.unlock_dialog.hide()
 
@@ -89,27 +101,32 @@ def main() -> int:
     session = open_session(vault, "gdv1", password)
     dialog.hide()
     window = controller.show_main(session)
-    window.resize(1280, 800)
+    window.resize(width, height)
     settle(1.0)
     save(window, "dashboard")
     window.tabs.setCurrentWidget(window.items)
     save(window, "items")
+    type_text(window.items.filters.person_edit, "Nguyễn")  # search by a person's name, in part
+    window.items.filters.dates_combo.setCurrentIndex(window.items.filters.dates_combo.findData("30d"))
+    window.items.reload()
+    save(window, "items-search")
+    window.items.filters.clear()
     if args.x11_root:
         settle(1.0)
-        subprocess.run(["import", "-window", "root", str(OUT / f"x11-items{suffix}.png")], check=True)
+        subprocess.run(["import", "-window", "root", str(out / f"x11-items{suffix}.png")], check=True)
         print(f"docs/screenshots/x11-items{suffix}.png")
 
     # 3. one item with a full timeline (bagged and dispatched) and one flagged
     rows = items.search_items(session, limit=500)
     story = next((r for r in rows if r["status"] == "dispatched"), rows[0])
     detail = window.open_item(story["tracking"])
-    detail.resize(1100, 760)
+    detail.resize(min(1100, width), min(760, height))
     save(detail, "item-detail")
     detail.close()
     flagged = next((r for r in rows if r["open_incidents"]), None)
     if flagged is not None:
         detail = window.open_item(flagged["tracking"])
-        detail.resize(1100, 760)
+        detail.resize(min(1100, width), min(760, height))
         save(detail, "item-detail-incident")
         detail.close()
 
@@ -143,12 +160,25 @@ def main() -> int:
     reports_page.preview_report("register")
     save(window, "reports")
 
+    # 5b. a register over the whole demo period in the page-by-page preview
+    reports_page.register_from.setDate(QDate(2026, 3, 1))
+    reports_page.register_to.setDate(QDate.currentDate())
+    reports_page.kind_combo.setCurrentIndex(reports_page.kind_combo.findData("post"))
+    reports_page.preview = None
+    reports_page.preview_report("register")
+    settle(2.0)
+    if reports_page.preview is not None:
+        reports_page.preview.resize(min(1100, width), min(820, height))
+        reports_page.preview.show_page(1)
+        save(reports_page.preview, "register-preview")
+        reports_page.preview.close()
+
     # 6. a receipt in the print preview
     detail = window.open_item(story["tracking"])
     detail.print_document("receipt")
     settle(1.0)
     if detail.preview is not None:
-        detail.preview.resize(900, 820)
+        detail.preview.resize(min(900, width), min(820, height))
         save(detail.preview, "print-preview")
         detail.preview.close()
     detail.close()
@@ -175,7 +205,7 @@ def main() -> int:
     # 7. the integrity tab as the auditor, after a full check and a witnessed checkpoint
     auditor_session = open_session(vault, "kiemtra1", password)
     auditor = MainWindow(auditor_session)
-    auditor.resize(1280, 800)
+    auditor.resize(width, height)
     auditor.show()
     auditor.start()
     assert auditor.audit is not None
@@ -189,6 +219,21 @@ def main() -> int:
     auditor.deleteLater()
     settle()
     auditor_session.close()
+
+    # 8. each role's own dashboard
+    for username, shot in (("buuta1", "dashboard-courier"), ("vanthu1", "dashboard-secretary"),
+                           ("kiemtra1", "dashboard-auditor")):
+        role_session = open_session(vault, username, password)
+        role_window = MainWindow(role_session)
+        role_window.resize(width, height)
+        role_window.show()
+        role_window.start()
+        settle(1.5)
+        save(role_window, shot)
+        role_window.close()
+        role_window.deleteLater()
+        settle()
+        role_session.close()
 
     window.tabs.setCurrentWidget(window.dashboard)
     controller.lock()

@@ -111,3 +111,19 @@ def test_secretary_verifies_but_cannot_export_or_print(qtbot: QtBot, open_as: Op
     assert page.checkpoint_box.isHidden() and page.print_button.isHidden()
     _verify(qtbot, page)
     assert page.result.text().startswith("✓")
+
+
+def test_the_audit_trail_is_listed_for_auditors_only(qtbot: QtBot, open_as: Opener) -> None:
+    from securemail.services import audit_trail
+
+    clerk = open_as("clerk1")
+    assert audit_trail.record_login(clerk, "app") and audit_trail.record_lock(clerk, "idle")
+    clerk_page = _page(qtbot, clerk)
+    assert clerk_page.trail_box.isHidden() and clerk_page.trail_rows() == []
+    page = _page(qtbot, open_as("auditor1"))
+    assert not page.trail_box.isHidden()
+    qtbot.waitUntil(lambda: any(r[3] == "Khóa màn hình" for r in page.trail_rows()), timeout=30000)
+    rows = page.trail_rows()
+    assert ("clerk1", "Đăng nhập", "via=app") in [(r[2], r[3], r[4]) for r in rows]
+    assert ("clerk1", "Khóa màn hình", "reason=idle") in [(r[2], r[3], r[4]) for r in rows]
+    assert "Cấp tài khoản" in [r[3] for r in rows]          # settings and directory changes are listed too

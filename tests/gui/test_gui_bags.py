@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from gui_vault import VaultInfo
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from securemail.domain.enums import IncidentKind
-from securemail.gui.bags_page import MISSING_BRUSH, BagsPage
+from securemail.gui.bags_model import MISSING_BRUSH
+from securemail.gui.bags_page import BagsPage
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.main_window import MainWindow
 from securemail.services import bags, incidents, items
@@ -73,7 +75,8 @@ def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vau
 
     dispatch = page.ask_dispatch()
     assert dispatch is not None
-    ui = dispatch.ui
+    qtbot.waitUntil(lambda: dispatch._ui.toCombo.count() > 0, timeout=WAIT)
+    ui = dispatch._ui
     assert [ui.toCombo.itemData(i) for i in range(ui.toCombo.count())] == ["courier1"]  # couriers only
     dispatch.choose("courier1")
     ui.passwordEdit.setText(vault.passwords["courier1"])
@@ -87,7 +90,21 @@ def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vau
     opening.scan_edit.setText(vault.trackings["waiting"].lower())
     qtbot.keyClick(opening.scan_edit, Qt.Key.Key_Return)
     assert opening.scanned() == [vault.trackings["waiting"]]
-    assert _events(session) > 0
+    assert opening.isVisible()  # Enter after a scan only adds the scan
+    before = _events(session)
+    # Live, before anyone signs: the manifest against the scans.
+    states = opening.row_states()
+    assert states[vault.trackings["waiting"]] == "✓ đã quét"
+    assert states[vault.trackings["flagged"]] == "✗ chưa quét"
+    opening.scan_edit.setText("RR999999999VN")
+    qtbot.keyClick(opening.scan_edit, Qt.Key.Key_Enter)
+    assert opening.row_states()["RR999999999VN"] == "⚠ không có trong bảng kê"
+    assert opening.counts.text() == "Dự kiến 2, đã quét 2, thiếu 1, ngoài bảng kê 1."
+    opening.table.selectRow(list(opening.row_states()).index("RR999999999VN"))
+    qtbot.mouseClick(opening.remove_button, Qt.MouseButton.LeftButton)
+    assert opening.counts.text() == "Dự kiến 2, đã quét 1, thiếu 1, ngoài bảng kê 0."
+    assert _events(session) == before
+    assert "Phạm Văn Hùng" in opening.findChild(QLabel, "openPasswordLabel").text()
     opening.password_edit.setText(vault.passwords["courier1"])
     qtbot.mouseClick(opening.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: opening.opening is not None, timeout=WAIT)
@@ -95,16 +112,24 @@ def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vau
     assert result is not None
     assert result.found == [vault.trackings["waiting"]]
     assert result.missing == [vault.trackings["flagged"]] and result.extra == []
-    rows = [opening.result_list.item(i) for i in range(opening.result_list.count())]
-    missing_row = next(r for r in rows if vault.trackings["flagged"] in r.text())
-    assert "BỊ THIẾU" in missing_row.text() and missing_row.background() == MISSING_BRUSH
+    assert opening.row_states()[vault.trackings["flagged"]] == "✗ BỊ THIẾU - đã ghi sự cố"
     assert "1 bị thiếu" in opening.message.text()
     qtbot.waitUntil(lambda: _status(page) == "opened", timeout=WAIT)
+    # Afterwards the bag itself shows what was missing, in its list and in the table.
+    assert "BỊ THIẾU khi mở túi: " + vault.trackings["flagged"] in page.info_label.text()
+    flagged_rows = [page.items_list.item(i) for i in range(page.items_list.count())
+                    if vault.trackings["flagged"] in page.items_list.item(i).text()]
+    assert flagged_rows and flagged_rows[0].background() == MISSING_BRUSH
+    assert "1 BỊ THIẾU" in page.model.data(page.model.index(0, 2))
 
     lost = [i for i in incidents.list_incidents(session, tracking=vault.trackings["flagged"])
             if i["kind"] == IncidentKind.LOST.value]
     assert len(lost) == 1 and bag_id in lost[0]["description"]
     assert not incidents.list_incidents(session, tracking=vault.trackings["waiting"])
+    # ... and the item says so at the top of its window.
+    detail = _detail(qtbot, session, vault.trackings["flagged"])
+    assert detail.flag_label.isVisibleTo(detail)
+    assert detail.flag_label.text().startswith(f"✗ BỊ THIẾU trong túi {bag_id} khi mở túi.")
 
 
 def test_wrong_courier_password_writes_nothing(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
@@ -114,12 +139,13 @@ def test_wrong_courier_password_writes_nothing(qtbot: QtBot, open_as: Opener, va
     before = _events(session)
     dispatch = page.ask_dispatch()
     assert dispatch is not None
+    qtbot.waitUntil(lambda: dispatch._ui.toCombo.count() > 0, timeout=WAIT)
     dispatch.choose("courier1")
-    dispatch.ui.passwordEdit.setText("wrong-password-1")
-    qtbot.mouseClick(dispatch.ui.confirmButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dispatch.ui.errorLabel.text() != "", timeout=WAIT)
-    assert dispatch.ui.errorLabel.text() == "Người ký nhận courier1 nhập sai mật khẩu; không có gì được ghi."
-    assert dispatch.ui.passwordEdit.text() == "" and dispatch.ui.toCombo.currentData() == "courier1"
+    dispatch._ui.passwordEdit.setText("wrong-password-1")
+    qtbot.mouseClick(dispatch._ui.confirmButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dispatch._ui.errorLabel.text() != "", timeout=WAIT)
+    assert dispatch._ui.errorLabel.text() == "Người ký nhận courier1 nhập sai mật khẩu; không có gì được ghi."
+    assert dispatch._ui.passwordEdit.text() == "" and dispatch._ui.toCombo.currentData() == "courier1"
     assert dispatch.isVisible()
     assert _events(session) == before
     assert bags.get_bag(session, bag_id)["status"] == "closed"
@@ -154,7 +180,7 @@ def test_bags_tab_only_for_clerks(qtbot: QtBot, open_as: Opener) -> None:
     clerk = MainWindow(open_as("clerk1"))
     qtbot.addWidget(clerk)
     assert clerk.bags is not None
-    assert clerk.tabs.tabText(clerk.tabs.indexOf(clerk.bags)) == "Tú&i thư"
+    assert clerk.tabs.tabText(clerk.tabs.indexOf(clerk.bags)) == "Túi thư"
     courier = MainWindow(open_as("courier1"))
     qtbot.addWidget(courier)
     assert courier.bags is None

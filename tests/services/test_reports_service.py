@@ -121,9 +121,9 @@ def test_register_overdue_and_audit(office) -> None:  # type: ignore[no-untyped-
     vault, clerk, t = office
     vault.accept(clerk, secrecy="tuyet-mat", doc_ref="07/TM")
     day = vault.clock.now().date()
-    data, _ = render(reports.register, clerk, "outgoing", day, day)
+    data, _ = render(reports.register, clerk, "handover", day, day)   # the post office's own book
     text = pdf_text(data)
-    assert "15/BC-STP" in text and "07/TM" in text and "Tuyệt mật: không ghi trích yếu" in text
+    assert "15/BC-STP" in text and "07/TM" in text and "SỔ THEO DÕI GIAO NHẬN BƯU GỬI KT1" in text
     vault.clock.advance(timedelta(days=10))
     data, _ = render(reports.overdue, clerk, day, day)
     assert t in pdf_text(data)
@@ -133,12 +133,11 @@ def test_register_overdue_and_audit(office) -> None:  # type: ignore[no-untyped-
     assert statements.check(payload, trusted_keys=[clerk.office_public_key]).statement.kind == "audit"
 
 
-def test_register_period_across_the_change_of_form_is_refused(office) -> None:  # type: ignore[no-untyped-def]
+def test_agency_registers_are_not_printed_at_a_post_office(office) -> None:  # type: ignore[no-untyped-def]
     _vault, clerk, _t = office
-    with pytest.raises(BadInputError) as err:
+    with pytest.raises(BadInputError) as err:    # (the change of form on 01/03/2026: test_law_registers)
         reports.register(clerk, "outgoing", date(2026, 2, 20), date(2026, 3, 10), io.BytesIO())
-    assert err.value.field == "date_from"
-    assert "01/03/2026" in err.value.message("vi")
+    assert err.value.key == "report.register_agency_only"
 
 
 def test_cli_receipt_verify_exit_codes(office, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import pytest
 from securemail.clock import ICT
 from securemail.domain.enums import Role
 from securemail.errors import PermissionDeniedError
-from securemail.services import bags, directory, incidents, items, norms, transfers
+from securemail.services import audit_trail, bags, directory, incidents, items, norms, transfers
 from securemail.services.permissions import MATRIX, Permission, allowed, require
 from securemail.services.session import Session
 
@@ -252,6 +252,8 @@ ACTIONS: dict[str, tuple[Permission, Prepare]] = {
     "setting-set": (Permission.MANAGE_SETTINGS, _setting_set),
     "on-time-rates": (Permission.PRINT_REPORTS, _on_time_rates),
     "backup": (Permission.BACKUP, _backup),
+    "audit-trail": (Permission.READ_AUDIT_TRAIL, lambda _w, _a, s: lambda: audit_trail.trail(s)),
+    "record-lock": (Permission.RECORD_USE, lambda _w, _a, s: lambda: audit_trail.record_lock(s, "manual")),
 }
 
 
@@ -277,7 +279,9 @@ KEY_ACTIONS: dict[str, tuple[Permission, Callable[[Session], Call]]] = {
 # Permissions that no service in this package checks (enforced by audit/documents code or by role checks on
 # the person taking custody; see test_who_may_take_custody).
 NOT_SERVICE_ACTIONS = {Permission.VIEW_OWN_AGENCY, Permission.VERIFY, Permission.WITNESS, Permission.PRINT_RECEIPT,
-                       Permission.EXPORT_CHECKPOINT, Permission.ACCEPT_COSIGN}
+                       Permission.EXPORT_CHECKPOINT, Permission.ACCEPT_COSIGN,
+                       # need an agency desk holding an imported item: walked in tests/exchange/test_four_vaults.py
+                       Permission.CONFIRM_RECEIPT, Permission.PASS_ON}
 
 
 @pytest.fixture(scope="module")

@@ -207,8 +207,8 @@ def test_incident_flags_item_until_closed(vault, desk):
 
 # ---- named recipient, leadership delegate ----------------------------------------------------------------
 
-def _named(vault, clerk, service: str = "thuong") -> str:
-    return vault.accept(clerk, service=service, named_recipient="Nguyễn Thị Lan", named_only=True)
+def _named(vault, clerk, urgency: str = "none", service: str = "thuong") -> str:
+    return vault.accept(clerk, service=service, urgency=urgency, named_recipient="Nguyễn Thị Lan", named_only=True)
 
 
 def test_named_only_item_delivered_only_to_the_named_person(vault, desk):
@@ -239,8 +239,9 @@ def test_named_only_matches_name_regardless_of_case_spacing_and_normal_form(vaul
 
 
 def test_leadership_delegate_only_for_hoa_toc_with_setting(vault, desk):
+    """The delegate rule (NĐ 26/2020) follows the document's urgency mark Hỏa tốc, not the KT1 service class."""
     hoa_toc = _named(vault, desk.clerk1, "hoa-toc")
-    thuong = _named(vault, desk.clerk1, "thuong")
+    thuong = _named(vault, desk.clerk1)
     delegate, delegate_user = vault.cosign(desk.clerk1, "sec2")
 
     # setting not set: refused
@@ -254,6 +255,11 @@ def test_leadership_delegate_only_for_hoa_toc_with_setting(vault, desk):
     # set, but not hỏa tốc: refused; hỏa tốc without claiming delegation: refused
     with pytest.raises(PermissionDeniedError):
         transfers.deliver(desk.clerk1, thuong, to=delegate, to_user=delegate_user, as_delegate=True)
+    # the KT1 service class Hỏa tốc is not the document's mark: refused, saying so
+    service_only = _named(vault, desk.clerk1, "none", service="hoa-toc")
+    with pytest.raises(PermissionDeniedError) as refused:
+        transfers.deliver(desk.clerk1, service_only, to=delegate, to_user=delegate_user, as_delegate=True)
+    assert refused.value.key == "perm.delegate_needs_hoa_toc"
     with pytest.raises(PermissionDeniedError):
         transfers.deliver(desk.clerk1, hoa_toc, to=delegate, to_user=delegate_user, as_delegate=False)
     # set, hỏa tốc, as delegate: allowed and recorded

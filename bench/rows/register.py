@@ -1,28 +1,16 @@
-"""Render a 10,000-row register through securemail.documents and through plain reportlab; print the times.
+"""A 10,000-item register through securemail.documents vs bare reportlab of the same rows.
 
-    .venv/bin/python bench/bench_register.py [ROWS]
-
-Baselines use the same rows, the same font, A4 landscape and one Table per 200 rows:
-  plain-strings: SimpleDocTemplate + Table of plain strings (no wrapping: long text would run out of its cell,
-    so it prints about a third of our pages)
-  plain-wrapped: the same, each cell first wrapped to its column with reportlab's simpleSplit (about our
-    page count: the fair comparison for the cost of our layer)
-  plain-paragraphs: the same with every cell a Paragraph (wraps like ours, but no header/footer/QR/page x/y)
-Ours wraps cells itself too (securemail.documents.linebreak) and hands reportlab multi-line strings.
-No assertions: timing on this machine is noisy (+-30 %); compare the ratios from one run.
+Bare: SimpleDocTemplate + one Table per 200 rows, same font, A4 landscape, each cell wrapped to its column with
+reportlab's simpleSplit (about our page count: the fair comparison for the cost of our layer: header, footer, QR,
+page x/y). Both PDFs are checked to open (pypdf) after timing.
 """
 
 from __future__ import annotations
 
 import io
-import sys
-import time
-from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from harness import Context, Result, timed
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -34,6 +22,8 @@ from securemail.documents.fonts import FONT_REGULAR
 from securemail.documents.models import Imprint, RegisterData, RegisterKind
 from securemail.documents.register_layouts import choose_layout
 from securemail.documents.styles import make_styles
+
+ORDER = 50
 
 PERIOD = (date(2026, 3, 1), date(2026, 12, 31))
 KIND = RegisterKind.SECRET_OUTGOING
@@ -107,29 +97,13 @@ def plain(rows: list[dict[str, str]], out: io.BytesIO, *, cells: str) -> None:
     doc.build(story)
 
 
-def timed(name: str, fn: Callable[[io.BytesIO], None]) -> float:
-    out = io.BytesIO()
-    start = time.perf_counter()
-    fn(out)
-    elapsed = time.perf_counter() - start
-    pages = len(PdfReader(io.BytesIO(out.getvalue())).pages)
-    size = len(out.getvalue()) / 1e6
-    print(f"{name:18s} {elapsed:7.2f} s  {pages:5d} pages  {pages / elapsed:6.1f} pages/s  {size:5.1f} MB")
-    return elapsed
-
-
-def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+def run(ctx: Context) -> list[Result]:
+    count = ctx.pick(300, 10_000, 10_000)
     rows = make_rows(count)
-    print(f"register of {count} rows, layout {choose_layout(KIND, *PERIOD).id}")
-    t_ours = timed("securemail", lambda out: ours(rows, out))
-    t_strings = timed("plain-strings", lambda out: plain(rows, out, cells="strings"))
-    t_wrapped = timed("plain-wrapped", lambda out: plain(rows, out, cells="wrapped"))
-    t_paras = timed("plain-paragraphs", lambda out: plain(rows, out, cells="paragraphs"))
-    print(f"ratio securemail / plain-strings    = {t_ours / t_strings:.2f}")
-    print(f"ratio securemail / plain-wrapped    = {t_ours / t_wrapped:.2f}")
-    print(f"ratio securemail / plain-paragraphs = {t_ours / t_paras:.2f}")
-
-
-if __name__ == "__main__":
-    main()
+    mine, bare = io.BytesIO(), io.BytesIO()
+    t_ours = timed(lambda: ours(rows, mine))
+    t_bare = timed(lambda: plain(rows, bare, cells="wrapped"))
+    pages = len(PdfReader(io.BytesIO(mine.getvalue())).pages)
+    bare_pages = len(PdfReader(io.BytesIO(bare.getvalue())).pages)
+    return [Result(f"register of {count:,} rows ({pages:,} pages)", t_ours, t_bare, "s",
+                   f"bare reportlab Table, wrapped cells ({bare_pages:,} pages)")]

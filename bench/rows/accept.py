@@ -1,0 +1,66 @@
+"""Accepting one item through the services (its own write: rules, signature, projection, checkpoint, state file)
+vs one bare SQLCipher transaction inserting the same signed bytes, plus the signatures it needs (the event's and
+the checkpoint's), on a copy of the same vault."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import datetime, timedelta
+
+import vaults
+import workload
+from harness import Context, Result
+
+from securemail.clock import ICT, FixedClock
+from securemail.crypto.signing import Domain, SigningKey
+from securemail.services import items
+from securemail.services.session import open_session
+from securemail.storage.database import open_database
+
+ORDER = 30
+
+
+def run(ctx: Context) -> list[Result]:
+    events = ctx.pick(600, 10_000, 10_000)
+    n = ctx.pick(10, 100, 200)
+    vault = vaults.scratch_copy(ctx, vaults.desk_vault(ctx, events), "accept")
+    with vaults.auditor(vault) as s:
+        last = s.conn.execute("SELECT max(time) FROM events").fetchone()[0]
+        body, sigs = s.conn.execute("SELECT body, signatures FROM events WHERE kind = 'item.accepted' "
+                                    "ORDER BY seq DESC LIMIT 1").fetchone()
+        dek = s.current_dek()
+    clock = FixedClock(datetime.fromisoformat(last).astimezone(ICT) + timedelta(minutes=5))
+    ours: list[float] = []
+    rnd = random.Random(7)
+    with open_session(vault, workload.CLERKS[1], workload.PASSWORD, clock=clock) as clerk:
+        for i in range(n):
+            recipient = workload.local_codes()[i % workload.LOCAL_AGENCIES]
+            raw = {"sender_agency": workload.local_codes()[(i + 1) % workload.LOCAL_AGENCIES],
+                   "recipient_agency": recipient, "secrecy": "mat", "service": "thuong", "scope": "noi-tinh",
+                   "doc_ref": f"{rnd.randint(1, 9999)}/CV", "envelopes": 1, "weight_grams": 120,
+                   "seal_numbers": "NP-1", "description": "Báo cáo", "sender_person": "Hoàng Minh Tuấn"}
+            start = time.perf_counter()
+            items.accept_item(clerk, raw)
+            ours.append(time.perf_counter() - start)
+            clock.set(clock.now() + timedelta(minutes=1))
+    key = SigningKey.generate()
+    bare: list[float] = []
+    conn = open_database(vault / "vault.db", dek)
+    try:
+        conn.execute("CREATE TABLE bench_bare (seq INTEGER PRIMARY KEY, body BLOB, signatures TEXT, note TEXT)")
+        for _ in range(n):
+            start = time.perf_counter()
+            sig = key.sign(Domain.EVENT, bytes(body))
+            note_sig = key.sign_note(bytes(body)[:200])
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO bench_bare (body, signatures, note) VALUES (?, ?, ?)",
+                         (bytes(body), sigs + sig.hex(), note_sig.hex()))
+            conn.execute("COMMIT")
+            bare.append(time.perf_counter() - start)
+    finally:
+        conn.close()
+    vaults.remove(vault)
+    return [Result(f"accept one item ({events:,}-event vault, median of {n})", statistics.median(ours),
+                   statistics.median(bare), "s", "1 SQLCipher transaction (WAL, synchronous=FULL) + 2 Ed25519 signs")]

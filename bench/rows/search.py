@@ -1,0 +1,100 @@
+"""Search and list paging at 1,000,000 items (BENCH_SIZE=full; default 100,000) vs the bare indexed query.
+
+The items are inserted straight into the projection table of a real SQLCipher vault (signing a million items'
+events would take hours and is not what this measures: search reads the projection only). Cached in BENCH_DATA.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import vaults
+import workload
+from harness import Context, Result, best_of
+
+from securemail.clock import ICT, FixedClock, iso
+from securemail.domain.tracking import make_tracking
+from securemail.services import directory, items
+from securemail.services.session import Session, init_vault, open_session
+
+ORDER = 40
+AGENCIES = [f"AG{i:02d}" for i in range(40)]
+STATUSES = ["accepted", "in-transit", "delivered", "delivered", "delivered", "arrived", "dispatched"]
+SECRECY = ["none", "mat", "toi-mat", "tuyet-mat"]
+SERVICES = ["thuong", "hoa-toc", "hen-gio"]
+_COLUMNS = ("tracking, sender_agency, recipient_agency, secrecy, service, scope, doc_ref, named_only, envelopes, "
+            "seal_condition, recall, status, accepted_at, accepted_by, due_at, delivered_at, last_seq")
+
+
+def _populate(conn: Any, n: int) -> None:
+    rnd = random.Random(7)
+    start = datetime(2025, 1, 1, 8, 0, tzinfo=ICT)
+    conn.execute("BEGIN")
+    batch = []
+    for i in range(n):
+        at = start + timedelta(seconds=i * 30)
+        status = rnd.choice(STATUSES)
+        batch.append((make_tracking(i + 1), rnd.choice(AGENCIES), rnd.choice(AGENCIES), rnd.choice(SECRECY),
+                      rnd.choice(SERVICES), "noi-tinh", f"{i % 5000}/CV", 0, 1, "intact", 0, status, iso(at), "gdv1",
+                      iso(at + timedelta(days=2)), iso(at + timedelta(days=1)) if status == "delivered" else None,
+                      i + 1))
+        if len(batch) == 20000:
+            conn.executemany(f"INSERT INTO items ({_COLUMNS}) VALUES ({', '.join('?' * 17)})", batch)
+            batch = []
+    if batch:
+        conn.executemany(f"INSERT INTO items ({_COLUMNS}) VALUES ({', '.join('?' * 17)})", batch)
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+
+
+def items_vault(ctx: Context, n: int) -> Path:
+    path = ctx.data / f"items-{n}"
+    if (path / vaults.DONE).exists():
+        return path
+    vaults.remove(path)
+    ctx.log(f"building an items-only vault of {n:,} items in {path} (once; cached)")
+    clock = FixedClock(datetime(2026, 11, 27, 9, 0, tzinfo=ICT))
+    with init_vault(path, office_code="GL01", office_name="Bench", admin="quantri", full_name="Q",
+                    password=workload.PASSWORD, clock=clock, kdf_profile="minimum") as s:
+        directory.add_user(s, workload.AUDITOR, role="auditor", full_name="K", password=workload.PASSWORD)
+        _populate(s.conn, n)
+    (path / vaults.DONE).write_text("ok\n")
+    return path
+
+
+def _case(s: Session, name: str, ours: Callable[[], object], sql: str, args: tuple[object, ...],
+          n: int) -> Result:
+    t_ours = best_of(ours, 7)
+    t_bare = best_of(lambda: s.conn.execute(sql, args).fetchall(), 7)
+    return Result(f"{name}, {n:,} items", t_ours, t_bare, "s", "the same indexed SELECT, bare")
+
+
+def run(ctx: Context) -> list[Result]:
+    n = ctx.pick(3000, 100_000, 1_000_000)
+    vault = items_vault(ctx, n)
+    out = []
+    order = " ORDER BY accepted_at DESC, tracking DESC LIMIT 200"
+    with open_session(vault, workload.AUDITOR, workload.PASSWORD) as s:
+        out.append(_case(s, "list first page (200)", lambda: items.search_items(s, limit=200),
+                         "SELECT * FROM items" + order, (), n))
+        page = items.search_items(s, limit=200)
+        after = (page[-1]["accepted_at"], page[-1]["tracking"])
+        out.append(_case(s, "list next page (keyset)", lambda: items.search_items(s, after="|".join(after), limit=200),
+                         "SELECT * FROM items WHERE (accepted_at, tracking) < (?, ?)" + order, after, n))
+        out.append(_case(s, "search status=accepted", lambda: items.search_items(s, filters={"status": "accepted"}),
+                         "SELECT * FROM items WHERE status = ?" + order, ("accepted",), n))
+        out.append(_case(s, "search recipient agency",
+                         lambda: items.search_items(s, filters={"recipient_agency": "AG07"}),
+                         "SELECT * FROM items WHERE recipient_agency = ?" + order, ("AG07",), n))
+        d_from, d_to = datetime(2025, 1, 2, tzinfo=ICT), datetime(2025, 1, 3, tzinfo=ICT)
+        out.append(_case(s, "search one day", lambda: items.search_items(s, date_from=d_from, date_to=d_to),
+                         "SELECT * FROM items WHERE accepted_at >= ? AND accepted_at < ?" + order,
+                         (iso(d_from), iso(d_to)), n))
+        tracking = make_tracking(n // 2)
+        out.append(_case(s, "item by tracking number", lambda: items.item_row(s, tracking),
+                         "SELECT * FROM items WHERE tracking = ?", (tracking,), n))
+    return out

@@ -1,0 +1,44 @@
+"""App start to the unlock window vs a bare PySide6 window: each a fresh process, offscreen, quitting once the
+event loop has shown its first window (`securemail --exit-after-start`). Best of three."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import vaults
+from harness import Context, Result, best_of
+
+ORDER = 60
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv)
+window = QLabel("SecureMail")
+window.resize(420, 320)
+window.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+def run(ctx: Context) -> list[Result]:
+    vault = vaults.desk_vault(ctx, ctx.pick(600, 10_000, 10_000))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = Path(sys.executable).with_name("securemail")
+
+    def ours() -> None:
+        subprocess.run([str(app), "--vault", str(vault), "--exit-after-start"], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def bare() -> None:
+        subprocess.run([sys.executable, "-c", BARE], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    ours()
+    bare()   # warm the page cache for both
+    return [Result("app start to the unlock window", best_of(ours, 3), best_of(bare, 3), "s",
+                   "a bare PySide6 window, same Python, offscreen")]

@@ -1,0 +1,154 @@
+"""Signature checks, batched to worker processes (in-process for small jobs or when workers fail).
+
+Event signatures are Ed25519 (`Check`, from the authority); checkpoint notes are `NoteCheck`s. A `Pending` pairs a
+check with the problem to report if it fails. Results are collected at the end (`SignatureChecker.finish`), except
+for directory events, checked at once because they decide whose keys count from there on (`check_now`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from securemail.crypto.signing import fingerprint
+from securemail.custody.authority import Check
+from securemail.custody.checkpoint import Checkpoint
+from securemail.custody.verify.report import Problem
+
+POOL_THRESHOLD: Final = 2000   # fewer signatures than this: check in-process (starting workers costs more)
+BATCH_SIZE: Final = 1000       # signatures per task sent to a worker
+
+
+@dataclass(frozen=True)
+class NoteCheck:
+    """A checkpoint note holds if any of the (signer name, key) candidates signed it."""
+
+    checkpoint: Checkpoint
+    signers: tuple[tuple[str, bytes], ...]
+
+    def ok(self) -> bool:
+        return any(self.checkpoint.has_valid_signature(name, key) for name, key in self.signers)
+
+    def with_key(self, key: bytes) -> NoteCheck:
+        return replace(self, signers=tuple((name, key) for name, _ in self.signers))
+
+
+AnyCheck = Check | NoteCheck
+
+
+def check_batch(batch: Sequence[AnyCheck]) -> list[bool]:
+    """Worker entry point: one bool per check."""
+    return [c.ok() for c in batch]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A signature to check and what to report if it fails; a signature that fails with the expected key but
+    verifies with an `older_keys` entry was made with a key already replaced (key_not_valid, not forged)."""
+
+    check: AnyCheck
+    problem: Problem
+    older_keys: tuple[bytes, ...] = ()
+    problem_if_valid: Problem | None = None    # e.g. a valid signature made with a temporary key
+
+    def failure(self) -> Problem:
+        for old in self.older_keys:
+            if self.check.with_key(old).ok():
+                return replace(self.problem, code="key_not_valid",
+                               detail=f"{self.problem.detail}; signed with a replaced key ({fingerprint(old)})")
+        return self.problem
+
+
+def _pool_context() -> Any:
+    # forkserver (Linux) never forks the caller, which may hold Qt or other threads; spawn elsewhere.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+class SignatureChecker:
+    """Checks signatures in batches on `workers` processes (in-process for small jobs or if workers fail)."""
+
+    def __init__(self, workers: int, expected: int) -> None:
+        self._want_pool = workers > 1 and expected >= POOL_THRESHOLD
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._batch: list[Pending] = []
+        self._outstanding: deque[tuple[list[Pending], Future[list[bool]]]] = deque()
+        self.problems: list[Problem] = []
+        self.checked = 0
+
+    def add(self, pending: Pending) -> None:
+        self._batch.append(pending)
+        if len(self._batch) >= BATCH_SIZE:
+            self._flush()
+
+    def check_now(self, pending: Pending) -> bool:
+        """Synchronous check (directory events that decide whose keys count from here on)."""
+        self.checked += 1
+        if pending.check.ok():
+            if pending.problem_if_valid is not None:
+                self.problems.append(pending.problem_if_valid)
+                return False
+            return True
+        self.problems.append(pending.failure())
+        return False
+
+    def finish(self) -> list[Problem]:
+        """Wait for every batch; the problems found (each returned once: a second call returns the rest)."""
+        self._flush()
+        while self._outstanding:
+            self._collect_oldest()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        problems, self.problems = self.problems, []
+        return problems
+
+    def _flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        self.checked += len(batch)
+        pool = self._get_pool()
+        if pool is None:
+            self._record(batch, check_batch([p.check for p in batch]))
+            return
+        try:
+            self._outstanding.append((batch, pool.submit(check_batch, [p.check for p in batch])))
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self._want_pool = False
+            self._record(batch, check_batch([p.check for p in batch]))
+        while len(self._outstanding) > 4 * self._workers:  # bound memory if the workers fall behind
+            self._collect_oldest()
+
+    def _collect_oldest(self) -> None:
+        batch, future = self._outstanding.popleft()
+        try:
+            results = future.result()
+        except (BrokenProcessPool, OSError):
+            self._want_pool = False
+            results = check_batch([p.check for p in batch])
+        self._record(batch, results)
+
+    def _record(self, batch: list[Pending], results: list[bool]) -> None:
+        for p, ok in zip(batch, results, strict=True):
+            if not ok:
+                self.problems.append(p.failure())
+            elif p.problem_if_valid is not None:
+                self.problems.append(p.problem_if_valid)
+
+    def _get_pool(self) -> ProcessPoolExecutor | None:
+        if self._pool is None and self._want_pool:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context())
+            except (OSError, ValueError, RuntimeError):
+                self._want_pool = False
+        return self._pool

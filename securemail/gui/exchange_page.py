@@ -1,0 +1,247 @@
+"""Exchange with other offices and agency desks: import a bundle (the report names the check that failed), export
+a bundle for a pinned vault, and the pinned keys (list for everyone who may verify; pin and unpin for admins).
+Every call goes through the services (services.exchange), off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from securemail.errors import UserFacingError
+from securemail.gui.ops import run_op
+from securemail.gui.strings import t
+from securemail.gui.widgets import named, show_message
+from securemail.services import exchange
+from securemail.services.permissions import Permission, allowed
+from securemail.services.session import Session
+
+# What each check of an import is, in words (docs/formats/bundle-v2.md): a refusal names the first that failed.
+CHECK_WORDS = {
+    "format": "the file's format", "version": "the format version", "recipient": "the vault it is addressed to",
+    "pin": "the sender's pinned key", "certificate": "the certificate of the person who exported it",
+    "bundle_signature": "the signature of the bundle", "checkpoint": "the sender's signed checkpoint",
+    "events": "the events it carries", "inclusion": "the events' place in the sender's log",
+    "directory": "the sender's directory of users", "signatures": "the signatures of the events",
+    "custody": "the custody rules (holder, lawful moves)", "hash_chain": "the chain of each item's events",
+    "items": "the items it names", "split_view": "continuity with what was imported before (split view)",
+    "cosignatures": "the cosignatures it carries",
+}
+
+
+def refusal_text(check: str, detail: str) -> str:
+    """The import refusal in the user's words: which check failed, then the technical detail."""
+    return t("The bundle was refused. Check that failed: {check}.\nDetail: {detail}\nNothing was stored.",
+             check=t(CHECK_WORDS.get(check, "the file's format")), detail=detail)
+
+
+class ExchangePage(QWidget):
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._admin = allowed(session.role, Permission.MANAGE_SETTINGS)
+        layout = QVBoxLayout(self)
+
+        self.import_box = named(QGroupBox(), "importBox")
+        box = QVBoxLayout(self.import_box)
+        self.import_button = named(QPushButton(), "importButton")
+        self.import_button.clicked.connect(self.choose_import)
+        self.import_result = named(QLabel(), "importResult")
+        self.import_result.setWordWrap(True)
+        box.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(self.import_result)
+        layout.addWidget(self.import_box)
+
+        self.export_box = named(QGroupBox(), "exportBox")
+        row = QHBoxLayout(self.export_box)
+        self.export_to = named(QComboBox(), "exportTo")
+        self.export_to.setMinimumContentsLength(28)
+        self.export_items = named(QLineEdit(), "exportItems")
+        self.export_button = named(QPushButton(), "exportButton")
+        self.export_button.clicked.connect(self.choose_export)
+        self.export_result = named(QLabel(), "exportResult")
+        self.export_result.setWordWrap(True)
+        row.addWidget(self.export_to)
+        row.addWidget(self.export_items, 1)
+        row.addWidget(self.export_button)
+        layout.addWidget(self.export_box)
+        layout.addWidget(self.export_result)
+
+        self.pins_box = named(QGroupBox(), "pinsBox")
+        pins = QVBoxLayout(self.pins_box)
+        self.pins_table = named(QTableWidget(0, 5), "pinsTable")
+        self.pins_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.pins_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.pins_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.pins_table.horizontalHeader().setStretchLastSection(True)
+        pins.addWidget(self.pins_table)
+        buttons = QHBoxLayout()
+        self.pin_button = named(QPushButton(), "pinButton")
+        self.pin_button.clicked.connect(self.choose_pin)
+        self.unpin_button = named(QPushButton(), "unpinButton")
+        self.unpin_button.clicked.connect(self.ask_unpin)
+        for button in (self.pin_button, self.unpin_button):
+            button.setVisible(self._admin)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        pins.addLayout(buttons)
+        self.pins_message = named(QLabel(), "pinsMessage")
+        pins.addWidget(self.pins_message)
+        layout.addWidget(self.pins_box, 1)
+        self._pins: list[exchange.Pin] = []
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.import_box.setTitle(t("Import a bundle from another office or agency desk"))
+        self.import_button.setText(t("&Import a bundle…"))
+        self.export_box.setTitle(t("Export a bundle for a pinned vault"))
+        self.export_items.setPlaceholderText(t("Tracking numbers (separated by spaces; empty: every item of that "
+                                               "agency)"))
+        self.export_button.setText(t("E&xport…"))
+        self.pins_box.setTitle(t("Pinned keys of partner vaults"))
+        self.pin_button.setText(t("&Pin a key file…"))
+        self.unpin_button.setText(t("&Unpin…"))
+        self.pins_table.setHorizontalHeaderLabels([t("Code"), t("Kind"), t("Fingerprint"), t("Active"), t("Name")])
+        self._show_pins(self._pins)
+
+    # ---- pins ----------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        session = self._session
+        run_op(self, lambda: exchange.list_pins(session), self._show_pins, self._pin_error)
+
+    def _show_pins(self, pins: list[exchange.Pin]) -> None:
+        self._pins = pins
+        table = self.pins_table
+        table.setRowCount(len(pins))
+        for i, p in enumerate(pins):
+            kind = t("Agency desk") if p.kind == "agency" else t("Post office")
+            for j, text in enumerate((p.code, kind, p.fingerprint, t("Yes") if p.active else t("No (revoked)"),
+                                      p.name)):
+                table.setItem(i, j, QTableWidgetItem(text))     # plain text: a partner's name is outside text
+        current = self.export_to.currentData()
+        self.export_to.clear()
+        for p in pins:
+            if p.active:
+                self.export_to.addItem(f"{p.code} - {p.name}", p.code)
+        index = self.export_to.findData(current)
+        self.export_to.setCurrentIndex(max(index, 0))
+
+    def _pin_error(self, error: UserFacingError) -> None:
+        show_message(self.pins_message, error.message())
+
+    def choose_pin(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("Key file of the partner vault"), "",
+                                              t("Office key files (*.key);;All files (*)"))
+        if path:
+            reason, ok = QInputDialog.getText(self, t("Pin a key"), t("Who read the fingerprint aloud, and when:"))
+            if ok:
+                self.pin(Path(path), reason)
+
+    def pin(self, path: Path, reason: str) -> None:
+        session = self._session
+
+        def done(p: exchange.Pin) -> None:
+            show_message(self.pins_message, t("Pinned {code} ({name}). Fingerprint: {fingerprint}. Compare it aloud "
+                                              "with the partner.", code=p.code, name=p.name,
+                                              fingerprint=p.fingerprint), kind="ok")
+            self.refresh()
+
+        run_op(self, lambda: exchange.add_pin(session, path, reason or None), done, self._pin_error)
+
+    def ask_unpin(self) -> None:
+        row = self.pins_table.currentRow()
+        if row < 0 or row >= len(self._pins):
+            show_message(self.pins_message, t("Choose a pinned key in the list first."))
+            return
+        code = self._pins[row].code
+        reason, ok = QInputDialog.getText(self, t("Unpin a key"), t("Why is {code} no longer trusted?", code=code))
+        if ok:
+            self.unpin(code, reason)
+
+    def unpin(self, code: str, reason: str) -> None:
+        session = self._session
+
+        def done(p: exchange.Pin) -> None:
+            show_message(self.pins_message, t("Unpinned {code}.", code=p.code), kind="ok")
+            self.refresh()
+
+        run_op(self, lambda: exchange.revoke_pin(session, code, reason), done, self._pin_error)
+
+    # ---- import / export -----------------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("Bundle to import"), "",
+                                              t("SecureMail bundles (*.bundle);;All files (*)"))
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        session = self._session
+        show_message(self.import_result, t("Checking {path}…", path=str(path)), kind="info")
+
+        def work() -> exchange.Imported:
+            return exchange.import_bundle(session, exchange.read_bundle_file(path))
+
+        def done(r: exchange.Imported) -> None:
+            key = ("The bundle of {office} (checkpoint {size}) was imported before; nothing more stored."
+                   if r.already else "Verified and imported the bundle of {office}: {events} events ({new} new), "
+                                     "checkpoint size {size}.")
+            show_message(self.import_result, t(key, office=r.office, events=r.events, new=r.new_events, size=r.size),
+                         kind="ok")
+            self.changed.emit()
+
+        def failed(error: UserFacingError) -> None:
+            check = getattr(error, "check", None)
+            if isinstance(check, str):
+                detail = getattr(error, "detail", None) or error.message()
+                show_message(self.import_result, refusal_text(check, str(detail)))
+            else:
+                show_message(self.import_result, error.message())
+
+        run_op(self, work, done, failed)
+
+    def choose_export(self) -> None:
+        code = self.export_to.currentData()
+        if not code:
+            show_message(self.export_result, t("Pin the partner's key first (an administrator)."))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, t("Save the bundle"), f"{code}.bundle",
+                                              t("SecureMail bundles (*.bundle);;All files (*)"))
+        if path:
+            self.export_file(str(code), self.export_items.text().split(), Path(path))
+
+    def export_file(self, code: str, trackings: list[str], path: Path) -> None:
+        session = self._session
+
+        def done(r: exchange.Exported) -> None:
+            show_message(self.export_result, t("Wrote bundle {path} for {to}: {items} items, {events} events.",
+                                               path=str(r.path), to=r.to, items=len(r.items), events=r.events),
+                         kind="ok")
+
+        def failed(error: UserFacingError) -> None:
+            show_message(self.export_result, error.message())
+
+        run_op(self, lambda: exchange.export_bundle(session, code, trackings or None, path), done, failed)

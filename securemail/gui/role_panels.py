@@ -1,0 +1,232 @@
+"""What each role sees first on the dashboard, beside the counter's cards:
+
+  courier    the items he holds (and the overdue list)
+  secretary  what waits for her confirmation, and what is on its way to her agency
+  auditor    the integrity of the log (the last clean check) and the open incidents
+  clerk, admin: the counter (waiting, Hỏa tốc first; overdue) as dashboard.py shows it.
+
+Each panel loads through the operations thread (services only) and opens an item on double-click or Enter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from securemail.domain.enums import IncidentKind, Role
+from securemail.errors import UserFacingError
+from securemail.gui.item_filters import VIEW_NAMES
+from securemail.gui.items_model import ItemsTableModel
+from securemail.gui.ops import run_op
+from securemail.gui.strings import N_, t
+from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, plain_tooltip, show_message
+from securemail.services import audit, incidents, views
+from securemail.services.session import Session
+from securemail.services.views import View
+
+PANEL_ROWS = 100
+INCIDENT_HEADERS = (N_("Item"), N_("Incident"), N_("Opened"), N_("Description"))
+
+
+def _table(name: str) -> QTableView:
+    table = named(QTableView(), name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setTabKeyNavigation(False)
+    return table
+
+
+@dataclass(frozen=True)
+class ViewLoad:
+    page: views.Page
+    totals: views.Totals
+    now: datetime
+
+
+class ViewPanel(QGroupBox):
+    """One ready-made view of the role (services.views.View): the first rows, and the totals."""
+
+    open_item = Signal(str)
+
+    def __init__(self, session: Session, view: View, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"panel_{view.value.replace('-', '_')}")
+        self._session = session
+        self.view = view
+        self.model = ItemsTableModel(self)
+        self.table = _table(f"{self.objectName()}Table")
+        self.table.setModel(self.model)
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+        self.totals_label = named(QLabel(), f"{self.objectName()}Totals")
+        self.message = named(QLabel(), f"{self.objectName()}Message")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals_label)
+        layout.addWidget(self.message)
+        show_message(self.message, "")
+        self.loaded: ViewLoad | None = None
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setTitle(t(VIEW_NAMES[self.view]))
+        self.model.retranslate()
+        if self.loaded is not None:
+            self._show_totals(self.loaded)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        session, view = self._session, self.view
+
+        def work() -> ViewLoad:
+            now = session.clock.now()
+            query = views.view_query(session, view)
+            return ViewLoad(views.search(session, query, limit=PANEL_ROWS), views.totals(session, query, now), now)
+
+        run_op(self, work, self._loaded, self._failed)
+
+    def _loaded(self, load: ViewLoad) -> None:
+        self.loaded = load
+        self.model.reset_rows(load.page.rows, load.now, has_more=False)
+        self.table.resizeColumnsToContents()  # at most PANEL_ROWS rows: tracking numbers shown whole
+        self._show_totals(load)
+        show_message(self.message, "" if load.page.rows else t("Nothing here now."), kind="info")
+
+    def _show_totals(self, load: ViewLoad) -> None:
+        text = t("{count} items, {envelopes} envelopes, {overdue} overdue", count=load.totals.items,
+                 envelopes=load.totals.envelopes, overdue=load.totals.overdue)
+        if load.page.cursor is not None:
+            text += " · " + t("the first {shown} are listed; see the Items tab for all", shown=len(load.page.rows))
+        self.totals_label.setText(text)
+
+    def _failed(self, error: UserFacingError) -> None:
+        show_message(self.message, error.message())
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_item.emit(str(self.model.row_data(index.row())["tracking"]))
+
+
+@dataclass(frozen=True)
+class IntegrityLoad:
+    last_check: tuple[int, int] | None
+    incidents: list[dict[str, Any]]
+
+
+class IntegrityPanel(QGroupBox):
+    """The auditor's view: whether the log was checked clean lately, and the open incidents (newest first)."""
+
+    open_item = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel_integrity")
+        self._session = session
+        self.status = PlainLabel(wrap=True)
+        self.status.setObjectName("integrityStatus")
+        self.incidents_title = named(QLabel(), "incidentsTitle")
+        self.incidents = named(QTableWidget(0, len(INCIDENT_HEADERS)), "openIncidentsTable")
+        self.incidents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incidents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.incidents.verticalHeader().setVisible(False)
+        self.incidents.setTabKeyNavigation(False)
+        self.incidents.setWordWrap(False)
+        header = self.incidents.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.incidents.cellDoubleClicked.connect(self._open)
+        self.message = named(QLabel(), "integrityMessage")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.incidents_title)
+        layout.addWidget(self.incidents, 1)
+        layout.addWidget(self.message)
+        show_message(self.message, "")
+        self.loaded: IntegrityLoad | None = None
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setTitle(t("Integrity and incidents"))
+        self.incidents.setHorizontalHeaderLabels([t(h) for h in INCIDENT_HEADERS])
+        if self.loaded is not None:
+            self._show(self.loaded)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        session = self._session
+
+        def work() -> IntegrityLoad:
+            found = incidents.list_incidents(session)
+            return IntegrityLoad(audit.last_clean_check(session), sorted(found, key=lambda r: -int(r["id"])))
+
+        run_op(self, work, self._loaded, lambda e: show_message(self.message, e.message()))
+
+    def _loaded(self, load: IntegrityLoad) -> None:
+        self.loaded = load
+        self._show(load)
+
+    def _show(self, load: IntegrityLoad) -> None:
+        if load.last_check is None:
+            self.status.setText(t("You have not checked the log yet on this computer: run the integrity check "
+                                  "(Integrity tab)."))
+            self.status.setProperty("messageKind", "error")
+        else:
+            checked, size = load.last_check
+            if checked >= size:
+                self.status.setText(t("Your last integrity check found no problem and covers all {size} events.",
+                                      size=size))
+            else:
+                self.status.setText(t("Your last clean check covers {checked} of {size} events: {new} were added "
+                                      "since. Check again.", checked=checked, size=size, new=size - checked))
+        self.incidents_title.setText(t("Open incidents: {count}", count=len(load.incidents)))
+        self.incidents.setRowCount(len(load.incidents))
+        for row, incident in enumerate(load.incidents):
+            kind = incident["kind"]
+            cells = (incident["tracking"], lbl(IncidentKind(kind)) if kind in IncidentKind._value2member_map_
+                     else kind, fmt_time(incident["opened_at"]), incident["description"])
+            for column, value in enumerate(cells):
+                cell = QTableWidgetItem(str(value))  # plain text: descriptions are typed by people
+                cell.setToolTip(plain_tooltip(str(value)) or "")
+                self.incidents.setItem(row, column, cell)
+
+    def _open(self, row: int, _column: int) -> None:
+        cell = self.incidents.item(row, 0)
+        if cell is not None:
+            self.open_item.emit(cell.text())
+
+
+def role_panels(session: Session) -> list[ViewPanel | IntegrityPanel]:
+    """The panels that replace the counter's lists on this role's dashboard (none for clerks and admins)."""
+    if session.role is Role.COURIER:
+        return [ViewPanel(session, View.I_HOLD)]
+    if session.role is Role.SECRETARY:
+        return [ViewPanel(session, View.TO_CONFIRM), ViewPanel(session, View.ON_ITS_WAY)]
+    if session.role is Role.AUDITOR:
+        return [IntegrityPanel(session), ViewPanel(session, View.OVERDUE)]
+    return []

@@ -1,0 +1,58 @@
+"""A full disk, a read-only folder and an I/O error are named as such, never as a damaged vault (issue 14, item 5).
+Runs anywhere (no root, no tmpfs): SQLite's max_page_count makes the database "full"; the OS errors are built.
+tests/faults/test_disk_faults.py does the same on a real full tmpfs."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from securemail.errors import StorageError
+from securemail.services import items
+from securemail.services.audit import verify_vault
+from securemail.storage.database import storage_failure
+from securemail.storage.files import os_storage_error
+
+
+def test_a_full_database_is_reported_as_a_full_disk_and_nothing_is_written(vault, kit):
+    s = vault.open("clerk1")
+    before = s.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    pages = s.conn.execute("PRAGMA page_count").fetchone()[0]
+    s.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StorageError) as refused:
+        # the ledger used to hide SQLite's own rollback behind "cannot rollback - no transaction is active"
+        for n in range(200):
+            items.accept_item(s, {**kit.BASE_ITEM, "description": "x" * 1500, "doc_ref": f"{n}/CV"})
+    assert refused.value.key == "storage.disk_full"
+    assert "đã đầy" in refused.value.message("vi") and "full" in refused.value.message("en")
+    s.conn.execute("PRAGMA max_page_count = 1073741823")
+    auditor = vault.open("auditor1")
+    assert verify_vault(auditor, full=True).problems == []
+    accepted = auditor.conn.execute("SELECT count(*) FROM events").fetchone()[0] - before
+    assert accepted == auditor.conn.execute("SELECT count(*) FROM items").fetchone()[0]   # whole items only
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("database or disk is full", "storage.disk_full"),
+    ("attempt to write a readonly database", "storage.read_only"),
+    ("unable to open database file", "storage.read_only"),
+])
+def test_errors_without_a_result_code_are_named_from_sqlites_text(text, key, tmp_path):
+    # Connection.backup() raises without sqlite_errorcode
+    failure = storage_failure(sqlcipher3.dbapi2.OperationalError(text), tmp_path)
+    assert failure is not None and failure.key == key
+
+
+def test_damage_is_not_taken_for_the_disk(tmp_path):
+    assert storage_failure(sqlcipher3.dbapi2.DatabaseError("file is not a database"), tmp_path) is None
+
+
+@pytest.mark.parametrize(("code", "key"), [(errno.ENOSPC, "storage.disk_full"), (errno.EROFS, "storage.read_only"),
+                                           (errno.EACCES, "storage.read_only"), (errno.EIO, "storage.io_error"),
+                                           (errno.ENAMETOOLONG, "storage.write_failed")])
+def test_os_errors_are_named(code, key):
+    e = os_storage_error(OSError(code, "x"), Path("/somewhere/vault/lockout.json"))
+    assert e.key == key and "/somewhere/vault" in e.message("vi")
