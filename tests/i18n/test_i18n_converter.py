@@ -53,6 +53,14 @@ def test_reads_the_three_shapes() -> None:
     assert texts[("cli", "options")].vi == "tùy chọn"
 
 
+def test_reads_a_second_gui_dictionary_and_its_updates() -> None:
+    desk = ('DESK_VI: dict[str, str] = {"&Receive": "&Nhận"}\n'
+            'DESK_VI.update({"Scan:": "Quét:"})\nOTHER = {"x": "y"}\n')
+    texts = ic.collect(None, STRINGS_V1, None, desk)
+    assert texts[(None, "&Receive")].vi == "&Nhận" and texts[(None, "Scan:")].vi == "Quét:"
+    assert (None, "x") not in texts and (None, "&Quit") in texts
+
+
 def test_branch_changes_against_its_base() -> None:
     base = ic.collect(MESSAGES_V1, STRINGS_V1, HELP_V1)
     branch = ic.collect(
