@@ -14,7 +14,7 @@ from typing import Any
 
 import vaults
 import workload
-from harness import Context, Result, best_of
+from harness import Context, Result, best_pair
 
 from securemail.clock import ICT, FixedClock, iso
 from securemail.domain.tracking import make_tracking
@@ -68,8 +68,7 @@ def items_vault(ctx: Context, n: int) -> Path:
 
 def _case(s: Session, name: str, ours: Callable[[], object], sql: str, args: tuple[object, ...],
           n: int) -> Result:
-    t_ours = best_of(ours, 7)
-    t_bare = best_of(lambda: s.conn.execute(sql, args).fetchall(), 7)
+    t_ours, t_bare = best_pair(ours, lambda: s.conn.execute(sql, args).fetchall(), 9)
     return Result(f"{name}, {n:,} items", t_ours, t_bare, "s", "the same indexed SELECT, bare")
 
 

@@ -256,6 +256,12 @@ def cmd_show(ctx: Ctx) -> int:
             if "due_after" in e["data"]:
                 lines.append("          " + tr("timeline.due_changed", old=_when(e["data"]["due_before"]),
                                                 new=_when(e["data"]["due_after"])))
+            receipt, origin = e["data"].get("receipt"), e["data"].get("origin")
+            if e["origin"]["own"] and isinstance(receipt, dict):     # on the recipient desk's imported receipt
+                lines.append("          " + tr("timeline.receipt", office=receipt.get("office"),
+                                                seq=receipt.get("seq"), name=receipt.get("name")))
+            elif e["origin"]["own"] and isinstance(origin, dict):    # taken from a partner's imported event
+                lines.append("          " + tr("timeline.linked", office=origin.get("office"), seq=origin.get("seq")))
         ctx.emit(doc, lines)
     return 0
 

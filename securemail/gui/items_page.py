@@ -25,6 +25,7 @@ from securemail.errors import UserFacingError
 from securemail.gui import items_model as cols
 from securemail.gui.item_filters import FilterBar
 from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
+from securemail.gui.long_ops import run_long
 from securemail.gui.ops import run_op
 from securemail.gui.strings import nt, t
 from securemail.gui.widgets import named, shortcut, show_message
@@ -205,13 +206,15 @@ class ItemsPage(QWidget):
             if scanned:
                 return Loaded([items.item_row(session, scanned)], None, None, now)
             page = views.search(session, query, limit=PAGE_SIZE)
-            return Loaded(page.rows, page.cursor, views.totals(session, query, now), now)
+            return Loaded(page.rows, page.cursor, None, now)
 
         def done(loaded: Loaded) -> None:
             if generation == self._generation:
                 self._totals = loaded.totals
                 self.model.reset_rows(loaded.rows, loaded.now, has_more=loaded.cursor is not None,
                                       cursor=loaded.cursor)
+                if not scanned:
+                    self._count_totals(generation, query, loaded.now)
                 self._update_count()
                 if loaded.rows and not self._sized:  # once, from the first page; the user may resize afterwards
                     self._sized = True
@@ -228,6 +231,18 @@ class ItemsPage(QWidget):
                 self._show_error(error)
 
         run_op(self, work, done, failed)
+
+    def _count_totals(self, generation: int, query: ItemQuery, now: datetime) -> None:
+        """Totals read every matching row (sums, overdue): on the long-work thread, so that a million items never
+        hold up the counter's next operation; shown when they arrive, if the list has not changed since."""
+
+        def done(totals: views.Totals) -> None:
+            if generation == self._generation:
+                self._totals = totals
+                self._update_count()
+
+        run_long(self, self._session, lambda reader, _progress: views.totals(reader, query, now), done,
+                 lambda _error: None)
 
     def _load_more(self, cursor: str) -> None:
         generation = self._generation

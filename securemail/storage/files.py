@@ -107,7 +107,7 @@ def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
 
 def os_storage_error(e: OSError, path: Path) -> StorageError:
     """A failed write, named: a full disk, a read-only folder, an I/O error, or (else) what the system said."""
-    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
         return StorageError("storage.disk_full", path=str(path.parent))
     if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StorageError("storage.read_only", path=str(path.parent))

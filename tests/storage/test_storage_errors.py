@@ -5,6 +5,7 @@ tests/faults/test_disk_faults.py does the same on a real full tmpfs."""
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,21 @@ def test_damage_is_not_taken_for_the_disk(tmp_path):
 def test_os_errors_are_named(code, key):
     e = os_storage_error(OSError(code, "x"), Path("/somewhere/vault/lockout.json"))
     assert e.key == key and "/somewhere/vault" in e.message("vi")
+
+
+def test_a_read_only_vault_folder_is_named_at_unlock(vault, kit, monkeypatch):
+    """Root ignores folder permissions, so the read-only filesystem is simulated where the lock file is created
+    (tests/faults/test_disk_faults.py mounts a real read-only tmpfs)."""
+    from securemail.storage import vault as vault_mod
+
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".lockout.lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(vault_mod.os, "open", read_only)
+    with pytest.raises(StorageError) as refused:
+        vault.open("clerk1")
+    assert refused.value.key == "storage.read_only" and "chỉ cho phép đọc" in refused.value.message("vi")

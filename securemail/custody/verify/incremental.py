@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from securemail.custody import kinds as K
-from securemail.custody.authority import Authority
 from securemail.custody.events import Event, event_from_stored, event_hash
 from securemail.custody.merkle import CompactRange
 from securemail.custody.verify.chains import ChainStep
@@ -101,7 +100,7 @@ class _IncrementalRun:
             new = self._read_new()                                  # (1) the new rows
             if any(r.event is not None and r.event.data.get("recompute_due") for r in new):
                 raise _CannotDecide
-            ctx.authority = self._directory()                       # (2) the directory up to the record
+            self._directory()                                       # (2) the directory up to the record
             tracked, bags = self._prime([r.event for r in new if r.event is not None])   # (5) old histories
             for r in new:
                 self._event(r)                                      # (2)-(5a) for each new event
@@ -133,15 +132,23 @@ class _IncrementalRun:
 
     # -- (2) the directory, anchored by the signed head -----------------------------------------------------
 
-    def _directory(self) -> Authority:
-        events = self.directory_events = self._history(K.DIRECTORY)
+    def _directory(self) -> None:
+        """The authority replayed as the full run replays it: the genesis pair and every key-changing event have
+        their signatures checked again (they decide whose keys count); other old signatures are not."""
+        history = self._history(K.DIRECTORY)
         head = self.old_heads.get(K.DIRECTORY)
         if (head[1] if head else None) != self.since.directory_head:
             raise _CannotDecide
-        return Authority.replay(events)
+        step = DirectoryStep(self.ctx, signatures_from=self.since.size)
+        for pos, (event, body) in enumerate(history):
+            step.event(event.seq, pos, event, body)
+        step.finish()
+        if self.ctx.problems:
+            raise _CannotDecide
+        self.directory_events = [event for event, _ in history]
 
-    def _history(self, subject: str) -> list[Event]:
-        """The subject's events up to the record, their chain checked; its head remembered."""
+    def _history(self, subject: str) -> list[tuple[Event, bytes]]:
+        """The subject's events (and bodies) up to the record, their chain checked; its head remembered."""
         rows = self.conn.execute("SELECT seq, body, signatures FROM events WHERE subject = ? AND seq <= ? "
                                  "ORDER BY seq", (subject, self.since.size)).fetchall()
         events, prev = [], None
@@ -152,7 +159,7 @@ class _IncrementalRun:
             digest = event_hash(bytes(body))
             prev = digest.hex()
             self.old_heads[subject] = (int(seq), digest)
-            events.append(event)
+            events.append((event, bytes(body)))
         return events
 
     def _old_head(self, subject: str) -> tuple[int, bytes] | None:
@@ -172,7 +179,7 @@ class _IncrementalRun:
                 continue
             if len(history) > MAX_SUBJECTS:
                 raise _CannotDecide
-            events = history[subject] = self._history(subject)
+            events = history[subject] = [event for event, _ in self._history(subject)]
             if subject.startswith("bag:"):
                 bags.add(subject.removeprefix("bag:"))
                 todo += [str(r[0]) for r in self.conn.execute("SELECT tracking FROM bag_items WHERE bag = ?",
