@@ -13,9 +13,14 @@ PACK_STAMP := $(VENV)/.pack-installed
 # on 3.11 anyway). Found on PATH or in pyenv's versions folder; override with `make PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell packaging/find-python.sh)
 
-.PHONY: run test test-lowest venv sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle faults screenshots
+.PHONY: run test test-lowest venv catalogues sysdeps sysdeps-gui lint typecheck check-imports unit bench demo ui clean smoke dist bundle faults screenshots
 
-venv: $(STAMP)
+venv: $(STAMP) catalogues
+
+# Translation catalogues (ADR 0008): the .pot template from the Vietnamese .po, and both .mo files, compiled by a
+# standard-library compiler; rewritten only when changed. The .mo are not committed (.gitignore).
+catalogues: $(STAMP)
+	@$(PY) packaging/compile_catalogues.py --quiet
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python 3.11+ found. Install python3.12 (see README, Troubleshooting)."; exit 1; }
@@ -111,7 +116,7 @@ dist: $(PACK_STAMP)
 	$(PY) -m build --outdir dist .
 	$(PY) packaging/check_dist.py dist
 
-bundle: $(PACK_STAMP) sysdeps sysdeps-gui
+bundle: $(PACK_STAMP) catalogues sysdeps sysdeps-gui
 	packaging/build-bundle.sh $(PY)
 
 clean:

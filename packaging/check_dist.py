@@ -22,13 +22,23 @@ REQUIRED = (
     "securemail/gui/ui_transfer_dialog.py",
     "securemail/gui/ui_unlock_dialog.py",
     "securemail/gui/strings.py",
-    "securemail/messages.py",
     "securemail/py.typed",
+)
+# The catalogues' sources: in the sdist (MANIFEST.in), which the wheel is built from.
+SDIST_ONLY = (
+    "securemail/assets/locale/vi/LC_MESSAGES/securemail.po",
+    "securemail/assets/locale/securemail.pot",
+    "setup.py",
+)
+# Built while the wheel is made (setup.py's build_py compiles the catalogues), so only the wheel has them.
+WHEEL_ONLY = (
+    "securemail/assets/locale/vi/LC_MESSAGES/securemail.mo",
+    "securemail/assets/locale/en/LC_MESSAGES/securemail.mo",
 )
 
 
-def missing_in(names: set[str], prefix: str = "") -> list[str]:
-    return [r for r in REQUIRED if prefix + r not in names]
+def missing_in(names: set[str], prefix: str = "", extra: tuple[str, ...] = ()) -> list[str]:
+    return [r for r in REQUIRED + extra if prefix + r not in names]
 
 
 def check(dist: Path) -> list[str]:
@@ -42,12 +52,12 @@ def check(dist: Path) -> list[str]:
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as z:
             names = set(z.namelist())
-        problems += [f"{wheel.name}: missing {m}" for m in missing_in(names)]
+        problems += [f"{wheel.name}: missing {m}" for m in missing_in(names, extra=WHEEL_ONLY)]
     for sdist in sdists:
         with tarfile.open(sdist) as t:
             names = set(t.getnames())
         root = sdist.name.removesuffix(".tar.gz") + "/"
-        problems += [f"{sdist.name}: missing {m}" for m in missing_in(names, root)]
+        problems += [f"{sdist.name}: missing {m}" for m in missing_in(names, root, SDIST_ONLY)]
     return problems
 
 
@@ -57,7 +67,7 @@ def main() -> int:
     for p in problems:
         print(p)
     if not problems:
-        print(f"ok: wheel and sdist in {dist} carry fonts, licence, icon and compiled forms")
+        print(f"ok: wheel and sdist in {dist} carry fonts, licence, icon, compiled forms and catalogues")
     return 1 if problems else 0
 
 

@@ -1,16 +1,20 @@
 """User-facing text in Vietnamese (default) and English.
 
-Messages live in securemail/messages.py as {key: (vi, en)}. The language comes from an explicit choice,
-else SECUREMAIL_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG): English when it starts with "en".
+Texts live in the gettext catalogue securemail/assets/locale/vi/LC_MESSAGES/securemail.po (see
+docs/adr/0008-i18n-gettext-catalogue.md): a message's key is its msgctxt, its msgid the English text, its msgstr
+the Vietnamese. `tr(key, **params)` fills `{name}` placeholders; a message with plural forms takes the form for
+its `count` parameter (or `ntr(key, n)`). The language comes from an explicit choice, else SECUREMAIL_LANG, else
+the locale (LC_ALL, LC_MESSAGES, LANG): English when it starts with "en".
 """
 
 from __future__ import annotations
 
 import os
 
-from securemail.messages import FIELD_NAMES, MESSAGES
+from securemail.l10n.catalogue import catalogue
 
 SUPPORTED = ("vi", "en")
+FIELD_CONTEXT = "field:"
 _forced: str | None = None
 
 
@@ -33,27 +37,36 @@ def current_language() -> str:
 
 
 def field_name(field: str, lang: str | None = None) -> str:
-    names = FIELD_NAMES.get(field)
-    if names is None:
-        return field
-    return names[0] if (lang or current_language()) == "vi" else names[1]
+    return catalogue(lang or current_language()).keyed(FIELD_CONTEXT + field) or field
 
 
-def tr(key: str, lang: str | None = None, **params: object) -> str:
-    lang = lang or current_language()
-    pair = MESSAGES.get(key)
-    if pair is None:
-        text = key
-    else:
-        text = pair[0] if lang == "vi" else pair[1]
+def _fill(text: str, lang: str, params: dict[str, object]) -> str:
     if "field" in params and isinstance(params["field"], str):
         params = dict(params, field=field_name(params["field"], lang))
+    words = catalogue(lang)
     for name in ("action", "role"):  # machine words (permission, state-machine action, role) read as words
         value = params.get(name)
-        if isinstance(value, str) and f"{name}.{value}" in MESSAGES:
-            pair = MESSAGES[f"{name}.{value}"]
-            params = dict(params, **{name: pair[0] if lang == "vi" else pair[1]})
+        if isinstance(value, str):
+            word = words.keyed(f"{name}.{value}")
+            if word is not None:
+                params = dict(params, **{name: word})
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def tr(key: str, lang: str | None = None, **params: object) -> str:
+    lang = lang or current_language()
+    count = params.get("count")
+    n = count if isinstance(count, int) and not isinstance(count, bool) else None
+    text = catalogue(lang).keyed(key, n)
+    return key if text is None else _fill(text, lang, params)
+
+
+def ntr(key: str, n: int, lang: str | None = None, **params: object) -> str:
+    """The plural form of message `key` for the number `n` (filled into `{count}` unless given)."""
+    lang = lang or current_language()
+    params.setdefault("count", n)
+    text = catalogue(lang).keyed(key, n)
+    return key if text is None else _fill(text, lang, params)

@@ -2,7 +2,8 @@
 
 They travel as package data in the wheel and the sdist, and as data files in the PyInstaller bundle, so an
 installed SecureMail never reads the source tree. SECUREMAIL_RESOURCES overrides the folder (tests use it to
-simulate missing fonts). The GUI's texts and compiled forms are Python modules (securemail.gui.strings, ui_*.py).
+simulate missing fonts). Texts are in assets/locale (gettext, read by securemail.l10n.catalogue from the package
+itself, never from the override); compiled forms are Python modules (ui_*.py).
 """
 
 from __future__ import annotations

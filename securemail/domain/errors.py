@@ -1,7 +1,7 @@
 """Errors raised by the pure domain layer.
 
 Exceptions here carry machine-readable data only (a field name, a code, parameters); the services map
-them to translated messages (``securemail.messages``: ``"input." + code``). Their ``str()`` is a short
+them to translated messages (``securemail.i18n.tr``, gettext catalogue: ``"input." + code``). Their ``str()`` is a short
 English repr for logs and tracebacks, never text meant for the user.
 """
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from securemail.errors import UserFacingError
 from securemail.gui.bags_model import EXTRA_BRUSH, MISSING_BRUSH, SCANNED_BRUSH
 from securemail.gui.ops import run_op
-from securemail.gui.strings import N_, t
+from securemail.gui.strings import N_, nt, t
 from securemail.gui.widgets import PlainLabel, button_row, enter_confirms, named, show_message
 from securemail.services import bags
 from securemail.services.bags import BagOpening, compare_manifest
@@ -53,9 +53,11 @@ class BagOpenDialog(QDialog):
         self._scanned: list[str] = []
         self._busy = False
         self.opening: BagOpening | None = None
-        self.heading = PlainLabel(t("Open bag {bag} (seal {seal}, {count} item(s) on the manifest). Scan every "
-                                    "item found in it; the courier then signs.", bag=bag["bag"],
-                                    seal=bag.get("seal") or "-", count=len(self._expected)), wrap=True)
+        self.heading = PlainLabel(nt("Open bag {bag} (seal {seal}, {count} item on the manifest). Scan every item "
+                                     "found in it; the courier then signs.",
+                                     "Open bag {bag} (seal {seal}, {count} items on the manifest). Scan every item "
+                                     "found in it; the courier then signs.", len(self._expected),
+                                     bag=bag["bag"], seal=bag.get("seal") or "-"), wrap=True)
         self.scan_edit = named(QLineEdit(), "openScan")
         self.scan_edit.setPlaceholderText(t("Tracking number, then Enter"))
         self.scan_edit.installEventFilter(self)  # Enter here adds the scan, and only that
@@ -209,8 +211,9 @@ class BagOpenDialog(QDialog):
                                          found=len(opening.found), missing=len(opening.missing),
                                          extra=len(opening.extra)))
         else:
-            show_message(self.message, t("Bag {bag} received: all {found} item(s) found.", bag=opening.bag,
-                                         found=len(opening.found)), kind="ok")
+            show_message(self.message, nt("Bag {bag} received: its {found} item found.",
+                                          "Bag {bag} received: all {found} items found.", len(opening.found),
+                                          bag=opening.bag, found=len(opening.found)), kind="ok")
         self.opened.emit(opening)
 
     def _failed(self, error: UserFacingError) -> None:

@@ -28,7 +28,7 @@ from securemail.gui.item_actions import FAIL, FORWARD, RETURN, ArriveDialog, Del
 from securemail.gui.ops import run_op
 from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
 from securemail.gui.pdf_print import Writer, print_recorder
-from securemail.gui.strings import N_, t
+from securemail.gui.strings import N_, nt, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
 from securemail.gui.widgets import PlainLabel, enter_confirms, fmt_time, lbl, named, show_message
 from securemail.services import bags, directory, incidents, items, reports, transfers
@@ -286,15 +286,17 @@ class ItemDetailDialog(QDialog):
         self.flag_label.setVisible(incidents_open > 0)
         self.close_incident_button.setVisible(incidents_open > 0
                                               and allowed(self._session.role, Permission.CLOSE_INCIDENT))
-        flag = "⚠ " + t("{count} open incident(s) on this item: handle with care and see the timeline.",
-                        count=incidents_open)
+        flag = "⚠ " + nt("{count} open incident on this item: handle with care and see the timeline.",
+                         "{count} open incidents on this item: handle with care and see the timeline.",
+                         incidents_open)
         if self._missing_from:
             flag = "✗ " + t("MISSING from bag {bag} when it was opened.", bag=self._missing_from) + "\n" + flag
         self.flag_label.setText(flag)
         ok = self.timeline.all_signatures_ok()
         count = self.timeline.rowCount()
         self.chain_label.setProperty("messageKind", "ok" if ok else "error")
-        self.chain_label.setText(("✓ " + t("All {count} events carry valid signatures.", count=count)) if ok
+        self.chain_label.setText(("✓ " + nt("The {count} event carries a valid signature.",
+                                                     "All {count} events carry valid signatures.", count)) if ok
                                  else ("✗ " + t("Some signatures do NOT verify: see the last column.")))
         self.chain_label.style().unpolish(self.chain_label)
         self.chain_label.style().polish(self.chain_label)

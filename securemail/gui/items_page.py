@@ -27,7 +27,7 @@ from securemail.gui.item_filters import FilterBar
 from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.long_ops import run_long
 from securemail.gui.ops import run_op
-from securemail.gui.strings import t
+from securemail.gui.strings import nt, t
 from securemail.gui.widgets import named, shortcut, show_message
 from securemail.services import directory, items, views
 from securemail.services.directory import Agency
@@ -267,8 +267,9 @@ class ItemsPage(QWidget):
         count = self.model.rowCount()
         more = self.model.canFetchMore(self.table.rootIndex())
         totals = self._totals
-        self.count_label.setText(t("{count} items shown; scroll down for more", count=count) if more
-                                 else t("{count} items", count=count))
+        self.count_label.setText(nt("{count} item shown; scroll down for more",
+                                    "{count} items shown; scroll down for more", count) if more
+                                 else nt("{count} item", "{count} items", count))
         self.totals_label.setText("" if totals is None else t(
             "Total: {count} items, {envelopes} envelopes, {overdue} overdue", count=totals.items,
             envelopes=totals.envelopes, overdue=totals.overdue))

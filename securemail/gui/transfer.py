@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from securemail.domain.enums import Role
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
-from securemail.gui.strings import t
+from securemail.gui.strings import nt, t
 from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
 from securemail.gui.widgets import FieldErrors, lbl, set_plain, show_message
 from securemail.services import bags, directory, transfers
@@ -63,11 +63,12 @@ class TransferDialog(QDialog):
             self.setWindowTitle(t("Give the bag to a courier"))
             heading = t("Hand sealed bag {bag} (seal {seal}) to a courier:", bag=self._bag.get("bag"),
                         seal=self._bag.get("seal") or "-")
-            set_plain(self._ui.itemsLabel, t("{count} item(s): {items}", count=len(self._trackings),
-                                             items=", ".join(self._trackings)))
+            set_plain(self._ui.itemsLabel, nt("{count} item: {items}", "{count} items: {items}", len(self._trackings),
+                                              items=", ".join(self._trackings)))
         elif self._mode == HANDOVER:
             self.setWindowTitle(t("Hand over items"))
-            heading = t("Hand over {count} item(s) to a courier or clerk:", count=len(self._trackings))
+            heading = nt("Hand over {count} item to a courier or clerk:",
+                         "Hand over {count} items to a courier or clerk:", len(self._trackings))
         else:
             self.setWindowTitle(t("Deliver to the recipient agency"))
             heading = t("Deliver to the recipient agency's secretary, who signs for receipt:")

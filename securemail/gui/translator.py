@@ -1,5 +1,7 @@
-"""A QTranslator that answers from the strings catalogue, so Designer forms (retranslateUi) and Qt's own
-buttons ("Cancel", "OK") follow the same Vietnamese/English choice as everything else."""
+"""A QTranslator that answers from the gettext catalogue (ADR 0008), so Designer forms (retranslateUi) and Qt's
+own dialogs (standard buttons, message boxes, file and print dialogs, text fields' context menus: msgctxt
+"qt:<Qt context>") follow the same Vietnamese/English choice as everything else. Qt ships no Vietnamese of its
+own; these texts are ours."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from securemail.i18n import set_language
 class CatalogueTranslator(QTranslator):
     def translate(self, context: str, source: str, disambiguation: str | None = None,
                   n: int = -1) -> str | None:
-        # None (not "") means "no translation": Qt then shows the source text.
-        return lookup(source)
+        # None (not "") means "no translation": Qt then shows the source text (and fills %n itself).
+        return lookup(source, context)
 
     def isEmpty(self) -> bool:
         return False

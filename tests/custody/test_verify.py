@@ -20,7 +20,7 @@ from securemail.custody.cosignature import cosignature_time
 from securemail.custody.ledger import Signer, latest_checkpoint, read_events
 from securemail.custody.verify import CODES, Problem, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, PermissionDeniedError, VerificationFailedError
-from securemail.messages import MESSAGES
+from securemail.i18n import tr
 from securemail.services import directory
 from securemail.services.audit import export_checkpoint, read_checkpoint_file, verify_vault, witness_checkpoint
 from securemail.services.session import init_vault
@@ -67,7 +67,7 @@ def test_report_json_and_messages_in_both_languages() -> None:
                                   "message": "Event 2 (KT0000001VN): invalid signature. signature by clerk1"}
     assert "chữ ký không hợp lệ" in report.problems[0].message("vi")
     for code in CODES:
-        vi, en = MESSAGES[f"problem.{code}"]
+        vi, en = (tr(f"problem.{code}", lang) for lang in ("vi", "en"))
         assert "{detail}" in vi and "{detail}" in en
     assert Problem(None, None, "stored_hash_differs", "x").message("en").startswith("Stored data")
 

@@ -36,6 +36,10 @@ def test_wheel_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     wheel = next((tmp_path / "wheel").glob("securemail-*.whl"))
     with zipfile.ZipFile(wheel) as z:
         assert "securemail/assets/fonts/BeVietnamPro-Regular.ttf" in z.namelist()
+        # the catalogues, compiled while the wheel was built (setup.py), not taken from the source tree
+        for lang in ("vi", "en"):
+            assert f"securemail/assets/locale/{lang}/LC_MESSAGES/securemail.mo" in z.namelist()
+        assert not [n for n in z.namelist() if n.endswith((".po", ".pot"))]
 
     venv = tmp_path / "venv"
     made = _run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
@@ -62,6 +66,11 @@ def test_wheel_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     assert selftest.returncode == 0, selftest.stdout + selftest.stderr
     assert "passed" in selftest.stdout.splitlines()[-1]
     assert str(REPO) not in selftest.stdout
+
+    # Vietnamese from the installed .mo (the wheel carries no .po)
+    vietnamese = _run([_bin(venv, "securemail-cli"), "--lang", "vi", "--vault", home / "none", "--user", "x",
+                       "verify"], cwd=home, env=dict(env, SECUREMAIL_PASSWORD="x"))
+    assert "Không tìm thấy kho dữ liệu" in vietnamese.stdout + vietnamese.stderr, vietnamese.stderr
 
     gui = _run([_bin(venv, "python"), "-c", "import securemail.gui.app, securemail.gui.main_window"],
                cwd=home, env=env)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from securemail.errors import BadInputError
-from securemail.messages import MESSAGES
+from securemail.i18n import tr
 from securemail.services.demo import DEMO_PASSWORD
 from securemail.services.password_strength import is_common, weakness
 from securemail.services.session import check_password
@@ -46,5 +46,5 @@ def test_common_ignores_accents_case_separators_and_digits_at_the_ends():
 
 def test_every_reason_has_a_message_in_both_languages():
     for reason in ("common", "dictionary", "keyboard", "repeat", "sequence", "date", "simple"):
-        vi, en = MESSAGES[f"input.password_weak.{reason}"]
+        vi, en = (tr(f"input.password_weak.{reason}", lang) for lang in ("vi", "en"))
         assert vi.startswith("Mật khẩu") and en.startswith("The password")
