@@ -144,7 +144,7 @@ class FilterBar(QWidget):
     # ---- text ----------------------------------------------------------------------------------------------
 
     def _retranslate(self) -> None:
-        for lab, source in zip(self._combo_labels, (N_("Vie&w"), N_("&Status"), N_("Se&crecy"), N_("Ser&vice"),
+        for lab, source in zip(self._combo_labels, (N_("Vie&w"), N_("&Status"), N_("Se&crecy"), N_("Serv&ice"),
                                                      N_("A&gency")), strict=True):
             lab.setText(t(source))
         for lab, source in zip(self._text_labels, (N_("Trac&king"), N_("S&eal"), N_("Doc&ument no."),
@@ -154,7 +154,7 @@ class FilterBar(QWidget):
         self.seal_edit.setPlaceholderText(t("part of a seal number"))
         self.doc_edit.setPlaceholderText(t("e.g. 15/BC"))
         self.person_edit.setPlaceholderText(t("part of a name"))
-        self.clear_button.setText(t("C&lear filters"))
+        self.clear_button.setText(t("Clear fil&ters"))
         self._fill_combos()
 
     def changeEvent(self, event: QEvent) -> None:
