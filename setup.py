@@ -1,5 +1,5 @@
 """Only one build step pyproject.toml cannot say: compile the translation catalogues (.po -> .mo) into the
-wheel (ADR 0008), with the package's own standard-library compiler. Everything else is in pyproject.toml."""
+wheel (ADR 0015), with the package's own standard-library compiler. Everything else is in pyproject.toml."""
 
 from __future__ import annotations
 

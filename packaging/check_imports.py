@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1] / "securemail"
 # package -> the securemail packages (or top-level modules) it may import; anything else is a layering error.
 _BASE = {"errors", "i18n", "l10n", "clock"}
 LAYERS: dict[str, set[str]] = {
-    "l10n": {"resources"},  # the gettext catalogue (ADR 0008), found in the package's assets
+    "l10n": {"resources"},  # the gettext catalogue (ADR 0015), found in the package's assets
     "i18n": {"l10n"},
     "errors": {"i18n", "l10n"},
     "clock": set(),

@@ -1,6 +1,6 @@
 """Bring texts written the old way ({key: (vi, en)} in securemail/messages.py, VI = {English: Vietnamese} in
 securemail/gui/strings.py and securemail/cli/help_text.py) into the gettext catalogue, the only source of truth
-since ADR 0008 (securemail/assets/locale/vi/LC_MESSAGES/securemail.po). Re-runnable: merging a branch that still
+since ADR 0015 (securemail/assets/locale/vi/LC_MESSAGES/securemail.po). Re-runnable: merging a branch that still
 added texts to those dictionaries is done with
 
     git merge BRANCH                 # conflicts in messages.py / strings.py / help_text.py: keep this side
@@ -14,7 +14,7 @@ files in the working tree (or given with --messages/--strings/--help-text) are r
 added or updated. Entries that became plural in the .po keep their plural forms (reported). Then the template
 (.pot) and the .mo files are rebuilt.
 
-Mapping (ADR 0008): messages.py MESSAGES[key] -> msgctxt key, msgid English, msgstr Vietnamese;
+Mapping (ADR 0015): messages.py MESSAGES[key] -> msgctxt key, msgid English, msgstr Vietnamese;
 FIELD_NAMES[name] -> msgctxt "field:<name>"; GUI sources -> no msgctxt; CLI sources -> msgctxt "cli".
 """
 
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     catalogue.header_comments = catalogue.header_comments or [
         "SecureMail messages in Vietnamese. msgctxt is the message key for securemail.i18n.tr(key),",
         '"field:<name>" for field names, "cli" for the command line, "qt:<Context>" for Qt\'s own dialogs;',
-        "GUI texts have none. msgid is the English source text. See docs/adr/0008-i18n-gettext-catalogue.md."]
+        "GUI texts have none. msgid is the English source text. See docs/adr/0015-i18n-gettext-catalogue.md."]
     report = merge(catalogue, new, base)
     for line in report:
         print(line.replace("\n", "\\n"))

@@ -1,7 +1,7 @@
 """User-facing text in Vietnamese (default) and English.
 
 Texts live in the gettext catalogue securemail/assets/locale/vi/LC_MESSAGES/securemail.po (see
-docs/adr/0008-i18n-gettext-catalogue.md): a message's key is its msgctxt, its msgid the English text, its msgstr
+docs/adr/0015-i18n-gettext-catalogue.md): a message's key is its msgctxt, its msgid the English text, its msgstr
 the Vietnamese. `tr(key, **params)` fills `{name}` placeholders; a message with plural forms takes the form for
 its `count` parameter (or `ntr(key, n)`). The language comes from an explicit choice, else SECUREMAIL_LANG, else
 the locale (LC_ALL, LC_MESSAGES, LANG): English when it starts with "en".

@@ -1,5 +1,5 @@
 """The command line's help, usage and error words in Vietnamese (the default) or English (--lang en, or an
-English locale). Sources are English msgids under msgctxt "cli" in the gettext catalogue (ADR 0008); argparse's own
+English locale). Sources are English msgids under msgctxt "cli" in the gettext catalogue (ADR 0015); argparse's own
 words ("usage:", "options", "the following arguments are required") are translated through its gettext hooks."""
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ ITEM_NOTE = "item.note"
 ITEM_RECEIVED = "item.received"      # an agency desk's văn thư confirms receipt of an item imported there
 ITEM_PASSED_ON = "item.passed_on"    # she hands the unopened named-only envelope to the named person
 
-# The application audit trail (subject AUDIT; docs/adr/0008-faults-audit-trail.md). Never item texts or secrets.
+# The application audit trail (subject AUDIT; docs/adr/0011-faults-audit-trail.md). Never item texts or secrets.
 APP_LOGIN = "app.login"                  # a user unlocked the vault (the app, or one CLI command)
 APP_LOGIN_FAILED = "app.login_failed"    # a failed unlock, recorded unsigned and signed by the next login
 APP_LOCKED = "app.locked"                # the app locked itself (idle) or was locked by its user

@@ -1,7 +1,7 @@
 """The items list's filters: the role's views, fixed choices (status, secrecy, service, agency), text searches in
 part (tracking, seal, document number, person) and a date range. Builds a services.views.ItemQuery.
 
-Fixed choices are remembered per role (view_settings.py); typed text and agency codes never are (ADR 0008).
+Fixed choices are remembered per role (view_settings.py); typed text and agency codes never are (ADR 0013).
 """
 
 from __future__ import annotations

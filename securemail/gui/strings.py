@@ -1,4 +1,4 @@
-"""GUI text, looked up in the gettext catalogue (securemail/assets/locale, ADR 0008).
+"""GUI text, looked up in the gettext catalogue (securemail/assets/locale, ADR 0015).
 
 Sources are the English texts themselves (gettext msgids without a msgctxt), so the Designer forms stay
 readable; the Vietnamese .po gives each one's translation. `t(source, **params)` translates and fills `{name}`

@@ -1,4 +1,4 @@
-"""A QTranslator that answers from the gettext catalogue (ADR 0008), so Designer forms (retranslateUi) and Qt's
+"""A QTranslator that answers from the gettext catalogue (ADR 0015), so Designer forms (retranslateUi) and Qt's
 own dialogs (standard buttons, message boxes, file and print dialogs, text fields' context menus: msgctxt
 "qt:<Qt context>") follow the same Vietnamese/English choice as everything else. Qt ships no Vietnamese of its
 own; these texts are ours."""

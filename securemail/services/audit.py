@@ -148,7 +148,7 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         incremental_root=incremental[1] if incremental else None, progress=progress,
         verified_before=verified, since=since)
     if report.incremental_from and report.events_checked < report.size:
-        report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008)
+        report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008, scale)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
     from securemail.services.imported_items import links_problems  # noqa: PLC0415
 

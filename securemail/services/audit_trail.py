@@ -1,6 +1,6 @@
 """The application audit trail: sign-ins, failed sign-ins, locks, exports, prints and backups, as signed events of
 the log (subject "audit"), read and printed by auditors. Settings changes are already signed directory events and
-are listed with them. docs/adr/0008-faults-audit-trail.md says why and how failed sign-ins reach the log.
+are listed with them. docs/adr/0011-faults-audit-trail.md says why and how failed sign-ins reach the log.
 
 Nothing secret is ever recorded: no password, no item text, no name typed for a user that has no key slot (it may be
 a password typed into the wrong field). Documents are named by kind, subject (a tracking number, a bag, a period)

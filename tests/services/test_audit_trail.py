@@ -1,4 +1,4 @@
-"""The application audit trail (issue 14, item 6; docs/adr/0008-faults-audit-trail.md): signed events of their own
+"""The application audit trail (issue 14, item 6; docs/adr/0011-faults-audit-trail.md): signed events of their own
 subject, failed sign-ins carried from lockout.json by the next sign-in, no secrets, the same field rule for the
 writer and the verifier, readable by auditors and administrators only."""
 
