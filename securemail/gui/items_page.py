@@ -1,6 +1,6 @@
 """The items list: the role's views, filters and searches by any field (item_filters.py), sortable columns, totals,
 and a keyset-paged table (services.views). Filter choices, column widths and sort order are remembered per role;
-typed text never is (docs/adr/0008-views-remembered-filters.md)."""
+typed text never is (docs/adr/0013-views-remembered-filters-and-long-work.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Remembered window sizes, column layouts and list filters (QSettings), with nothing from the vault in them.
 
 QSettings is a plain file (or the Windows registry) outside the encrypted vault, readable by anyone with the
-account: docs/adr/0008-views-remembered-filters.md decides what may go there. Only:
+account: docs/adr/0013-views-remembered-filters-and-long-work.md decides what may go there. Only:
   - window geometry and table header state (sizes, order, sort indicator: numbers);
   - list choices from fixed sets: status, secrecy, service, sort column and direction, role view, date preset.
 Never typed text (tracking, seal, document number, person), never agency codes or user names (directory data),
