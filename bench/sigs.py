@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from securemail.crypto.signing import key_id
-from securemail.custody import verify as V
+from securemail.custody.verify import signatures as V
 from securemail.custody.authority import Check
 
 Triple = tuple[bytes, bytes, bytes]   # public key, message, signature
@@ -32,7 +32,7 @@ def _triple(check: Any) -> Triple | None:
 def collect(verify: Callable[[], Any]) -> list[Triple]:
     """The signatures `verify()` checks, in order (run untimed; workers forced in-process)."""
     seen: list[Triple] = []
-    original_add, original_now = V._SignatureChecker.add, V._SignatureChecker.check_now
+    original_add, original_now = V.SignatureChecker.add, V.SignatureChecker.check_now
 
     def add(self: Any, pending: Any) -> None:
         t = _triple(pending.check)
@@ -46,11 +46,11 @@ def collect(verify: Callable[[], Any]) -> list[Triple]:
             seen.append(t)
         return original_now(self, pending)
 
-    V._SignatureChecker.add, V._SignatureChecker.check_now = add, check_now  # type: ignore[method-assign]
+    V.SignatureChecker.add, V.SignatureChecker.check_now = add, check_now  # type: ignore[method-assign]
     try:
         verify()
     finally:
-        V._SignatureChecker.add, V._SignatureChecker.check_now = original_add, original_now  # type: ignore[method-assign]
+        V.SignatureChecker.add, V.SignatureChecker.check_now = original_add, original_now  # type: ignore[method-assign]
     return seen
 
 
