@@ -235,6 +235,7 @@ def revoke_user(session: Session, username: str) -> None:
                                      (username,)).fetchone()[0]
         if held:
             raise StateError("input.user_holds_items", user=username, count=held)
+    _room_for_rekey(session)      # the revocation is followed by a rekey: refuse both up front, not half
     # An already revoked user: run the rest again (remove a leftover slot, rotate the key), as after a crash.
     with slots_for_update(session.paths) as slots:
         slots.slots.pop(username, None)

@@ -103,9 +103,8 @@ def write_paths(desk: Desk, disk: Path) -> list[tuple[str, str, Action]]:
         signer, info = cosigner(s, "sec1", PASSWORDS["sec1"])
         return transfers.deliver(s, first("arrived", "clerk1"), to=signer, to_user=info)
 
-    def bag(s: Session) -> object:
-        made = bags.create_bag(s, "REC")
-        return bags.add_to_bag(s, made, [first("accepted", "clerk1")])
+    def bag(s: Session) -> object:      # one action: into the bag opened while there was room
+        return bags.add_to_bag(s, "TUI-DAY", [first("accepted", "clerk1")])
 
     def passwd(s: Session) -> object:
         return directory.change_password(s, desk.passwords["mover"], "Mật-khẩu-khi-đĩa-đầy-Sa-Pa-19")
@@ -132,6 +131,7 @@ def prepared_desk(disk: Path) -> Desk:
         courier, info = cosigner(s, "courier1", PASSWORDS["courier1"])
         transfers.handover(s, ts[:2], courier, info)
         transfers.arrive(s, ts[:1], courier)
+        bags.create_bag(s, "REC", "TUI-DAY")
     backup = disk.parent / "backup-made-with-room"
     with open_session(desk.vault, "admin", PASSWORDS["admin"]) as s:
         backup_vault(s, backup)

@@ -94,3 +94,23 @@ def test_a_rekey_without_room_for_the_rewritten_pages_is_refused_before_anything
     assert (vault.path / "keyslots.json").read_bytes() == slots_before
     monkeypatch.undo()
     assert verify_vault(vault.open("auditor1"), full=True).problems == []
+
+
+def test_a_revocation_without_room_for_its_rekey_is_refused_whole(vault, monkeypatch):
+    """make faults found a revocation committed and its rekey refused on a nearly full disk."""
+    import shutil as shutil_mod
+    from collections import namedtuple
+
+    from securemail.custody import kinds as K
+    from securemail.services import directory
+
+    s = vault.open("admin")
+    before = s.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil_mod, "disk_usage", lambda _p: usage(1 << 30, (1 << 30) - 65536, 65536))
+    with pytest.raises(StorageError):
+        directory.revoke_user(s, "courier2")
+    monkeypatch.undo()
+    assert s.conn.execute("SELECT count(*) FROM events").fetchone()[0] == before
+    assert s.conn.execute("SELECT count(*) FROM events WHERE kind = ?", (K.USER_REVOKED,)).fetchone()[0] == 0
+    assert vault.open("courier2") is not None
