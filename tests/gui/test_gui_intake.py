@@ -49,6 +49,8 @@ def test_saves_an_item_typed_in_vietnamese(qtbot: QtBot, open_as: Opener) -> Non
     type_text(ui.descriptionEdit, "Báo cáo tình hình quý IV")
     ui.sealsEdit.setText("NP-2026-01")
     ui.weightSpin.setValue(120)
+    assert form.urgency_combo.currentData() == "none"       # the mark is its own choice, not the service class
+    form.urgency_combo.setCurrentIndex(form.urgency_combo.findData("thuong-khan"))
     assert ui.namedRecipientEdit.text() == NAME
     saved: list[str] = []
     form.accepted.connect(saved.append)
@@ -66,7 +68,9 @@ def test_saves_an_item_typed_in_vietnamese(qtbot: QtBot, open_as: Opener) -> Non
     assert (row["sender_agency"], row["recipient_agency"], row["secrecy"], row["service"]) == \
         ("UBND-HN", "TU-HN", "mat", "hoa-toc")
     assert (row["doc_ref"], row["weight_grams"], row["seal_numbers"]) == ("125/UBND-VP", 120, "NP-2026-01")
+    assert row["urgency"] == "thuong-khan"
     assert ui.namedRecipientEdit.text() == "" and ui.notesEdit.toPlainText() == ""  # ready for the next item
+    assert form.urgency_combo.currentData() == "none"
 
 
 def test_tuyet_mat_with_description_shows_the_field_error_and_keeps_the_text(qtbot: QtBot,
