@@ -147,9 +147,11 @@ def official_header(
 ) -> Table:
     """Issuer (left) and the national motto (right), as on Vietnamese administrative papers.
 
-    ``issuer`` is (superior body or None, issuing body); by default the printing office and "Bưu điện KT1".
+    ``issuer`` is (superior body or None, issuing body); by default the printing office and its unit ("Bưu điện
+    KT1"), or at an agency desk the agency alone.
     """
-    upper, lower = issuer or (imprint.office_name, "Bưu điện KT1")
+    default = (imprint.office_name, imprint.unit) if imprint.unit else (None, imprint.office_name)
+    upper, lower = issuer or default
     left: list[Flowable] = [para(upper.upper(), st.center)] if upper else []
     left += [
         para(lower.upper(), st.center_bold),

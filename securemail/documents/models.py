@@ -20,6 +20,7 @@ class Imprint:
     office_name: str  # e.g. "Bưu điện tỉnh Gia Lai"; printed in capitals in the header
     printed_by: str
     printed_at: datetime
+    unit: str | None = "Bưu điện KT1"  # the issuing unit under the office; None at an agency desk (the agency issues)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -46,8 +46,9 @@ def event_label(kind: str, lang: str = "vi") -> str:
 
 
 def _imprint(session: Session) -> m.Imprint:
+    agency_desk = session.setting("vault_kind") == "agency"
     return m.Imprint(office_name=session.office_name, printed_by=session.user.full_name,
-                     printed_at=session.clock.now().astimezone(ICT))
+                     printed_at=session.clock.now().astimezone(ICT), unit=None if agency_desk else "Bưu điện KT1")
 
 
 def _secrecy(value: str) -> m.Secrecy:

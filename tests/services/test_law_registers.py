@@ -200,3 +200,18 @@ def test_a_secretary_of_a_post_office_vault_cannot_print_registers(vault: VaultH
     with pytest.raises((BadInputError, PermissionDeniedError)):
         reports.register(secretary, "incoming", date(2025, 3, 1), date(2025, 3, 31), tmp_path / "r.pdf")
     assert PASSWORDS  # the office fixture's users are unchanged
+
+
+def test_a_receipt_printed_at_an_agency_desk_is_headed_by_the_agency_not_a_post_office(agency_desk, vault,
+                                                                                       tmp_path) -> None:
+    _admin, clerk, _secretary, clock = agency_desk
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=ICT))
+    t = items.accept_item(clerk, {**BASE_ITEM, "sender_agency": "SND", "recipient_agency": "REC"})
+    out = tmp_path / "phieu.pdf"
+    reports.receipt(clerk, t, out)
+    head = _pages(out)[0][:200]
+    assert "SỞ TƯ PHÁP TỈNH GỬI" in head and "BƯU ĐIỆN KT1" not in head
+    post_office = vault.open("clerk1")                          # at a post office desk the unit stays
+    t2 = items.accept_item(post_office, dict(BASE_ITEM))
+    reports.receipt(post_office, t2, tmp_path / "po.pdf")
+    assert "BƯU ĐIỆN KT1" in _pages(tmp_path / "po.pdf")[0][:200]
