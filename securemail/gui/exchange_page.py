@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGroupBox,
@@ -27,7 +28,7 @@ from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.widgets import named, show_message
-from securemail.services import exchange
+from securemail.services import exchange, imported_items
 from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
@@ -68,6 +69,27 @@ class ExchangePage(QWidget):
         box.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.import_result)
         layout.addWidget(self.import_box)
+
+        # At an agency desk, its văn thư confirms receipt of what the delivering post office exported here, with her
+        # own signature (a named-only envelope she is not named on: received unopened, then passed on).
+        self.receive_box = named(QGroupBox(), "receiveBox")
+        receive = QHBoxLayout(self.receive_box)
+        self.receive_label = QLabel()
+        self.receive_combo = named(QComboBox(), "receiveItem")
+        self.receive_combo.setMinimumContentsLength(30)
+        self.receive_label.setBuddy(self.receive_combo)
+        self.receive_unopened = named(QCheckBox(), "receiveUnopened")
+        self.receive_button = named(QPushButton(), "receiveButton")
+        self.receive_button.clicked.connect(self.confirm_receipt)
+        for widget in (self.receive_label, self.receive_combo, self.receive_unopened, self.receive_button):
+            receive.addWidget(widget, 1 if widget is self.receive_combo else 0)
+        self.receive_result = named(QLabel(), "receiveResult")
+        self.receive_result.setWordWrap(True)
+        self.receive_box.setVisible(session.setting("vault_kind") == "agency"
+                                    and allowed(session.role, Permission.CONFIRM_RECEIPT))
+        layout.addWidget(self.receive_box)
+        layout.addWidget(self.receive_result)
+        self._receivable: list[dict[str, object]] = []
 
         self.export_box = named(QGroupBox(), "exportBox")
         row = QHBoxLayout(self.export_box)
@@ -128,6 +150,11 @@ class ExchangePage(QWidget):
         self.export_button.setText(t("E&xport…"))
         self.export_to_label.setText(t("&To vault:"))
         self.export_items_label.setText(t("Trac&king numbers:"))
+        self.receive_box.setTitle(t("Confirm receipt of an item delivered to this agency"))
+        self.receive_label.setText(t("Item:"))
+        self.receive_unopened.setText(t("Named-only envelope, received unopened"))
+        self.receive_button.setText(t("Confirm receipt (sign)"))
+        self._show_receivable(self._receivable)
         self.pins_box.setTitle(t("Pinned keys of partner vaults"))
         self.pin_button.setText(t("&Pin a key file…"))
         self.unpin_button.setText(t("&Unpin…"))
@@ -139,6 +166,43 @@ class ExchangePage(QWidget):
     def refresh(self) -> None:
         session = self._session
         run_op(self, lambda: exchange.list_pins(session), self._show_pins, self._pin_error)
+        if not self.receive_box.isHidden():          # an agency desk's văn thư
+            run_op(self, lambda: imported_items.importable(session), self._show_receivable, self._receive_error)
+
+    # ---- receipt at an agency desk ---------------------------------------------------------------------------
+
+    def _show_receivable(self, rows: list[dict[str, object]]) -> None:
+        self._receivable = rows
+        combo = self.receive_combo
+        combo.clear()
+        for r in rows:
+            named_to = f" — {t('only {name} may open', name=r.get('named_recipient'))}" if r.get("named_only") else ""
+            combo.addItem(f"{r['tracking']} ({r['from']}: {r.get('sender_agency')} → {r.get('recipient_agency')})"
+                          f"{named_to}", r["tracking"])
+        self.receive_button.setEnabled(bool(rows))
+        combo.setPlaceholderText(t("No imported item waits for confirmation."))
+        combo.setCurrentIndex(0 if rows else -1)
+
+    def confirm_receipt(self) -> None:
+        tracking = self.receive_combo.currentData()
+        if not tracking:
+            return
+        session, unopened = self._session, self.receive_unopened.isChecked()
+        self.receive_button.setEnabled(False)
+
+        def done(_: object) -> None:
+            show_message(self.receive_result, t("Receipt of {tracking} signed{how}.", tracking=tracking,
+                                                how=t(" (unopened)") if unopened else ""), kind="ok")
+            self.receive_unopened.setChecked(False)
+            self.changed.emit()
+            self.refresh()
+
+        run_op(self, lambda: imported_items.receive_imported(session, str(tracking), unopened=unopened), done,
+               self._receive_error)
+
+    def _receive_error(self, error: UserFacingError) -> None:
+        self.receive_button.setEnabled(bool(self._receivable))
+        show_message(self.receive_result, error.message())
 
     def _show_pins(self, pins: list[exchange.Pin]) -> None:
         self._pins = pins

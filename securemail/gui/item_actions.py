@@ -29,7 +29,7 @@ from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.widgets import FieldErrors, PlainLabel, button_row, enter_confirms, named, show_message
-from securemail.services import directory, transfers
+from securemail.services import directory, imported_items, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.items import ExternalPerson
 from securemail.services.permissions import Permission, allowed
@@ -252,12 +252,16 @@ class ArriveDialog(_MoveDialog):
 
 
 class DeliverExternalDialog(_MoveDialog):
-    """Delivery to someone without an account: their full name (required) and ID number are recorded."""
+    """Delivery to someone without an account: their full name (required) and ID number are recorded. With
+    `pass_on`, the văn thư hands an envelope she received unopened to the named person (services.imported_items)."""
 
-    def __init__(self, session: Session, item: Mapping[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, item: Mapping[str, Any], parent: QWidget | None = None, *,
+                 pass_on: bool = False) -> None:
         super().__init__(session, str(item["tracking"]), parent)
-        self.setObjectName("deliverExternalDialog")
-        self.setWindowTitle(t("Deliver to a person without an account"))
+        self._pass_on = pass_on
+        self.setObjectName("passOnDialog" if pass_on else "deliverExternalDialog")
+        self.setWindowTitle(t("Pass the unopened envelope to the named person") if pass_on
+                            else t("Deliver to a person without an account"))
         self.resize(520, 300)
         self.name_edit = named(QLineEdit(), "externalName")
         self.id_edit = named(QLineEdit(), "externalId")
@@ -265,8 +269,10 @@ class DeliverExternalDialog(_MoveDialog):
         form.addRow(_label(t("&Full name (required)"), self.name_edit), self.name_edit)
         form.addRow(_label(t("&ID number"), self.id_edit), self.id_edit)
         named_to = str(item.get("named_recipient") or "")
-        heading = t("Deliver item {tracking} to a person who has no account in this vault. Their details are "
-                    "recorded with your signature.", tracking=self._tracking)
+        heading = (t("Hand the unopened envelope {tracking} to the person named on it. Their details are recorded "
+                     "with your signature.", tracking=self._tracking) if pass_on else
+                   t("Deliver item {tracking} to a person who has no account in this vault. Their details are "
+                     "recorded with your signature.", tracking=self._tracking))
         if named_to and item.get("named_only"):
             heading += "\n" + t("Only {name} may receive this item.", name=named_to)
         self._finish_layout(heading, form, {"person_name": self.name_edit, "person_id": self.id_edit})
@@ -275,4 +281,6 @@ class DeliverExternalDialog(_MoveDialog):
     def _work(self) -> Callable[[], object]:
         session, tracking = self._session, self._tracking
         person = ExternalPerson(self.name_edit.text(), self.id_edit.text() or None, None)
+        if self._pass_on:
+            return lambda: imported_items.pass_on(session, tracking, person=person)
         return lambda: transfers.deliver(session, tracking, person=person)

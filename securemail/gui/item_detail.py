@@ -97,6 +97,8 @@ class ItemDetailDialog(QDialog):
         self.return_button = named(QPushButton(), "detailReturn")
         self.forward_button = named(QPushButton(), "detailForward")
         self.arrive_button = named(QPushButton(), "detailArrive")
+        self.pass_on_button = named(QPushButton(), "detailPassOn")   # văn thư: an envelope received unopened
+        self.pass_on_button.setVisible(False)
         self.note_button = named(QPushButton(), "detailNote")
         self.incident_button = named(QPushButton(), "detailIncident")
         self.close_incident_button = named(QPushButton(), "detailCloseIncident")
@@ -133,6 +135,7 @@ class ItemDetailDialog(QDialog):
         self.return_button.clicked.connect(lambda: self.ask_redirect(RETURN))
         self.forward_button.clicked.connect(lambda: self.ask_redirect(FORWARD))
         self.arrive_button.clicked.connect(self.ask_arrive)
+        self.pass_on_button.clicked.connect(self.ask_pass_on)
         self.note_button.clicked.connect(self._ask_note)
         self.incident_button.setVisible(allowed(self._session.role, Permission.REPORT_INCIDENT))
         self.close_incident_button.setVisible(False)  # once loaded: auditors, for an item with open incidents
@@ -141,7 +144,7 @@ class ItemDetailDialog(QDialog):
         self.refresh_button.clicked.connect(self.reload)
         self.close_button.clicked.connect(self.close)
         moves = QHBoxLayout()
-        for button in self._moves.values():
+        for button in (*self._moves.values(), self.pass_on_button):
             moves.addWidget(button)
         moves.addStretch(1)
         buttons = QHBoxLayout()
@@ -176,6 +179,7 @@ class ItemDetailDialog(QDialog):
         self.return_button.setText(t("Return to sender…"))
         self.forward_button.setText(t("Forward…"))
         self.arrive_button.setText(t("Receive at this office…"))
+        self.pass_on_button.setText(t("Pass on to the named person…"))
         self.note_button.setText(t("Add a &note…"))
         self.incident_button.setText(t("Report an inci&dent…"))
         self.close_incident_button.setText(t("Close an incide&nt…"))
@@ -281,6 +285,9 @@ class ItemDetailDialog(QDialog):
         for move, button in self._moves.items():
             button.setVisible(may(self._session, self._item, "deliver" if move == "deliver_external" else move))
         delivered = self._item.get("status") == ItemStatus.DELIVERED.value
+        self.pass_on_button.setVisible(delivered and bool(self._item.get("named_only"))
+                                       and self._item.get("holder") == self._session.user.username
+                                       and allowed(self._session.role, Permission.PASS_ON))
         self.delivery_button.setVisible(delivered and allowed(self._session.role, Permission.PRINT_RECEIPT))
         incidents_open = int(self._item.get("open_incidents") or 0)
         self.flag_label.setVisible(incidents_open > 0)
@@ -352,6 +359,13 @@ class ItemDetailDialog(QDialog):
         dialog = ArriveDialog(self._session, self._item, self._user_names.get(holder, ""), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(lambda _: self._recorded(t("Received at this office.")))
+        dialog.open()
+        return dialog
+
+    def ask_pass_on(self) -> DeliverExternalDialog:
+        dialog = DeliverExternalDialog(self._session, self._item, self, pass_on=True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda _: self._recorded(t("Passed on to the named person.")))
         dialog.open()
         return dialog
 
