@@ -12,8 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from securemail.crypto.signing import key_id
-from securemail.custody.verify import signatures as V
 from securemail.custody.authority import Check
+from securemail.custody.verify import signatures as V
 
 Triple = tuple[bytes, bytes, bytes]   # public key, message, signature
 
