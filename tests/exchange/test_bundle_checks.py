@@ -120,12 +120,14 @@ def test_a_signature_by_a_key_not_valid_at_that_time(world: World):
     assert _refused(world, data) == "signatures"
 
 
-def test_verify_rechecks_imported_events(world: World):
+def test_verify_rechecks_imported_events(world: World, tmp_path):
     """Stored imported events are checked again by verify (and by the timeline): a changed row is reported."""
     from securemail.errors import NotFoundError
     from securemail.services import audit, items
 
-    with world.session(world.b, "adm") as s:
+    copy = tmp_path / "B-changed"          # a copy: the module's other tests share world.b
+    shutil.copytree(world.b, copy)
+    with world.session(copy, "adm") as s:
         done = exchange.import_bundle(s, world.b1.read_bytes())
         assert done.new_events == done.events and not done.already
         assert audit.verify_vault(s, full=True)
@@ -196,7 +198,8 @@ def test_verify_reports_a_broken_link_to_an_imported_event(world: World, tmp_pat
 
     with open_session(copy, "gdv", "giao-dịch-viên-B-1") as s:
         assert imported_items.accept_imported(s, world.tracking) == world.tracking
-        assert audit.verify_vault(s, full=True)
+        report = audit.verify_vault(s, full=True)
+        assert report, [(p.code, p.message("en")) for p in report.problems]
         s.conn.execute("DROP TRIGGER IF EXISTS foreign_events_no_update")
         s.conn.execute("UPDATE foreign_events SET body = (SELECT body FROM foreign_events WHERE seq = 1), "
                        "signatures = (SELECT signatures FROM foreign_events WHERE seq = 1) "
