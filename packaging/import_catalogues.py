@@ -42,6 +42,15 @@ STRINGS_PY = "securemail/gui/strings.py"
 STRINGS_DESK_PY = "securemail/gui/strings_desk.py"  # a second GUI dictionary some branches added
 HELP_TEXT_PY = "securemail/cli/help_text.py"
 CLI_CONTEXT = "cli"
+# Contexts shared by many entries, told apart by their msgid (like "cli"): the event kinds' labels and the enum
+# labels ("label:<Enum>"). Every other context is a message key, unique in the catalogue.
+SHARED_CONTEXTS = (CLI_CONTEXT, "event")
+SHARED_PREFIXES = ("qt:", "label:")
+
+
+def is_keyed(ctx: str | None) -> bool:
+    """A message key (or "field:<name>"): the context alone names the entry."""
+    return ctx is not None and ctx not in SHARED_CONTEXTS and not ctx.startswith(SHARED_PREFIXES)
 FIELD_PREFIX = "field:"
 SOURCES = (MESSAGES_PY, STRINGS_PY, HELP_TEXT_PY, STRINGS_DESK_PY)
 PO_FILE = source_path(ROOT / "securemail" / "assets", "vi")
@@ -57,13 +66,11 @@ class Text:
 
     @property
     def ident(self) -> Ident:
-        keyed = self.msgctxt is not None and self.msgctxt != CLI_CONTEXT
-        return (self.msgctxt, None if keyed else self.msgid)
+        return (self.msgctxt, self.msgid if not is_keyed(self.msgctxt) else None)
 
 
 def ident_of(entry: po.Entry) -> Ident:
-    keyed = entry.msgctxt is not None and entry.msgctxt != CLI_CONTEXT and not entry.msgctxt.startswith("qt:")
-    return (entry.msgctxt, None if keyed else entry.msgid)
+    return (entry.msgctxt, entry.msgid if not is_keyed(entry.msgctxt) else None)
 
 
 def _dicts(source: str) -> dict[str, dict[object, object]]:
@@ -147,6 +154,8 @@ def _section(ident: Ident) -> str:
         return "field"
     if ctx.startswith("qt:"):
         return "qt"
+    if ctx == "event" or ctx.startswith("label:"):
+        return "label"
     return "message"
 
 

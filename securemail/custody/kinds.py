@@ -10,6 +10,9 @@ from types import MappingProxyType
 from securemail.domain.enums import Role
 from securemail.domain.lifecycle import Action
 from securemail.domain.permissions import Permission
+from securemail.l10n.catalogue import catalogue
+
+EVENT_CONTEXT = "event"   # msgctxt of the event kinds' labels in the gettext catalogue
 
 DIRECTORY = "directory"
 AUDIT = "audit"          # the application audit trail: who used the application, when and for what
@@ -91,71 +94,71 @@ class KindRule:
 
     permission: Permission
     cosign: Cosign
-    vi: str
-    en: str
+    en: str                      # msgid of its label in the catalogue (msgctxt "event"); the msgstr is Vietnamese
     cosigner_roles: frozenset[Role] = frozenset()
     action: Action | None = None
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+        if lang == "en":
+            return self.en
+        return catalogue("vi").text(self.en, context=EVENT_CONTEXT) or self.en
 
 
 _HOLDERS = frozenset({Role.CLERK, Role.COURIER})
 _P = Permission
 
 RULES: Mapping[str, KindRule] = MappingProxyType({
-    VAULT_CREATED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Lập kho dữ liệu", "Vault created"),
-    USER_ENROLLED: KindRule(_P.MANAGE_USERS, Cosign.POSSESSION, "Cấp tài khoản", "User enrolled"),
-    USER_ROLE_CHANGED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Đổi vai trò", "Role changed"),
-    USER_REVOKED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Thu hồi tài khoản", "User revoked"),
-    USER_KEY_ROTATED: KindRule(_P.MANAGE_USERS, Cosign.POSSESSION, "Thay khóa ký", "Signing key replaced"),
-    AGENCY_ADDED: KindRule(_P.MANAGE_AGENCIES, Cosign.NONE, "Thêm cơ quan", "Agency added"),
-    AGENCY_CHANGED: KindRule(_P.MANAGE_AGENCIES, Cosign.NONE, "Sửa cơ quan", "Agency changed"),
-    CHECKPOINT_WITNESSED: KindRule(_P.WITNESS, Cosign.NONE, "Chứng thực điểm kiểm tra", "Checkpoint witnessed"),
-    NORM_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đặt chỉ tiêu thời gian", "Delivery norm set"),
-    SETTING_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đổi thiết lập", "Setting changed"),
-    VAULT_REKEYED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Thay khóa dữ liệu", "Data key replaced"),
-    HOLIDAYS_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Đặt ngày nghỉ", "Holidays set"),
-    PIN_ADDED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Ghim khóa đơn vị khác", "Partner key pinned"),
-    PIN_REVOKED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Bỏ ghim khóa đơn vị khác", "Partner key unpinned"),
-    BUNDLE_IMPORTED: KindRule(_P.VERIFY, Cosign.NONE, "Nhập gói dữ liệu đã kiểm tra", "Verified bundle imported"),
-    APP_LOGIN: KindRule(_P.RECORD_USE, Cosign.NONE, "Đăng nhập", "Signed in"),
-    APP_LOGIN_FAILED: KindRule(_P.RECORD_USE, Cosign.NONE, "Đăng nhập không thành công", "Failed sign-in"),
-    APP_LOCKED: KindRule(_P.RECORD_USE, Cosign.NONE, "Khóa màn hình", "Locked"),
-    APP_EXPORTED: KindRule(_P.RECORD_USE, Cosign.NONE, "Xuất tệp ra ngoài", "File exported"),
-    APP_PRINTED: KindRule(_P.RECORD_USE, Cosign.NONE, "In / lưu tài liệu", "Document printed or saved"),
-    APP_BACKUP: KindRule(_P.BACKUP, Cosign.NONE, "Sao lưu", "Backup made"),
-    ITEM_ACCEPTED: KindRule(_P.ACCEPT, Cosign.NONE, "Nhận gửi tại quầy", "Accepted at the counter",
+    VAULT_CREATED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Vault created"),
+    USER_ENROLLED: KindRule(_P.MANAGE_USERS, Cosign.POSSESSION, "User enrolled"),
+    USER_ROLE_CHANGED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Role changed"),
+    USER_REVOKED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "User revoked"),
+    USER_KEY_ROTATED: KindRule(_P.MANAGE_USERS, Cosign.POSSESSION, "Signing key replaced"),
+    AGENCY_ADDED: KindRule(_P.MANAGE_AGENCIES, Cosign.NONE, "Agency added"),
+    AGENCY_CHANGED: KindRule(_P.MANAGE_AGENCIES, Cosign.NONE, "Agency changed"),
+    CHECKPOINT_WITNESSED: KindRule(_P.WITNESS, Cosign.NONE, "Checkpoint witnessed"),
+    NORM_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Delivery norm set"),
+    SETTING_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Setting changed"),
+    VAULT_REKEYED: KindRule(_P.MANAGE_USERS, Cosign.NONE, "Data key replaced"),
+    HOLIDAYS_SET: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Holidays set"),
+    PIN_ADDED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Partner key pinned"),
+    PIN_REVOKED: KindRule(_P.MANAGE_SETTINGS, Cosign.NONE, "Partner key unpinned"),
+    BUNDLE_IMPORTED: KindRule(_P.VERIFY, Cosign.NONE, "Verified bundle imported"),
+    APP_LOGIN: KindRule(_P.RECORD_USE, Cosign.NONE, "Signed in"),
+    APP_LOGIN_FAILED: KindRule(_P.RECORD_USE, Cosign.NONE, "Failed sign-in"),
+    APP_LOCKED: KindRule(_P.RECORD_USE, Cosign.NONE, "Locked"),
+    APP_EXPORTED: KindRule(_P.RECORD_USE, Cosign.NONE, "File exported"),
+    APP_PRINTED: KindRule(_P.RECORD_USE, Cosign.NONE, "Document printed or saved"),
+    APP_BACKUP: KindRule(_P.BACKUP, Cosign.NONE, "Backup made"),
+    ITEM_ACCEPTED: KindRule(_P.ACCEPT, Cosign.NONE, "Accepted at the counter",
                             action=Action.ACCEPT),
-    ITEM_BAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Đưa vào túi", "Put in a bag", action=Action.BAG),
-    ITEM_UNBAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Rút khỏi túi", "Taken out of the bag",
+    ITEM_BAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Put in a bag", action=Action.BAG),
+    ITEM_UNBAGGED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Taken out of the bag",
                             action=Action.UNBAG),
-    ITEM_HANDED_OVER: KindRule(_P.HANDOVER, Cosign.PARTY, "Bàn giao", "Handed over", _HOLDERS, Action.HANDOVER),
-    ITEM_ARRIVED: KindRule(_P.ARRIVE, Cosign.PARTY_OR_PERSON, "Đến bưu cục", "Arrived at the office", _HOLDERS,
+    ITEM_HANDED_OVER: KindRule(_P.HANDOVER, Cosign.PARTY, "Handed over", _HOLDERS, Action.HANDOVER),
+    ITEM_ARRIVED: KindRule(_P.ARRIVE, Cosign.PARTY_OR_PERSON, "Arrived at the office", _HOLDERS,
                            Action.ARRIVE),
-    ITEM_OUT_FOR_DELIVERY: KindRule(_P.OUT_FOR_DELIVERY, Cosign.NONE, "Đi phát", "Out for delivery",
+    ITEM_OUT_FOR_DELIVERY: KindRule(_P.OUT_FOR_DELIVERY, Cosign.NONE, "Out for delivery",
                                     action=Action.OUT_FOR_DELIVERY),
-    ITEM_DELIVERED: KindRule(_P.DELIVER, Cosign.PARTY_OR_PERSON, "Đã phát", "Delivered",
+    ITEM_DELIVERED: KindRule(_P.DELIVER, Cosign.PARTY_OR_PERSON, "Delivered",
                              frozenset({Role.SECRETARY}), Action.DELIVER),
-    ITEM_DELIVERY_FAILED: KindRule(_P.FAIL, Cosign.NONE, "Phát không thành công", "Delivery failed",
+    ITEM_DELIVERY_FAILED: KindRule(_P.FAIL, Cosign.NONE, "Delivery failed",
                                    action=Action.FAIL),
-    ITEM_RETURNED: KindRule(_P.RETURN, Cosign.NONE, "Chuyển hoàn", "Returned to sender", action=Action.RETURN),
-    ITEM_FORWARDED: KindRule(_P.FORWARD, Cosign.NONE, "Chuyển tiếp", "Forwarded", action=Action.FORWARD),
-    ITEM_INCIDENT: KindRule(_P.REPORT_INCIDENT, Cosign.NONE, "Sự cố", "Incident recorded",
+    ITEM_RETURNED: KindRule(_P.RETURN, Cosign.NONE, "Returned to sender", action=Action.RETURN),
+    ITEM_FORWARDED: KindRule(_P.FORWARD, Cosign.NONE, "Forwarded", action=Action.FORWARD),
+    ITEM_INCIDENT: KindRule(_P.REPORT_INCIDENT, Cosign.NONE, "Incident recorded",
                             action=Action.INCIDENT),
-    ITEM_INCIDENT_CLOSED: KindRule(_P.CLOSE_INCIDENT, Cosign.NONE, "Đóng sự cố", "Incident closed",
+    ITEM_INCIDENT_CLOSED: KindRule(_P.CLOSE_INCIDENT, Cosign.NONE, "Incident closed",
                                    action=Action.CLOSE_INCIDENT),
-    ITEM_NOTE: KindRule(_P.NOTE, Cosign.NONE, "Ghi chú", "Note / correction", action=Action.NOTE),
-    ITEM_RECEIVED: KindRule(_P.CONFIRM_RECEIPT, Cosign.NONE, "Văn thư cơ quan xác nhận đã nhận",
-                            "Receipt confirmed by the agency's records clerk", action=Action.RECEIVE),
-    ITEM_PASSED_ON: KindRule(_P.PASS_ON, Cosign.PARTY_OR_PERSON, "Chuyển bì còn nguyên cho người có tên",
-                             "Passed unopened to the named person",
+    ITEM_NOTE: KindRule(_P.NOTE, Cosign.NONE, "Note / correction", action=Action.NOTE),
+    ITEM_RECEIVED: KindRule(_P.CONFIRM_RECEIPT, Cosign.NONE, "Receipt confirmed by the agency's records clerk",
+                            action=Action.RECEIVE),
+    ITEM_PASSED_ON: KindRule(_P.PASS_ON, Cosign.PARTY_OR_PERSON, "Passed unopened to the named person",
                              frozenset({Role.CLERK, Role.SECRETARY, Role.AUDITOR}), Action.PASS_ON),
-    BAG_CREATED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Lập túi", "Bag created"),
-    BAG_CLOSED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Niêm phong túi", "Bag sealed"),
-    BAG_DISPATCHED: KindRule(_P.MANAGE_BAGS, Cosign.PARTY, "Giao túi cho bưu tá", "Bag dispatched", _HOLDERS,
+    BAG_CREATED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Bag created"),
+    BAG_CLOSED: KindRule(_P.MANAGE_BAGS, Cosign.NONE, "Bag sealed"),
+    BAG_DISPATCHED: KindRule(_P.MANAGE_BAGS, Cosign.PARTY, "Bag dispatched", _HOLDERS,
                              Action.DISPATCH),
-    BAG_OPENED: KindRule(_P.ARRIVE, Cosign.PARTY_OR_PERSON, "Mở túi đến", "Bag opened", _HOLDERS, Action.ARRIVE),
+    BAG_OPENED: KindRule(_P.ARRIVE, Cosign.PARTY_OR_PERSON, "Bag opened", _HOLDERS, Action.ARRIVE),
 })
 
 
@@ -168,4 +171,4 @@ def kind_label(kind: str, lang: str) -> str:
     r = RULES.get(kind)
     if r is not None:
         return r.label(lang)
-    return "Unknown event" if lang == "en" else "Sự kiện không rõ"
+    return "Unknown event" if lang == "en" else catalogue("vi").text("Unknown event", context=EVENT_CONTEXT) or ""

@@ -26,6 +26,7 @@ from securemail.domain.enums import (
 )
 from securemail.domain.errors import FieldError
 from securemail.domain.lifecycle import Action
+from securemail.l10n.catalogue import catalogue
 
 __all__ = ["LABELS", "LANGUAGES", "fold", "label", "parse_choice"]
 
@@ -33,95 +34,100 @@ E = TypeVar("E", bound=StrEnum)
 
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 
-_Table = dict[str, tuple[str, str]]  # value -> (vi, en)
-
-_RAW: dict[type[StrEnum], _Table] = {
+# The English label of every member: the msgid of its entry in the gettext catalogue (msgctxt "label:<Enum>"),
+# whose msgstr is the Vietnamese (docs/adr/0015-i18n-gettext-catalogue.md).
+_EN: dict[type[StrEnum], dict[str, str]] = {
     Role: {
-        Role.ADMIN: ("Quản trị", "Administrator"),
-        Role.CLERK: ("Giao dịch viên KT1", "KT1 clerk"),
-        Role.COURIER: ("Bưu tá / áp tải", "Courier / escort"),
-        Role.SECRETARY: ("Văn thư cơ quan", "Agency secretary"),
-        Role.AUDITOR: ("Kiểm tra, bảo vệ bí mật nhà nước", "Auditor"),
+        Role.ADMIN: "Administrator",
+        Role.CLERK: "KT1 clerk",
+        Role.COURIER: "Courier / escort",
+        Role.SECRETARY: "Agency secretary",
+        Role.AUDITOR: "Auditor",
     },
     Secrecy: {
-        Secrecy.NONE: ("Không mật", "Not classified"),
-        Secrecy.MAT: ("Mật", "Confidential"),
-        Secrecy.TOI_MAT: ("Tối mật", "Secret"),
-        Secrecy.TUYET_MAT: ("Tuyệt mật", "Top secret"),
+        Secrecy.NONE: "Not classified",
+        Secrecy.MAT: "Confidential",
+        Secrecy.TOI_MAT: "Secret",
+        Secrecy.TUYET_MAT: "Top secret",
     },
     ServiceClass: {
-        ServiceClass.THUONG: ("Thường", "Ordinary"),
-        ServiceClass.HOA_TOC: ("Hỏa tốc", "Express"),
-        ServiceClass.HEN_GIO: ("Hẹn giờ", "Appointed time"),
+        ServiceClass.THUONG: "Ordinary",
+        ServiceClass.HOA_TOC: "Express",
+        ServiceClass.HEN_GIO: "Appointed time",
     },
     Urgency: {
-        Urgency.NONE: ("Không khẩn", "Not urgent"),
-        Urgency.KHAN: ("Khẩn", "Urgent"),
-        Urgency.THUONG_KHAN: ("Thượng khẩn", "Very urgent"),
-        Urgency.HOA_TOC: ("Hỏa tốc", "Flash"),
+        Urgency.NONE: "Not urgent",
+        Urgency.KHAN: "Urgent",
+        Urgency.THUONG_KHAN: "Very urgent",
+        Urgency.HOA_TOC: "Flash",
     },
     Scope: {
-        Scope.NOI_TINH: ("Nội tỉnh", "Intra-province"),
-        Scope.LIEN_TINH: ("Liên tỉnh", "Inter-province"),
+        Scope.NOI_TINH: "Intra-province",
+        Scope.LIEN_TINH: "Inter-province",
     },
     ItemStatus: {
-        ItemStatus.ACCEPTED: ("Đã chấp nhận", "Accepted"),
-        ItemStatus.IN_BAG: ("Đã vào túi thư", "In a bag"),
-        ItemStatus.DISPATCHED: ("Đã gửi đi", "Dispatched"),
-        ItemStatus.IN_TRANSIT: ("Đang vận chuyển", "In transit"),
-        ItemStatus.ARRIVED: ("Đã đến bưu cục", "Arrived at office"),
-        ItemStatus.OUT_FOR_DELIVERY: ("Đang đi phát", "Out for delivery"),
-        ItemStatus.DELIVERED: ("Đã phát", "Delivered"),
-        ItemStatus.DELIVERY_FAILED: ("Phát không thành công", "Delivery failed"),
-        ItemStatus.RETURNED: ("Đã chuyển hoàn", "Returned to sender"),
-        ItemStatus.FORWARDED: ("Đã chuyển tiếp", "Forwarded"),
+        ItemStatus.ACCEPTED: "Accepted",
+        ItemStatus.IN_BAG: "In a bag",
+        ItemStatus.DISPATCHED: "Dispatched",
+        ItemStatus.IN_TRANSIT: "In transit",
+        ItemStatus.ARRIVED: "Arrived at office",
+        ItemStatus.OUT_FOR_DELIVERY: "Out for delivery",
+        ItemStatus.DELIVERED: "Delivered",
+        ItemStatus.DELIVERY_FAILED: "Delivery failed",
+        ItemStatus.RETURNED: "Returned to sender",
+        ItemStatus.FORWARDED: "Forwarded",
     },
     IncidentKind: {
-        IncidentKind.SEAL_BROKEN: ("Niêm phong bị phá", "Seal broken"),
-        IncidentKind.DAMAGED: ("Bưu gửi bị hư hỏng", "Damaged"),
-        IncidentKind.OPENED: ("Bị bóc mở", "Opened"),
-        IncidentKind.LOST: ("Thất lạc", "Lost"),
-        IncidentKind.MISROUTED: ("Chuyển sai hướng", "Misrouted"),
-        IncidentKind.CONTENTS_MISMATCH: ("Nội dung không khớp", "Contents do not match"),
+        IncidentKind.SEAL_BROKEN: "Seal broken",
+        IncidentKind.DAMAGED: "Damaged",
+        IncidentKind.OPENED: "Opened",
+        IncidentKind.LOST: "Lost",
+        IncidentKind.MISROUTED: "Misrouted",
+        IncidentKind.CONTENTS_MISMATCH: "Contents do not match",
     },
     SealCondition: {
-        SealCondition.INTACT: ("Nguyên vẹn", "Intact"),
-        SealCondition.DAMAGED: ("Hư hại", "Damaged"),
-        SealCondition.BROKEN: ("Bị phá", "Broken"),
+        SealCondition.INTACT: "Intact",
+        SealCondition.DAMAGED: "Damaged",
+        SealCondition.BROKEN: "Broken",
     },
     BagStatus: {
-        BagStatus.OPEN: ("Đang mở", "Open"),
-        BagStatus.CLOSED: ("Đã đóng", "Closed"),
-        BagStatus.DISPATCHED: ("Đã gửi đi", "Dispatched"),
-        BagStatus.OPENED: ("Đã mở túi", "Opened on arrival"),
+        BagStatus.OPEN: "Open",
+        BagStatus.CLOSED: "Closed",
+        BagStatus.DISPATCHED: "Dispatched",
+        BagStatus.OPENED: "Opened on arrival",
     },
     Action: {
-        Action.ACCEPT: ("Chấp nhận", "Accept"),
-        Action.BAG: ("Cho vào túi thư", "Put in a bag"),
-        Action.UNBAG: ("Lấy ra khỏi túi thư", "Take out of the bag"),
-        Action.DISPATCH: ("Giao túi thư đi", "Dispatch the bag"),
-        Action.HANDOVER: ("Bàn giao", "Hand over"),
-        Action.ARRIVE: ("Xác nhận đến", "Record arrival"),
-        Action.OUT_FOR_DELIVERY: ("Đưa đi phát", "Send out for delivery"),
-        Action.DELIVER: ("Phát", "Deliver"),
-        Action.FAIL: ("Phát không thành công", "Record failed delivery"),
-        Action.RETURN: ("Chuyển hoàn", "Return to sender"),
-        Action.FORWARD: ("Chuyển tiếp", "Forward"),
-        Action.INCIDENT: ("Ghi nhận sự cố", "Record an incident"),
-        Action.CLOSE_INCIDENT: ("Đóng sự cố", "Close an incident"),
-        Action.NOTE: ("Ghi chú / đính chính", "Note / correction"),
-        Action.RECEIVE: ("Xác nhận đã nhận (văn thư cơ quan)", "Confirm receipt (agency records clerk)"),
-        Action.PASS_ON: ("Chuyển bì còn nguyên cho người có tên", "Pass on unopened to the named person"),
+        Action.ACCEPT: "Accept",
+        Action.BAG: "Put in a bag",
+        Action.UNBAG: "Take out of the bag",
+        Action.DISPATCH: "Dispatch the bag",
+        Action.HANDOVER: "Hand over",
+        Action.ARRIVE: "Record arrival",
+        Action.OUT_FOR_DELIVERY: "Send out for delivery",
+        Action.DELIVER: "Deliver",
+        Action.FAIL: "Record failed delivery",
+        Action.RETURN: "Return to sender",
+        Action.FORWARD: "Forward",
+        Action.INCIDENT: "Record an incident",
+        Action.CLOSE_INCIDENT: "Close an incident",
+        Action.NOTE: "Note / correction",
+        Action.RECEIVE: "Confirm receipt (agency records clerk)",
+        Action.PASS_ON: "Pass on unopened to the named person",
     },
 }
 
 # Keyed by (enum class, value): members of different enums may share a value ("damaged", "opened"), and a
 # StrEnum member compares equal to its plain string.
+def _vietnamese(cls: type[StrEnum], en: str) -> str:
+    return catalogue("vi").text(en, context=f"{LABEL_CONTEXT}{cls.__name__}") or en
+
+
+LABEL_CONTEXT = "label:"
 LABELS: Mapping[tuple[type[StrEnum], str], tuple[str, str]] = MappingProxyType(
     {
-        (cls, str(value)): (unicodedata.normalize("NFC", vi), unicodedata.normalize("NFC", en))
-        for cls, table in _RAW.items()
-        for value, (vi, en) in table.items()
+        (cls, str(value)): (unicodedata.normalize("NFC", _vietnamese(cls, en)), unicodedata.normalize("NFC", en))
+        for cls, table in _EN.items()
+        for value, en in table.items()
     }
 )
 
@@ -169,7 +175,7 @@ def _lookup(cls: type[StrEnum]) -> dict[str, StrEnum]:
     return found
 
 
-_LOOKUPS: dict[type[StrEnum], dict[str, StrEnum]] = {cls: _lookup(cls) for cls in _RAW}
+_LOOKUPS: dict[type[StrEnum], dict[str, StrEnum]] = {cls: _lookup(cls) for cls in _EN}
 
 _MAX_CHOICE_LEN = 100
 

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = ROOT / "securemail"
 PO_FILE = source_path(ASSETS, "vi")
 ENTRIES = po.parse(PO_FILE.read_text(encoding="utf-8")).entries
-KEYED = {e.msgctxt for e in ENTRIES if e.msgctxt is not None and e.msgctxt != "cli"
-         and not e.msgctxt.startswith("qt:")}
+KEYED = {e.msgctxt for e in ENTRIES if e.msgctxt is not None and e.msgctxt not in ("cli", "event")
+         and not e.msgctxt.startswith(("qt:", "label:"))}
 PLAIN = {(e.msgctxt, e.msgid): e for e in ENTRIES if e.msgctxt is None or e.msgctxt == "cli"}
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.\- ]+$")
 
@@ -225,3 +225,17 @@ def test_gui_and_cli_lookups() -> None:
         assert translate("options") == "options"
     finally:
         set_language(None)
+
+
+def test_every_enumeration_and_event_label_is_in_the_catalogue_in_vietnamese() -> None:
+    """Enum labels (domain.labels) and event-kind labels (custody.kinds) are catalogue entries, msgctxt
+    "label:<Enum>" / "event": none falls back to its English msgid in Vietnamese."""
+    from securemail.custody.kinds import EVENT_CONTEXT, RULES
+    from securemail.domain.labels import _EN, LABEL_CONTEXT
+    from securemail.l10n.catalogue import catalogue as load
+
+    vi = load("vi")
+    missing = [f"{cls.__name__}.{value}: {en}" for cls, table in _EN.items() for value, en in table.items()
+               if not vi.text(en, context=f"{LABEL_CONTEXT}{cls.__name__}")]
+    missing += [f"{kind}: {rule.en}" for kind, rule in RULES.items() if not vi.text(rule.en, context=EVENT_CONTEXT)]
+    assert missing == []
