@@ -22,6 +22,7 @@ from securemail.domain.text import clean_text
 from securemail.errors import BadInputError
 from securemail.services import items
 from securemail.services.session import Session, field_error
+from securemail.storage.database import FOLD_FUNCTION, fold_text
 
 MAX_TEXT = 100
 OPEN_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.IN_BAG, ItemStatus.DISPATCHED, ItemStatus.IN_TRANSIT,
@@ -111,8 +112,8 @@ def _where(session: Session, q: ItemQuery) -> tuple[list[str], list[object]]:
     person = _clean(q.person, "person")
     if person:
         columns = ("sender_person", "named_recipient", "delivered_to", "holder", "accepted_by")
-        where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
-        args += [_like(person)] * len(columns)
+        where.append("(" + " OR ".join(f"{FOLD_FUNCTION}({c}) LIKE ? ESCAPE '\\'" for c in columns) + ")")
+        args += [_like(str(fold_text(person)))] * len(columns)
     return where, args
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,14 @@ def rekey_pragma(dek: bytes | bytearray) -> str:
     return "PRAGMA rekey = \"x'" + bytes(dek).hex() + "'\""
 
 
+FOLD_FUNCTION = "sm_fold"
+
+
+def fold_text(value: object) -> object:
+    """NFC and case-folded (diacritics kept); other values pass through (NULL stays NULL)."""
+    return unicodedata.normalize("NFC", value).casefold() if isinstance(value, str) else value
+
+
 def open_database(path: Path, dek: bytes | bytearray, *, create: bool = False, readonly: bool = False) -> Connection:
     """Open (or create) the encrypted database; raises DatabaseError if the key does not fit."""
     if not create and not path.exists():
@@ -83,6 +92,8 @@ def open_database(path: Path, dek: bytes | bytearray, *, create: bool = False, r
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # LIKE folds case for ASCII only: searches by name fold Vietnamese ("đỗ" finds "Đỗ") through this.
+        conn.create_function(FOLD_FUNCTION, 1, fold_text, deterministic=True)
     except Exception:
         conn.close()
         raise

@@ -39,6 +39,8 @@ def test_search_by_any_field(desk) -> None:  # type: ignore[no-untyped-def]
     assert find(seal="np-0") == {made["a"], made["c"]}            # part of a seal, any case
     assert find(doc_ref="CV-UBND") == {made["b"]}
     assert find(person="Hồng Nhung") == {made["a"]}               # the messenger who handed it in
+    assert find(person="NGUYỄN THỊ HỒNG") == {made["a"]}          # Vietnamese letters in any case (not ASCII only)
+    assert find(person="nguyễn thị hồng") == {made["a"]}         # typed decomposed (NFD), lower case
     assert find(person="Quang Minh") == {made["b"]}               # the named recipient
     assert find(person="courier1") == {made["a"], made["b"]}      # the holder
     assert find(agency="OTH") == {made["b"], made["c"]}           # as sender or recipient
