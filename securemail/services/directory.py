@@ -61,14 +61,10 @@ def get_user(session: Session, username: str) -> UserInfo:
     return user
 
 
-def add_user(session: Session, username: str, *, role: str, full_name: str, password: str,
-             agency: str | None = None) -> UserInfo:
-    """Enrol a user: a new signing key, a key slot under their password, and a signed directory event."""
-    session.require(Permission.MANAGE_USERS)
-    name = clean_username(username)
+def _role_and_agency(session: Session, role: str, agency: str | None) -> tuple[Role, str | None]:
+    """A role as typed and its agency: a secretary needs one, and it must be in the directory."""
     try:
         role_v = parse_choice(Role, role, field="role")
-        fname = clean_text(full_name, field="full_name", max_len=200, required=True)
         agency_code = clean_code(agency, "agency") if agency else None
     except FieldError as e:
         raise field_error(e) from e
@@ -76,6 +72,19 @@ def add_user(session: Session, username: str, *, role: str, full_name: str, pass
         raise BadInputError("input.secretary_needs_agency", field="agency")
     if agency_code is not None:
         get_agency(session, agency_code)
+    return role_v, agency_code
+
+
+def add_user(session: Session, username: str, *, role: str, full_name: str, password: str,
+             agency: str | None = None) -> UserInfo:
+    """Enrol a user: a new signing key, a key slot under their password, and a signed directory event."""
+    session.require(Permission.MANAGE_USERS)
+    name = clean_username(username)
+    try:
+        fname = clean_text(full_name, field="full_name", max_len=200, required=True)
+    except FieldError as e:
+        raise field_error(e) from e
+    role_v, agency_code = _role_and_agency(session, role, agency)
     check_password(password)
     if load_user(session, name) is not None or name in session.slots.slots:
         raise BadInputError("input.user_exists", field="username", user=name)
@@ -157,15 +166,7 @@ def change_role(session: Session, username: str, *, role: str, agency: str | Non
         raise NotFoundError("notfound.user", user=username)
     if user.username == session.user.username:
         raise BadInputError("input.own_role", field="role")
-    try:
-        role_v = parse_choice(Role, role, field="role")
-        agency_code = clean_code(agency, "agency") if agency else None
-    except FieldError as e:
-        raise field_error(e) from e
-    if role_v is Role.SECRETARY and agency_code is None:
-        raise BadInputError("input.secretary_needs_agency", field="agency")
-    if agency_code is not None:
-        get_agency(session, agency_code)
+    role_v, agency_code = _role_and_agency(session, role, agency)
     if role_v is user.role and agency_code == user.agency:
         return user  # nothing changes: nothing is signed
     if user.role is Role.ADMIN and role_v is not Role.ADMIN and len(session.authority.admins()) <= 1:
