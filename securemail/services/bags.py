@@ -11,7 +11,6 @@ from typing import Any
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import BagStatus, IncidentKind, Role
-from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
 from securemail.domain.lifecycle import Action
 from securemail.domain.text import clean_code, clean_text
@@ -20,7 +19,7 @@ from securemail.i18n import current_language
 from securemail.services.cosign import same_person
 from securemail.services.items import item_row, normalise_tracking
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, UserInfo, field_error
+from securemail.services.session import Session, UserInfo, fields_checked
 from securemail.services.transfers import check_move
 
 
@@ -89,12 +88,10 @@ def create_bag(session: Session, destination: str, bag_id: str | None = None, *,
     """Open a bag for the post office ``destination`` (its code), in ``province``: only items for agencies of that
     province go in. (A bag addressed to an agency code takes only that agency's items.)"""
     session.require(Permission.MANAGE_BAGS)
-    try:
+    with fields_checked():
         dest = clean_code(destination, "destination")
         bag = clean_code(bag_id, "bag") if bag_id else None
         prov = clean_text(province, field="province", max_len=100)
-    except FieldError as e:
-        raise field_error(e) from e
     if bag is None:
         day = session.clock.now().strftime("%Y%m%d")
         n = session.conn.execute("SELECT count(*) FROM bags WHERE bag LIKE ?", (f"T{day}-%",)).fetchone()[0] + 1
@@ -157,10 +154,8 @@ def remove_from_bag(session: Session, bag: str, tracking: str) -> None:
 
 def close_bag(session: Session, bag: str, seal: str) -> dict[str, Any]:
     session.require(Permission.MANAGE_BAGS)
-    try:
+    with fields_checked():
         seal_text = clean_text(seal, field="seal", max_len=100, required=True)
-    except FieldError as e:
-        raise field_error(e) from e
     with session.write() as ledger:
         b = get_bag(session, bag)
         _require_status(b, BagStatus.OPEN, "close")

@@ -14,12 +14,18 @@ from securemail.custody import kinds as K
 from securemail.custody.certs import Certificate, link_body
 from securemail.custody.ledger import LedgerWriter, Signer
 from securemail.domain.enums import Role
-from securemail.domain.errors import FieldError
 from securemail.domain.labels import parse_choice
 from securemail.domain.text import clean_code, clean_text
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError, StateError, StorageError
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, UserInfo, check_password, field_error, load_user, wipe_unlocked
+from securemail.services.session import (
+    Session,
+    UserInfo,
+    check_password,
+    fields_checked,
+    load_user,
+    wipe_unlocked,
+)
 from securemail.storage.database import DatabaseError, rekey_pragma, storage_failure
 from securemail.storage.keyslots import (
     KeySlotFile,
@@ -63,11 +69,9 @@ def get_user(session: Session, username: str) -> UserInfo:
 
 def _role_and_agency(session: Session, role: str, agency: str | None) -> tuple[Role, str | None]:
     """A role as typed and its agency: a secretary needs one, and it must be in the directory."""
-    try:
+    with fields_checked():
         role_v = parse_choice(Role, role, field="role")
         agency_code = clean_code(agency, "agency") if agency else None
-    except FieldError as e:
-        raise field_error(e) from e
     if role_v is Role.SECRETARY and agency_code is None:
         raise BadInputError("input.secretary_needs_agency", field="agency")
     if agency_code is not None:
@@ -80,10 +84,8 @@ def add_user(session: Session, username: str, *, role: str, full_name: str, pass
     """Enrol a user: a new signing key, a key slot under their password, and a signed directory event."""
     session.require(Permission.MANAGE_USERS)
     name = clean_username(username)
-    try:
+    with fields_checked():
         fname = clean_text(full_name, field="full_name", max_len=200, required=True)
-    except FieldError as e:
-        raise field_error(e) from e
     role_v, agency_code = _role_and_agency(session, role, agency)
     check_password(password)
     if load_user(session, name) is not None or name in session.slots.slots:
@@ -207,11 +209,9 @@ def edit_agency(session: Session, code: str, *, name: str, province: str | None 
     """Correct an agency's name, province or inner-city flag: a signed agency.changed (its code stays)."""
     session.require(Permission.MANAGE_AGENCIES)
     agency = get_agency(session, code)
-    try:
+    with fields_checked():
         n = clean_text(name, field="name", max_len=300, required=True)
         p = clean_text(province, field="province", max_len=100)
-    except FieldError as e:
-        raise field_error(e) from e
     outside = agency.suburban if suburban is None else suburban
     if (n, p, outside) == (agency.name, agency.province, agency.suburban):
         return agency  # nothing changes: nothing is signed
@@ -330,12 +330,10 @@ def _current_dek(session: Session) -> bytes:
 def add_agency(session: Session, code: str, *, name: str, province: str | None = None,
                suburban: bool = False) -> Agency:
     session.require(Permission.MANAGE_AGENCIES)
-    try:
+    with fields_checked():
         c = clean_code(code, "code")
         n = clean_text(name, field="name", max_len=300, required=True)
         p = clean_text(province, field="province", max_len=100)
-    except FieldError as e:
-        raise field_error(e) from e
     if session.conn.execute("SELECT 1 FROM agencies WHERE code = ?", (c,)).fetchone():
         raise BadInputError("input.agency_exists", field="code", code=c)
     with session.write() as ledger:

@@ -41,7 +41,7 @@ from securemail.services import cross_witness
 from securemail.services import items as item_service
 from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, field_error
+from securemail.services.session import Session, field_error, fields_checked
 from securemail.services.statements import OFFICE_KEY_HEADER, signer_chain
 from securemail.storage.files import write_user_file
 
@@ -138,10 +138,8 @@ def active_pin(session: Session, code: str) -> Pin | None:
 
 
 def _clean_reason(reason: str | None, required: bool) -> str | None:
-    try:
+    with fields_checked():
         return clean_text(reason, field="reason", max_len=500, required=required)
-    except FieldError as e:
-        raise field_error(e) from e
 
 
 def add_pin(session: Session, path: Path, reason: str | None = None) -> Pin:

@@ -6,20 +6,17 @@ from typing import Any
 
 from securemail.custody import kinds as K
 from securemail.domain.enums import IncidentKind
-from securemail.domain.errors import FieldError
 from securemail.domain.labels import parse_choice
 from securemail.domain.text import clean_text
 from securemail.errors import NotFoundError, StateError
 from securemail.services.items import item_row
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, field_error
+from securemail.services.session import Session, fields_checked
 
 
 def _text(value: str | None, field: str) -> str:
-    try:
+    with fields_checked():
         out = clean_text(value, field=field, max_len=2000, required=True, multiline=True)
-    except FieldError as e:
-        raise field_error(e) from e
     return out or ""
 
 
@@ -27,10 +24,8 @@ def report_incident(session: Session, tracking: str, kind: str, description: str
     """Open an incident; the item is flagged wherever it appears until an auditor closes it. Returns its id."""
     session.require(Permission.REPORT_INCIDENT)
     item = item_row(session, tracking)
-    try:
+    with fields_checked():
         k = parse_choice(IncidentKind, kind, field="kind")
-    except FieldError as e:
-        raise field_error(e) from e
     text = _text(description, "description")
     with session.write() as ledger:
         event = ledger.append(K.ITEM_INCIDENT, item["tracking"], session.signer,

@@ -22,7 +22,7 @@ from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
-from securemail.services.session import Session, field_error
+from securemail.services.session import Session, field_error, fields_checked
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SIGNATURE_IMAGE = 512 * 1024
@@ -83,12 +83,10 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
         return None
     from securemail.domain.text import clean_text  # noqa: PLC0415
 
-    try:
+    with fields_checked():
         name = clean_text(person.name, field="person_name", max_len=200, required=True)
         id_number = clean_text(person.id_number, field="person_id", max_len=50)
         title = clean_text(person.title, field="person_title", max_len=200)
-    except FieldError as e:
-        raise field_error(e) from e
     out: dict[str, Any] = {"name": name, "id_number": id_number, "signature_sha256": None}
     if title is not None:
         out["title"] = title
@@ -122,10 +120,8 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
     session.require(Permission.ACCEPT)
     now = session.clock.now()
     norms = load_norms(session)
-    try:
+    with fields_checked():
         draft = validate_item(raw, now=now, norms=norms)
-    except FieldError as e:
-        raise field_error(e) from e
     for field, code in (("sender_agency", draft.sender_agency), ("recipient_agency", draft.recipient_agency)):
         try:
             get_agency(session, code)

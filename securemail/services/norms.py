@@ -13,7 +13,6 @@ from securemail.custody import kinds as K
 from securemail.custody.duetimes import DUE_SETTINGS, early_minutes, setting
 from securemail.documents.register_layouts import LayoutChoiceError, get_layout
 from securemail.domain.enums import Scope, ServiceClass
-from securemail.domain.errors import FieldError
 from securemail.domain.item import parse_int
 from securemail.domain.labels import parse_choice
 from securemail.domain.norms import Norm
@@ -24,7 +23,7 @@ from securemail.errors import BadInputError
 from securemail.services.items import load_norms, search_items
 from securemail.services.permissions import Permission
 from securemail.services.registers import LAYOUT_SETTING, columns_problem
-from securemail.services.session import Session, field_error
+from securemail.services.session import Session, fields_checked
 from securemail.services.workdays import set_holidays
 
 __all__ = ["SETTINGS", "RateRow", "get_setting", "list_norms", "on_time_rates", "outcome_of", "overdue_items",
@@ -75,14 +74,12 @@ def set_norm(session: Session, service: str, scope: str, *, working_days_tenths:
              min_lead_hours: object = None, source: str) -> Norm:
     """Edit one norm; open items get new due times at once (recorded with the old one)."""
     session.require(Permission.MANAGE_SETTINGS)
-    try:
+    with fields_checked():
         svc = parse_choice(ServiceClass, service, field="service")
         scp = parse_choice(Scope, scope, field="scope")
         days = parse_int(working_days_tenths, "working_days_tenths")
         lead = parse_int(min_lead_hours, "min_lead_hours")
         src = clean_text(source, field="source", max_len=300, required=True)
-    except FieldError as e:
-        raise field_error(e) from e
     if (svc is ServiceClass.HEN_GIO) != (days is None):
         raise BadInputError("input.required", field="working_days_tenths" if days is None else "service")
     with session.write() as ledger:

@@ -77,6 +77,16 @@ def field_error(e: FieldError) -> BadInputError:
     return BadInputError(f"input.{e.code}", field=e.field, **{k: v for k, v in e.params.items() if k != "field"})
 
 
+@contextmanager
+def fields_checked() -> Iterator[None]:
+    """Validation inside this block reaches the user as the error that names the field: the one mapping from a
+    domain FieldError to a message, used by every service."""
+    try:
+        yield
+    except FieldError as e:
+        raise field_error(e) from e
+
+
 def check_password(password: str) -> None:
     """At least MIN_PASSWORD characters, not a common password, and hard to guess by zxcvbn's estimate; the
     message says which rule failed and why (services.password_strength)."""
@@ -368,7 +378,7 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
 
     clock = clock or SystemClock()
     paths = VaultPaths(vault)
-    try:
+    with fields_checked():
         code = clean_code(office_code, "office_code")
         name = clean_text(office_name, field="office_name", max_len=200, required=True)
         fname = clean_text(full_name, field="full_name", max_len=200, required=True)
@@ -379,8 +389,6 @@ def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, f
         if kind == "agency" and ag is None:
             raise BadInputError("input.agency_required", field="agency")
         ag_name = clean_text(agency_name or name, field="agency_name", max_len=200) if ag else None
-    except FieldError as e:
-        raise field_error(e) from e
     username = clean_username(admin)
     check_password(password)
     if vault.exists() and (not vault.is_dir() or any(vault.iterdir())):

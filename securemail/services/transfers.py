@@ -13,7 +13,6 @@ from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
 from securemail.custody.rules import DELEGATE_SETTING, marked_hoa_toc, same_name
 from securemail.domain.enums import ItemStatus, Role
-from securemail.domain.errors import FieldError
 from securemail.domain.labels import label
 from securemail.domain.lifecycle import Action, is_allowed
 from securemail.domain.text import clean_code, clean_text
@@ -22,7 +21,7 @@ from securemail.i18n import current_language
 from securemail.services.cosign import same_person
 from securemail.services.items import ExternalPerson, item_row, record_person
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, UserInfo, field_error
+from securemail.services.session import Session, UserInfo, fields_checked
 
 
 def check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
@@ -36,10 +35,8 @@ def check_move(session: Session, item: dict[str, Any], action: Action, *, holder
 
 
 def _text(value: str | None, field: str, *, required: bool = True, max_len: int = 2000) -> str | None:
-    try:
+    with fields_checked():
         return clean_text(value, field=field, max_len=max_len, required=required, multiline=True)
-    except FieldError as e:
-        raise field_error(e) from e
 
 
 def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: UserInfo) -> list[str]:
@@ -163,10 +160,8 @@ def _redirect(session: Session, tracking: str, action: Action, kind: str, permis
         item = item_row(session, tracking)
         check_move(session, item, action)
         dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
-        try:
+        with fields_checked():
             dest_code = clean_code(dest, "destination")
-        except FieldError as e:
-            raise field_error(e) from e
         ledger.append(kind, item["tracking"], session.signer,
                       {"destination": dest_code, "reason": _text(reason, "reason", required=reason_required)})
 

@@ -17,11 +17,10 @@ from typing import Any
 
 from securemail.clock import ICT, iso
 from securemail.domain.enums import ItemStatus, Role
-from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_text
 from securemail.errors import BadInputError
 from securemail.services import items
-from securemail.services.session import Session, field_error
+from securemail.services.session import Session, fields_checked
 from securemail.storage.database import FOLD_FUNCTION, fold_text
 
 MAX_TEXT = 100
@@ -88,10 +87,8 @@ class Totals:
 
 
 def _clean(value: str, name: str) -> str:
-    try:
+    with fields_checked():
         return clean_text(value, field=name, max_len=MAX_TEXT) or ""
-    except FieldError as e:
-        raise field_error(e) from e
 
 
 def _like(text: str) -> str:

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from securemail.custody import kinds as K
-from securemail.domain.errors import FieldError
 from securemail.domain.text import clean_text
 from securemail.domain.workcalendar import statutory_days_off, statutory_source
 from securemail.errors import BadInputError
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, field_error
+from securemail.services.session import Session, fields_checked
 
 __all__ = ["CalendarDay", "add_day", "list_days", "missing_years", "record_statutory", "remove_day", "set_holidays"]
 
@@ -31,10 +30,8 @@ class CalendarDay:
 
 
 def _source(text: str | None, default: str | None = None) -> str:
-    try:
+    with fields_checked():
         src = clean_text(text if text is not None else default, field="source", max_len=300, required=True)
-    except FieldError as e:
-        raise field_error(e) from e
     return src or ""
 
 
@@ -83,10 +80,8 @@ def add_day(session: Session, day: str | date, kind: str, source: str, name: str
     if session.conn.execute("SELECT 1 FROM holidays WHERE day = ?", (d.isoformat(),)).fetchone():
         raise BadInputError("calendar.day_exists", value=d.strftime("%d/%m/%Y"))
     src = _source(source)
-    try:
+    with fields_checked():
         label = clean_text(name, field="name", max_len=200)
-    except FieldError as e:
-        raise field_error(e) from e
     with session.write() as ledger:
         ledger.append(K.HOLIDAYS_SET, K.DIRECTORY, session.signer, {
             "op": "add", "day": d.isoformat(), "kind": kind, "name": label, "source": src, "recompute_due": 1})
