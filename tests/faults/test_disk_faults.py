@@ -17,12 +17,11 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from crashkit import PASSWORDS, SPARE_PASSWORD, Desk, check_vault, cli_env
+from crashkit import CLI, PASSWORDS, SPARE_PASSWORD, Desk, check_vault, cli_env
 
 from securemail.errors import StorageError, UserFacingError
 from securemail.services import bags, directory, exchange, items, transfers
@@ -34,8 +33,6 @@ from securemail.services.session import Session, open_session
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.environ.get("SECUREMAIL_FAULT_FULL"),
                                                    reason="full-disk and read-only runs: make faults")]
 
-_SCRIPT = Path(sys.executable).with_name("securemail-cli")
-CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
 DISK_MB = 24
 
 

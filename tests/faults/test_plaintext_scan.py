@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from crashkit import CLI
 
 from securemail.clock import SystemClock
 from securemail.services import bags, directory, incidents, items, transfers
@@ -26,8 +27,6 @@ from securemail.services.session import Session, init_vault, open_session
 
 pytestmark = pytest.mark.slow
 
-_SCRIPT = Path(sys.executable).with_name("securemail-cli")
-CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
 
 PASSWORDS = {
     "admin": "Quản-trị-Sông-Đà-ướt-át-71",

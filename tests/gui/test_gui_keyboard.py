@@ -15,7 +15,6 @@ from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -123,6 +122,22 @@ def _accessible_name(widget: QWidget) -> str:
     return iface.text(QAccessible.Text.Name) if iface is not None else ""
 
 
+def _keyboard_problems(window: QWidget) -> list[str]:
+    """What breaks the keyboard rules in what `window` shows now: a mnemonic used twice, an input without a label
+    buddy or an accessible name, a table that keeps Tab inside."""
+    problems = [f"mnemonic {letter!r} used by {texts}" for letter, texts in _duplicates(_mnemonics(window)).items()]
+    buddies = {label.buddy() for label in window.findChildren(QLabel) if label.buddy() is not None}
+    for field in _inputs(window):
+        if field not in buddies:
+            problems.append(f"{field.objectName() or type(field).__name__} has no label buddy")
+        if not _accessible_name(field).strip():
+            problems.append(f"{field.objectName() or type(field).__name__} has no accessible name")
+    for table in window.findChildren(QTableView):
+        if _shown(table, window) and table.tabKeyNavigation():
+            problems.append(f"Tab stays inside table {table.objectName()}")
+    return problems
+
+
 @pytest.fixture(params=("vi", "en"))
 def language(request: pytest.FixtureRequest) -> Iterator[str]:
     set_language(request.param)
@@ -136,17 +151,7 @@ def test_every_window_of_every_role(qtbot: QtBot, open_as: Opener, username: str
     problems: list[str] = []
     for page in _pages(window):
         where = f"{username}/{language}/{page.objectName()}"
-        for letter, texts in _duplicates(_mnemonics(window)).items():
-            problems.append(f"{where}: mnemonic {letter!r} used by {texts}")
-        buddies = {label.buddy() for label in window.findChildren(QLabel) if label.buddy() is not None}
-        for field in _inputs(window):
-            if field not in buddies:
-                problems.append(f"{where}: {field.objectName() or type(field).__name__} has no label buddy")
-            if not _accessible_name(field).strip():
-                problems.append(f"{where}: {field.objectName() or type(field).__name__} has no accessible name")
-        for table in window.findChildren(QAbstractItemView):
-            if isinstance(table, QTableView) and _shown(table, window) and table.tabKeyNavigation():
-                problems.append(f"{where}: Tab stays inside table {table.objectName()}")
+        problems += [f"{where}: {problem}" for problem in _keyboard_problems(window)]
     assert not problems, "\n".join(sorted(set(problems)))
 
 
@@ -268,14 +273,5 @@ def test_every_dialog(qtbot: QtBot, open_as: Opener, vault: VaultInfo, name: str
     dialog.show()
     operations().wait()
     QApplication.processEvents()
-    problems = [f"mnemonic {letter!r} used by {texts}" for letter, texts in _duplicates(_mnemonics(dialog)).items()]
-    buddies = {label.buddy() for label in dialog.findChildren(QLabel) if label.buddy() is not None}
-    for field in _inputs(dialog):
-        if field not in buddies:
-            problems.append(f"{field.objectName() or type(field).__name__} has no label buddy")
-        if not _accessible_name(field).strip():
-            problems.append(f"{field.objectName() or type(field).__name__} has no accessible name")
-    for table in dialog.findChildren(QTableView):
-        if _shown(table, dialog) and table.tabKeyNavigation():
-            problems.append(f"Tab stays inside table {table.objectName()}")
+    problems = _keyboard_problems(dialog)
     assert not problems, f"{name}: " + "; ".join(problems)
