@@ -171,4 +171,6 @@ def kind_label(kind: str, lang: str) -> str:
     r = RULES.get(kind)
     if r is not None:
         return r.label(lang)
-    return "Unknown event" if lang == "en" else catalogue("vi").text("Unknown event", context=EVENT_CONTEXT) or ""
+    if lang == "en":
+        return "Unknown event"
+    return catalogue("vi").text("Unknown event", context=EVENT_CONTEXT) or "Unknown event"

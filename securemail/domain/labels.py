@@ -118,11 +118,13 @@ _EN: dict[type[StrEnum], dict[str, str]] = {
 
 # Keyed by (enum class, value): members of different enums may share a value ("damaged", "opened"), and a
 # StrEnum member compares equal to its plain string.
+LABEL_CONTEXT = "label:"
+
+
 def _vietnamese(cls: type[StrEnum], en: str) -> str:
     return catalogue("vi").text(en, context=f"{LABEL_CONTEXT}{cls.__name__}") or en
 
 
-LABEL_CONTEXT = "label:"
 LABELS: Mapping[tuple[type[StrEnum], str], tuple[str, str]] = MappingProxyType(
     {
         (cls, str(value)): (unicodedata.normalize("NFC", _vietnamese(cls, en)), unicodedata.normalize("NFC", en))
