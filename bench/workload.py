@@ -92,7 +92,6 @@ class Counts:
     failed: int = 0
     bags: int = 0
     incidents: int = 0
-    handovers: int = 0
     reports: int = 0
 
 
@@ -215,7 +214,6 @@ class Desk:
                 self._tick(5)
                 courier = self.signers[COURIERS[0]]
                 transfers.handover(self.clerk, [t for t, _ in rounds], courier[0], courier[1])
-                self.counts.handovers += 1
         self._courier_round(rounds)
 
     def _bag_up(self, to_bag: list[tuple[str, str]]) -> None:

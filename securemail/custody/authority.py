@@ -148,7 +148,6 @@ class Authority:
         self.office_code: str | None = None
         self.office_name: str | None = None
         self.office_key: bytes | None = None
-        self.genesis_actor: str | None = None
         self.last_seq = 0                    # the last event offered to `observe`
 
     # -- questions ----------------------------------------------------------------------------------------------
@@ -384,7 +383,6 @@ class Authority:
         self.office_code = str(created.data.get("office_code") or "")
         self.office_name = str(created.data.get("office_name") or "")
         self.office_key = _key_or_none(created.data.get("office_public_key"))
-        self.genesis_actor = created.actor
         self._enrol(enrolled, start=1)
         account = self.accounts[enrolled.actor]
         sig = _sig_or_none(enrolled.data.get("cert"))

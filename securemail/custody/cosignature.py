@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from securemail.crypto.signing import ALG_COSIGNATURE_V1, SigningKey, key_id, verify_note
 from securemail.custody.checkpoint import Checkpoint
-from securemail.custody.note import NoteSignature, check_name, verifier_key
+from securemail.custody.note import NoteSignature, check_name
 
 MAX_TIMESTAMP = 2 ** 63 - 1
 
@@ -22,11 +22,6 @@ def cosigned_message(checkpoint: Checkpoint, timestamp: int) -> bytes:
 
 def cosignature_key_id(name: str, public_key: bytes) -> bytes:
     return key_id(name, public_key, ALG_COSIGNATURE_V1)
-
-
-def cosigner_verifier_key(name: str, public_key: bytes) -> str:
-    """vkey with signature type 0x04, as tlog-cosignature allows."""
-    return verifier_key(name, public_key, ALG_COSIGNATURE_V1)
 
 
 def cosign(checkpoint: Checkpoint, name: str, key: SigningKey, timestamp: int) -> Checkpoint:

@@ -68,8 +68,6 @@ DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, US
 
 AUDIT_KINDS = frozenset({APP_LOGIN, APP_LOGIN_FAILED, APP_LOCKED, APP_EXPORTED, APP_PRINTED, APP_BACKUP})
 
-# Transfers of custody: the person taking custody co-signs.
-TRANSFER_KINDS = frozenset({ITEM_HANDED_OVER, ITEM_ARRIVED, ITEM_DELIVERED, BAG_DISPATCHED, ITEM_PASSED_ON})
 
 def bag_subject(bag: str) -> str:
     return f"bag:{bag}"

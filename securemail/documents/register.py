@@ -31,7 +31,6 @@ from securemail.documents.styles import EMPTY, clean, fmt_date, make_styles, mar
 from securemail.documents.tables import text_grid
 
 SIGNATURE_SPACE = 9 * mm
-SERIAL_KEY = "so_thu_tu"
 
 
 def layout_for(data: RegisterData) -> RegisterLayout:

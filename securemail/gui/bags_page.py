@@ -55,9 +55,6 @@ class BagsPage(QWidget):
         self._chosen: str | None = None  # the bag shown on the right, kept across reloads
         self._busy = False
         self.model = BagsTableModel(self)
-        self.create_dialog: CreateBagDialog | None = None
-        self.dispatch_dialog: TransferDialog | None = None
-        self.open_dialog: BagOpenDialog | None = None
         self._build()
         self._retranslate()
         self._show_bag()
@@ -316,7 +313,6 @@ class BagsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self._created)
         dialog.open()
-        self.create_dialog = dialog
         return dialog
 
     def _created(self, bag_id: str) -> None:
@@ -333,7 +329,6 @@ class BagsPage(QWidget):
         dialog.recorded.connect(lambda moved: self._changed(t("Bag {bag} handed to the courier.", bag=moved[0])))
         dialog.start()
         dialog.open()
-        self.dispatch_dialog = dialog
         return dialog
 
     def ask_open(self) -> BagOpenDialog | None:
@@ -344,5 +339,4 @@ class BagsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(lambda opening: self._changed(t("Bag {bag} received.", bag=opening.bag)))
         dialog.open()
-        self.open_dialog = dialog
         return dialog

@@ -308,11 +308,3 @@ class ItemsPage(QWidget):
             self.transfer_requested.emit(trackings, mode)
 
 
-def _pair(label: QLabel, field: QWidget) -> QWidget:
-    """A label and its field, kept together when the filter row wraps."""
-    pair = QWidget()
-    row = QHBoxLayout(pair)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(label)
-    row.addWidget(field, 1)
-    return pair

@@ -25,7 +25,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from securemail.errors import StorageError, UserFacingError
+from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.services import audit_trail
@@ -120,30 +120,6 @@ def draw_page(painter: QPainter, printer: QPrinter, doc: Any, index: int) -> Non
         page.close()
 
 
-def paint_pdf(data: bytes, printer: QPrinter) -> int:
-    """Paint the pages of `data` (the printer's page range, else all) onto `printer`, one sheet each, one page
-    image at a time; returns the number of pages painted."""
-    doc = pypdfium2.PdfDocument(data)
-    painter = QPainter()
-    painted = 0
-    try:
-        if not painter.begin(printer):
-            raise StorageError("storage.write_failed", path=printer.outputFileName() or printer.printerName(),
-                               detail="QPrinter")
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        first, last = print_range(printer, len(doc))
-        for index in range(first, last + 1):
-            if painted:
-                printer.newPage()
-            draw_page(painter, printer, doc, index)
-            painted += 1
-    finally:
-        if painter.isActive():
-            painter.end()
-        doc.close()
-    return painted
-
-
 # ---- saving ---------------------------------------------------------------------------------------------------
 
 def check_output(path: Path, vault_root: Path | None) -> Path:
@@ -180,21 +156,6 @@ def save_bytes(parent: QWidget | None, data: bytes, path: Path, vault_root: Path
 
     def work() -> Path:
         written = write_output(path, data, vault_root)
-        if record is not None:
-            record(written, None)
-        return written
-
-    run_op(parent, work, on_saved, on_error)
-
-
-def save_document(parent: QWidget | None, write: Writer, path: Path, vault_root: Path | None,
-                  on_saved: Callable[[Path], None] | None = None, on_error: Failed | None = None,
-                  record: Recorder | None = None) -> None:
-    """Render with the service and write the file, both on the operations thread (then sign it into the audit
-    trail when `record` is given)."""
-
-    def work() -> Path:
-        written = write_output(path, pdf_bytes(write), vault_root)
         if record is not None:
             record(written, None)
         return written

@@ -331,14 +331,6 @@ def configured(session: Session, layout: RegisterLayout) -> RegisterLayout:
         return layout        # refused when set; a damaged value falls back to the shipped columns
 
 
-def check_columns(value: str) -> bool:
-    try:
-        parse_columns(json.loads(value))
-    except (ValueError, LayoutDataError):
-        return False
-    return True
-
-
 def columns_problem(value: str) -> str | None:
     """What is wrong with a JSON column list, in words (None: nothing)."""
     try:

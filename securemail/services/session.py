@@ -227,11 +227,6 @@ class Session:
         self.close()
 
 
-def vault_exists(vault: Path) -> bool:
-    """Whether `vault` holds a SecureMail vault (for a friendly first screen; opening still checks everything)."""
-    return VaultPaths(vault).exists()
-
-
 def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, authority: Authority, signer: Chain | None) -> None:
     """Keep the newest checkpoint seen outside the database (rollback defence), with the certificate chain of the
     person who signed it, so that an older copy of the database (which may not know them yet) can still check it.

@@ -59,10 +59,6 @@ def found(report: VerificationReport) -> set[tuple[str, int | None]]:
     return {(p.code, p.seq) for p in report.problems}
 
 
-def vault_id_of(vault: VaultInfo) -> str:
-    return KeySlotFile.load(vault.paths.keyslots).vault_id
-
-
 def office_private_key(vault: VaultInfo) -> SigningKey:
     """Test-only knowledge: the office key as sealed in the administrator's slot."""
     slots = KeySlotFile.load(vault.paths.keyslots)

@@ -180,7 +180,7 @@ def test_the_app_leaves_no_item_text_or_password_outside_the_documents_asked_for
 
     from securemail.gui.intake import IntakeForm
     from securemail.gui.ops import operations
-    from securemail.gui.pdf_print import print_recorder, save_document
+    from securemail.gui.pdf_print import pdf_bytes, print_recorder, save_bytes
     from securemail.gui.unlock import UnlockDialog
     from securemail.services import audit_trail, reports
 
@@ -227,8 +227,9 @@ def test_the_app_leaves_no_item_text_or_password_outside_the_documents_asked_for
         qtbot.waitUntil(lambda: bool(saved), timeout=60000)
         receipt = out / "bien-nhan.pdf"
         written: list[Path] = []
-        save_document(None, lambda o: reports.receipt(session, saved[0], o), receipt, session.paths.root,
-                      written.append, record=print_recorder(session, "receipt", saved[0]))
+        data = pdf_bytes(lambda o: reports.receipt(session, saved[0], o))  # as the preview window renders it
+        save_bytes(None, data, receipt, session.paths.root, written.append,  # and its "Save as PDF…"
+                   record=print_recorder(session, "receipt", saved[0]))
         qtbot.waitUntil(lambda: bool(written), timeout=60000)
         assert audit_trail.record_lock(session, "manual")
         operations().wait()

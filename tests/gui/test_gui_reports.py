@@ -1,4 +1,4 @@
-"""Printing: the pdfium-to-QPrinter helper, the preview, the item's print buttons, print on save, the Reports tab."""
+"""Printing: the pdfium-to-QPrinter print job, the preview, the item's print buttons, print on save, the Reports tab."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pypdf
+import pypdfium2
 import pytest
 from gui_vault import VaultInfo
 from PySide6.QtCore import QDate, Qt
@@ -18,7 +19,8 @@ from reportlab.pdfgen import canvas
 
 from securemail.gui.intake import IntakeForm
 from securemail.gui.item_detail import ItemDetailDialog
-from securemail.gui.pdf_print import paint_pdf, pdf_bytes, prepare_printer
+from securemail.gui.pdf_preview import PrintJob
+from securemail.gui.pdf_print import pdf_bytes, prepare_printer, print_range
 from securemail.gui.reports_page import ReportsPage
 from securemail.services import bags, reports
 from securemail.services.session import Session
@@ -36,28 +38,38 @@ def _pdf(pages: int, *, wide: bool = False) -> bytes:
     return out.getvalue()
 
 
-def _print_to_file(data: bytes, path: Path) -> int:
+def _print_to_file(qtbot: QtBot, data: bytes, path: Path) -> int:
+    """Print as the preview window does (its PrintJob, one page per event-loop turn) to a PDF file."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     prepare_printer(printer, data)
-    return paint_pdf(data, printer)
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        first, last = print_range(printer, len(doc))
+        job = PrintJob(doc, printer, first, last)
+        with qtbot.waitSignal(job.finished, timeout=60000) as finished:
+            job.start()
+        assert finished.args == [True]
+        return job.painted
+    finally:
+        doc.close()
 
 
 @pytest.mark.parametrize(("pages", "wide"), [(1, False), (3, False), (2, True)])
-def test_paint_pdf_prints_every_page(qapp: object, tmp_path: Path, pages: int, wide: bool) -> None:
+def test_print_job_prints_every_page(qtbot: QtBot, tmp_path: Path, pages: int, wide: bool) -> None:
     out = tmp_path / "printed.pdf"
-    assert _print_to_file(_pdf(pages, wide=wide), out) == pages
+    assert _print_to_file(qtbot, _pdf(pages, wide=wide), out) == pages
     printed = pypdf.PdfReader(out)
     assert len(printed.pages) == pages
     box = printed.pages[0].mediabox
     assert (float(box.width) > float(box.height)) == wide  # the paper follows the document's orientation
 
 
-def test_paint_a_real_receipt(open_as: Opener, vault: VaultInfo, tmp_path: Path) -> None:
+def test_print_a_real_receipt(qtbot: QtBot, open_as: Opener, vault: VaultInfo, tmp_path: Path) -> None:
     session = open_as("clerk1")
     data = pdf_bytes(lambda out: reports.receipt(session, vault.trackings["waiting"], out))
-    assert _print_to_file(data, tmp_path / "receipt.pdf") == len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert _print_to_file(qtbot, data, tmp_path / "receipt.pdf") == len(pypdf.PdfReader(io.BytesIO(data)).pages)
     assert len(pypdf.PdfReader(tmp_path / "receipt.pdf").pages) >= 1
 
 
