@@ -3,7 +3,7 @@ an agency), norms and the working calendar (admin_calendar), backup and restore 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -32,6 +32,7 @@ from securemail.gui.admin_forms import (
 from securemail.gui.flow_layout import FlowRow
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import lbl, named, show_message
 from securemail.services import directory
 from securemail.services.directory import Agency
@@ -231,7 +232,7 @@ def _scrolled(page: QWidget) -> QScrollArea:
     return area
 
 
-class AdminPage(QTabWidget):
+class AdminPage(Retranslating, QTabWidget):
     """The administrator's tab: directory, norms and calendar, backup - each in a scroll area for small screens."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -265,11 +266,6 @@ class AdminPage(QTabWidget):
         self.directory.retranslate()
         self.calendar.retranslate()
         self.backup.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         self.directory.refresh()

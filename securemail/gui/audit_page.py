@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +35,7 @@ from securemail.gui.ops import run_op
 from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
 from securemail.gui.pdf_print import ask_save_path, check_output, print_recorder
 from securemail.gui.strings import N_, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, named, plain_tooltip, show_message
 from securemail.i18n import current_language, tr
 from securemail.services import audit, audit_trail, reports
@@ -52,7 +53,7 @@ FULL_VERIFY_ROLES = (Role.AUDITOR, Role.ADMIN)  # the others check what was adde
 __all__ = ["AuditPage", "ProgressRelay"]
 
 
-class AuditPage(QWidget):
+class AuditPage(Retranslating, QWidget):
     verified = Signal(bool)  # a verification finished: True when nothing is wrong
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -194,11 +195,6 @@ class AuditPage(QWidget):
         if self.report is not None:
             self._show(self.report)
         self._fill_trail()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # ---- verification --------------------------------------------------------------------------------------
 

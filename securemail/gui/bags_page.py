@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -34,6 +34,7 @@ from securemail.gui.bags_model import COL_DESTINATION, EXTRA_BRUSH, MISSING_BRUS
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.transfer import BAG, TransferDialog
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, lbl, mark_field, named, set_plain, show_message
 from securemail.services import bags, directory
 from securemail.services.directory import Agency
@@ -43,7 +44,7 @@ from securemail.services.session import Session, UserInfo
 Loaded = tuple[list[dict[str, Any]], list[Agency], list[UserInfo]]
 
 
-class BagsPage(QWidget):
+class BagsPage(Retranslating, QWidget):
     changed = Signal()  # items moved: the other pages reload
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -142,11 +143,6 @@ class BagsPage(QWidget):
         self.open_button.setText(t("Recei&ve the bag…"))
         self.model.retranslate()
         self._show_bag()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # ---- data ----------------------------------------------------------------------------------------------
 

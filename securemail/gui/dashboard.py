@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.role_panels import role_panels
 from securemail.gui.strings import N_, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
 from securemail.services import incidents, items, norms
 from securemail.services.permissions import Permission, allowed
@@ -104,7 +105,7 @@ DUE_COLUMN = 5
 TABLE_HEADERS = (N_("Tracking number"), N_("Service"), N_("Status"), N_("Secrecy"), N_("Recipient"), N_("Due"))
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Retranslating, QWidget):
     open_item = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -177,11 +178,6 @@ class DashboardPage(QWidget):
             table.setHorizontalHeaderLabels([t(h) for h in TABLE_HEADERS])
         if self._snapshot is not None:
             self._show(self._snapshot)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         session = self._session

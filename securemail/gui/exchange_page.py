@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import named, show_message
 from securemail.services import exchange, imported_items
 from securemail.services.permissions import Permission, allowed
@@ -51,7 +52,7 @@ def refusal_text(check: str, detail: str) -> str:
              check=t(CHECK_WORDS.get(check, "the file's format")), detail=detail)
 
 
-class ExchangePage(QWidget):
+class ExchangePage(Retranslating, QWidget):
     changed = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -134,14 +135,9 @@ class ExchangePage(QWidget):
         pins.addWidget(self.pins_message)
         layout.addWidget(self.pins_box, 1)
         self._pins: list[exchange.Pin] = []
-        self.retranslate()
+        self._retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
+    def _retranslate(self) -> None:
         self.import_box.setTitle(t("Import a bundle from another office or agency desk"))
         self.import_button.setText(t("&Import a bundle…"))
         self.export_box.setTitle(t("Export a bundle for a pinned vault"))

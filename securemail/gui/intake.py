@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QEvent, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QMessageBox, QWidget
 
@@ -23,6 +23,7 @@ from securemail.gui.ops import run_op
 from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
 from securemail.gui.pdf_print import print_recorder
 from securemail.gui.strings import t
+from securemail.gui.translator import Retranslating
 from securemail.gui.ui_intake_form import Ui_IntakeForm
 from securemail.gui.widgets import FieldErrors, fill_enum_combo, fmt_time, mark_field, named, shortcut, show_message
 from securemail.i18n import tr
@@ -43,7 +44,7 @@ def agency_code(combo: QComboBox) -> str:
     return text.split(" - ", 1)[0].strip()
 
 
-class IntakeForm(QWidget):
+class IntakeForm(Retranslating, QWidget):
     accepted = Signal(str)  # tracking number of the item just recorded
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -115,13 +116,11 @@ class IntakeForm(QWidget):
         fill_enum_combo(self.urgency_combo, Urgency)
         self.urgency_label.setText(t("Urgency mark"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._ui.retranslateUi(self)
-            self.imported.retranslate()
-            self._fill_choices()
-            self._update_enabled()
-        super().changeEvent(event)
+    def _retranslate(self) -> None:  # the first texts: setupUi, _fill_choices and _update_enabled in __init__
+        self._ui.retranslateUi(self)
+        self.imported.retranslate()
+        self._fill_choices()
+        self._update_enabled()
 
     # ---- agencies ------------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +30,7 @@ from securemail.gui.pdf_preview import PdfPreviewDialog, preview_document
 from securemail.gui.pdf_print import Writer, print_recorder
 from securemail.gui.strings import N_, nt, t
 from securemail.gui.timeline_model import COL_DETAILS, COL_EVENT, COL_SIGNATURE, COL_TIME, TimelineModel
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, enter_confirms, fmt_time, lbl, named, show_message
 from securemail.services import bags, directory, incidents, items, reports, transfers
 from securemail.services.permissions import Permission, allowed
@@ -38,7 +39,7 @@ from securemail.services.session import Session
 Loaded = tuple[dict[str, Any], list[dict[str, Any]], dict[str, str], dict[str, str]]
 
 
-class ItemDetailDialog(QDialog):
+class ItemDetailDialog(Retranslating, QDialog):
     transfer_requested = Signal(list, str)
     changed = Signal()
 
@@ -191,11 +192,6 @@ class ItemDetailDialog(QDialog):
         self.timeline.retranslate()
         if self._item:
             self._show_item()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # ---- data ----------------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from securemail.clock import ICT
@@ -16,6 +16,7 @@ from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.domain.errors import FieldError
 from securemail.domain.tracking import parse_tracking
 from securemail.gui.strings import N_, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.view_settings import ViewSettings
 from securemail.gui.widgets import fill_enum_combo, named
 from securemail.services.directory import Agency
@@ -67,7 +68,7 @@ def exact_tracking(text: str) -> str | None:
         return None
 
 
-class FilterBar(QWidget):
+class FilterBar(Retranslating, QWidget):
     changed = Signal()   # a choice changed, or Enter in a text field: search again
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -156,11 +157,6 @@ class FilterBar(QWidget):
         self.person_edit.setPlaceholderText(t("part of a name"))
         self.clear_button.setText(t("Clear fil&ters"))
         self._fill_combos()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _fill_combos(self) -> None:
         for combo in (self.view_combo, self.dates_combo, self.agency_combo):

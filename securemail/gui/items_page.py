@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from securemail.gui.items_model import PAGE_SIZE, ItemsTableModel
 from securemail.gui.long_ops import run_long
 from securemail.gui.ops import run_op
 from securemail.gui.strings import nt, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import named, shortcut, show_message
 from securemail.services import directory, items, views
 from securemail.services.directory import Agency
@@ -52,7 +53,7 @@ class Loaded:
     now: datetime
 
 
-class ItemsPage(QWidget):
+class ItemsPage(Retranslating, QWidget):
     open_item = Signal(str)
     transfer_requested = Signal(list, str)  # trackings, "handover" | "deliver"
 
@@ -140,11 +141,6 @@ class ItemsPage(QWidget):
         self.deliver_button.setText(t("&Deliver…"))
         self.model.retranslate()
         self._update_count()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # ---- loading -----------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from securemail.gui.reports_page import ReportsPage
 from securemail.gui.selftest_dialog import SelfTestDialog
 from securemail.gui.strings import N_, t
 from securemail.gui.transfer import TransferDialog
+from securemail.gui.translator import Retranslating
 from securemail.gui.view_settings import ViewSettings
 from securemail.gui.widgets import PlainLabel, lbl, named, plain_tooltip, shortcut, show_message, without_mnemonic
 from securemail.i18n import current_language
@@ -38,7 +39,7 @@ from securemail.services.permissions import Permission, allowed
 from securemail.services.session import Session
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     lock_requested = Signal()
     quit_requested = Signal()
     language_requested = Signal(str)
@@ -188,11 +189,6 @@ class MainWindow(QMainWindow):
         self._role_label.setText(t("Role: {role}", role=lbl(user.role)))
         self._vault_label.setText(t("Vault: {path}", path=str(session.paths.root)))
         self._vault_label.setToolTip(plain_tooltip(str(session.paths.root)) or "")
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # ---- pages ---------------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,6 +34,7 @@ from securemail.gui.ops import run_op
 from securemail.gui.pdf_preview import PdfPreviewDialog, open_preview
 from securemail.gui.pdf_print import Writer, ask_save_path, pdf_bytes, print_recorder, write_output
 from securemail.gui.strings import N_, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import FieldErrors, lbl, named, show_message
 from securemail.services import bags, reports
 from securemail.services.background import CancelToken, Progress
@@ -60,7 +61,7 @@ def date_edit(name: str, value: date) -> QDateEdit:
     return edit
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Retranslating, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportsPage")
@@ -200,11 +201,6 @@ class ReportsPage(QWidget):
         self.bags_refresh.setText(t("Reload the list"))
         self.cancel_button.setText(t("&Stop"))
         self._fill_bags()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # ---- bags ----------------------------------------------------------------------------------------------
 

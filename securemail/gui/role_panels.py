@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -33,6 +33,7 @@ from securemail.gui.item_filters import VIEW_NAMES
 from securemail.gui.items_model import ItemsTableModel
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, plain_tooltip, show_message
 from securemail.services import audit, incidents, views
 from securemail.services.session import Session
@@ -61,7 +62,7 @@ class ViewLoad:
     now: datetime
 
 
-class ViewPanel(QGroupBox):
+class ViewPanel(Retranslating, QGroupBox):
     """One ready-made view of the role (services.views.View): the first rows, and the totals."""
 
     open_item = Signal(str)
@@ -91,11 +92,6 @@ class ViewPanel(QGroupBox):
         self.model.retranslate()
         if self.loaded is not None:
             self._show_totals(self.loaded)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         session, view = self._session, self.view
@@ -135,7 +131,7 @@ class IntegrityLoad:
     incidents: list[dict[str, Any]]
 
 
-class IntegrityPanel(QGroupBox):
+class IntegrityPanel(Retranslating, QGroupBox):
     """The auditor's view: whether the log was checked clean lately, and the open incidents (newest first)."""
 
     open_item = Signal(str)
@@ -172,11 +168,6 @@ class IntegrityPanel(QGroupBox):
         self.incidents.setHorizontalHeaderLabels([t(h) for h in INCIDENT_HEADERS])
         if self.loaded is not None:
             self._show(self.loaded)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         session = self._session

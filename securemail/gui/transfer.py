@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from securemail.domain.enums import Role
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import nt, t
+from securemail.gui.translator import Retranslating
 from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
 from securemail.gui.widgets import FieldErrors, lbl, set_plain, show_message
 from securemail.services import bags, directory, transfers
@@ -25,7 +26,7 @@ BAG = "bag"  # a sealed bag (services.bags.dispatch_bag): couriers only
 TAKERS = {HANDOVER: (Role.COURIER, Role.CLERK), DELIVER: (Role.SECRETARY,), BAG: (Role.COURIER,)}
 
 
-class TransferDialog(QDialog):
+class TransferDialog(Retranslating, QDialog):
     recorded = Signal(list)  # the trackings that moved (BAG: the bag's id)
 
     def __init__(self, session: Session, trackings: Sequence[str], mode: str,
@@ -39,6 +40,7 @@ class TransferDialog(QDialog):
         self._bag = dict(bag or {})
         self._busy = False
         self._takers: list[UserInfo] = []
+        self._takers_loaded = False
         if mode == DELIVER and len(self._trackings) != 1:
             raise ValueError("deliver one item at a time")
         self._ui = Ui_TransferDialog()
@@ -74,6 +76,8 @@ class TransferDialog(QDialog):
             heading = t("Deliver to the recipient agency's secretary, who signs for receipt:")
         set_plain(self._ui.headingLabel, heading)
         self._name_signer()
+        if self._takers_loaded:  # their roles in the list, or "nobody can take custody", in the new language
+            self._fill_takers(self._takers)
 
     def _name_signer(self, *_: object) -> None:
         """The password label says whose password goes there: the person chosen to take custody."""
@@ -81,12 +85,6 @@ class TransferDialog(QDialog):
         taker = next((u for u in self._takers if u.username == chosen), None)
         self._ui.passwordLabel.setText(t("&Password of {name}", name=taker.full_name) if taker is not None
                                        else t("Their &password"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-            self._fill_takers(self._takers)
-        super().changeEvent(event)
 
     # ---- who may take custody ----------------------------------------------------------------------------
 
@@ -96,6 +94,7 @@ class TransferDialog(QDialog):
 
     def _fill_takers(self, users: list[UserInfo]) -> None:
         roles = TAKERS[self._mode]
+        self._takers_loaded = True
         self._takers = [u for u in users if u.active and u.role in roles and u.username != self._session.user.username]
         combo = self._ui.toCombo
         chosen = combo.currentData()

@@ -5,10 +5,17 @@ own; these texts are ours."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
 from securemail.gui.strings import lookup
 from securemail.i18n import set_language
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget as _WidgetBase
+else:
+    _WidgetBase = object
 
 
 class CatalogueTranslator(QTranslator):
@@ -27,3 +34,17 @@ def switch_language(app: QCoreApplication, translator: CatalogueTranslator, lang
     set_language(lang)
     app.removeTranslator(translator)
     app.installTranslator(translator)
+
+
+class Retranslating(_WidgetBase):
+    """A widget whose texts are set in code: its `_retranslate()` runs again when the language changes. Name it
+    before the Qt class, `class Page(Retranslating, QWidget)`; the widget calls `_retranslate()` itself when built
+    (or Designer's setupUi sets the first texts)."""
+
+    def _retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QWidget
 
 from securemail.errors import UserFacingError
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
+from securemail.gui.translator import Retranslating
 from securemail.gui.ui_unlock_dialog import Ui_UnlockDialog
 from securemail.gui.widgets import set_plain, show_message
 from securemail.i18n import tr
@@ -31,7 +32,7 @@ class _WaitRelay(QObject):
     waiting = Signal(int, int)
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(Retranslating, QDialog):
     unlocked = Signal(object)  # Session
     quit_requested = Signal()
 
@@ -73,11 +74,9 @@ class UnlockDialog(QDialog):
                 "Or start the app with --vault DIR (or SECUREMAIL_VAULT) pointing at an existing vault.",
                 path=str(self._vault)), kind="info")
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._ui.retranslateUi(self)
-            self._refresh_texts()
-        super().changeEvent(event)
+    def _retranslate(self) -> None:  # the first texts: setupUi and _refresh_texts in __init__
+        self._ui.retranslateUi(self)
+        self._refresh_texts()
 
     # ---- unlocking -------------------------------------------------------------------------------------
 

@@ -79,9 +79,18 @@ def test_language_switch_retranslates_everything(qtbot: QtBot, qapp: QApplicatio
         assert window.intake is not None
         assert window.intake.ui.senderLabel.text() == "&Sender agency"
         assert window.language_actions["en"].isChecked()
+        # pages whose texts are set in code (gui.translator.Retranslating)
+        assert window.bags is not None and window.audit is not None and window.exchange is not None
+        assert window.dashboard.heading.text() == "Today at this office"
+        assert window.bags.create_button.text() == "&Create a bag…"
+        assert window.audit.heading.text() == "Integrity"
+        assert window.exchange.import_box.title() == "Import a bundle from another office or agency desk"
         switch_language(qapp, translator, "vi")
         qtbot.waitUntil(lambda: window.tabs.tabText(0) == "Tổng quan", timeout=3000)
         assert window.intake.ui.senderLabel.text() == "Cơ &quan gửi"
+        assert window.dashboard.heading.text() == "Hôm nay tại bưu cục"
+        assert window.bags.create_button.text() == "Tạ&o túi…"
+        assert window.exchange.import_box.title() == "Nhập gói dữ liệu từ bưu cục hoặc bàn văn thư cơ quan khác"
     finally:
         qapp.removeTranslator(translator)
 

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from gui_vault import VaultInfo
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from securemail.gui.transfer import DELIVER, HANDOVER, TransferDialog
+from securemail.gui.translator import CatalogueTranslator, switch_language
 from securemail.services import items
 from securemail.services.session import Session
 
@@ -76,3 +78,24 @@ def test_refused_move_shows_the_service_message(qtbot: QtBot, open_as: Opener, v
     qtbot.waitUntil(lambda: dialog._ui.errorLabel.text() != "", timeout=10000)
     assert "không giữ bưu gửi" in dialog._ui.errorLabel.text()
     assert dialog.isVisible()
+
+
+def test_the_dialog_follows_the_language(qtbot: QtBot, qapp: QApplication, open_as: Opener, vault: VaultInfo) -> None:
+    """Its title, and the roles in the list of who may take custody, with the person chosen kept."""
+    dialog = _dialog(qtbot, open_as("clerk1"), [vault.trackings["waiting"]], HANDOVER)
+    ui = dialog._ui
+    dialog.choose("courier1")
+    assert dialog.windowTitle() == "Bàn giao bưu gửi"
+    assert ui.toCombo.currentText().endswith("Bưu tá / áp tải")
+    translator = CatalogueTranslator()
+    qapp.installTranslator(translator)
+    try:
+        switch_language(qapp, translator, "en")
+        qtbot.waitUntil(lambda: dialog.windowTitle() == "Hand over items", timeout=3000)
+        assert ui.toCombo.currentData() == "courier1"
+        assert ui.toCombo.currentText().endswith("Courier / escort")
+        switch_language(qapp, translator, "vi")
+        qtbot.waitUntil(lambda: dialog.windowTitle() == "Bàn giao bưu gửi", timeout=3000)
+        assert ui.toCombo.currentText().endswith("Bưu tá / áp tải")
+    finally:
+        qapp.removeTranslator(translator)
