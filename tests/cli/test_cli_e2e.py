@@ -6,17 +6,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_command import CLI
 
 # About 12 s in all: some thirty short processes.
 pytestmark = pytest.mark.slow
-
-_SCRIPT = Path(sys.executable).with_name("securemail-cli")
-CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
 
 ONE_ROLE_EACH = {  # username -> (role, full name, agency)
     "clerk1": ("clerk", "Lê Văn Giao", None),

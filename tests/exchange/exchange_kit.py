@@ -8,14 +8,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from securemail.services.session import Session, open_session
+from cli_command import CLI
 
-_SCRIPT = Path(sys.executable).with_name("securemail-cli")
-CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
+from securemail.services.session import Session, open_session
 
 PASSWORDS = {"adm": "quản-trị-viên-01", "vt1": "văn-thư-một-01", "xx": "người-bị-thu-hồi", "clerk1": "giao-dịch-viên-1",
              "gdv1": "giao-dịch-viên-HN", "bt1": "bưu-tá-Hà-Nội-1", "gdv2": "giao-dịch-viên-HP", "bt2": "bưu-tá-HP-02",

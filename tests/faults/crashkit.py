@@ -25,12 +25,13 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cli_command import CLI
 
 from securemail.custody import kinds as K
 from securemail.errors import AuthenticationError
@@ -38,9 +39,6 @@ from securemail.services import directory, exchange, items
 from securemail.services.audit import verify_vault
 from securemail.services.backup import restore_vault
 from securemail.services.session import Session, init_vault, open_session
-
-_SCRIPT = Path(sys.executable).with_name("securemail-cli")
-CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "securemail.cli.main"]
 
 PASSWORDS = {
     "admin": "quản-trị-mật-khẩu-01",
