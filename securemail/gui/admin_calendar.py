@@ -7,16 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from securemail.domain.norms import Norm
 from securemail.errors import UserFacingError
 from securemail.gui.admin_forms import AddDayDialog, NormDialog, RemoveDayDialog, StatutoryDialog
 from securemail.gui.flow_layout import FlowRow
+from securemail.gui.list_tables import fill_rows, list_table
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
 from securemail.gui.widgets import labelled, lbl, named, show_message
@@ -38,14 +36,7 @@ Loaded = tuple[list[Norm], str, list[CalendarDay]]
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table = list_table(name, len(headers))
     table.setMinimumHeight(140)
     return table
 
@@ -153,16 +144,12 @@ class CalendarPage(QWidget):
         show_message(self.message, error.message())
 
     def _show(self) -> None:
-        self.norms_table.setRowCount(len(self._norms))
-        for i, norm in enumerate(self._norms):
-            basis = norm.source + (" " + t("(default)") if norm.is_default else "")
-            for j, text in enumerate((lbl(norm.service), lbl(norm.scope), norm_target(norm), basis)):
-                self.norms_table.setItem(i, j, QTableWidgetItem(text))
-        self.days_table.setRowCount(len(self._days))
-        for i, day in enumerate(self._days):
-            kind = t("make-up working day") if day.kind == "work" else t("day off")
-            for j, text in enumerate((day.day.strftime("%d/%m/%Y"), kind, day.name or "", day.source)):
-                self.days_table.setItem(i, j, QTableWidgetItem(text))
+        fill_rows(self.norms_table, [
+            (lbl(norm.service), lbl(norm.scope), norm_target(norm),
+             norm.source + (" " + t("(default)") if norm.is_default else "")) for norm in self._norms])
+        fill_rows(self.days_table, [
+            (day.day.strftime("%d/%m/%Y"), t("make-up working day") if day.kind == "work" else t("day off"),
+             day.name or "", day.source) for day in self._days])
 
     def _saved(self, text: str) -> None:
         show_message(self.message, text, kind="ok")

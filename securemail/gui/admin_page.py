@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +27,7 @@ from securemail.gui.admin_forms import (
     ResetPasswordDialog,
 )
 from securemail.gui.flow_layout import FlowRow
+from securemail.gui.list_tables import fill_rows, list_table
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
 from securemail.gui.translator import Retranslating
@@ -44,23 +42,9 @@ AGENCY_HEADERS = (N_("Code"), N_("Name"), N_("Province"))
 
 
 def _table(name: str, columns: int) -> QTableWidget:
-    table = named(QTableWidget(0, columns), name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
-    table.verticalHeader().setVisible(False)
+    table = list_table(name, columns)
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row):
-            table.setItem(i, j, QTableWidgetItem(text))  # table items never render rich text
 
 
 class DirectoryPage(QWidget):
@@ -127,9 +111,9 @@ class DirectoryPage(QWidget):
 
     def _show(self, lists: Lists) -> None:
         users, agencies = lists
-        _fill(self.users_table, [(u.username, u.full_name, lbl(u.role), u.agency or "",
-                                  t("yes") if u.active else t("revoked")) for u in users])
-        _fill(self.agencies_table, [(a.code, a.name, a.province or "") for a in agencies])
+        fill_rows(self.users_table, [(u.username, u.full_name, lbl(u.role), u.agency or "",
+                                      t("yes") if u.active else t("revoked")) for u in users])
+        fill_rows(self.agencies_table, [(a.code, a.name, a.province or "") for a in agencies])
 
     def select_user(self, username: str) -> None:
         for i, user in enumerate(self._lists[0]):

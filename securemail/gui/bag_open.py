@@ -10,14 +10,11 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from securemail.errors import UserFacingError
 from securemail.gui.bags_model import EXTRA_BRUSH, MISSING_BRUSH, SCANNED_BRUSH
+from securemail.gui.list_tables import list_table
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, nt, t
 from securemail.gui.widgets import PlainLabel, button_row, enter_confirms, named, show_message
@@ -62,14 +60,7 @@ class BagOpenDialog(QDialog):
         self.scan_edit.setPlaceholderText(t("Tracking number, then Enter"))
         self.scan_edit.installEventFilter(self)  # Enter here adds the scan, and only that
         self.counts = named(PlainLabel(wrap=True), "openCounts")
-        self.table = named(QTableWidget(0, len(HEADERS)), "openManifest")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table("openManifest", len(HEADERS))
         self.table.setHorizontalHeaderLabels([t(h) for h in HEADERS])
         self.remove_button = named(QPushButton(t("Take the selected scan &out")), "openRemove")
         self.remove_button.clicked.connect(self._remove_scanned)

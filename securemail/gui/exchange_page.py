@@ -13,18 +13,16 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from securemail.errors import UserFacingError
+from securemail.gui.list_tables import fill_rows, list_table
 from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import Retranslating
@@ -115,11 +113,7 @@ class ExchangePage(Retranslating, QWidget):
 
         self.pins_box = named(QGroupBox(), "pinsBox")
         pins = QVBoxLayout(self.pins_box)
-        self.pins_table = named(QTableWidget(0, 5), "pinsTable")
-        self.pins_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.pins_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.pins_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.pins_table.horizontalHeader().setStretchLastSection(True)
+        self.pins_table = list_table("pinsTable", 5)
         pins.addWidget(self.pins_table)
         buttons = QHBoxLayout()
         self.pin_button = named(QPushButton(), "pinButton")
@@ -202,13 +196,9 @@ class ExchangePage(Retranslating, QWidget):
 
     def _show_pins(self, pins: list[exchange.Pin]) -> None:
         self._pins = pins
-        table = self.pins_table
-        table.setRowCount(len(pins))
-        for i, p in enumerate(pins):
-            kind = t("Agency desk") if p.kind == "agency" else t("Post office")
-            for j, text in enumerate((p.code, kind, p.fingerprint, t("Yes") if p.active else t("No (revoked)"),
-                                      p.name)):
-                table.setItem(i, j, QTableWidgetItem(text))     # plain text: a partner's name is outside text
+        fill_rows(self.pins_table, [  # plain text: a partner's name is outside text
+            (p.code, t("Agency desk") if p.kind == "agency" else t("Post office"), p.fingerprint,
+             t("Yes") if p.active else t("No (revoked)"), p.name) for p in pins])
         current = self.export_to.currentData()
         self.export_to.clear()
         for p in pins:

@@ -18,10 +18,8 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QTableView,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from securemail.domain.enums import IncidentKind, Role
 from securemail.errors import UserFacingError
 from securemail.gui.item_filters import VIEW_NAMES
 from securemail.gui.items_model import ItemsTableModel
+from securemail.gui.list_tables import list_table
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
 from securemail.gui.translator import Retranslating
@@ -143,15 +142,8 @@ class IntegrityPanel(Retranslating, QGroupBox):
         self.status = PlainLabel(wrap=True)
         self.status.setObjectName("integrityStatus")
         self.incidents_title = named(QLabel(), "incidentsTitle")
-        self.incidents = named(QTableWidget(0, len(INCIDENT_HEADERS)), "openIncidentsTable")
-        self.incidents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.incidents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.incidents.verticalHeader().setVisible(False)
-        self.incidents.setTabKeyNavigation(False)
+        self.incidents = list_table("openIncidentsTable", len(INCIDENT_HEADERS))
         self.incidents.setWordWrap(False)
-        header = self.incidents.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.incidents.cellDoubleClicked.connect(self._open)
         self.message = named(QLabel(), "integrityMessage")
         layout = QVBoxLayout(self)

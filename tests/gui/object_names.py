@@ -1,4 +1,5 @@
-"""The objectNames the GUI gives its widgets, read from the sources (named(..., "x"), setObjectName("x"), .ui files).
+"""The objectNames the GUI gives its widgets, read from the sources (named(..., "x"), setObjectName("x"),
+list_table("x", ...), .ui files).
 
     .venv/bin/python tests/gui/object_names.py      prints them by module, the way docs/automation.md lists them
 """
@@ -15,7 +16,8 @@ UI = ROOT / "ui"
 
 
 def _static_names(source: str) -> list[str]:
-    """Literal names passed to named(widget, "x") and setObjectName("x"), in order of appearance."""
+    """Literal names passed to named(widget, "x"), setObjectName("x") and list_table("x", ...), in order of
+    appearance."""
     found: list[tuple[int, int, str]] = []
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call):
@@ -23,7 +25,7 @@ def _static_names(source: str) -> list[str]:
         func = node.func
         called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         arg = node.args[1] if called == "named" and len(node.args) > 1 else \
-            node.args[0] if called == "setObjectName" and node.args else None
+            node.args[0] if called in ("setObjectName", "list_table") and node.args else None
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
             found.append((node.lineno, node.col_offset, arg.value))
     return [name for _, _, name in sorted(found)]
