@@ -6,11 +6,15 @@ set -euo pipefail
 TARBALL="$(realpath "$1")"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/home" "$WORK/empty-path" "$WORK/tmp"
+HOME_DIR="$WORK/user-home"      # the fresh HOME the bundle runs with
+SCRATCH="$WORK/scratch"         # its TMPDIR
+NO_PATH="$WORK/empty-path"      # a PATH with nothing on it
+SYSTEM_PATH="$(getconf PATH)"   # the system's standard commands only, for install.sh
+mkdir -p "$HOME_DIR" "$NO_PATH" "$SCRATCH"
 tar -C "$WORK" -xzf "$TARBALL"
 B="$WORK/securemail"
 clean() {  # run a bundled program in a clean environment (nothing from this shell, no PATH to any Python)
-  env -i HOME="$WORK/home" TMPDIR="$WORK/tmp" PATH="$WORK/empty-path" LANG=C.UTF-8 SECUREMAIL_LANG=en \
+  env -i HOME="$HOME_DIR" TMPDIR="$SCRATCH" PATH="$NO_PATH" LANG=C.UTF-8 SECUREMAIL_LANG=en \
     QT_QPA_PLATFORM=offscreen "$@"
 }
 ms() { date +%s%N | cut -c1-13; }
@@ -41,7 +45,7 @@ if command -v xvfb-run >/dev/null; then
   t0=$(ms)
   if ! xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'exec env -i DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" \
       HOME="$1" TMPDIR="$1" PATH="$2" SECUREMAIL_LANG=en "$3/securemail" --vault "$1/no-vault" --exit-after-start' \
-      _ "$WORK/home" "$WORK/empty-path" "$B" > "$WORK/x11.txt" 2>&1; then
+      _ "$HOME_DIR" "$NO_PATH" "$B" > "$WORK/x11.txt" 2>&1; then
     cat "$WORK/x11.txt"; echo "FAIL securemail did not start under Xvfb"; exit 1
   fi
   t_x11=", under Xvfb $(( $(ms) - t0 )) ms"
@@ -49,16 +53,16 @@ if command -v xvfb-run >/dev/null; then
 fi
 
 # The user install: menu entry, icons, metainfo, commands in ~/.local/bin.
-env -i HOME="$WORK/home" PATH=/usr/bin:/bin "$B/install.sh" > "$WORK/install.txt"
-H="$WORK/home/.local/share"
+env -i HOME="$HOME_DIR" PATH="$SYSTEM_PATH" "$B/install.sh" > "$WORK/install.txt"
+H="$HOME_DIR/.local/share"
 for f in applications/securemail.desktop metainfo/vn.kt1.SecureMail.metainfo.xml \
          icons/hicolor/48x48/apps/securemail.png icons/hicolor/scalable/apps/securemail.svg securemail/app/securemail; do
   [ -e "$H/$f" ] || { cat "$WORK/install.txt"; echo "FAIL install.sh: missing $H/$f"; exit 1; }
 done
 if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$H/applications/securemail.desktop"; fi
-installed="$(clean "$WORK/home/.local/bin/securemail-cli" --version)"
-env -i HOME="$WORK/home" PATH=/usr/bin:/bin "$B/install.sh" --uninstall > /dev/null
-[ ! -e "$H/applications/securemail.desktop" ] && [ ! -e "$WORK/home/.local/bin/securemail-cli" ] \
+installed="$(clean "$HOME_DIR/.local/bin/securemail-cli" --version)"
+env -i HOME="$HOME_DIR" PATH="$SYSTEM_PATH" "$B/install.sh" --uninstall > /dev/null
+[ ! -e "$H/applications/securemail.desktop" ] && [ ! -e "$HOME_DIR/.local/bin/securemail-cli" ] \
   || { echo "FAIL install.sh --uninstall left files"; exit 1; }
 echo "ok  install.sh (user): menu entry, icons, metainfo, commands ($installed); --uninstall removes them"
 
