@@ -249,7 +249,7 @@ class IntakeForm(QWidget):
                 tracking = imported_items.accept_imported(session, imported, messenger=messenger)
             else:
                 tracking = items.accept_item(session, raw)
-            return tracking, str(items.item_row(session, tracking).get("due_at") or "")
+            return tracking, items.item_row(session, tracking).due_at or ""
 
         run_op(self, work, self._saved, self._failed)
 

@@ -41,6 +41,7 @@ from securemail.services import cross_witness
 from securemail.services import items as item_service
 from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
+from securemail.services.queries.timeline import Origin, TimelineEntry
 from securemail.services.session import Session, field_error, fields_checked
 from securemail.services.statements import OFFICE_KEY_HEADER, signer_chain
 from securemail.storage.files import write_user_file
@@ -211,7 +212,7 @@ def build_bundle(session: Session, to_code: str, trackings: list[str] | None) ->
             "SELECT tracking FROM items WHERE sender_agency = ? OR recipient_agency = ? ORDER BY tracking",
             (pin.agency, pin.agency))]
     rows = [item_service.item_row(session, t) for t in trackings]    # also: may this user see them
-    chosen = sorted({str(r["tracking"]) for r in rows})
+    chosen = sorted({r.tracking for r in rows})
     cp = latest_checkpoint(conn)
     if cp is None:
         raise VaultError("vault.damaged", detail="no checkpoint")
@@ -574,12 +575,12 @@ def _stored_authority(session: Session, vault: str) -> Authority:
     return Authority.replay(event_from_stored(bytes(b), s) for b, s in rows)
 
 
-def foreign_timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
+def foreign_timeline(session: Session, tracking: str) -> list[TimelineEntry]:
     """Events of `tracking` imported from partners (oldest vault first), each re-verified now: its signatures
     against the sender's replayed directory, its inclusion proof against the stored checkpoint, and the sender's
     key against an active pin."""
     conn = session.conn
-    out: list[dict[str, Any]] = []
+    out: list[TimelineEntry] = []
     vaults = [r[0] for r in conn.execute("SELECT origin_vault, min(import_seq) FROM foreign_events WHERE subject = ? "
                                          "GROUP BY origin_vault ORDER BY 2", (tracking,))]
     for vault in vaults:
@@ -604,10 +605,9 @@ def foreign_timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
                                                              [unb64(h) for h in json.loads(proof)], bytes(root)) \
                 and event_leaf_hash(bytes(body), sigs.encode()) == bytes(leaf)
             ok = included and pinned is not None and authority.judge(e).holds()
-            out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
-                        "subject": e.subject, "data": e.data, "hash": e.event_hash().hex(), "signature_ok": ok,
-                        "origin": {"office": office, "vault": vault, "name": pinned[1] if pinned else None,
-                                   "own": False, "verified": ok}})
+            origin = Origin(office, vault, own=False, name=pinned[1] if pinned else None, verified=ok)
+            out.append(TimelineEntry(e.seq, e.kind, e.actor, e.cosigner, e.time, e.subject, e.data,
+                                     e.event_hash().hex(), ok, origin))
     return out
 
 
@@ -619,8 +619,7 @@ def foreign_item(session: Session, tracking: str) -> dict[str, Any] | None:
         return None
     e = event_from_stored(bytes(row[0]), row[1])
     item = dict(e.data.get("item") or {})
-    item_service.check_visible(session, {"sender_agency": item.get("sender_agency"),
-                                         "recipient_agency": item.get("recipient_agency")})
+    item_service.check_visible(session, item.get("sender_agency"), item.get("recipient_agency"))
     return {"tracking": tracking, "status": None, "foreign_only": True, **item}
 
 

@@ -28,6 +28,7 @@ from securemail.errors import BadInputError, NotFoundError, PermissionDeniedErro
 from securemail.services import items as item_service
 from securemail.services.items import ExternalPerson, record_person
 from securemail.services.permissions import Permission
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo
 
 
@@ -86,7 +87,7 @@ def importable(session: Session) -> list[dict[str, Any]]:
             continue
         item = dict(e.data.get("item") or {})
         try:
-            item_service.check_visible(session, item)
+            item_service.check_visible(session, item.get("sender_agency"), item.get("recipient_agency"))
         except PermissionDeniedError:
             continue
         seen[e.subject] = {"tracking": e.subject, "from": str(office), "accepted_at": e.time, **item}
@@ -155,20 +156,20 @@ def pass_on(session: Session, tracking: str, *, to: Signer | None = None, to_use
         raise BadInputError("input.required", field="person_name")
     with session.write() as ledger:
         item = item_service.item_row(session, tracking)
-        if item["status"] != ItemStatus.DELIVERED.value or not item["named_only"] or item["holder"] is None:
-            raise StateError("state.nothing_to_pass_on", tracking=item["tracking"])
-        if item["holder"] != session.user.username:
-            raise StateError("perm.not_holder", user=session.user.username, tracking=item["tracking"],
-                             holder=item["holder"])
+        if item.status != ItemStatus.DELIVERED.value or not item.named_only or item.holder is None:
+            raise StateError("state.nothing_to_pass_on", tracking=item.tracking)
+        if item.holder != session.user.username:
+            raise StateError("perm.not_holder", user=session.user.username, tracking=item.tracking,
+                             holder=item.holder)
         receiver = to_user.full_name if to_user is not None else (person.name if person is not None else "")
-        delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
+        delegate_ok = (as_delegate and item.service == ServiceClass.HOA_TOC.value
                        and session.setting(DELEGATE_SETTING) == "1")
-        if not same_name(receiver, item["named_recipient"] or "") and not delegate_ok:
-            raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
+        if not same_name(receiver, item.named_recipient or "") and not delegate_ok:
+            raise PermissionDeniedError("perm.named_only", tracking=item.tracking, name=item.named_recipient)
         data: dict[str, Any] = {"to": to_user.username if to_user else None, "as_delegate": bool(as_delegate)}
         if person is not None:
             data["person"] = record_person(session, ledger, person)
-        ledger.append(K.ITEM_PASSED_ON, item["tracking"], session.signer, data, cosigner=to)
+        ledger.append(K.ITEM_PASSED_ON, item.tracking, session.signer, data, cosigner=to)
 
 
 def _partner_authority(session: Session, vault: str) -> Authority:
@@ -177,13 +178,13 @@ def _partner_authority(session: Session, vault: str) -> Authority:
     return Authority.replay(event_from_stored(bytes(b), str(s)) for b, s in rows)
 
 
-def imported_receipt(session: Session, item: dict[str, Any]) -> dict[str, Any]:
+def imported_receipt(session: Session, item: ItemRecord) -> dict[str, Any]:
     """The recipient desk's signed confirmation of an item this vault sent it, as a delivery's data.receipt:
     the newest `item.received` imported from a pinned agency desk of the recipient agency that links to one of this
     vault's own events of the item."""
     pinned = _pinned_vaults(session)
-    agencies = {item["recipient_agency"], item["destination"]}
-    for found in reversed(_imported(session, item["tracking"], K.ITEM_RECEIVED)):
+    agencies = {item.recipient_agency, item.destination}
+    for found in reversed(_imported(session, item.tracking, K.ITEM_RECEIVED)):
         _code, kind, agency = pinned[found.vault]
         origin = found.event.data.get("origin")
         if kind != "agency" or agency not in agencies or not isinstance(origin, dict) \
@@ -192,7 +193,7 @@ def imported_receipt(session: Session, item: dict[str, Any]) -> dict[str, Any]:
         account = _partner_authority(session, found.vault).account(found.event.actor)
         return {**found.link(), "name": account.full_name if account else found.event.actor, "agency": agency,
                 "unopened": found.event.data.get("unopened") is True, "time": found.event.time}
-    raise NotFoundError("notfound.imported_receipt", tracking=item["tracking"])
+    raise NotFoundError("notfound.imported_receipt", tracking=item.tracking)
 
 
 # ---- verify: every link of this vault's own events leads to the imported event it names ---------------------
