@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from securemail.cli import passwords
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
 from securemail.cli.periods import add_period, end_exclusive, period
 from securemail.clock import local_text
+from securemail.crypto.canonical import JsonObject
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import BagStatus, IncidentKind, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
@@ -21,8 +21,6 @@ from securemail.services.cosign import cosigner
 from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo
 from securemail.storage.files import read_input_file
-
-Sub = Any
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
@@ -228,7 +226,7 @@ def cmd_accept(ctx: Ctx) -> int:
     return 0
 
 
-def item_json(s: Session, row: ItemRecord) -> dict[str, Any]:
+def item_json(s: Session, row: ItemRecord) -> JsonObject:
     """An item as `item show` and `item list` print it in JSON: its columns, then overdue and flagged."""
     out = row.as_dict()
     out["overdue"] = items.is_overdue_row(row, s.clock.now())
@@ -329,8 +327,9 @@ def cmd_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.imported:
             found = imported_items.importable(s)
-            ctx.emit(found, [f"{r['tracking']}  {_when(r['accepted_at'])}  {r['from']:<8} {r['sender_agency']} -> "
-                             f"{r['recipient_agency']}  {r.get('doc_ref') or ''}" for r in found] or [tr("cli.none")])
+            ctx.emit([r.as_dict() for r in found],
+                     [f"{r.tracking}  {_when(r.accepted_at)}  {r.office:<8} {r.sender_agency} -> "
+                      f"{r.recipient_agency}  {r.doc_ref or ''}" for r in found] or [tr("cli.none")])
             return 0
         since, until = period(a)
         rows = items.search_items(s, filters=filters, agency=a.agency, date_from=since,

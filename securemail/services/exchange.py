@@ -13,13 +13,11 @@ from __future__ import annotations
 import binascii
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from securemail.clock import iso
-from securemail.crypto.canonical import canonical_bytes, parse_canonical
+from securemail.crypto.canonical import JsonObject, canonical_bytes, parse_canonical
 from securemail.crypto.signing import Domain, b64, fingerprint, sha256, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.authority import AUTHORITY_KINDS, Authority
@@ -44,6 +42,7 @@ from securemail.services.permissions import Permission
 from securemail.services.queries.timeline import Origin, TimelineEntry
 from securemail.services.session import Session, field_error, fields_checked
 from securemail.services.statements import OFFICE_KEY_HEADER, signer_chain
+from securemail.storage.database import Connection, DbRow
 from securemail.storage.files import write_user_file
 
 FORMAT = "securemail-bundle"
@@ -83,7 +82,7 @@ class Pin:
     revoked_seq: int | None
     revoke_reason: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"code": self.code, "name": self.name, "kind": self.kind, "agency": self.agency, "vault": self.vault,
                 "key": b64(self.key), "fingerprint": self.fingerprint, "reason": self.reason, "active": self.active,
                 "pinned_seq": self.pinned_seq, "revoked_seq": self.revoked_seq, "revoke_reason": self.revoke_reason}
@@ -118,7 +117,7 @@ def read_key_file(path: Path) -> KeyFile:
     return KeyFile(code, str(name), key, kind, clean_code(agency, "agency") if agency else None, fields["vault"])
 
 
-def _pin_from_row(row: Iterable[Any]) -> Pin:
+def _pin_from_row(row: DbRow) -> Pin:
     code, name, kind, agency, vault, key, fp, reason, active, pinned, revoked, why = row
     return Pin(code, name, kind, agency, vault, bytes(key), fp, reason, bool(active), pinned, revoked, why)
 
@@ -191,7 +190,7 @@ class Exported:
     sha256: str
 
 
-def _bags_of(conn: Any, tracking: str) -> list[str]:
+def _bags_of(conn: Connection, tracking: str) -> list[str]:
     return [str(r[0]) for r in conn.execute(
         "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
         (tracking, K.ITEM_BAGGED)) if r[0]]
@@ -297,7 +296,7 @@ def _need(ok: bool, check: str, detail: str) -> None:
         raise BundleRefused(check, detail)
 
 
-def _str(doc: dict[str, Any], key: str, check: str = "format") -> str:
+def _str(doc: JsonObject, key: str, check: str = "format") -> str:
     value = doc.get(key)
     _need(isinstance(value, str), check, f"{key} is not text")
     return str(value)
@@ -611,7 +610,7 @@ def foreign_timeline(session: Session, tracking: str) -> list[TimelineEntry]:
     return out
 
 
-def foreign_item(session: Session, tracking: str) -> dict[str, Any] | None:
+def foreign_item(session: Session, tracking: str) -> JsonObject | None:
     """An item known here only from imported events: its accepted data and where it was, per the sender."""
     row = session.conn.execute("SELECT body, signatures FROM foreign_events WHERE subject = ? AND kind = ? "
                                "ORDER BY import_seq LIMIT 1", (tracking, K.ITEM_ACCEPTED)).fetchone()

@@ -15,8 +15,8 @@ hash. `links_problems` (run by verify) checks every link of this vault's own eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.authority import Authority
 from securemail.custody.events import Event, event_from_stored
@@ -28,6 +28,7 @@ from securemail.errors import BadInputError, NotFoundError, PermissionDeniedErro
 from securemail.services import items as item_service
 from securemail.services.items import ExternalPerson, record_person
 from securemail.services.permissions import Permission
+from securemail.services.queries.imported import ImportableItem
 from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo
 
@@ -40,7 +41,7 @@ class Imported:
     office: str
     vault: str
 
-    def link(self) -> dict[str, Any]:
+    def link(self) -> JsonObject:
         return {"office": self.office, "vault": self.vault, "seq": self.event.seq,
                 "hash": self.event.event_hash().hex()}
 
@@ -71,10 +72,10 @@ def _local(session: Session, tracking: str) -> bool:
     return session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone() is not None
 
 
-def importable(session: Session) -> list[dict[str, Any]]:
+def importable(session: Session) -> list[ImportableItem]:
     """Items imported from pinned partners and not yet in this vault's own chain (newest import first), with the
     data of their acceptance: what the counter's intake form and `item accept --imported` offer."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, ImportableItem] = {}
     pinned = _pinned_vaults(session)
     for vault, office, body, sigs in session.conn.execute(
             "SELECT origin_vault, origin_office, body, signatures FROM foreign_events f WHERE kind = ? AND NOT "
@@ -90,7 +91,7 @@ def importable(session: Session) -> list[dict[str, Any]]:
             item_service.check_visible(session, item.get("sender_agency"), item.get("recipient_agency"))
         except PermissionDeniedError:
             continue
-        seen[e.subject] = {"tracking": e.subject, "from": str(office), "accepted_at": e.time, **item}
+        seen[e.subject] = ImportableItem(e.subject, str(office), e.time, item)
     return list(seen.values())
 
 
@@ -106,7 +107,7 @@ def accept_imported(session: Session, tracking: str, *, messenger: ExternalPerso
     if not found:
         raise NotFoundError("notfound.imported_item", tracking=t)
     source = found[-1]                                   # the partner that sent it most recently
-    raw: dict[str, Any] = {**(source.event.data.get("item") or {}), "tracking": t}
+    raw: JsonObject = {**(source.event.data.get("item") or {}), "tracking": t}
     keep_due = None
     if _pinned_vaults(session)[source.vault][1] == "office":
         keep_due = source.event.data.get("due_at")
@@ -166,7 +167,7 @@ def pass_on(session: Session, tracking: str, *, to: Signer | None = None, to_use
                        and session.setting(DELEGATE_SETTING) == "1")
         if not same_name(receiver, item.named_recipient or "") and not delegate_ok:
             raise PermissionDeniedError("perm.named_only", tracking=item.tracking, name=item.named_recipient)
-        data: dict[str, Any] = {"to": to_user.username if to_user else None, "as_delegate": bool(as_delegate)}
+        data: JsonObject = {"to": to_user.username if to_user else None, "as_delegate": bool(as_delegate)}
         if person is not None:
             data["person"] = record_person(session, ledger, person)
         ledger.append(K.ITEM_PASSED_ON, item.tracking, session.signer, data, cosigner=to)
@@ -178,7 +179,7 @@ def _partner_authority(session: Session, vault: str) -> Authority:
     return Authority.replay(event_from_stored(bytes(b), str(s)) for b, s in rows)
 
 
-def imported_receipt(session: Session, item: ItemRecord) -> dict[str, Any]:
+def imported_receipt(session: Session, item: ItemRecord) -> JsonObject:
     """The recipient desk's signed confirmation of an item this vault sent it, as a delivery's data.receipt:
     the newest `item.received` imported from a pinned agency desk of the recipient agency that links to one of this
     vault's own events of the item."""

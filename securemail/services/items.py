@@ -6,12 +6,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import duetimes
 from securemail.custody import kinds as K
-from securemail.custody.ledger import read_events
+from securemail.custody.ledger import LedgerWriter, read_events
 from securemail.custody.projection import ITEM_FIELDS
 from securemail.domain.enums import Role, Scope, ServiceClass
 from securemail.domain.errors import FieldError
@@ -52,7 +52,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def draft_to_data(draft: ItemDraft) -> dict[str, Any]:
+def draft_to_data(draft: ItemDraft) -> JsonObject:
     return {f: _jsonable(getattr(draft, f)) for f in ITEM_FIELDS}
 
 
@@ -79,7 +79,7 @@ def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> N
         raise field_error(FieldError("appointed_at", "appointed_too_soon", hours=hours, earliest=earliest.isoformat()))
 
 
-def record_person(session: Session, ledger: Any, person: ExternalPerson | None) -> dict[str, Any] | None:
+def record_person(session: Session, ledger: LedgerWriter, person: ExternalPerson | None) -> JsonObject | None:
     """Validate an external person's details and store their signature image; the event covers its hash."""
     if person is None:
         return None
@@ -89,7 +89,7 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
         name = clean_text(person.name, field="person_name", max_len=200, required=True)
         id_number = clean_text(person.id_number, field="person_id", max_len=50)
         title = clean_text(person.title, field="person_title", max_len=200)
-    out: dict[str, Any] = {"name": name, "id_number": id_number, "signature_sha256": None}
+    out: JsonObject = {"name": name, "id_number": id_number, "signature_sha256": None}
     if title is not None:
         out["title"] = title
     if person.signature_png is not None:
@@ -115,7 +115,7 @@ def _next_tracking(session: Session) -> str:
 
 
 def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None,
-                origin: dict[str, Any] | None = None, due_override: str | None = None) -> str:
+                origin: JsonObject | None = None, due_override: str | None = None) -> str:
     """Record an item handed in at the counter; returns its tracking number. With `origin` (the link to a
     partner's imported acceptance, services.imported_items) the item's data are the partner's, validated here and
     stored as they came; `due_override` keeps the due time another post office gave it."""
@@ -143,7 +143,7 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
         item = draft_to_data(draft)
         if origin is not None:
             item = {f: raw[f] for f in ITEM_FIELDS if f in raw}
-        data: dict[str, Any] = {"item": item, "due_at": due_text, "location": session.office_code}
+        data: JsonObject = {"item": item, "due_at": due_text, "location": session.office_code}
         if origin is not None:
             data["origin"] = origin
         person = record_person(session, ledger, messenger)

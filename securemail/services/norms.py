@@ -6,9 +6,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.duetimes import DUE_SETTINGS, early_minutes, setting
 from securemail.documents.register_layouts import LayoutChoiceError, get_layout
@@ -101,7 +101,7 @@ def set_setting(session: Session, key: str, value: str) -> None:
             raise BadInputError("input.bad_choice", field="key", value=f"{key}={value}"[:80])
     if key == "working_hours":
         value = parse_working_hours(value).text()
-    data: dict[str, Any] = {"key": key, "value": value}
+    data: JsonObject = {"key": key, "value": value}
     if key in DUE_SETTINGS:
         data["recompute_due"] = 1
     with session.write() as ledger:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO, TypeVar
 
 from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
+from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.duetimes import early_minutes
 from securemail.custody.kinds import kind_label
 from securemail.custody.ledger import latest_checkpoint
@@ -35,7 +36,8 @@ from securemail.services.queries.timeline import TimelineEntry
 from securemail.services.session import Session, load_user
 
 Out = Path | BinaryIO
-def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
+_D = TypeVar("_D")  # a document's data model (documents.models)
+def _render(fn: Callable[[_D, Out], None], data: _D, out: Out) -> None:
     try:
         fn(data, out)
     except FontsNotFoundError as e:
@@ -86,7 +88,7 @@ def _time(text: str | None) -> datetime | None:
     return parse_iso(text).astimezone(ICT) if text else None
 
 
-def _checkpoint(session: Session) -> Any:
+def _checkpoint(session: Session) -> Checkpoint:
     cp = latest_checkpoint(session.conn)
     if cp is None:
         raise NotFoundError("notfound.checkpoint")

@@ -7,8 +7,8 @@ nothing. Transfers carry the second signature of the other person (or an externa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
 from securemail.custody.rules import DELEGATE_SETTING, marked_hoa_toc, same_name
@@ -99,7 +99,7 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
     with session.write() as ledger:
         item = item_row(session, tracking)
         check_move(session, item, Action.DELIVER)
-        data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item.recipient_agency,
+        data: JsonObject = {"to": to_user.username if to_user else None, "agency": item.recipient_agency,
                                 "as_delegate": bool(as_delegate)}
         if receipt:
             from securemail.services.imported_items import imported_receipt  # noqa: PLC0415 - it imports this

@@ -34,7 +34,7 @@ def _shown(dialog: ItemDetailDialog) -> set[str]:
 
 
 def _status_becomes(qtbot: QtBot, dialog: ItemDetailDialog, status: str) -> None:
-    qtbot.waitUntil(lambda: dialog.item().get("status") == status, timeout=10000)
+    qtbot.waitUntil(lambda: getattr(dialog.item(), "status", None) == status, timeout=10000)
 
 
 def _click(qtbot: QtBot, button: QPushButton) -> None:

@@ -91,12 +91,12 @@ def test_courier_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     detail = window.open_item(transit)
     qtbot.waitUntil(lambda: bool(detail.item()), timeout=10000)
     _click(qtbot, detail.out_button)
-    qtbot.waitUntil(lambda: detail.item().get("status") == "out-for-delivery", timeout=10000)
+    qtbot.waitUntil(lambda: getattr(detail.item(), "status", None) == "out-for-delivery", timeout=10000)
     external = detail.ask_deliver_external()  # the recipient agency's messenger has no account
     type_text(external.name_edit, "Ksor H'Blơng")
     external.id_edit.setText("064190001234")
     _click(qtbot, external.confirm_button)
-    qtbot.waitUntil(lambda: detail.item().get("status") == "delivered", timeout=15000)
+    qtbot.waitUntil(lambda: getattr(detail.item(), "status", None) == "delivered", timeout=15000)
     assert items.item_row(courier, transit)["delivered_to"].startswith("Ksor H'Blơng")
     window.refresh_current()
     qtbot.waitUntil(lambda: _shown(window) == [], timeout=10000)  # nothing left in his hands

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.domain.enums import BagStatus
 from securemail.storage.database import Connection
@@ -28,9 +28,9 @@ class BagRecord:
     missing: tuple[str, ...] | None = None  # an opened bag: what its signed opening found missing
     extra: tuple[str, ...] | None = None    # ... and found in it though not on the manifest
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         """The bag as JSON shows it: the columns, its items, and for an opened bag what was missing or extra."""
-        out: dict[str, Any] = {name: getattr(self, name) for name in BAG_COLUMNS}
+        out: JsonObject = {name: getattr(self, name) for name in BAG_COLUMNS}
         out["items"] = list(self.items)
         if self.missing is not None:
             out["missing"] = list(self.missing)

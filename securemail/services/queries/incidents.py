@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.storage.database import Connection
 
 
@@ -21,7 +21,7 @@ class IncidentRecord:
     closed_at: str | None
     closing_note: str | None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {name: getattr(self, name) for name in INCIDENT_COLUMNS}
 
 

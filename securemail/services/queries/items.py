@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
 
-from securemail.storage.database import Connection
+from securemail.crypto.canonical import JsonObject
+from securemail.storage.database import Connection, DbRow
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ItemRecord:
         """An incident about this item is still open."""
         return bool(self.open_incidents)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         """The row as JSON shows it: every column, in the table's order."""
         return {name: getattr(self, name) for name in ITEM_COLUMNS}
 
@@ -66,7 +66,7 @@ ITEM_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ItemRecord))
 SELECT_ITEMS = f"SELECT {', '.join(ITEM_COLUMNS)} FROM items"
 
 
-def item_from_row(row: Sequence[Any]) -> ItemRecord:
+def item_from_row(row: DbRow) -> ItemRecord:
     """A record from a row selected with SELECT_ITEMS."""
     return ItemRecord(*row)
 

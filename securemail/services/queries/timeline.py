@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from securemail.crypto.canonical import JsonObject, JsonValue
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Origin:
     name: str | None = None        # a partner's pinned name (None: not pinned, or this vault)
     verified: bool | None = None   # a partner's event: proof, pin and signatures hold now
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         if self.own:
             return {"office": self.office, "vault": self.vault, "own": True}
         return {"office": self.office, "vault": self.vault, "name": self.name, "own": False,
@@ -34,12 +35,12 @@ class TimelineEntry:
     cosigner: str | None
     time: str
     subject: str
-    data: Mapping[str, Any]
+    data: Mapping[str, JsonValue]
     hash: str
     signature_ok: bool
     origin: Origin
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         """The entry as JSON shows it (the CLI's `item show --json` events)."""
         return {"seq": self.seq, "kind": self.kind, "actor": self.actor, "cosigner": self.cosigner,
                 "time": self.time, "subject": self.subject, "data": self.data, "hash": self.hash,
