@@ -60,7 +60,7 @@ def measure(vault: Path, desk: workload.Desk, started: float, *, register: bool,
         point["list_first_s"] = round(time.perf_counter() - t, 4)
         last = page[-1]
         t = time.perf_counter()
-        items.search_items(s, after=f"{last['accepted_at']}|{last['tracking']}", limit=200)
+        items.search_items(s, after=f"{last.accepted_at}|{last.tracking}", limit=200)
         point["list_next_s"] = round(time.perf_counter() - t, 4)
         t = time.perf_counter()
         report = verify_vault(s)

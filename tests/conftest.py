@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from securemail.clock import ICT, FixedClock
 from securemail.custody.ledger import Signer
 from securemail.services import directory, items
 from securemail.services.cosign import cosigner
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo, init_vault, open_session
 
 OFFICE_CODE = "HN01"
@@ -172,7 +173,7 @@ def shared_vault(template_vault: Path, tmp_path_factory: pytest.TempPathFactory)
         harness.close_all()
 
 
-def item_dict(session: Session, tracking: str) -> Mapping[str, Any]:
+def item_dict(session: Session, tracking: str) -> ItemRecord:
     return items.item_row(session, tracking)
 
 

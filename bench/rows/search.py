@@ -81,7 +81,7 @@ def run(ctx: Context) -> list[Result]:
         out.append(_case(s, "list first page (200)", lambda: items.search_items(s, limit=200),
                          "SELECT * FROM items" + order, (), n))
         page = items.search_items(s, limit=200)
-        after = (page[-1]["accepted_at"], page[-1]["tracking"])
+        after = (page[-1].accepted_at, page[-1].tracking)
         out.append(_case(s, "list next page (keyset)", lambda: items.search_items(s, after="|".join(after), limit=200),
                          "SELECT * FROM items WHERE (accepted_at, tracking) < (?, ?)" + order, after, n))
         out.append(_case(s, "search status=accepted", lambda: items.search_items(s, filters={"status": "accepted"}),

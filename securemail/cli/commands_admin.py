@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from securemail.cli import passwords
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
+from securemail.crypto.canonical import JsonObject
 from securemail.domain.enums import Role
 from securemail.domain.labels import label
 from securemail.i18n import tr
 from securemail.services import directory, workdays
 from securemail.services.permissions import Permission
 from securemail.services.session import UserInfo, init_vault
-
-Sub = Any  # argparse._SubParsersAction has no public type
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
@@ -79,7 +77,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_restore)
 
 
-def user_json(u: UserInfo) -> dict[str, Any]:
+def user_json(u: UserInfo) -> JsonObject:
     from securemail.crypto.signing import fingerprint  # noqa: PLC0415
 
     return {"username": u.username, "full_name": u.full_name, "role": u.role.value, "agency": u.agency,

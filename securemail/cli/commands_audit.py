@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
 from securemail.crypto.signing import fingerprint
 from securemail.custody.kinds import kind_label
 from securemail.domain.enums import Role
@@ -17,8 +17,6 @@ from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, audit_trail, statements
 from securemail.services.outputs import check_output_path, write_user_file
-
-Sub = Any
 
 EXIT_UNREADABLE = 2
 
@@ -62,7 +60,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_receipt_verify)
 
 
-def _progress(ctx: Ctx) -> Any:
+def _progress(ctx: Ctx) -> Callable[[int, int], None] | None:
     if ctx.as_json or not sys.stderr.isatty():
         return None
 

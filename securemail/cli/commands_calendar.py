@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
 
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
+from securemail.crypto.canonical import JsonObject
 from securemail.i18n import tr
 from securemail.services import norms, workdays
-
-Sub = Any  # argparse._SubParsersAction has no public type
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
@@ -43,7 +41,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_holiday_set)
 
 
-def _day_doc(d: workdays.CalendarDay) -> dict[str, Any]:
+def _day_doc(d: workdays.CalendarDay) -> JsonObject:
     return {"date": d.day.isoformat(), "kind": d.kind, "origin": d.origin, "name": d.name, "source": d.source}
 
 

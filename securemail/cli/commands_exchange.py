@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
 from securemail.crypto.signing import b64
 from securemail.i18n import tr
 from securemail.services import exchange
-
-Sub = Any
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from securemail.cli import passwords
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
 from securemail.cli.periods import add_period, end_exclusive, period
 from securemail.clock import local_text
+from securemail.crypto.canonical import JsonObject
 from securemail.custody.ledger import Signer
 from securemail.domain.enums import BagStatus, IncidentKind, ItemStatus, Scope, Secrecy, ServiceClass, Urgency
 from securemail.domain.labels import label
@@ -18,10 +18,9 @@ from securemail.errors import BadInputError, NotFoundError
 from securemail.i18n import tr
 from securemail.services import bags, imported_items, incidents, items, norms, transfers
 from securemail.services.cosign import cosigner
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo
 from securemail.storage.files import read_input_file
-
-Sub = Any
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
@@ -222,17 +221,16 @@ def cmd_accept(ctx: Ctx) -> int:
         else:
             tracking = items.accept_item(s, raw, messenger=messenger)
         row = items.item_row(s, tracking)
-        ctx.emit({"tracking": tracking, "status": row["status"], "due_at": row["due_at"]},
-                 tr("cli.accepted", tracking=tracking, due=_when(row["due_at"])))
+        ctx.emit({"tracking": tracking, "status": row.status, "due_at": row.due_at},
+                 tr("cli.accepted", tracking=tracking, due=_when(row.due_at)))
     return 0
 
 
-def item_json(s: Session, row: dict[str, Any], with_events: bool) -> dict[str, Any]:
-    out = dict(row)
+def item_json(s: Session, row: ItemRecord) -> JsonObject:
+    """An item as `item show` and `item list` print it in JSON: its columns, then overdue and flagged."""
+    out = row.as_dict()
     out["overdue"] = items.is_overdue_row(row, s.clock.now())
-    out["flagged"] = bool(row["open_incidents"])
-    if with_events:
-        out["events"] = items.timeline(s, row["tracking"])
+    out["flagged"] = row.flagged
     return out
 
 
@@ -242,25 +240,27 @@ def cmd_show(ctx: Ctx) -> int:
             row = items.item_row(s, ctx.args.tracking)
         except NotFoundError:
             return _show_foreign(ctx, s)
-        doc = item_json(s, row, True)
-        lines = [f"{row['tracking']}  {label(ItemStatus(row['status']), ctx.lang)}"
-                 + ("  [!] " + tr("cli.flagged") if row["open_incidents"] else ""),
-                 f"  {row['sender_agency']} -> {row['recipient_agency']}  {_kind_labels(row, ctx.lang)}",
-                 "  " + tr("cli.holder_due", holder=row["holder"] or "-", due=_when(row["due_at"]))]
-        for e in doc["events"]:
-            ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
-            where = "" if e["origin"]["own"] else e["origin"]["office"]
-            what = items.event_label(e["kind"], ctx.lang)
-            lines.append(f"  {where}#{e['seq']:<6} {_when(e['time'])}  {ok}  {what:<24} {e['actor']}"
-                         + (f" + {e['cosigner']}" if e["cosigner"] else ""))
-            if "due_after" in e["data"]:
-                lines.append("          " + tr("timeline.due_changed", old=_when(e["data"]["due_before"]),
-                                                new=_when(e["data"]["due_after"])))
-            receipt, origin = e["data"].get("receipt"), e["data"].get("origin")
-            if e["origin"]["own"] and isinstance(receipt, dict):     # on the recipient desk's imported receipt
+        doc = item_json(s, row)
+        events = items.timeline(s, row.tracking)
+        doc["events"] = [e.as_dict() for e in events]
+        lines = [f"{row.tracking}  {label(ItemStatus(row.status), ctx.lang)}"
+                 + ("  [!] " + tr("cli.flagged") if row.flagged else ""),
+                 f"  {row.sender_agency} -> {row.recipient_agency}  {_kind_labels(row, ctx.lang)}",
+                 "  " + tr("cli.holder_due", holder=row.holder or "-", due=_when(row.due_at))]
+        for e in events:
+            ok = tr("cli.sig_ok") if e.signature_ok else tr("cli.sig_bad")
+            where = "" if e.origin.own else e.origin.office
+            what = items.event_label(e.kind, ctx.lang)
+            lines.append(f"  {where}#{e.seq:<6} {_when(e.time)}  {ok}  {what:<24} {e.actor}"
+                         + (f" + {e.cosigner}" if e.cosigner else ""))
+            if "due_after" in e.data:
+                lines.append("          " + tr("timeline.due_changed", old=_when(e.data["due_before"]),
+                                                new=_when(e.data["due_after"])))
+            receipt, origin = e.data.get("receipt"), e.data.get("origin")
+            if e.origin.own and isinstance(receipt, dict):     # on the recipient desk's imported receipt
                 lines.append("          " + tr("timeline.receipt", office=receipt.get("office"),
                                                 seq=receipt.get("seq"), name=receipt.get("name")))
-            elif e["origin"]["own"] and isinstance(origin, dict):    # taken from a partner's imported event
+            elif e.origin.own and isinstance(origin, dict):    # taken from a partner's imported event
                 lines.append("          " + tr("timeline.linked", office=origin.get("office"), seq=origin.get("seq")))
         ctx.emit(doc, lines)
     return 0
@@ -287,13 +287,14 @@ def _show_foreign(ctx: Ctx, s: Session) -> int:
     doc = exchange.foreign_item(s, t)
     if doc is None:
         raise NotFoundError("notfound.item", tracking=t)
-    doc["events"] = exchange.foreign_timeline(s, t)
+    events = exchange.foreign_timeline(s, t)
+    doc["events"] = [e.as_dict() for e in events]
     lines = [f"{t}  ({tr('cli.foreign_only')})"]
-    for e in doc["events"]:
-        ok = tr("cli.sig_ok") if e["signature_ok"] else tr("cli.sig_bad")
-        what = items.event_label(e["kind"], ctx.lang)
-        lines.append(f"  {e['origin']['office']}#{e['seq']:<6} {_when(e['time'])}  {ok}  {what:<24} "
-                     f"{e['actor']}" + (f" + {e['cosigner']}" if e["cosigner"] else ""))
+    for e in events:
+        ok = tr("cli.sig_ok") if e.signature_ok else tr("cli.sig_bad")
+        what = items.event_label(e.kind, ctx.lang)
+        lines.append(f"  {e.origin.office}#{e.seq:<6} {_when(e.time)}  {ok}  {what:<24} "
+                     f"{e.actor}" + (f" + {e.cosigner}" if e.cosigner else ""))
     ctx.emit(doc, lines)
     return 0
 
@@ -311,10 +312,10 @@ def _incident_kind(value: str, lang: str) -> str:
         return tr("cli.incident_other")
 
 
-def _kind_labels(row: dict[str, Any], lang: str) -> str:
-    words = [label(Secrecy(row["secrecy"]), lang), label(ServiceClass(row["service"]), lang)]
-    if row.get("urgency") not in (None, Urgency.NONE.value):
-        words.append(f"{tr('field.urgency_short')} {label(Urgency(row['urgency']), lang)}")
+def _kind_labels(row: ItemRecord, lang: str) -> str:
+    words = [label(Secrecy(row.secrecy), lang), label(ServiceClass(row.service), lang)]
+    if row.urgency is not None and row.urgency != Urgency.NONE.value:
+        words.append(f"{tr('field.urgency_short')} {label(Urgency(row.urgency), lang)}")
     return ", ".join(words)
 
 
@@ -326,17 +327,18 @@ def cmd_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.imported:
             found = imported_items.importable(s)
-            ctx.emit(found, [f"{r['tracking']}  {_when(r['accepted_at'])}  {r['from']:<8} {r['sender_agency']} -> "
-                             f"{r['recipient_agency']}  {r.get('doc_ref') or ''}" for r in found] or [tr("cli.none")])
+            ctx.emit([r.as_dict() for r in found],
+                     [f"{r.tracking}  {_when(r.accepted_at)}  {r.office:<8} {r.sender_agency} -> "
+                      f"{r.recipient_agency}  {r.doc_ref or ''}" for r in found] or [tr("cli.none")])
             return 0
         since, until = period(a)
         rows = items.search_items(s, filters=filters, agency=a.agency, date_from=since,
                                   date_to=end_exclusive(until),
                                   overdue_at=s.clock.now() if a.overdue else None, limit=_limit(a.limit))
-        docs = [item_json(s, r, False) for r in rows]
-        lines = [f"{r['tracking']}  {_when(r['accepted_at'])}  {label(ItemStatus(r['status']), ctx.lang):<22} "
-                 f"{_kind_labels(r, ctx.lang):<20} {r['sender_agency']} -> {r['recipient_agency']}"
-                 + ("  [!]" if r["open_incidents"] else "") + (f"  [{tr('cli.overdue')}]" if d["overdue"] else "")
+        docs = [item_json(s, r) for r in rows]
+        lines = [f"{r.tracking}  {_when(r.accepted_at)}  {label(ItemStatus(r.status), ctx.lang):<22} "
+                 f"{_kind_labels(r, ctx.lang):<20} {r.sender_agency} -> {r.recipient_agency}"
+                 + ("  [!]" if r.flagged else "") + (f"  [{tr('cli.overdue')}]" if d["overdue"] else "")
                  for r, d in zip(rows, docs, strict=True)]
         ctx.emit(docs, lines or [tr("cli.none")])
     return 0
@@ -366,24 +368,24 @@ def cmd_bag_remove(ctx: Ctx) -> int:
 def cmd_bag_close(ctx: Ctx) -> int:
     with ctx.open() as s:
         b = bags.close_bag(s, ctx.args.bag, ctx.args.seal)
-        ctx.emit(b, tr("cli.bag_closed", bag=b["bag"], seal=b["seal"], count=len(b["items"])))
+        ctx.emit(b.as_dict(), tr("cli.bag_closed", bag=b.bag, seal=b.seal, count=len(b.items)))
     return 0
 
 
 def cmd_bag_show(ctx: Ctx) -> int:
     with ctx.open() as s:
         b = bags.get_bag(s, ctx.args.bag)
-        status = label(BagStatus(b["status"]), ctx.lang)
-        ctx.emit(b, [f"{b['bag']}  {status}  -> {b['destination']}  {tr('cli.seal')} {b['seal'] or '-'}",
-                     *b["items"]])
+        status = label(BagStatus(b.status), ctx.lang)
+        ctx.emit(b.as_dict(), [f"{b.bag}  {status}  -> {b.destination}  {tr('cli.seal')} {b.seal or '-'}",
+                               *b.items])
     return 0
 
 
 def cmd_bag_list(ctx: Ctx) -> int:
     with ctx.open() as s:
         rows = bags.list_bags(s, ctx.args.status)
-        ctx.emit(rows, [f"{b['bag']}  {label(BagStatus(b['status']), ctx.lang):<14} -> {b['destination']}  "
-                        f"({len(b['items'])})" for b in rows] or [tr("cli.none")])
+        ctx.emit([b.as_dict() for b in rows], [f"{b.bag}  {label(BagStatus(b.status), ctx.lang):<14} -> "
+                                                f"{b.destination}  ({len(b.items)})" for b in rows] or [tr("cli.none")])
     return 0
 
 
@@ -393,8 +395,8 @@ def cmd_handover(ctx: Ctx) -> int:
         signer, user = _cosign(ctx, s, a.to)
         if a.bag:
             b = bags.dispatch_bag(s, a.bag, signer, user)
-            ctx.emit({"bag": b["bag"], "to": user.username, "items": b["items"]},
-                     tr("cli.handed_over", count=len(b["items"]), to=user.full_name))
+            ctx.emit({"bag": b.bag, "to": user.username, "items": list(b.items)},
+                     tr("cli.handed_over", count=len(b.items), to=user.full_name))
             return 0
         if not a.tracking:
             raise BadInputError("input.required", field="tracking")
@@ -431,7 +433,7 @@ def cmd_deliver(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.receipt:
             transfers.deliver(s, a.tracking, receipt=True)
-            who = str(items.item_row(s, a.tracking)["delivered_to"])
+            who = str(items.item_row(s, a.tracking).delivered_to)
         elif a.to:
             signer, user = _cosign(ctx, s, a.to)
             transfers.deliver(s, a.tracking, to=signer, to_user=user, as_delegate=a.as_delegate,
@@ -453,9 +455,9 @@ def cmd_receive(ctx: Ctx) -> int:
     with ctx.open() as s:
         imported_items.receive_imported(s, a.tracking, unopened=a.unopened)
         row = items.item_row(s, a.tracking)
-        ctx.emit({"tracking": row["tracking"], "status": row["status"], "unopened": bool(a.unopened),
-                  "holder": row["holder"]},
-                 tr("cli.received_unopened" if a.unopened else "cli.received", tracking=row["tracking"]))
+        ctx.emit({"tracking": row.tracking, "status": row.status, "unopened": bool(a.unopened),
+                  "holder": row.holder},
+                 tr("cli.received_unopened" if a.unopened else "cli.received", tracking=row.tracking))
     return 0
 
 
@@ -503,8 +505,8 @@ def cmd_incident(ctx: Ctx) -> int:
     with ctx.open() as s:
         if a.list:
             rows = incidents.list_incidents(s, open_only=True, tracking=a.tracking)
-            ctx.emit(rows, [f"#{r['id']} {r['tracking']} {_incident_kind(r['kind'], ctx.lang)}: {r['description']}"
-                            for r in rows]
+            ctx.emit([r.as_dict() for r in rows],
+                     [f"#{r.id} {r.tracking} {_incident_kind(r.kind, ctx.lang)}: {r.description}" for r in rows]
                      or [tr("cli.none")])
             return 0
         if a.close is not None:

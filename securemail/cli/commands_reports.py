@@ -6,18 +6,16 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
 from securemail.cli.periods import add_period, period
+from securemail.crypto.canonical import JsonObject
 from securemail.documents.register_layouts import LAYOUTS, LayoutChoiceError, get_layout
 from securemail.errors import BadInputError
 from securemail.i18n import tr
 from securemail.services import audit, audit_trail, registers, reports
 from securemail.services.outputs import check_output_path, write_user_file
 from securemail.services.permissions import Permission
-
-Sub = Any
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
@@ -56,7 +54,7 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_report, report="audit")
 
 
-def _days(args: Any) -> tuple[date, date]:
+def _days(args: argparse.Namespace) -> tuple[date, date]:
     start, end = period(args)
     assert start is not None and end is not None  # period() refuses a missing day where it is required
     return start.date(), end.date()
@@ -106,7 +104,7 @@ def cmd_layout(ctx: Ctx) -> int:
             columns = [c.to_json() for c in layout.columns]
             ctx.emit({"id": layout.id, "columns": columns}, json.dumps(columns, ensure_ascii=False, indent=1))
             return 0
-        rows: list[dict[str, Any]] = []
+        rows: list[JsonObject] = []
         lines: list[str] = []
         for layout in LAYOUTS:
             here = registers.configured(s, layout)

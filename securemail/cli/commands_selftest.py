@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from securemail.cli.context import Ctx
+from securemail.cli.context import Ctx, Sub
 from securemail.services.selftest import CheckResult, all_passed, run_selftest, summary
 
-Sub = Any
 EXIT_FAILED = 1
 
 

@@ -8,15 +8,19 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias
 
 from securemail.cli import passwords
 from securemail.cli.visible import visible, visible_json
+from securemail.crypto.canonical import JsonValue
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
 from securemail.services.audit_trail import record_login
 from securemail.services.session import Session, open_session
 from securemail.storage.paths import default_vault
+
+# The subparsers of a command group: argparse names the class privately, typeshed types it.
+Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 @dataclass
@@ -73,7 +77,7 @@ class Ctx:
             self.info(tr("auth.change_password_now", user=username))
         return session
 
-    def emit(self, doc: Any, human: str | list[str]) -> None:
+    def emit(self, doc: JsonValue, human: str | list[str]) -> None:
         """Print the JSON document or the human lines; every line goes through `visible` (untrusted text)."""
         if self.as_json:
             print(visible_json(json.dumps(doc, ensure_ascii=False, indent=2, default=str)))

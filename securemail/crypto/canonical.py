@@ -12,7 +12,12 @@ from typing import Any
 
 import rfc8785
 
+# A JSON value as json.loads gives it (str, int, bool, None, list, dict; floats are refused where bytes are
+# signed). Left open (Any): events, bundles and state files are read at the edge and checked field by field there.
 JsonValue = Any
+# A JSON object: an event's data, a document printed with --json, a state file. Typed rows never travel as one:
+# services hand out the read models of securemail.services.queries (ADR 0019).
+JsonObject = dict[str, JsonValue]
 
 _MAX_SAFE = 2**53 - 1
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO, TypeAlias
+from typing import BinaryIO, TypeAlias
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCode
@@ -49,11 +49,11 @@ _PLAIN = TableStyle(
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
     """Holds pages back until the end so each footer can say "Trang x/y"."""
 
-    def __init__(self, *args: Any, footer: str = "", on_page: Callable[[int], None] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: object, footer: str = "", on_page: Callable[[int], None] | None = None,
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._footer = unicodedata.normalize("NFC", footer)
-        self._pages: list[dict[str, Any]] = []
+        self._pages: list[dict[str, object]] = []
         self._on_page = on_page
 
     def showPage(self) -> None:

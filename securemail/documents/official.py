@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -120,7 +120,7 @@ def closing(iss: Issuance, qr: Flowable | None = None) -> Table:
     return table
 
 
-def _page_number(canvas: Canvas, _doc: Any) -> None:
+def _page_number(canvas: Canvas, _doc: object) -> None:
     """From the second page on: its number at the top centre (NĐ 30/2020 Phụ lục I)."""
     width, height = canvas._pagesize
     canvas.saveState()

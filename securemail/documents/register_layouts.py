@@ -18,7 +18,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from securemail.documents.models import RegisterKind
 from securemail.resources import ASSETS
@@ -37,7 +36,7 @@ class RegisterColumn:
     confirmed: bool  # checked against the official text (not printed)
     signature: bool = False  # leave room for a handwritten signature
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"key": self.key, "header": self.header, "width": self.width, "confirmed": self.confirmed,
                 "signature": self.signature}
 
@@ -97,14 +96,14 @@ def parse_columns(raw: object) -> tuple[RegisterColumn, ...]:
     return tuple(out)
 
 
-def _layout(raw: Mapping[str, Any]) -> RegisterLayout:
+def _layout(raw: Mapping[str, object]) -> RegisterLayout:
     to = raw.get("effective_to")
     return RegisterLayout(
         id=str(raw["id"]),
-        kind=RegisterKind(raw["kind"]),
+        kind=RegisterKind(str(raw["kind"])),
         title=str(raw["title"]),
-        effective_from=date.fromisoformat(raw["effective_from"]),
-        effective_to=date.fromisoformat(to) if to else None,
+        effective_from=date.fromisoformat(str(raw["effective_from"])),
+        effective_to=date.fromisoformat(str(to)) if to else None,
         basis=str(raw["basis"]),
         provenance=str(raw.get("provenance") or ""),
         columns=parse_columns(raw["columns"]),

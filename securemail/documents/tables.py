@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -33,18 +33,19 @@ CONTINUED = "(tiếp)"
 Cell: TypeAlias = Flowable | str
 Row: TypeAlias = Sequence[Cell]
 
-_PADDING: list[Any] = [
+StyleCommand = tuple[object, ...]  # one TableStyle command: ("GRID", (0, 0), (-1, -1), 0.5, colors.black)
+_PADDING: list[StyleCommand] = [
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
     ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
 ]
-_BASE: list[Any] = [("FONT", (0, 0), (-1, -1), FONT_REGULAR), *_PADDING]  # else Table pulls in Helvetica
-_GRID: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+_BASE: list[StyleCommand] = [("FONT", (0, 0), (-1, -1), FONT_REGULAR), *_PADDING]  # else Table pulls in Helvetica
+_GRID: list[StyleCommand] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
 _RULE = (0.5, colors.black)
-_HEAD_BACKGROUND: list[Any] = [("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88))]
-_HEAD: list[Any] = [*_HEAD_BACKGROUND, ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
+_HEAD_BACKGROUND: list[StyleCommand] = [("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88))]
+_HEAD: list[StyleCommand] = [*_HEAD_BACKGROUND, ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
 _SIDE_PADDING = 2.5 + 2.5
 
 
@@ -133,12 +134,12 @@ class _Chunk(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         table.setStyle(TableStyle(style))
         return table
 
-    def _rules(self, top: int) -> list[Any]:
+    def _rules(self, top: int) -> list[StyleCommand]:
         """A full grid, except below a row that the next one continues."""
         if not any(self._joined[1:]):
             return _GRID
         count = len(self._rows)
-        rules: list[Any] = [("BOX", (0, 0), (-1, -1), *_RULE), ("LINEAFTER", (0, 0), (-2, -1), *_RULE)]
+        rules: list[StyleCommand] = [("BOX", (0, 0), (-1, -1), *_RULE), ("LINEAFTER", (0, 0), (-2, -1), *_RULE)]
         if top:
             rules.append(("LINEBELOW", (0, 0), (-1, 0), *_RULE))
         run: int | None = None  # first of the current run of rows that end a record
@@ -273,7 +274,7 @@ def _cell_style(font: ParagraphStyle, *, align: str = "LEFT", valign: str = "TOP
 def _empty(head: Row, message: Cell, widths: Sequence[float], fonts: Sequence[ParagraphStyle] = ()) -> Table:
     """The header and one row saying there is nothing; ``fonts``: (header, body) when those are strings."""
     table = Table([list(head), [message]], colWidths=list(widths), repeatRows=1)
-    text: list[Any] = []
+    text: list[StyleCommand] = []
     for row, font in enumerate(fonts):
         text.append(("FONT", (0, row), (-1, row), font.fontName, font.fontSize, font.leading))
     if fonts:

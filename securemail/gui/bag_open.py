@@ -5,8 +5,6 @@ Nothing is recorded until the courier types their password and the clerk confirm
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
@@ -30,6 +28,7 @@ from securemail.services import bags
 from securemail.services.bags import BagOpening, compare_manifest
 from securemail.services.cosign import cosigner
 from securemail.services.items import normalise_tracking
+from securemail.services.queries.bags import BagRecord
 from securemail.services.session import Session
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -39,7 +38,7 @@ HEADERS = (N_("Tracking number"), N_("On the manifest"), N_("Scanned"))
 class BagOpenDialog(QDialog):
     opened = Signal(object)  # BagOpening
 
-    def __init__(self, session: Session, bag: dict[str, Any], holder_text: str,
+    def __init__(self, session: Session, bag: BagRecord, holder_text: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("bagOpenDialog")
@@ -47,7 +46,7 @@ class BagOpenDialog(QDialog):
         self.resize(640, 560)
         self._session = session
         self._bag = bag
-        self._expected = [str(x) for x in bag.get("items") or []]
+        self._expected = [str(x) for x in bag.items]
         self._scanned: list[str] = []
         self._busy = False
         self.opening: BagOpening | None = None
@@ -55,7 +54,7 @@ class BagOpenDialog(QDialog):
                                      "found in it; the courier then signs.",
                                      "Open bag {bag} (seal {seal}, {count} items on the manifest). Scan every item "
                                      "found in it; the courier then signs.", len(self._expected),
-                                     bag=bag["bag"], seal=bag.get("seal") or "-"), wrap=True)
+                                     bag=bag.bag, seal=bag.seal or "-"), wrap=True)
         self.scan_edit = named(QLineEdit(), "openScan")
         self.scan_edit.setPlaceholderText(t("Tracking number, then Enter"))
         self.scan_edit.installEventFilter(self)  # Enter here adds the scan, and only that
@@ -111,7 +110,7 @@ class BagOpenDialog(QDialog):
 
     def check(self) -> BagOpening:
         """The manifest against the scans so far (the same comparison open_bag records)."""
-        return compare_manifest(str(self._bag["bag"]), self._expected, self._scanned)
+        return compare_manifest(self._bag.bag, self._expected, self._scanned)
 
     def scan(self) -> None:
         try:
@@ -179,7 +178,7 @@ class BagOpenDialog(QDialog):
             return
         self._set_busy(True)
         show_message(self.message, "")
-        session, bag_id, holder, scanned = self._session, self._bag["bag"], self._bag.get("holder"), self.scanned()
+        session, bag_id, holder, scanned = self._session, self._bag.bag, self._bag.holder, self.scanned()
 
         def work() -> BagOpening:
             signer, _user = cosigner(session, str(holder or ""), password)

@@ -12,6 +12,7 @@ from securemail.domain.enums import BagStatus
 from securemail.gui.strings import N_, t
 from securemail.gui.table_base import ReadOnlyTableModel
 from securemail.gui.widgets import lbl
+from securemail.services.queries.bags import BagRecord
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 COL_BAG, COL_DESTINATION, COL_STATUS, COL_SEAL, COL_ITEMS, COL_HOLDER = range(6)
@@ -25,19 +26,19 @@ class BagsTableModel(ReadOnlyTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[BagRecord] = []
         self._agencies: dict[str, str] = {}
 
-    def set_rows(self, rows: list[dict[str, Any]], agencies: dict[str, str]) -> None:
+    def set_rows(self, rows: list[BagRecord], agencies: dict[str, str]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._agencies = dict(agencies)
         self.endResetModel()
 
-    def row(self, index: int) -> dict[str, Any]:
+    def row(self, index: int) -> BagRecord:
         return self._rows[index]
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[BagRecord]:
         return list(self._rows)
 
     def retranslate(self) -> None:
@@ -57,23 +58,23 @@ class BagsTableModel(ReadOnlyTableModel):
             return None
         bag = self._rows[index.row()]
         if role == Qt.ItemDataRole.BackgroundRole:  # a bag that arrived with items missing stands out
-            return MISSING_BRUSH if bag.get("missing") else None
+            return MISSING_BRUSH if bag.missing else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()
         if column == COL_BAG:
-            return bag["bag"]
+            return bag.bag
         if column == COL_DESTINATION:
-            return self.destination(bag["destination"])
+            return self.destination(bag.destination)
         if column == COL_STATUS:
-            status = lbl(BagStatus(bag["status"]))
-            missing = len(bag.get("missing") or [])
+            status = lbl(BagStatus(bag.status))
+            missing = len(bag.missing or [])
             return status + (" - " + t("{count} MISSING", count=missing) if missing else "")
         if column == COL_SEAL:
-            return bag.get("seal") or ""
+            return bag.seal or ""
         if column == COL_ITEMS:
-            return str(len(bag.get("items") or []))
+            return str(len(bag.items))
         if column == COL_HOLDER:
-            return bag.get("holder") or ""
+            return bag.holder or ""
         return None
 

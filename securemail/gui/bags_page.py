@@ -6,8 +6,6 @@ Every change goes through services.bags on the operations thread; the courier co
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,9 +37,10 @@ from securemail.gui.widgets import PlainLabel, lbl, mark_field, named, set_plain
 from securemail.services import bags, directory
 from securemail.services.directory import Agency
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.bags import BagRecord
 from securemail.services.session import Session, UserInfo
 
-Loaded = tuple[list[dict[str, Any]], list[Agency], list[UserInfo]]
+Loaded = tuple[list[BagRecord], list[Agency], list[UserInfo]]
 
 
 class BagsPage(Retranslating, QWidget):
@@ -168,20 +167,20 @@ class BagsPage(Retranslating, QWidget):
     def _selection_changed(self, *_: object) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
-            self._chosen = self.model.row(rows[0].row())["bag"]
+            self._chosen = self.model.row(rows[0].row()).bag
         self._show_bag()
 
     def select_bag(self, bag_id: str) -> bool:
         for i, row in enumerate(self.model.rows()):
-            if row["bag"] == bag_id:
+            if row.bag == bag_id:
                 self._chosen = bag_id
                 self.table.selectRow(i)
                 return True
         return False
 
-    def selected_bag(self) -> dict[str, Any] | None:
+    def selected_bag(self) -> BagRecord | None:
         for row in self.model.rows():
-            if row["bag"] == self._chosen:
+            if row.bag == self._chosen:
                 return row
         return None
 
@@ -194,30 +193,30 @@ class BagsPage(Retranslating, QWidget):
     def _show_bag(self) -> None:
         bag = self.selected_bag()
         role = self._session.role
-        status = BagStatus(bag["status"]) if bag else None
+        status = BagStatus(bag.status) if bag else None
         is_open = status is BagStatus.OPEN and allowed(role, Permission.MANAGE_BAGS)
         for widget in (self.scan_label, self.scan_edit, self.add_button, self.remove_button, self.seal_button):
             widget.setVisible(is_open)
         self.dispatch_button.setVisible(status is BagStatus.CLOSED and allowed(role, Permission.MANAGE_BAGS)
-                                        and bag is not None and bag.get("holder") == self._session.user.username)
+                                        and bag is not None and bag.holder == self._session.user.username)
         self.open_button.setVisible(status is BagStatus.DISPATCHED and allowed(role, Permission.ARRIVE))
         self.items_list.clear()
         if bag is None:
             self.bag_box.setTitle(t("Bag"))
             set_plain(self.info_label, t("Choose a bag in the list, or create one."))
             return
-        self.bag_box.setTitle(t("Bag {bag}", bag=bag["bag"]))
-        lines = [t("Destination: {agency}", agency=self.model.destination(bag["destination"])),
-                 t("Status: {status}", status=lbl(BagStatus(bag["status"]))),
-                 t("Seal: {seal}", seal=bag.get("seal") or "-"),
-                 t("Held by: {user}", user=self._user(bag.get("holder")))]
-        missing, extra = bag.get("missing") or [], bag.get("extra") or []
+        self.bag_box.setTitle(t("Bag {bag}", bag=bag.bag))
+        lines = [t("Destination: {agency}", agency=self.model.destination(bag.destination)),
+                 t("Status: {status}", status=lbl(BagStatus(bag.status))),
+                 t("Seal: {seal}", seal=bag.seal or "-"),
+                 t("Held by: {user}", user=self._user(bag.holder))]
+        missing, extra = bag.missing or (), bag.extra or ()
         if missing:
             lines.append(t("MISSING at opening: {items}", items=", ".join(missing)))
         if extra:
             lines.append(t("Not on the manifest: {items}", items=", ".join(extra)))
         set_plain(self.info_label, "\n".join(lines))
-        for tracking in bag.get("items") or []:
+        for tracking in bag.items:
             row = QListWidgetItem(tracking)
             if tracking in missing:
                 row.setText("✗ " + t("{tracking}: MISSING - incident recorded", tracking=tracking))
@@ -227,7 +226,7 @@ class BagsPage(Retranslating, QWidget):
             row = QListWidgetItem("⚠ " + t("{tracking}: not on the manifest - incident recorded", tracking=tracking))
             row.setBackground(EXTRA_BRUSH)
             self.items_list.addItem(row)
-        if not bag.get("items"):
+        if not bag.items:
             placeholder = QListWidgetItem(t("(empty: scan items into the bag)"))
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.items_list.addItem(placeholder)
@@ -247,7 +246,7 @@ class BagsPage(Retranslating, QWidget):
         if bag is None or not tracking or self._busy:
             return
         self._busy = True
-        session, bag_id = self._session, bag["bag"]
+        session, bag_id = self._session, bag.bag
 
         def done(added: list[str]) -> None:
             self.scan_edit.clear()
@@ -272,7 +271,7 @@ class BagsPage(Retranslating, QWidget):
             return
         tracking = current.text()
         self._busy = True
-        session, bag_id = self._session, bag["bag"]
+        session, bag_id = self._session, bag.bag
         run_op(self, lambda: bags.remove_from_bag(session, bag_id, tracking),
                lambda _: self._changed(t("Took {tracking} out of bag {bag}.", tracking=tracking, bag=bag_id)),
                self._op_failed)
@@ -287,7 +286,7 @@ class BagsPage(Retranslating, QWidget):
         dialog.setObjectName("sealDialog")
         dialog.setWindowTitle(t("Seal the bag"))
         dialog.setLabelText(t("Seal number on bag {bag} (the bag cannot be changed afterwards):",
-                              bag=bag["bag"] if bag else "-"))
+                              bag=bag.bag if bag else "-"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.textValueSelected.connect(self.seal)
         dialog.open()
@@ -298,7 +297,7 @@ class BagsPage(Retranslating, QWidget):
         if bag is None or self._busy:
             return
         self._busy = True
-        session, bag_id = self._session, bag["bag"]
+        session, bag_id = self._session, bag.bag
         run_op(self, lambda: bags.close_bag(session, bag_id, seal),
                lambda _: self._changed(t("Bag {bag} sealed.", bag=bag_id)), self._op_failed)
 
@@ -320,7 +319,7 @@ class BagsPage(Retranslating, QWidget):
         bag = self.selected_bag()
         if bag is None:
             return None
-        dialog = TransferDialog(self._session, bag.get("items") or [], BAG, self, bag=bag)
+        dialog = TransferDialog(self._session, bag.items, BAG, self, bag=bag)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(lambda moved: self._changed(t("Bag {bag} handed to the courier.", bag=moved[0])))
         dialog.start()
@@ -331,7 +330,7 @@ class BagsPage(Retranslating, QWidget):
         bag = self.selected_bag()
         if bag is None:
             return None
-        dialog = BagOpenDialog(self._session, bag, self._user(bag.get("holder")), self)
+        dialog = BagOpenDialog(self._session, bag, self._user(bag.holder), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(lambda opening: self._changed(t("Bag {bag} received.", bag=opening.bag)))
         dialog.open()

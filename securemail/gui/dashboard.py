@@ -32,6 +32,7 @@ from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
 from securemail.services import incidents, items, norms
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session
 
 LIST_LIMIT = 50
@@ -48,8 +49,8 @@ class Snapshot:
     in_transit: int
     overdue: int
     open_incidents: int | None  # None: this role may not list incidents
-    waiting: list[dict[str, Any]]  # not yet delivered, Hỏa tốc first
-    overdue_items: list[dict[str, Any]]
+    waiting: list[ItemRecord]  # not yet delivered, Hỏa tốc first
+    overdue_items: list[ItemRecord]
 
 
 def _count(session: Session, statuses: Sequence[ItemStatus]) -> int:
@@ -58,20 +59,20 @@ def _count(session: Session, statuses: Sequence[ItemStatus]) -> int:
 
 def load_snapshot(session: Session) -> Snapshot:
     """Runs on the operations thread: only service calls."""
-    waiting: list[dict[str, Any]] = []
+    waiting: list[ItemRecord] = []
     for service in URGENCY:
-        batch: list[dict[str, Any]] = []
+        batch: list[ItemRecord] = []
         for status in UNDELIVERED:
             batch += items.search_items(session, filters={"service": service.value, "status": status.value},
                                         limit=LIST_LIMIT)
-        batch.sort(key=lambda r: (r.get("due_at") or "", r["tracking"]))
+        batch.sort(key=lambda r: (r.due_at or "", r.tracking))
         waiting += batch
         if len(waiting) >= LIST_LIMIT:
             break
     now = session.clock.now()
     overdue_count = items.count_items(session, overdue_at=now)
     overdue = norms.overdue_items(session, now=now, limit=LIST_LIMIT * 4)
-    most_late = sorted(overdue, key=lambda r: (r.get("due_at") or "", r["tracking"]))
+    most_late = sorted(overdue, key=lambda r: (r.due_at or "", r.tracking))
     open_incidents = (len(incidents.list_incidents(session)) if allowed(session.role, Permission.VIEW_ALL)
                       else None)
     return Snapshot(_count(session, AT_COUNTER), _count(session, IN_TRANSIT), overdue_count, open_incidents,
@@ -205,22 +206,22 @@ class DashboardPage(Retranslating, QWidget):
         self._fill(self.waiting_table, snap.waiting)
         self._fill(self.overdue_table, snap.overdue_items, overdue=True)
 
-    def _fill(self, table: QTableWidget, rows: list[dict[str, Any]], *, overdue: bool = False) -> None:
-        cells: list[Callable[[dict[str, Any]], str]] = [
-            lambda r: r["tracking"], lambda r: lbl(ServiceClass(r["service"])),
-            lambda r: lbl(ItemStatus(r["status"])), lambda r: lbl(Secrecy(r["secrecy"])),
-            lambda r: r["recipient_agency"], lambda r: fmt_time(r.get("due_at"))]
+    def _fill(self, table: QTableWidget, rows: list[ItemRecord], *, overdue: bool = False) -> None:
+        cells: list[Callable[[ItemRecord], str]] = [
+            lambda r: r.tracking, lambda r: lbl(ServiceClass(r.service)),
+            lambda r: lbl(ItemStatus(r.status)), lambda r: lbl(Secrecy(r.secrecy)),
+            lambda r: r.recipient_agency, lambda r: fmt_time(r.due_at)]
         bold = QFont(table.font())
         bold.setBold(True)
         table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, cell in enumerate(cells):
                 item = QTableWidgetItem(cell(row))
-                item.setData(Qt.ItemDataRole.UserRole, row["tracking"])
-                if (j == 1 and row["service"] == ServiceClass.HOA_TOC.value) or (overdue and j == DUE_COLUMN):
+                item.setData(Qt.ItemDataRole.UserRole, row.tracking)
+                if (j == 1 and row.service == ServiceClass.HOA_TOC.value) or (overdue and j == DUE_COLUMN):
                     item.setForeground(URGENT_BRUSH)
                     item.setFont(bold)
-                if int(row.get("open_incidents") or 0) and j == 0:
+                if row.flagged and j == 0:
                     item.setText("⚠ " + item.text())
                     item.setToolTip(t("Open incident: see the item's timeline."))
                 table.setItem(i, j, item)

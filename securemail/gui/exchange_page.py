@@ -29,6 +29,7 @@ from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import named, show_message
 from securemail.services import exchange, imported_items
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.imported import ImportableItem
 from securemail.services.session import Session
 
 # What each check of an import is, in words (docs/formats/bundle-v2.md): a refusal names the first that failed.
@@ -88,7 +89,7 @@ class ExchangePage(Retranslating, QWidget):
                                     and allowed(session.role, Permission.CONFIRM_RECEIPT))
         layout.addWidget(self.receive_box)
         layout.addWidget(self.receive_result)
-        self._receivable: list[dict[str, object]] = []
+        self._receivable: list[ImportableItem] = []
 
         self.export_box = named(QGroupBox(), "exportBox")
         row = QHBoxLayout(self.export_box)
@@ -161,14 +162,14 @@ class ExchangePage(Retranslating, QWidget):
 
     # ---- receipt at an agency desk ---------------------------------------------------------------------------
 
-    def _show_receivable(self, rows: list[dict[str, object]]) -> None:
+    def _show_receivable(self, rows: list[ImportableItem]) -> None:
         self._receivable = rows
         combo = self.receive_combo
         combo.clear()
         for r in rows:
-            named_to = f" — {t('only {name} may open', name=r.get('named_recipient'))}" if r.get("named_only") else ""
-            combo.addItem(f"{r['tracking']} ({r['from']}: {r.get('sender_agency')} → {r.get('recipient_agency')})"
-                          f"{named_to}", r["tracking"])
+            named_to = f" — {t('only {name} may open', name=r.named_recipient)}" if r.named_only else ""
+            combo.addItem(f"{r.tracking} ({r.office}: {r.sender_agency} → {r.recipient_agency})"
+                          f"{named_to}", r.tracking)
         self.receive_button.setEnabled(bool(rows))
         combo.setPlaceholderText(t("No imported item waits for confirmation."))
         combo.setCurrentIndex(0 if rows else -1)

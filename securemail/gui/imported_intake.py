@@ -4,8 +4,6 @@ partner's acceptance (services.imported_items.accept_imported)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
@@ -13,6 +11,7 @@ from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.widgets import named
 from securemail.services import imported_items
+from securemail.services.queries.imported import ImportableItem
 from securemail.services.session import Session
 
 
@@ -22,7 +21,7 @@ class ImportedChooser(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[ImportableItem] = []
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.label = named(QLabel(), "importedLabel")
@@ -42,7 +41,7 @@ class ImportedChooser(QWidget):
         session = self._session
         run_op(self, lambda: imported_items.importable(session), self.set_rows)
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: list[ImportableItem]) -> None:
         self._rows = rows
         self._fill()
 
@@ -52,9 +51,9 @@ class ImportedChooser(QWidget):
         self.combo.addItem(t("(a new item, typed here)"), None)
         for r in self._rows:
             self.combo.addItem(t("{tracking} from {office}: {sender} → {recipient} {doc_ref}",
-                                 tracking=r["tracking"], office=r["from"], sender=r.get("sender_agency"),
-                                 recipient=r.get("recipient_agency"), doc_ref=r.get("doc_ref") or ""),
-                               r["tracking"])
+                                 tracking=r.tracking, office=r.office, sender=r.sender_agency,
+                                 recipient=r.recipient_agency, doc_ref=r.doc_ref or ""),
+                               r.tracking)
         self.combo.blockSignals(False)
         self.setVisible(bool(self._rows))
 
@@ -69,4 +68,4 @@ class ImportedChooser(QWidget):
 
     def _activated(self, index: int) -> None:
         tracking = self.combo.itemData(index)
-        self.chosen.emit(next((r for r in self._rows if r["tracking"] == tracking), None))
+        self.chosen.emit(next((r for r in self._rows if r.tracking == tracking), None))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,6 +29,7 @@ from securemail.gui.widgets import (
     show_message,
 )
 from securemail.services import incidents
+from securemail.services.queries.incidents import IncidentRecord
 from securemail.services.session import Session
 
 
@@ -136,18 +135,17 @@ class CloseIncidentDialog(QDialog):
         run_op(self, lambda: incidents.list_incidents(session, open_only=True, tracking=tracking), self._loaded,
                self._errors.show)
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+    def _loaded(self, rows: list[IncidentRecord]) -> None:
         self.incident_combo.clear()
         for row in rows:
             try:
-                kind = lbl(IncidentKind(row["kind"]))
+                kind = lbl(IncidentKind(row.kind))
             except ValueError:
-                kind = str(row["kind"])
-            description = " ".join(str(row["description"]).split())
+                kind = row.kind
+            description = " ".join(row.description.split())
             if len(description) > 80:
                 description = description[:79] + "…"
-            self.incident_combo.addItem(f"#{row['id']} {fmt_time(row['opened_at'])} - {kind}: {description}",
-                                        int(row["id"]))
+            self.incident_combo.addItem(f"#{row.id} {fmt_time(row.opened_at)} - {kind}: {description}", row.id)
         self.confirm_button.setEnabled(bool(rows))
         if not rows:
             show_message(self.message, t("This item has no open incident."), kind="info")

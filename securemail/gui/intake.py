@@ -30,6 +30,7 @@ from securemail.i18n import tr
 from securemail.services import directory, imported_items, items, reports
 from securemail.services.directory import Agency
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.imported import ImportableItem
 from securemail.services.session import Session
 
 VN_ZONE = QTimeZone(7 * 3600)
@@ -129,33 +130,33 @@ class IntakeForm(Retranslating, QWidget):
         run_op(self, lambda: directory.list_agencies(session), self.set_agencies, self._errors.show)
         self.imported.refresh()
 
-    def fill_from_imported(self, row: dict[str, Any] | None) -> None:
+    def fill_from_imported(self, row: ImportableItem | None) -> None:
         """The partner's data in the form (read-only where it is theirs); None: back to typing a new item."""
         ui = self._ui
         self.clear_form(keep_imported=True)
-        self._imported = None if row is None else str(row["tracking"])
+        self._imported = None if row is None else row.tracking
         if row is None:
             for widget in self._partner_fields():
                 widget.setEnabled(True)
             self._update_enabled()
             return
-        ui.trackingEdit.setText(str(row["tracking"]))
-        for combo, key in ((ui.senderCombo, "sender_agency"), (ui.recipientCombo, "recipient_agency")):
-            index = combo.findData(row.get(key))
+        ui.trackingEdit.setText(row.tracking)
+        for combo, value in ((ui.senderCombo, row.sender_agency), (ui.recipientCombo, row.recipient_agency)):
+            index = combo.findData(value)
             combo.setCurrentIndex(index)
             if index < 0:
-                combo.setEditText(str(row.get(key) or ""))
-        for combo, key in ((ui.secrecyCombo, "secrecy"), (ui.serviceCombo, "service"), (ui.scopeCombo, "scope"),
-                           (self.urgency_combo, "urgency")):
-            combo.setCurrentIndex(max(combo.findData(row.get(key)), 0))
-        ui.namedRecipientEdit.setText(str(row.get("named_recipient") or ""))
-        ui.namedOnlyCheck.setChecked(bool(row.get("named_only")))
-        ui.docRefEdit.setText(str(row.get("doc_ref") or ""))
-        ui.envelopesSpin.setValue(int(row.get("envelopes") or 1))
-        ui.weightSpin.setValue(int(row.get("weight_grams") or 0))
-        ui.sealsEdit.setText(str(row.get("seal_numbers") or ""))
-        ui.descriptionEdit.setPlainText(str(row.get("description") or ""))
-        ui.notesEdit.setPlainText(str(row.get("notes") or ""))
+                combo.setEditText(value or "")
+        for combo, value in ((ui.secrecyCombo, row.secrecy), (ui.serviceCombo, row.service), (ui.scopeCombo, row.scope),
+                             (self.urgency_combo, row.urgency)):
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+        ui.namedRecipientEdit.setText(row.named_recipient or "")
+        ui.namedOnlyCheck.setChecked(row.named_only)
+        ui.docRefEdit.setText(row.doc_ref or "")
+        ui.envelopesSpin.setValue(row.envelopes or 1)
+        ui.weightSpin.setValue(row.weight_grams or 0)
+        ui.sealsEdit.setText(row.seal_numbers or "")
+        ui.descriptionEdit.setPlainText(row.description or "")
+        ui.notesEdit.setPlainText(row.notes or "")
         for widget in self._partner_fields():      # last: filling the service re-enables what it governs
             widget.setEnabled(False)
         ui.senderPersonEdit.setFocus()
@@ -248,7 +249,7 @@ class IntakeForm(Retranslating, QWidget):
                 tracking = imported_items.accept_imported(session, imported, messenger=messenger)
             else:
                 tracking = items.accept_item(session, raw)
-            return tracking, str(items.item_row(session, tracking).get("due_at") or "")
+            return tracking, items.item_row(session, tracking).due_at or ""
 
         run_op(self, work, self._saved, self._failed)
 

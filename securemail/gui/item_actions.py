@@ -33,6 +33,7 @@ from securemail.services import directory, imported_items, transfers
 from securemail.services.cosign import cosigner
 from securemail.services.items import ExternalPerson
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session
 
 FAIL = "fail"
@@ -51,18 +52,18 @@ MOVES: dict[str, tuple[Action, Permission, bool]] = {
 }
 
 
-def may(session: Session, item: Mapping[str, Any], move: str) -> bool:
+def may(session: Session, item: ItemRecord | None, move: str) -> bool:
     """True when this user's role, the item's status and (for holder-only moves) its holder allow `move`."""
     action, permission, holder_only = MOVES[move]
-    if not item or not allowed(session.role, permission):
+    if item is None or not allowed(session.role, permission):
         return False
     try:
-        status = ItemStatus(str(item.get("status") or ""))
+        status = ItemStatus(item.status)
     except ValueError:
         return False
     if action not in allowed_actions(status):
         return False
-    holder = item.get("holder") or ""
+    holder = item.holder or ""
     if holder_only:
         return holder == session.user.username
     # Arrival: the clerk takes the item from someone else, who co-signs.
@@ -136,12 +137,12 @@ class RedirectDialog(_MoveDialog):
     """Failed delivery (reason required), return to sender (reason required, destination defaults to the
     sender agency) and forward (destination required, reason optional)."""
 
-    def __init__(self, session: Session, item: Mapping[str, Any], mode: str, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, item: ItemRecord, mode: str, parent: QWidget | None = None) -> None:
         if mode not in (FAIL, RETURN, FORWARD):
             raise ValueError(f"unknown move {mode!r}")
-        super().__init__(session, str(item["tracking"]), parent)
+        super().__init__(session, item.tracking, parent)
         self._mode = mode
-        self._sender = str(item.get("sender_agency") or "")
+        self._sender = item.sender_agency
         self.setObjectName({FAIL: "failDialog", RETURN: "returnDialog", FORWARD: "forwardDialog"}[mode])
         self.resize(560, 340)
         self.reason_edit = named(QPlainTextEdit(), "moveReason")
@@ -210,13 +211,13 @@ class RedirectDialog(_MoveDialog):
 class ArriveDialog(_MoveDialog):
     """The clerk takes the item back at this office; its current holder types their password here."""
 
-    def __init__(self, session: Session, item: Mapping[str, Any], holder_name: str,
+    def __init__(self, session: Session, item: ItemRecord, holder_name: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(session, str(item["tracking"]), parent)
+        super().__init__(session, item.tracking, parent)
         self.setObjectName("arriveDialog")
         self.setWindowTitle(t("Receive at this office"))
         self.resize(520, 300)
-        self._holder = str(item.get("holder") or "")
+        self._holder = item.holder or ""
         self.holder_value = named(PlainLabel(f"{holder_name} ({self._holder})" if holder_name else self._holder),
                                   "arriveHolder")
         self.password_edit = named(QLineEdit(), "arrivePassword")
@@ -255,9 +256,9 @@ class DeliverExternalDialog(_MoveDialog):
     """Delivery to someone without an account: their full name (required) and ID number are recorded. With
     `pass_on`, the văn thư hands an envelope she received unopened to the named person (services.imported_items)."""
 
-    def __init__(self, session: Session, item: Mapping[str, Any], parent: QWidget | None = None, *,
+    def __init__(self, session: Session, item: ItemRecord, parent: QWidget | None = None, *,
                  pass_on: bool = False) -> None:
-        super().__init__(session, str(item["tracking"]), parent)
+        super().__init__(session, item.tracking, parent)
         self._pass_on = pass_on
         self.setObjectName("passOnDialog" if pass_on else "deliverExternalDialog")
         self.setWindowTitle(t("Pass the unopened envelope to the named person") if pass_on
@@ -268,12 +269,12 @@ class DeliverExternalDialog(_MoveDialog):
         form = QFormLayout()
         form.addRow(_label(t("&Full name (required)"), self.name_edit), self.name_edit)
         form.addRow(_label(t("&ID number"), self.id_edit), self.id_edit)
-        named_to = str(item.get("named_recipient") or "")
+        named_to = item.named_recipient or ""
         heading = (t("Hand the unopened envelope {tracking} to the person named on it. Their details are recorded "
                      "with your signature.", tracking=self._tracking) if pass_on else
                    t("Deliver item {tracking} to a person who has no account in this vault. Their details are "
                      "recorded with your signature.", tracking=self._tracking))
-        if named_to and item.get("named_only"):
+        if named_to and item.named_only:
             heading += "\n" + t("Only {name} may receive this item.", name=named_to)
         self._finish_layout(heading, form, {"person_name": self.name_edit, "person_id": self.id_edit})
         self.name_edit.setFocus()

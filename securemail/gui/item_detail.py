@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,9 +31,11 @@ from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, enter_confirms, fmt_time, lbl, named, show_message
 from securemail.services import bags, directory, incidents, items, reports, transfers
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord
+from securemail.services.queries.timeline import TimelineEntry
 from securemail.services.session import Session
 
-Loaded = tuple[dict[str, Any], list[dict[str, Any]], dict[str, str], dict[str, str]]
+Loaded = tuple[ItemRecord, list[TimelineEntry], dict[str, str], dict[str, str]]
 
 
 class ItemDetailDialog(Retranslating, QDialog):
@@ -50,7 +49,7 @@ class ItemDetailDialog(Retranslating, QDialog):
         self.resize(1000, 680)
         self._session = session
         self._tracking = tracking
-        self._item: dict[str, Any] = {}
+        self._item: ItemRecord | None = None
         self._missing_from: str | None = None
         self._agency_names: dict[str, str] = {}
         self._user_names: dict[str, str] = {}
@@ -209,7 +208,7 @@ class ItemDetailDialog(Retranslating, QDialog):
 
     def _loaded(self, loaded: Loaded) -> None:
         self._item, events, self._user_names, self._agency_names = loaded
-        self._missing_from = bags.missing_from_bag(events, str(self._item.get("tracking") or ""))
+        self._missing_from = bags.missing_from_bag(events, self._item.tracking)
         self.timeline.set_events(events, self._user_names)
         self.table.resizeRowsToContents()
         self._show_item()
@@ -225,41 +224,47 @@ class ItemDetailDialog(Retranslating, QDialog):
         name = self._user_names.get(str(username or ""))
         return f"{name} ({username})" if name else str(username or "")
 
+    def _loaded_item(self) -> ItemRecord:
+        """The item shown (the dialog's actions exist only once it is loaded)."""
+        if self._item is None:
+            raise RuntimeError("item not loaded yet")
+        return self._item
+
     def _rows(self) -> list[tuple[str, str]]:
-        it = self._item
-        named = it.get("named_recipient") or ""
-        if named and it.get("named_only"):
+        it = self._loaded_item()
+        named = it.named_recipient or ""
+        if named and it.named_only:
             named += " - " + t("only this person may open")
-        seals = " ".join(x for x in (it.get("seal_numbers") or "", "(" + lbl(SealCondition(it["seal_condition"]))
+        seals = " ".join(x for x in (it.seal_numbers or "", "(" + lbl(SealCondition(it.seal_condition))
                                                                     + ")") if x)
-        where = it.get("location") or ""
-        if it.get("bag"):
-            where += " / " + t("bag {bag}", bag=it["bag"])
-        person = " - ".join(x for x in (it.get("sender_person"), it.get("sender_person_id")) if x)
+        where = it.location or ""
+        if it.bag:
+            where += " / " + t("bag {bag}", bag=it.bag)
+        person = " - ".join(x for x in (it.sender_person, it.sender_person_id) if x)
         delivered = ""
-        if it.get("delivered_at"):
-            delivered = fmt_time(it["delivered_at"]) + " - " + self._user(it.get("delivered_to"))
+        if it.delivered_at:
+            delivered = fmt_time(it.delivered_at) + " - " + self._user(it.delivered_to)
         return [
-            (N_("Tracking number"), it["tracking"]),
-            (N_("Status"), lbl(ItemStatus(it["status"]))),
-            (N_("Sender"), self._agency(it["sender_agency"])),
-            (N_("Recipient"), self._agency(it["recipient_agency"])),
+            (N_("Tracking number"), it.tracking),
+            (N_("Status"), lbl(ItemStatus(it.status))),
+            (N_("Sender"), self._agency(it.sender_agency)),
+            (N_("Recipient"), self._agency(it.recipient_agency)),
             (N_("Person handing in"), person),
             (N_("Named recipient"), named),
-            (N_("Secrecy"), lbl(Secrecy(it["secrecy"]))),
-            (N_("Service"), lbl(ServiceClass(it["service"])) + " / " + lbl(Scope(it["scope"]))),
-            (N_("Appointed time"), fmt_time(it.get("appointed_at"))),
-            (N_("Document number and code"), it.get("doc_ref") or ""),
-            (N_("Envelopes"), str(it.get("envelopes") or "")),
-            (N_("Weight (g)"), str(it.get("weight_grams") or "")),
+            (N_("Secrecy"), lbl(Secrecy(it.secrecy))),
+            (N_("Service"), lbl(ServiceClass(it.service)) + " / " + lbl(Scope(it.scope))),
+            (N_("Appointed time"), fmt_time(it.appointed_at)),
+            (N_("Document number and code"), it.doc_ref or ""),
+            (N_("Envelopes"), str(it.envelopes or "")),
+            (N_("Weight (g)"), str(it.weight_grams or "")),
             (N_("Seals"), seals),
-            (N_("Held by"), self._user(it.get("holder"))),
+            (N_("Held by"), self._user(it.holder)),
             (N_("Where"), where),
-            (N_("Accepted"), fmt_time(it.get("accepted_at")) + " - " + self._user(it.get("accepted_by"))),
-            (N_("Due"), fmt_time(it.get("due_at"))),
+            (N_("Accepted"), fmt_time(it.accepted_at) + " - " + self._user(it.accepted_by)),
+            (N_("Due"), fmt_time(it.due_at)),
             (N_("Delivered"), delivered),
-            (N_("Description"), it.get("description") or ""),
-            (N_("Notes"), it.get("notes") or ""),
+            (N_("Description"), it.description or ""),
+            (N_("Notes"), it.notes or ""),
         ]
 
     def _show_item(self) -> None:
@@ -269,6 +274,7 @@ class ItemDetailDialog(Retranslating, QDialog):
             if widget is not None:
                 widget.deleteLater()
         rows = self._rows()
+        it = self._loaded_item()
         half = (len(rows) + 1) // 2
         for i, (source, value) in enumerate(rows):
             column = 0 if i < half else 2
@@ -279,13 +285,13 @@ class ItemDetailDialog(Retranslating, QDialog):
             self.grid.addWidget(name, i % half, column, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(shown, i % half, column + 1)
         for move, button in self._moves.items():
-            button.setVisible(may(self._session, self._item, "deliver" if move == "deliver_external" else move))
-        delivered = self._item.get("status") == ItemStatus.DELIVERED.value
-        self.pass_on_button.setVisible(delivered and bool(self._item.get("named_only"))
-                                       and self._item.get("holder") == self._session.user.username
+            button.setVisible(may(self._session, it, "deliver" if move == "deliver_external" else move))
+        delivered = it.status == ItemStatus.DELIVERED.value
+        self.pass_on_button.setVisible(delivered and bool(it.named_only)
+                                       and it.holder == self._session.user.username
                                        and allowed(self._session.role, Permission.PASS_ON))
         self.delivery_button.setVisible(delivered and allowed(self._session.role, Permission.PRINT_RECEIPT))
-        incidents_open = int(self._item.get("open_incidents") or 0)
+        incidents_open = it.open_incidents
         self.flag_label.setVisible(incidents_open > 0)
         self.close_incident_button.setVisible(incidents_open > 0
                                               and allowed(self._session.role, Permission.CLOSE_INCIDENT))
@@ -343,7 +349,7 @@ class ItemDetailDialog(Retranslating, QDialog):
         run_op(self, lambda: transfers.out_for_delivery(session, tracking), done, failed)
 
     def ask_redirect(self, mode: str) -> RedirectDialog:
-        dialog = RedirectDialog(self._session, self._item, mode, self)
+        dialog = RedirectDialog(self._session, self._loaded_item(), mode, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(lambda _: self._recorded(t("Recorded.")))
         dialog.start()
@@ -351,22 +357,22 @@ class ItemDetailDialog(Retranslating, QDialog):
         return dialog
 
     def ask_arrive(self) -> ArriveDialog:
-        holder = str(self._item.get("holder") or "")
-        dialog = ArriveDialog(self._session, self._item, self._user_names.get(holder, ""), self)
+        item = self._loaded_item()
+        dialog = ArriveDialog(self._session, item, self._user_names.get(item.holder or "", ""), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(lambda _: self._recorded(t("Received at this office.")))
         dialog.open()
         return dialog
 
     def ask_pass_on(self) -> DeliverExternalDialog:
-        dialog = DeliverExternalDialog(self._session, self._item, self, pass_on=True)
+        dialog = DeliverExternalDialog(self._session, self._loaded_item(), self, pass_on=True)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(lambda _: self._recorded(t("Passed on to the named person.")))
         dialog.open()
         return dialog
 
     def ask_deliver_external(self) -> DeliverExternalDialog:
-        dialog = DeliverExternalDialog(self._session, self._item, self)
+        dialog = DeliverExternalDialog(self._session, self._loaded_item(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(lambda _: self._recorded(t("Delivered.")))
         dialog.open()
@@ -416,5 +422,6 @@ class ItemDetailDialog(Retranslating, QDialog):
         self.changed.emit()
         self.reload()
 
-    def item(self) -> Mapping[str, Any]:
+    def item(self) -> ItemRecord | None:
+        """The item as last loaded (None until it is)."""
         return self._item

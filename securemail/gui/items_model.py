@@ -21,6 +21,7 @@ from securemail.gui.strings import N_, t
 from securemail.gui.table_base import AnyIndex, ReadOnlyTableModel
 from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
 from securemail.services.items import is_overdue_row
+from securemail.services.queries.items import ItemRecord
 
 COL_TRACKING = 0
 COL_STATUS = 1
@@ -43,14 +44,14 @@ PAGE_SIZE = 200
 OVERDUE_COLOR = QColor("#b71c1c")
 
 
-def page_key(row: Mapping[str, Any]) -> str:
+def page_key(row: ItemRecord) -> str:
     """The keyset cursor search_items expects after this row."""
-    return f"{row['accepted_at']}|{row['tracking']}"
+    return f"{row.accepted_at}|{row.tracking}"
 
 
 @dataclass(frozen=True, slots=True)
 class ItemRow:
-    raw: Mapping[str, Any]
+    raw: ItemRecord
     cells: tuple[str, ...]
     flagged: bool
     overdue: bool
@@ -79,7 +80,7 @@ class ItemsTableModel(ReadOnlyTableModel):
     def set_agency_names(self, names: Mapping[str, str]) -> None:
         self._agency_names = dict(names)
 
-    def reset_rows(self, rows: Sequence[Mapping[str, Any]], now: datetime, *, has_more: bool,
+    def reset_rows(self, rows: Sequence[ItemRecord], now: datetime, *, has_more: bool,
                    cursor: str | None = None) -> None:
         """`cursor`: the service's key for the page after these rows (else the accepted-time key, page_key)."""
         self.beginResetModel()
@@ -97,7 +98,7 @@ class ItemsTableModel(ReadOnlyTableModel):
         self._loading = False
         self.endResetModel()
 
-    def append_rows(self, rows: Sequence[Mapping[str, Any]], *, has_more: bool, cursor: str | None = None) -> None:
+    def append_rows(self, rows: Sequence[ItemRecord], *, has_more: bool, cursor: str | None = None) -> None:
         self._loading = False
         self._has_more = has_more
         self._cursor = cursor
@@ -118,19 +119,19 @@ class ItemsTableModel(ReadOnlyTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
 
-    def _make_row(self, raw: Mapping[str, Any]) -> ItemRow:
+    def _make_row(self, raw: ItemRecord) -> ItemRow:
         overdue = self._now is not None and is_overdue_row(raw, self._now)
-        flagged = int(raw.get("open_incidents") or 0) > 0
+        flagged = raw.flagged
         cells = (
-            raw["tracking"],
-            lbl(ItemStatus(raw["status"])),
-            lbl(Secrecy(raw["secrecy"])),
-            lbl(ServiceClass(raw["service"])),
-            raw["sender_agency"],
-            raw["recipient_agency"],
-            raw.get("holder") or "",
-            fmt_time(raw.get("accepted_at")),
-            fmt_time(raw.get("due_at")),
+            raw.tracking,
+            lbl(ItemStatus(raw.status)),
+            lbl(Secrecy(raw.secrecy)),
+            lbl(ServiceClass(raw.service)),
+            raw.sender_agency,
+            raw.recipient_agency,
+            raw.holder or "",
+            fmt_time(raw.accepted_at),
+            fmt_time(raw.due_at),
         )
         notes = []
         if flagged:
@@ -141,11 +142,11 @@ class ItemsTableModel(ReadOnlyTableModel):
 
     # ---- reading -------------------------------------------------------------------------------------------
 
-    def row_data(self, row: int) -> Mapping[str, Any]:
+    def row_data(self, row: int) -> ItemRecord:
         return self._rows[row].raw
 
     def trackings(self, rows: Sequence[int]) -> list[str]:
-        return [str(self._rows[r].raw["tracking"]) for r in rows if 0 <= r < len(self._rows)]
+        return [self._rows[r].raw.tracking for r in rows if 0 <= r < len(self._rows)]
 
     def next_cursor(self) -> str | None:
         if self._cursor is not None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -33,6 +32,7 @@ from securemail.gui.widgets import named, shortcut, show_message
 from securemail.services import directory, items, views
 from securemail.services.directory import Agency
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session
 from securemail.services.views import ItemQuery, Sort
 
@@ -47,7 +47,7 @@ TRACKING_LENGTH = 13  # S10: two letters, nine digits, two letters
 
 @dataclass(frozen=True)
 class Loaded:
-    rows: list[dict[str, Any]]
+    rows: list[ItemRecord]
     cursor: str | None
     totals: views.Totals | None
     now: datetime
@@ -291,7 +291,7 @@ class ItemsPage(Retranslating, QWidget):
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
-            self.open_item.emit(str(self.model.row_data(row)["tracking"]))
+            self.open_item.emit(self.model.row_data(row).tracking)
 
     def _open_selected(self) -> None:
         rows = self.selected_rows()

@@ -38,6 +38,7 @@ from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import FieldErrors, lbl, named, show_message
 from securemail.services import bags, reports
 from securemail.services.background import CancelToken, Progress
+from securemail.services.queries.bags import BagRecord
 from securemail.services.session import Session
 
 REGISTER_KINDS = (("handover", N_("KT1 handover book (this post office's)")),
@@ -67,7 +68,7 @@ class ReportsPage(Retranslating, QWidget):
         self.setObjectName("reportsPage")
         self._session = session
         self.preview: PdfPreviewDialog | None = None  # the last preview opened (tests)
-        self._bags: list[dict[str, Any]] = []
+        self._bags: list[BagRecord] = []
         today = session.clock.now().astimezone(ICT).date()
         month_start = today.replace(day=1)
 
@@ -208,7 +209,7 @@ class ReportsPage(Retranslating, QWidget):
         session = self._session
         run_op(self, lambda: bags.list_bags(session), self.set_bags, self._failed)
 
-    def set_bags(self, found: list[dict[str, Any]]) -> None:
+    def set_bags(self, found: list[BagRecord]) -> None:
         self._bags = found
         self._fill_bags()
 
@@ -216,9 +217,9 @@ class ReportsPage(Retranslating, QWidget):
         chosen = self.bag_combo.currentData()
         self.bag_combo.clear()
         for bag in self._bags:
-            status = lbl(BagStatus(bag["status"]))
-            text = f"{bag['bag']} → {bag['destination']} ({status}, {len(bag['items'])})"
-            self.bag_combo.addItem(text, bag["bag"])
+            status = lbl(BagStatus(bag.status))
+            text = f"{bag.bag} → {bag.destination} ({status}, {len(bag.items)})"
+            self.bag_combo.addItem(text, bag.bag)
         if not self._bags:
             self.bag_combo.addItem(t("(no bags yet)"), None)
         self.bag_combo.setCurrentIndex(max(self.bag_combo.findData(chosen), 0))

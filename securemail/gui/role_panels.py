@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -35,6 +34,7 @@ from securemail.gui.strings import N_, t
 from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, plain_tooltip, show_message
 from securemail.services import audit, incidents, views
+from securemail.services.queries.incidents import IncidentRecord
 from securemail.services.session import Session
 from securemail.services.views import View
 
@@ -121,13 +121,13 @@ class ViewPanel(Retranslating, QGroupBox):
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_item.emit(str(self.model.row_data(index.row())["tracking"]))
+            self.open_item.emit(self.model.row_data(index.row()).tracking)
 
 
 @dataclass(frozen=True)
 class IntegrityLoad:
     last_check: tuple[int, int] | None
-    incidents: list[dict[str, Any]]
+    incidents: list[IncidentRecord]
 
 
 class IntegrityPanel(Retranslating, QGroupBox):
@@ -166,7 +166,7 @@ class IntegrityPanel(Retranslating, QGroupBox):
 
         def work() -> IntegrityLoad:
             found = incidents.list_incidents(session)
-            return IntegrityLoad(audit.last_clean_check(session), sorted(found, key=lambda r: -int(r["id"])))
+            return IntegrityLoad(audit.last_clean_check(session), sorted(found, key=lambda r: -r.id))
 
         run_op(self, work, self._loaded, lambda e: show_message(self.message, e.message()))
 
@@ -190,9 +190,9 @@ class IntegrityPanel(Retranslating, QGroupBox):
         self.incidents_title.setText(t("Open incidents: {count}", count=len(load.incidents)))
         self.incidents.setRowCount(len(load.incidents))
         for row, incident in enumerate(load.incidents):
-            kind = incident["kind"]
-            cells = (incident["tracking"], lbl(IncidentKind(kind)) if kind in IncidentKind._value2member_map_
-                     else kind, fmt_time(incident["opened_at"]), incident["description"])
+            kind = incident.kind
+            cells = (incident.tracking, lbl(IncidentKind(kind)) if kind in IncidentKind._value2member_map_
+                     else kind, fmt_time(incident.opened_at), incident.description)
             for column, value in enumerate(cells):
                 cell = QTableWidgetItem(str(value))  # plain text: descriptions are typed by people
                 cell.setToolTip(plain_tooltip(str(value)) or "")

@@ -14,6 +14,7 @@ from securemail.gui.table_base import AnyIndex, ReadOnlyTableModel
 from securemail.gui.widgets import fmt_time, lbl, plain_tooltip
 from securemail.i18n import current_language
 from securemail.services.items import event_label
+from securemail.services.queries.timeline import TimelineEntry
 
 COL_TIME = 0
 COL_EVENT = 1
@@ -72,11 +73,11 @@ class TimelineModel(ReadOnlyTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._events: list[Mapping[str, Any]] = []
+        self._events: list[TimelineEntry] = []
         self._cells: list[tuple[str, ...]] = []
         self._names: dict[str, str] = {}
 
-    def set_events(self, events: Sequence[Mapping[str, Any]], names: Mapping[str, str] | None = None) -> None:
+    def set_events(self, events: Sequence[TimelineEntry], names: Mapping[str, str] | None = None) -> None:
         """`names` maps user names to full names, shown as "Full Name (username)"."""
         self.beginResetModel()
         self._events = list(events)
@@ -90,7 +91,7 @@ class TimelineModel(ReadOnlyTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
 
     def all_signatures_ok(self) -> bool:
-        return all(bool(e.get("signature_ok")) for e in self._events)
+        return all(e.signature_ok for e in self._events)
 
     def _who(self, username: object) -> str:
         if not username:
@@ -98,15 +99,15 @@ class TimelineModel(ReadOnlyTableModel):
         full = self._names.get(str(username))
         return f"{full} ({username})" if full else str(username)
 
-    def _make(self, event: Mapping[str, Any]) -> tuple[str, ...]:
-        kind = str(event.get("kind", ""))
-        ok = bool(event.get("signature_ok"))
+    def _make(self, event: TimelineEntry) -> tuple[str, ...]:
+        kind = event.kind
+        ok = event.signature_ok
         return (
-            fmt_time(event.get("time")),
+            fmt_time(event.time),
             event_label(kind, current_language()),
-            self._who(event.get("actor")),
-            self._who(event.get("cosigner")),
-            _details(kind, event.get("data") or {}),
+            self._who(event.actor),
+            self._who(event.cosigner),
+            _details(kind, event.data),
             ("✓ " + t("valid")) if ok else ("✗ " + t("NOT VALID")),
         )
 
@@ -121,6 +122,6 @@ class TimelineModel(ReadOnlyTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_DETAILS:
             return plain_tooltip(self._cells[index.row()][COL_DETAILS])
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_SIGNATURE:
-            return OK_BRUSH if self._events[index.row()].get("signature_ok") else BAD_BRUSH
+            return OK_BRUSH if self._events[index.row()].signature_ok else BAD_BRUSH
         return None
 

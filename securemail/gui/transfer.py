@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QWidget
@@ -18,6 +17,7 @@ from securemail.gui.ui_transfer_dialog import Ui_TransferDialog
 from securemail.gui.widgets import FieldErrors, lbl, set_plain, show_message
 from securemail.services import bags, directory, transfers
 from securemail.services.cosign import cosigner
+from securemail.services.queries.bags import BagRecord
 from securemail.services.session import Session, UserInfo
 
 HANDOVER = "handover"
@@ -30,14 +30,14 @@ class TransferDialog(Retranslating, QDialog):
     recorded = Signal(list)  # the trackings that moved (BAG: the bag's id)
 
     def __init__(self, session: Session, trackings: Sequence[str], mode: str,
-                 parent: QWidget | None = None, *, bag: Mapping[str, Any] | None = None) -> None:
+                 parent: QWidget | None = None, *, bag: BagRecord | None = None) -> None:
         super().__init__(parent)
         if mode not in TAKERS or (mode == BAG) != (bag is not None):
             raise ValueError(f"unknown transfer mode {mode!r}")
         self._session = session
         self._trackings = list(trackings)
         self._mode = mode
-        self._bag = dict(bag or {})
+        self._bag = bag
         self._busy = False
         self._takers: list[UserInfo] = []
         self._takers_loaded = False
@@ -63,8 +63,8 @@ class TransferDialog(Retranslating, QDialog):
         set_plain(self._ui.itemsLabel, ", ".join(self._trackings))
         if self._mode == BAG:
             self.setWindowTitle(t("Give the bag to a courier"))
-            heading = t("Hand sealed bag {bag} (seal {seal}) to a courier:", bag=self._bag.get("bag"),
-                        seal=self._bag.get("seal") or "-")
+            bag_id, seal = (self._bag.bag, self._bag.seal) if self._bag else (None, None)
+            heading = t("Hand sealed bag {bag} (seal {seal}) to a courier:", bag=bag_id, seal=seal or "-")
             set_plain(self._ui.itemsLabel, nt("{count} item: {items}", "{count} items: {items}", len(self._trackings),
                                               items=", ".join(self._trackings)))
         elif self._mode == HANDOVER:
@@ -126,12 +126,13 @@ class TransferDialog(Retranslating, QDialog):
             return
         self._set_busy(True)
         self._errors.clear()
-        session, trackings, mode, bag_id = self._session, self._trackings, self._mode, self._bag.get("bag")
+        session, trackings, mode = self._session, self._trackings, self._mode
+        bag_id = self._bag.bag if self._bag else None
 
         def work() -> list[str]:
             signer, user = cosigner(session, str(username), password)
             if mode == BAG:
-                return [str(bags.dispatch_bag(session, str(bag_id), signer, user)["bag"])]
+                return [bags.dispatch_bag(session, str(bag_id), signer, user).bag]
             if mode == HANDOVER:
                 return transfers.handover(session, trackings, signer, user)
             transfers.deliver(session, trackings[0], to=signer, to_user=user)

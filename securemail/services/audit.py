@@ -11,9 +11,8 @@ from __future__ import annotations
 import binascii
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from securemail.crypto.canonical import canonical_bytes
+from securemail.crypto.canonical import JsonObject, canonical_bytes
 from securemail.crypto.signing import Domain, b64, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer_name
@@ -48,7 +47,7 @@ def read_checkpoint_file(path: Path) -> Checkpoint:
         raise BadInputError("verify.bad_checkpoint_file", path=str(path)) from e
 
 
-def _state_checkpoint(state: dict[str, Any]) -> Checkpoint | None:
+def _state_checkpoint(state: JsonObject) -> Checkpoint | None:
     """The state file's checkpoint for verification (its signature is checked there); None if absent or garbage
     (reported by _state_problem)."""
     note = state.get("checkpoint")
@@ -60,7 +59,7 @@ def _state_checkpoint(state: dict[str, Any]) -> Checkpoint | None:
         return None
 
 
-def _state_problem(session: Session, state: dict[str, Any]) -> Problem | None:
+def _state_problem(session: Session, state: JsonObject) -> Problem | None:
     damage = state_damage(session.paths)
     note = state.get("checkpoint")
     if damage is None and note and _state_checkpoint(state) is None:
@@ -71,13 +70,13 @@ def _state_problem(session: Session, state: dict[str, Any]) -> Problem | None:
 
 
 def _verified_message(session: Session, size: int, root: bytes, by: str, directory: str | None = None) -> bytes:
-    doc: dict[str, Any] = {"vault": session.vault_id, "size": size, "root": b64(root), "by": by}
+    doc: JsonObject = {"vault": session.vault_id, "size": size, "root": b64(root), "by": by}
     if directory is not None:       # records written since the plain verify became incremental
         doc["directory"] = directory
     return canonical_bytes(doc)
 
 
-def _verified(state: dict[str, Any], session: Session) -> tuple[int, bytes] | None:
+def _verified(state: JsonObject, session: Session) -> tuple[int, bytes] | None:
     """The last fully verified (size, root), or None: absent, unreadable, or not signed by the user verifying now
     (state.json is an ordinary file: an unsigned marker must never decide which signatures are skipped)."""
     record = state.get("verified")
@@ -103,7 +102,7 @@ def _verified(state: dict[str, Any], session: Session) -> tuple[int, bytes] | No
     return size, root
 
 
-def _since(state: dict[str, Any], session: Session, verified: tuple[int, bytes] | None) -> Since | None:
+def _since(state: JsonObject, session: Session, verified: tuple[int, bytes] | None) -> Since | None:
     """The signed verified record as the start of a plain (incremental) run; None when it lacks the directory
     head or the compact range (older records: that run reads the whole log, skipping old signatures)."""
     record = state.get("verified")
@@ -182,7 +181,7 @@ def _record_verified(session: Session, report: VerificationReport) -> None:
     directory = _directory_head(session, report.size)
     sig = session.signer.key.sign(Domain.VERIFIED, _verified_message(session, report.size, report.root, by,
                                                                      directory))
-    record: dict[str, Any] = {"size": report.size, "root": b64(report.root), "by": by, "sig": b64(sig)}
+    record: JsonObject = {"size": report.size, "root": b64(report.root), "by": by, "sig": b64(sig)}
     if directory is not None and report.frontier:
         record["directory"] = directory
         record["frontier"] = b64(report.frontier)

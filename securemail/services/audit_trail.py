@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.ledger import read_events
 from securemail.custody.rules import AUDIT_FIELDS
@@ -42,7 +42,7 @@ class TrailEntry:
     time: str
     kind: str
     actor: str
-    data: dict[str, Any]
+    data: JsonObject
 
 
 def _file_name(path: Path | str | None) -> str | None:
@@ -52,7 +52,7 @@ def _file_name(path: Path | str | None) -> str | None:
     return Path(str(path)).name[:MAX_NAME] or None
 
 
-def _record(session: Session, kind: str, data: dict[str, Any]) -> bool:
+def _record(session: Session, kind: str, data: JsonObject) -> bool:
     """Append one audit event signed by the session's user. Returns False when it could not be signed (a read-only
     vault, a temporary key that signs nothing but the password change, a clock behind the trail): the action the
     user asked for is not refused for that, and nothing else is written."""
@@ -82,7 +82,7 @@ def record_login(session: Session, via: str) -> bool:
             for n, f in enumerate(pending):
                 if f.id in already:
                     continue
-                data: dict[str, Any] = {"id": f.id, "at": datetime.fromtimestamp(f.time, tz).isoformat()}
+                data: JsonObject = {"id": f.id, "at": datetime.fromtimestamp(f.time, tz).isoformat()}
                 if f.user is not None:
                     data["user"] = f.user
                 if dropped and n == len(pending) - 1:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
@@ -19,6 +17,9 @@ from securemail.i18n import current_language
 from securemail.services.cosign import same_person
 from securemail.services.items import item_row, normalise_tracking
 from securemail.services.permissions import Permission
+from securemail.services.queries.bags import BagRecord, bag_ids, fetch_bag
+from securemail.services.queries.items import ItemRecord
+from securemail.services.queries.timeline import TimelineEntry
 from securemail.services.session import Session, UserInfo, fields_checked
 from securemail.services.transfers import check_move
 
@@ -40,47 +41,31 @@ def compare_manifest(bag: str, expected: Sequence[str], scanned: Sequence[str]) 
     return BagOpening(bag, found, sorted(manifest - set(found)), [t for t in seen if t not in manifest])
 
 
-def missing_from_bag(timeline: Sequence[dict[str, Any]], tracking: str) -> str | None:
+def missing_from_bag(timeline: Sequence[TimelineEntry], tracking: str) -> str | None:
     """The bag this item was missing from when it was opened: the latest opening in its timeline says so."""
     for event in reversed(timeline):
-        if event.get("kind") == K.BAG_OPENED:
-            data = event.get("data") or {}
+        if event.kind == K.BAG_OPENED:
+            data = event.data
             return str(data.get("bag")) if tracking in (data.get("missing") or []) else None
     return None
 
 
-def get_bag(session: Session, bag: str) -> dict[str, Any]:
+def get_bag(session: Session, bag: str) -> BagRecord:
     session.require(Permission.VIEW_ALL)
-    cur = session.conn.execute("SELECT * FROM bags WHERE bag = ?", (bag.strip().upper(),))
-    row = cur.fetchone()
-    if row is None:
+    found = fetch_bag(session.conn, bag.strip().upper())
+    if found is None:
         raise NotFoundError("notfound.bag", bag=bag)
-    out = dict(zip([c[0] for c in cur.description], row, strict=True))
-    out["items"] = bag_items(session, out["bag"])
-    if out["status"] == BagStatus.OPENED.value:  # what the signed opening found missing or extra
-        found = session.conn.execute(
-            "SELECT json_extract(body, '$.data.missing'), json_extract(body, '$.data.extra') FROM events "
-            "WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (K.bag_subject(out["bag"]), K.BAG_OPENED),
-        ).fetchone()
-        out["missing"] = json.loads(found[0]) if found and found[0] else []
-        out["extra"] = json.loads(found[1]) if found and found[1] else []
-    return out
+    return found
 
 
-def bag_items(session: Session, bag: str) -> list[str]:
-    return [r[0] for r in session.conn.execute("SELECT tracking FROM bag_items WHERE bag = ? ORDER BY tracking",
-                                               (bag,))]
-
-
-def list_bags(session: Session, status: str | None = None) -> list[dict[str, Any]]:
+def list_bags(session: Session, status: str | None = None) -> list[BagRecord]:
     session.require(Permission.VIEW_ALL)
-    sql = "SELECT bag FROM bags" + (" WHERE status = ?" if status else "") + " ORDER BY created_at DESC"
-    return [get_bag(session, r[0]) for r in session.conn.execute(sql, (status,) if status else ())]
+    return [get_bag(session, b) for b in bag_ids(session.conn, status)]
 
 
-def _require_status(bag: dict[str, Any], status: BagStatus, action: str) -> None:
-    if bag["status"] != status.value:
-        raise StateError("state.bag", bag=bag["bag"], status=label(BagStatus(bag["status"]), current_language()),
+def _require_status(bag: BagRecord, status: BagStatus, action: str) -> None:
+    if bag.status != status.value:
+        raise StateError("state.bag", bag=bag.bag, status=label(BagStatus(bag.status), current_language()),
                          action=action)
 
 
@@ -115,15 +100,15 @@ def _province_of(session: Session, code: str) -> str | None:
     return str(row[0]) if row is not None and row[0] else None
 
 
-def _check_destination(session: Session, bag: dict[str, Any], item: dict[str, Any]) -> None:
+def _check_destination(session: Session, bag: BagRecord, item: ItemRecord) -> None:
     """Refuse an item for another province than the bag's: the province of the destination post office (recorded
     when the bag was made), or, for a bag addressed to an agency, that agency's province."""
-    bag_province = bag.get("province") or _province_of(session, bag["destination"])
-    target = item.get("destination") or item["recipient_agency"]
+    bag_province = bag.province or _province_of(session, bag.destination)
+    target = item.destination or item.recipient_agency
     item_province = _province_of(session, target)
     if bag_province and item_province and _fold(bag_province) != _fold(item_province):
-        raise BadInputError("bag.wrong_destination", tracking=item["tracking"], bag=bag["bag"],
-                            destination=f"{bag['destination']} ({bag_province})",
+        raise BadInputError("bag.wrong_destination", tracking=item.tracking, bag=bag.bag,
+                            destination=f"{bag.destination} ({bag_province})",
                             recipient=f"{target} ({item_province})")
 
 
@@ -137,8 +122,8 @@ def add_to_bag(session: Session, bag: str, trackings: Sequence[str]) -> list[str
             check_move(session, item, Action.BAG)
             _check_destination(session, b, item)
         for item in items:
-            ledger.append(K.ITEM_BAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
-    return [i["tracking"] for i in items]
+            ledger.append(K.ITEM_BAGGED, item.tracking, session.signer, {"bag": b.bag})
+    return [i.tracking for i in items]
 
 
 def remove_from_bag(session: Session, bag: str, tracking: str) -> None:
@@ -147,24 +132,24 @@ def remove_from_bag(session: Session, bag: str, tracking: str) -> None:
         b = get_bag(session, bag)
         _require_status(b, BagStatus.OPEN, "remove")
         item = item_row(session, tracking)
-        if item["bag"] != b["bag"]:
+        if item.bag != b.bag:
             raise NotFoundError("notfound.item", tracking=tracking)
-        ledger.append(K.ITEM_UNBAGGED, item["tracking"], session.signer, {"bag": b["bag"]})
+        ledger.append(K.ITEM_UNBAGGED, item.tracking, session.signer, {"bag": b.bag})
 
 
-def close_bag(session: Session, bag: str, seal: str) -> dict[str, Any]:
+def close_bag(session: Session, bag: str, seal: str) -> BagRecord:
     session.require(Permission.MANAGE_BAGS)
     with fields_checked():
         seal_text = clean_text(seal, field="seal", max_len=100, required=True)
     with session.write() as ledger:
         b = get_bag(session, bag)
         _require_status(b, BagStatus.OPEN, "close")
-        ledger.append(K.BAG_CLOSED, K.bag_subject(b["bag"]), session.signer,
-                      {"bag": b["bag"], "seal": seal_text, "items": b["items"]})
-    return get_bag(session, b["bag"])
+        ledger.append(K.BAG_CLOSED, K.bag_subject(b.bag), session.signer,
+                      {"bag": b.bag, "seal": seal_text, "items": list(b.items)})
+    return get_bag(session, b.bag)
 
 
-def dispatch_bag(session: Session, bag: str, to: Signer, to_user: UserInfo) -> dict[str, Any]:
+def dispatch_bag(session: Session, bag: str, to: Signer, to_user: UserInfo) -> BagRecord:
     """Hand the sealed bag to a courier as one unit; the courier co-signs; every item in it moves."""
     session.require(Permission.MANAGE_BAGS)
     same_person(to, to_user)
@@ -173,12 +158,12 @@ def dispatch_bag(session: Session, bag: str, to: Signer, to_user: UserInfo) -> d
     with session.write() as ledger:
         b = get_bag(session, bag)
         _require_status(b, BagStatus.CLOSED, "dispatch")
-        if b["holder"] != session.user.username:
-            raise StateError("perm.not_holder", user=session.user.username, tracking=b["bag"],
-                             holder=b["holder"] or "-")
-        ledger.append(K.BAG_DISPATCHED, K.bag_subject(b["bag"]), session.signer,
-                      {"bag": b["bag"], "to": to_user.username, "seal": b["seal"], "items": b["items"]}, cosigner=to)
-    return get_bag(session, b["bag"])
+        if b.holder != session.user.username:
+            raise StateError("perm.not_holder", user=session.user.username, tracking=b.bag,
+                             holder=b.holder or "-")
+        ledger.append(K.BAG_DISPATCHED, K.bag_subject(b.bag), session.signer,
+                      {"bag": b.bag, "to": to_user.username, "seal": b.seal, "items": list(b.items)}, cosigner=to)
+    return get_bag(session, b.bag)
 
 
 def open_bag(session: Session, bag: str, scanned: Sequence[str], giver: Signer | None) -> BagOpening:
@@ -189,23 +174,23 @@ def open_bag(session: Session, bag: str, scanned: Sequence[str], giver: Signer |
     with session.write() as ledger:
         b = get_bag(session, bag)
         _require_status(b, BagStatus.DISPATCHED, "open")
-        if b["holder"] != (giver.username if giver else None):
-            raise StateError("perm.not_holder", user=giver.username if giver else "-", tracking=b["bag"],
-                             holder=b["holder"] or "-")
-        check = compare_manifest(b["bag"], b["items"], seen)
-        expected, found, missing, extra = set(b["items"]), check.found, check.missing, check.extra
-        ledger.append(K.BAG_OPENED, K.bag_subject(b["bag"]), session.signer,
-                      {"bag": b["bag"], "location": session.office_code, "expected": sorted(expected),
+        if b.holder != (giver.username if giver else None):
+            raise StateError("perm.not_holder", user=giver.username if giver else "-", tracking=b.bag,
+                             holder=b.holder or "-")
+        check = compare_manifest(b.bag, b.items, seen)
+        expected, found, missing, extra = set(b.items), check.found, check.missing, check.extra
+        ledger.append(K.BAG_OPENED, K.bag_subject(b.bag), session.signer,
+                      {"bag": b.bag, "location": session.office_code, "expected": sorted(expected),
                        "found": found, "missing": missing, "extra": extra}, cosigner=giver)
         for t in missing:
             ledger.append(K.ITEM_INCIDENT, t, session.signer, {
                 "incident_kind": IncidentKind.LOST.value,
-                "description": f"Không có trong túi {b['bag']} khi mở (thiếu so với bảng kê) / "
-                               f"missing from bag {b['bag']} at opening"})
+                "description": f"Không có trong túi {b.bag} khi mở (thiếu so với bảng kê) / "
+                               f"missing from bag {b.bag} at opening"})
         for t in extra:
             if session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (t,)).fetchone():
                 ledger.append(K.ITEM_INCIDENT, t, session.signer, {
                     "incident_kind": IncidentKind.MISROUTED.value,
-                    "description": f"Có trong túi {b['bag']} nhưng không có trong bảng kê / "
-                                   f"found in bag {b['bag']} but not on its manifest"})
-    return BagOpening(b["bag"], found, missing, extra)
+                    "description": f"Có trong túi {b.bag} nhưng không có trong bảng kê / "
+                                   f"found in bag {b.bag} but not on its manifest"})
+    return BagOpening(b.bag, found, missing, extra)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from securemail.clock import iso
+from securemail.crypto.canonical import JsonObject
 from securemail.custody.authority import Authority
 from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, parse_note
@@ -43,7 +43,7 @@ def cosign_imported(session: Session, origin_vault: str, cp: Checkpoint) -> None
                          (origin_vault, cp.size, cp.root, cosigned.note(), json.dumps(chain.to_json()), iso(now)))
 
 
-def owed_to(conn: Connection, vault: str) -> list[dict[str, Any]]:
+def owed_to(conn: Connection, vault: str) -> list[JsonObject]:
     """The cosignatures this vault made of `vault`'s checkpoints: they travel in every bundle to it."""
     return [{"checkpoint": str(note), "by": json.loads(chain)} for note, chain in conn.execute(
         "SELECT note, chain FROM cosignatures_made WHERE origin_vault = ? ORDER BY size", (vault,))]
@@ -55,7 +55,7 @@ class Received:
 
     checkpoint: Checkpoint
     witness: str
-    chain: dict[str, Any]
+    chain: JsonObject
 
 
 def check_received(entries: object, *, my_origin: str, office: str, vault: str, office_key: bytes,

@@ -156,7 +156,7 @@ def _advance_item(clerk: Session, clock: FixedClock, i: int, tracking: str, reci
         courier, courier_user = cosigner(clerk, "buuta1", password)
         transfers.handover(clerk, [tracking], courier, courier_user)
     elif kind == 2:
-        if items.item_row(clerk, tracking)["service"] == "hen-gio":  # delivered before the appointment: say why
+        if items.item_row(clerk, tracking).service == "hen-gio":  # delivered before the appointment: say why
             incidents.add_note(clerk, tracking, "Cơ quan nhận đề nghị nhận trước giờ hẹn (điện thoại của văn thư).")
         if recipient == "UBNDGL":
             sec, sec_user = cosigner(clerk, "vanthu1", password)

@@ -13,13 +13,11 @@ from __future__ import annotations
 import binascii
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from securemail.clock import iso
-from securemail.crypto.canonical import canonical_bytes, parse_canonical
+from securemail.crypto.canonical import JsonObject, canonical_bytes, parse_canonical
 from securemail.crypto.signing import Domain, b64, fingerprint, sha256, unb64, verify
 from securemail.custody import kinds as K
 from securemail.custody.authority import AUTHORITY_KINDS, Authority
@@ -41,8 +39,10 @@ from securemail.services import cross_witness
 from securemail.services import items as item_service
 from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
+from securemail.services.queries.timeline import Origin, TimelineEntry
 from securemail.services.session import Session, field_error, fields_checked
 from securemail.services.statements import OFFICE_KEY_HEADER, signer_chain
+from securemail.storage.database import Connection, DbRow
 from securemail.storage.files import write_user_file
 
 FORMAT = "securemail-bundle"
@@ -82,7 +82,7 @@ class Pin:
     revoked_seq: int | None
     revoke_reason: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"code": self.code, "name": self.name, "kind": self.kind, "agency": self.agency, "vault": self.vault,
                 "key": b64(self.key), "fingerprint": self.fingerprint, "reason": self.reason, "active": self.active,
                 "pinned_seq": self.pinned_seq, "revoked_seq": self.revoked_seq, "revoke_reason": self.revoke_reason}
@@ -117,7 +117,7 @@ def read_key_file(path: Path) -> KeyFile:
     return KeyFile(code, str(name), key, kind, clean_code(agency, "agency") if agency else None, fields["vault"])
 
 
-def _pin_from_row(row: Iterable[Any]) -> Pin:
+def _pin_from_row(row: DbRow) -> Pin:
     code, name, kind, agency, vault, key, fp, reason, active, pinned, revoked, why = row
     return Pin(code, name, kind, agency, vault, bytes(key), fp, reason, bool(active), pinned, revoked, why)
 
@@ -190,7 +190,7 @@ class Exported:
     sha256: str
 
 
-def _bags_of(conn: Any, tracking: str) -> list[str]:
+def _bags_of(conn: Connection, tracking: str) -> list[str]:
     return [str(r[0]) for r in conn.execute(
         "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
         (tracking, K.ITEM_BAGGED)) if r[0]]
@@ -211,7 +211,7 @@ def build_bundle(session: Session, to_code: str, trackings: list[str] | None) ->
             "SELECT tracking FROM items WHERE sender_agency = ? OR recipient_agency = ? ORDER BY tracking",
             (pin.agency, pin.agency))]
     rows = [item_service.item_row(session, t) for t in trackings]    # also: may this user see them
-    chosen = sorted({str(r["tracking"]) for r in rows})
+    chosen = sorted({r.tracking for r in rows})
     cp = latest_checkpoint(conn)
     if cp is None:
         raise VaultError("vault.damaged", detail="no checkpoint")
@@ -296,7 +296,7 @@ def _need(ok: bool, check: str, detail: str) -> None:
         raise BundleRefused(check, detail)
 
 
-def _str(doc: dict[str, Any], key: str, check: str = "format") -> str:
+def _str(doc: JsonObject, key: str, check: str = "format") -> str:
     value = doc.get(key)
     _need(isinstance(value, str), check, f"{key} is not text")
     return str(value)
@@ -574,12 +574,12 @@ def _stored_authority(session: Session, vault: str) -> Authority:
     return Authority.replay(event_from_stored(bytes(b), s) for b, s in rows)
 
 
-def foreign_timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
+def foreign_timeline(session: Session, tracking: str) -> list[TimelineEntry]:
     """Events of `tracking` imported from partners (oldest vault first), each re-verified now: its signatures
     against the sender's replayed directory, its inclusion proof against the stored checkpoint, and the sender's
     key against an active pin."""
     conn = session.conn
-    out: list[dict[str, Any]] = []
+    out: list[TimelineEntry] = []
     vaults = [r[0] for r in conn.execute("SELECT origin_vault, min(import_seq) FROM foreign_events WHERE subject = ? "
                                          "GROUP BY origin_vault ORDER BY 2", (tracking,))]
     for vault in vaults:
@@ -604,14 +604,13 @@ def foreign_timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
                                                              [unb64(h) for h in json.loads(proof)], bytes(root)) \
                 and event_leaf_hash(bytes(body), sigs.encode()) == bytes(leaf)
             ok = included and pinned is not None and authority.judge(e).holds()
-            out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
-                        "subject": e.subject, "data": e.data, "hash": e.event_hash().hex(), "signature_ok": ok,
-                        "origin": {"office": office, "vault": vault, "name": pinned[1] if pinned else None,
-                                   "own": False, "verified": ok}})
+            origin = Origin(office, vault, own=False, name=pinned[1] if pinned else None, verified=ok)
+            out.append(TimelineEntry(e.seq, e.kind, e.actor, e.cosigner, e.time, e.subject, e.data,
+                                     e.event_hash().hex(), ok, origin))
     return out
 
 
-def foreign_item(session: Session, tracking: str) -> dict[str, Any] | None:
+def foreign_item(session: Session, tracking: str) -> JsonObject | None:
     """An item known here only from imported events: its accepted data and where it was, per the sender."""
     row = session.conn.execute("SELECT body, signatures FROM foreign_events WHERE subject = ? AND kind = ? "
                                "ORDER BY import_seq LIMIT 1", (tracking, K.ITEM_ACCEPTED)).fetchone()
@@ -619,8 +618,7 @@ def foreign_item(session: Session, tracking: str) -> dict[str, Any] | None:
         return None
     e = event_from_stored(bytes(row[0]), row[1])
     item = dict(e.data.get("item") or {})
-    item_service.check_visible(session, {"sender_agency": item.get("sender_agency"),
-                                         "recipient_agency": item.get("recipient_agency")})
+    item_service.check_visible(session, item.get("sender_agency"), item.get("recipient_agency"))
     return {"tracking": tracking, "status": None, "foreign_only": True, **item}
 
 

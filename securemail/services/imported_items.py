@@ -15,8 +15,8 @@ hash. `links_problems` (run by verify) checks every link of this vault's own eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.authority import Authority
 from securemail.custody.events import Event, event_from_stored
@@ -28,6 +28,8 @@ from securemail.errors import BadInputError, NotFoundError, PermissionDeniedErro
 from securemail.services import items as item_service
 from securemail.services.items import ExternalPerson, record_person
 from securemail.services.permissions import Permission
+from securemail.services.queries.imported import ImportableItem
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo
 
 
@@ -39,7 +41,7 @@ class Imported:
     office: str
     vault: str
 
-    def link(self) -> dict[str, Any]:
+    def link(self) -> JsonObject:
         return {"office": self.office, "vault": self.vault, "seq": self.event.seq,
                 "hash": self.event.event_hash().hex()}
 
@@ -70,10 +72,10 @@ def _local(session: Session, tracking: str) -> bool:
     return session.conn.execute("SELECT 1 FROM items WHERE tracking = ?", (tracking,)).fetchone() is not None
 
 
-def importable(session: Session) -> list[dict[str, Any]]:
+def importable(session: Session) -> list[ImportableItem]:
     """Items imported from pinned partners and not yet in this vault's own chain (newest import first), with the
     data of their acceptance: what the counter's intake form and `item accept --imported` offer."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, ImportableItem] = {}
     pinned = _pinned_vaults(session)
     for vault, office, body, sigs in session.conn.execute(
             "SELECT origin_vault, origin_office, body, signatures FROM foreign_events f WHERE kind = ? AND NOT "
@@ -86,10 +88,10 @@ def importable(session: Session) -> list[dict[str, Any]]:
             continue
         item = dict(e.data.get("item") or {})
         try:
-            item_service.check_visible(session, item)
+            item_service.check_visible(session, item.get("sender_agency"), item.get("recipient_agency"))
         except PermissionDeniedError:
             continue
-        seen[e.subject] = {"tracking": e.subject, "from": str(office), "accepted_at": e.time, **item}
+        seen[e.subject] = ImportableItem(e.subject, str(office), e.time, item)
     return list(seen.values())
 
 
@@ -105,7 +107,7 @@ def accept_imported(session: Session, tracking: str, *, messenger: ExternalPerso
     if not found:
         raise NotFoundError("notfound.imported_item", tracking=t)
     source = found[-1]                                   # the partner that sent it most recently
-    raw: dict[str, Any] = {**(source.event.data.get("item") or {}), "tracking": t}
+    raw: JsonObject = {**(source.event.data.get("item") or {}), "tracking": t}
     keep_due = None
     if _pinned_vaults(session)[source.vault][1] == "office":
         keep_due = source.event.data.get("due_at")
@@ -155,20 +157,20 @@ def pass_on(session: Session, tracking: str, *, to: Signer | None = None, to_use
         raise BadInputError("input.required", field="person_name")
     with session.write() as ledger:
         item = item_service.item_row(session, tracking)
-        if item["status"] != ItemStatus.DELIVERED.value or not item["named_only"] or item["holder"] is None:
-            raise StateError("state.nothing_to_pass_on", tracking=item["tracking"])
-        if item["holder"] != session.user.username:
-            raise StateError("perm.not_holder", user=session.user.username, tracking=item["tracking"],
-                             holder=item["holder"])
+        if item.status != ItemStatus.DELIVERED.value or not item.named_only or item.holder is None:
+            raise StateError("state.nothing_to_pass_on", tracking=item.tracking)
+        if item.holder != session.user.username:
+            raise StateError("perm.not_holder", user=session.user.username, tracking=item.tracking,
+                             holder=item.holder)
         receiver = to_user.full_name if to_user is not None else (person.name if person is not None else "")
-        delegate_ok = (as_delegate and item["service"] == ServiceClass.HOA_TOC.value
+        delegate_ok = (as_delegate and item.service == ServiceClass.HOA_TOC.value
                        and session.setting(DELEGATE_SETTING) == "1")
-        if not same_name(receiver, item["named_recipient"] or "") and not delegate_ok:
-            raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
-        data: dict[str, Any] = {"to": to_user.username if to_user else None, "as_delegate": bool(as_delegate)}
+        if not same_name(receiver, item.named_recipient or "") and not delegate_ok:
+            raise PermissionDeniedError("perm.named_only", tracking=item.tracking, name=item.named_recipient)
+        data: JsonObject = {"to": to_user.username if to_user else None, "as_delegate": bool(as_delegate)}
         if person is not None:
             data["person"] = record_person(session, ledger, person)
-        ledger.append(K.ITEM_PASSED_ON, item["tracking"], session.signer, data, cosigner=to)
+        ledger.append(K.ITEM_PASSED_ON, item.tracking, session.signer, data, cosigner=to)
 
 
 def _partner_authority(session: Session, vault: str) -> Authority:
@@ -177,13 +179,13 @@ def _partner_authority(session: Session, vault: str) -> Authority:
     return Authority.replay(event_from_stored(bytes(b), str(s)) for b, s in rows)
 
 
-def imported_receipt(session: Session, item: dict[str, Any]) -> dict[str, Any]:
+def imported_receipt(session: Session, item: ItemRecord) -> JsonObject:
     """The recipient desk's signed confirmation of an item this vault sent it, as a delivery's data.receipt:
     the newest `item.received` imported from a pinned agency desk of the recipient agency that links to one of this
     vault's own events of the item."""
     pinned = _pinned_vaults(session)
-    agencies = {item["recipient_agency"], item["destination"]}
-    for found in reversed(_imported(session, item["tracking"], K.ITEM_RECEIVED)):
+    agencies = {item.recipient_agency, item.destination}
+    for found in reversed(_imported(session, item.tracking, K.ITEM_RECEIVED)):
         _code, kind, agency = pinned[found.vault]
         origin = found.event.data.get("origin")
         if kind != "agency" or agency not in agencies or not isinstance(origin, dict) \
@@ -192,7 +194,7 @@ def imported_receipt(session: Session, item: dict[str, Any]) -> dict[str, Any]:
         account = _partner_authority(session, found.vault).account(found.event.actor)
         return {**found.link(), "name": account.full_name if account else found.event.actor, "agency": agency,
                 "unopened": found.event.data.get("unopened") is True, "time": found.event.time}
-    raise NotFoundError("notfound.imported_receipt", tracking=item["tracking"])
+    raise NotFoundError("notfound.imported_receipt", tracking=item.tracking)
 
 
 # ---- verify: every link of this vault's own events leads to the imported event it names ---------------------

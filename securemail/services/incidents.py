@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from securemail.custody import kinds as K
 from securemail.domain.enums import IncidentKind
 from securemail.domain.labels import parse_choice
@@ -11,6 +9,7 @@ from securemail.domain.text import clean_text
 from securemail.errors import NotFoundError, StateError
 from securemail.services.items import item_row
 from securemail.services.permissions import Permission
+from securemail.services.queries.incidents import IncidentRecord, select_incidents
 from securemail.services.session import Session, fields_checked
 
 
@@ -28,7 +27,7 @@ def report_incident(session: Session, tracking: str, kind: str, description: str
         k = parse_choice(IncidentKind, kind, field="kind")
     text = _text(description, "description")
     with session.write() as ledger:
-        event = ledger.append(K.ITEM_INCIDENT, item["tracking"], session.signer,
+        event = ledger.append(K.ITEM_INCIDENT, item.tracking, session.signer,
                               {"incident_kind": k.value, "description": text})
     return event.seq
 
@@ -45,18 +44,9 @@ def close_incident(session: Session, incident_id: int, note: str) -> None:
         ledger.append(K.ITEM_INCIDENT_CLOSED, row[0], session.signer, {"incident": incident_id, "note": text})
 
 
-def list_incidents(session: Session, *, open_only: bool = True, tracking: str | None = None) -> list[dict[str, Any]]:
+def list_incidents(session: Session, *, open_only: bool = True, tracking: str | None = None) -> list[IncidentRecord]:
     session.require(Permission.VIEW_ALL)
-    sql = "SELECT * FROM incidents WHERE 1 = 1"
-    args: list[Any] = []
-    if open_only:
-        sql += " AND closed_seq IS NULL"
-    if tracking:
-        sql += " AND tracking = ?"
-        args.append(tracking)
-    cur = session.conn.execute(sql + " ORDER BY id", args)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return select_incidents(session.conn, open_only=open_only, tracking=tracking)
 
 
 def add_note(session: Session, tracking: str, text: str) -> None:
@@ -65,4 +55,4 @@ def add_note(session: Session, tracking: str, text: str) -> None:
     item = item_row(session, tracking)
     body = _text(text, "text")
     with session.write() as ledger:
-        ledger.append(K.ITEM_NOTE, item["tracking"], session.signer, {"text": body})
+        ledger.append(K.ITEM_NOTE, item.tracking, session.signer, {"text": body})

@@ -6,12 +6,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import duetimes
 from securemail.custody import kinds as K
-from securemail.custody.ledger import read_events
+from securemail.custody.ledger import LedgerWriter, read_events
 from securemail.custody.projection import ITEM_FIELDS
 from securemail.domain.enums import Role, Scope, ServiceClass
 from securemail.domain.errors import FieldError
@@ -22,6 +22,8 @@ from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord, fetch_item, select_items
+from securemail.services.queries.timeline import Origin, TimelineEntry
 from securemail.services.session import Session, field_error, fields_checked
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -50,7 +52,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def draft_to_data(draft: ItemDraft) -> dict[str, Any]:
+def draft_to_data(draft: ItemDraft) -> JsonObject:
     return {f: _jsonable(getattr(draft, f)) for f in ITEM_FIELDS}
 
 
@@ -77,7 +79,7 @@ def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> N
         raise field_error(FieldError("appointed_at", "appointed_too_soon", hours=hours, earliest=earliest.isoformat()))
 
 
-def record_person(session: Session, ledger: Any, person: ExternalPerson | None) -> dict[str, Any] | None:
+def record_person(session: Session, ledger: LedgerWriter, person: ExternalPerson | None) -> JsonObject | None:
     """Validate an external person's details and store their signature image; the event covers its hash."""
     if person is None:
         return None
@@ -87,7 +89,7 @@ def record_person(session: Session, ledger: Any, person: ExternalPerson | None) 
         name = clean_text(person.name, field="person_name", max_len=200, required=True)
         id_number = clean_text(person.id_number, field="person_id", max_len=50)
         title = clean_text(person.title, field="person_title", max_len=200)
-    out: dict[str, Any] = {"name": name, "id_number": id_number, "signature_sha256": None}
+    out: JsonObject = {"name": name, "id_number": id_number, "signature_sha256": None}
     if title is not None:
         out["title"] = title
     if person.signature_png is not None:
@@ -113,7 +115,7 @@ def _next_tracking(session: Session) -> str:
 
 
 def accept_item(session: Session, raw: Mapping[str, object], *, messenger: ExternalPerson | None = None,
-                origin: dict[str, Any] | None = None, due_override: str | None = None) -> str:
+                origin: JsonObject | None = None, due_override: str | None = None) -> str:
     """Record an item handed in at the counter; returns its tracking number. With `origin` (the link to a
     partner's imported acceptance, services.imported_items) the item's data are the partner's, validated here and
     stored as they came; `due_override` keeps the due time another post office gave it."""
@@ -141,7 +143,7 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
         item = draft_to_data(draft)
         if origin is not None:
             item = {f: raw[f] for f in ITEM_FIELDS if f in raw}
-        data: dict[str, Any] = {"item": item, "due_at": due_text, "location": session.office_code}
+        data: JsonObject = {"item": item, "due_at": due_text, "location": session.office_code}
         if origin is not None:
             data["origin"] = origin
         person = record_person(session, ledger, messenger)
@@ -158,22 +160,21 @@ def normalise_tracking(text: str) -> str:
         raise BadInputError(f"input.{e.code}", field="tracking", value=text) from e
 
 
-def item_row(session: Session, tracking: str) -> dict[str, Any]:
+def item_row(session: Session, tracking: str) -> ItemRecord:
     """The current state of one item, as the projection holds it; enforces who may see it."""
     t = normalise_tracking(tracking)
-    cur = session.conn.execute("SELECT * FROM items WHERE tracking = ?", (t,))
-    row = cur.fetchone()
-    if row is None:
+    item = fetch_item(session.conn, t)
+    if item is None:
         raise NotFoundError("notfound.item", tracking=t)
-    item = dict(zip([c[0] for c in cur.description], row, strict=True))
-    check_visible(session, item)
+    check_visible(session, item.sender_agency, item.recipient_agency)
     return item
 
 
-def check_visible(session: Session, item: Mapping[str, Any]) -> None:
+def check_visible(session: Session, sender_agency: str | None, recipient_agency: str | None) -> None:
+    """May this user see an item between these agencies (a secretary: only her agency's)."""
     if allowed(session.role, Permission.VIEW_ALL):
         return
-    if session.role is Role.SECRETARY and session.user.agency in (item["sender_agency"], item["recipient_agency"]):
+    if session.role is Role.SECRETARY and session.user.agency in (sender_agency, recipient_agency):
         return
     raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
 
@@ -183,25 +184,25 @@ def event_label(kind: str, lang: str) -> str:
     return K.kind_label(kind, lang)
 
 
-def timeline(session: Session, tracking: str) -> list[dict[str, Any]]:
+def timeline(session: Session, tracking: str) -> list[TimelineEntry]:
     """The item's events (and those of bags it travelled in), each with whether its signatures verify now: first
     those imported from partner vaults (marked with their origin, re-verified), then this vault's own."""
     from securemail.services.exchange import foreign_timeline  # noqa: PLC0415 - exchange imports this module
 
-    t = item_row(session, tracking)["tracking"]  # also checks that this user may see the item
+    t = item_row(session, tracking).tracking  # also checks that this user may see the item
     return merge_by_time(foreign_timeline(session, t), own_timeline(session, t))
 
 
-def merge_by_time(foreign: list[dict[str, Any]], own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge_by_time(foreign: list[TimelineEntry], own: list[TimelineEntry]) -> list[TimelineEntry]:
     """Partners' events and this vault's own in the order they happened: each list keeps its own order (its log's),
     and at equal times a partner's event comes first (what was sent comes before what was done with it)."""
-    def when(e: dict[str, Any]) -> datetime:
+    def when(e: TimelineEntry) -> datetime:
         try:
-            return parse_iso(str(e["time"]))
+            return parse_iso(e.time)
         except (ValueError, TypeError):
             return datetime.max.replace(tzinfo=ICT)
     foreign = sorted(foreign, key=when)         # several partners' logs, each in its own order
-    out: list[dict[str, Any]] = []
+    out: list[TimelineEntry] = []
     i = j = 0
     while i < len(foreign) or j < len(own):
         if j >= len(own) or (i < len(foreign) and when(foreign[i]) <= when(own[j])):
@@ -213,7 +214,7 @@ def merge_by_time(foreign: list[dict[str, Any]], own: list[dict[str, Any]]) -> l
     return out
 
 
-def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:
+def own_timeline(session: Session, t: str) -> list[TimelineEntry]:
     """This vault's own events of item `t` (already checked visible)."""
     bags = [r[0] for r in session.conn.execute(
         "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
@@ -228,6 +229,7 @@ def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:
         marks = ",".join("?" for _ in changes)
         events = sorted([*events, *read_events(session.conn, f"WHERE seq IN ({marks})", tuple(changes))],
                         key=lambda e: e.seq)
+    here = Origin(session.office_code, session.vault_id, own=True)
     out = []
     for e in events:
         if e.subject != t and t not in e.data.get("items", [t]) and e.seq not in changes:
@@ -235,10 +237,8 @@ def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:
         data = e.data
         if e.seq in changes:
             data = {**e.data, "due_before": changes[e.seq][0], "due_after": changes[e.seq][1]}
-        out.append({"seq": e.seq, "kind": e.kind, "actor": e.actor, "cosigner": e.cosigner, "time": e.time,
-                    "subject": e.subject, "data": data, "hash": e.event_hash().hex(),
-                    "signature_ok": authority.judge(e).holds(),
-                    "origin": {"office": session.office_code, "vault": session.vault_id, "own": True}})
+        out.append(TimelineEntry(e.seq, e.kind, e.actor, e.cosigner, e.time, e.subject, data,
+                                 e.event_hash().hex(), authority.judge(e).holds(), here))
     return out
 
 
@@ -287,7 +287,7 @@ MAX_LIMIT = 1_000_000
 
 def search_items(session: Session, *, filters: Mapping[str, str | None] | None = None, agency: str | None = None,
                  date_from: datetime | None = None, date_to: datetime | None = None, overdue_at: datetime | None = None,
-                 after: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+                 after: str | None = None, limit: int = 200) -> list[ItemRecord]:
     """Keyset-paged search (`after` = last accepted_at|tracking seen); every filter uses an index."""
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInputError("input.too_large" if limit > MAX_LIMIT else "input.too_small", field="limit",
@@ -297,11 +297,7 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
         at, _, trk = after.partition("|")
         where.append("(accepted_at, tracking) < (?, ?)")
         args += [at, trk]
-    sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "") + \
-        " ORDER BY accepted_at DESC, tracking DESC LIMIT ?"
-    cur = session.conn.execute(sql, (*args, int(limit)))
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return select_items(session.conn, where, args, "ORDER BY accepted_at DESC, tracking DESC LIMIT ?", (int(limit),))
 
 
 def count_items(session: Session, *, filters: Mapping[str, str | None] | None = None, statuses: Sequence[str] = (),
@@ -313,9 +309,9 @@ def count_items(session: Session, *, filters: Mapping[str, str | None] | None = 
     return int(session.conn.execute(sql, args).fetchone()[0])
 
 
-def is_overdue_row(item: Mapping[str, Any], now: datetime) -> bool:
-    due = item.get("due_at")
+def is_overdue_row(item: ItemRecord, now: datetime) -> bool:
+    due = item.due_at
     if not due:
         return False
-    delivered = item.get("delivered_at")
+    delivered = item.delivered_at
     return parse_iso(delivered) > parse_iso(due) if delivered else now > parse_iso(due)

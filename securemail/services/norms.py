@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from securemail.clock import ICT, iso, parse_iso
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.duetimes import DUE_SETTINGS, early_minutes, setting
 from securemail.documents.register_layouts import LayoutChoiceError, get_layout
@@ -22,6 +22,7 @@ from securemail.domain.workcalendar import parse_working_hours
 from securemail.errors import BadInputError
 from securemail.services.items import load_norms, search_items
 from securemail.services.permissions import Permission
+from securemail.services.queries.items import ItemRecord
 from securemail.services.registers import LAYOUT_SETTING, columns_problem
 from securemail.services.session import Session, fields_checked
 from securemail.services.workdays import set_holidays
@@ -100,7 +101,7 @@ def set_setting(session: Session, key: str, value: str) -> None:
             raise BadInputError("input.bad_choice", field="key", value=f"{key}={value}"[:80])
     if key == "working_hours":
         value = parse_working_hours(value).text()
-    data: dict[str, Any] = {"key": key, "value": value}
+    data: JsonObject = {"key": key, "value": value}
     if key in DUE_SETTINGS:
         data["recompute_due"] = 1
     with session.write() as ledger:
@@ -131,7 +132,7 @@ class RateRow:
     total: int
 
 
-def overdue_items(session: Session, now: datetime | None = None, limit: int = 10000) -> list[dict[str, Any]]:
+def overdue_items(session: Session, now: datetime | None = None, limit: int = 10000) -> list[ItemRecord]:
     return search_items(session, overdue_at=now or session.clock.now(), limit=limit)
 
 
@@ -140,13 +141,14 @@ def _noted(session: Session, tracking: str) -> bool:
                                 (tracking, K.ITEM_NOTE)).fetchone() is not None
 
 
-def outcome_of(session: Session, row: Mapping[str, Any], now: datetime) -> Outcome:
-    """How one item (a row of the items table) stands against its due time: the rule of both the overdue
-    report and `norm rates` (securemail.domain.punctuality)."""
-    timing = Timing(due=parse_iso(row["due_at"]),
-                    first_attempt=parse_iso(row["first_attempt_at"]) if row.get("first_attempt_at") else None,
-                    appointed=row["service"] == ServiceClass.HEN_GIO.value,
-                    noted=row["service"] == ServiceClass.HEN_GIO.value and _noted(session, row["tracking"]))
+def outcome_of(session: Session, tracking: str, service: str, due_at: str, first_attempt_at: str | None,
+               now: datetime) -> Outcome:
+    """How one item stands against its due time: the rule of both the overdue report and `norm rates`
+    (securemail.domain.punctuality)."""
+    timing = Timing(due=parse_iso(due_at),
+                    first_attempt=parse_iso(first_attempt_at) if first_attempt_at else None,
+                    appointed=service == ServiceClass.HEN_GIO.value,
+                    noted=service == ServiceClass.HEN_GIO.value and _noted(session, tracking))
     return classify(timing, now, early_minutes(session.conn))
 
 
@@ -159,11 +161,10 @@ def on_time_rates(session: Session, date_from: datetime, date_to: datetime,
     cur = session.conn.execute(
         "SELECT tracking, service, scope, due_at, first_attempt_at FROM items WHERE accepted_at >= ? "
         "AND accepted_at < ? AND due_at IS NOT NULL", (iso(date_from.astimezone(ICT)), iso(date_to.astimezone(ICT))))
-    names = [c[0] for c in cur.description]
     groups: dict[tuple[str, str], list[Outcome]] = {}
-    for values in cur.fetchall():
-        row = dict(zip(names, values, strict=True))
-        groups.setdefault((row["service"], row["scope"]), []).append(outcome_of(session, row, now))
+    for tracking, service, scope, due_at, first_attempt_at in cur.fetchall():
+        groups.setdefault((service, scope), []).append(
+            outcome_of(session, tracking, service, due_at, first_attempt_at, now))
     out = []
     for (service, scope), outcomes in sorted(groups.items()):
         counted = [o for o in outcomes if o.counted]

@@ -17,16 +17,18 @@ document date is left blank.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
-from securemail.custody.events import event_from_stored
+from securemail.custody.checkpoint import Checkpoint
+from securemail.custody.events import Event, event_from_stored
 from securemail.documents import models as m
 from securemail.documents.register_layouts import (
     LayoutDataError,
@@ -39,6 +41,7 @@ from securemail.errors import BadInputError, NotFoundError, PermissionDeniedErro
 from securemail.services import statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord, fetch_item
 from securemail.services.session import Session, load_user
 
 Out = Path | BinaryIO
@@ -127,7 +130,7 @@ def numbered(entries: Iterable[Entry]) -> list[tuple[int, Entry]]:
 
 # ---- the post office desk's handover book ----------------------------------------------------------------------
 
-def _event_rows(session: Session, kinds: Iterable[str], until: datetime) -> Iterable[Any]:
+def _event_rows(session: Session, kinds: Iterable[str], until: datetime) -> Iterator[tuple[Event, datetime]]:
     marks = ",".join("?" for _ in kinds)
     rows = session.conn.execute(f"SELECT body, signatures FROM events WHERE kind IN ({marks}) ORDER BY seq",
                                 tuple(kinds)).fetchall()
@@ -138,14 +141,18 @@ def _event_rows(session: Session, kinds: Iterable[str], until: datetime) -> Iter
             yield e, t
 
 
-def _item(session: Session, tracking: str) -> dict[str, Any]:
-    """The item's current row here ({} if it is not known here); registers print only what does not change."""
-    cur = session.conn.execute("SELECT * FROM items WHERE tracking = ?", (tracking,))
-    row = cur.fetchone()
-    return {} if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+def _item(session: Session, tracking: str) -> ItemRecord | None:
+    """The item's current row here (None if it is not known here); registers print only what does not change."""
+    return fetch_item(session.conn, tracking)
 
 
-def _person_of(e: Any) -> str:
+def _item_data(session: Session, tracking: str) -> JsonObject:
+    """The item's fields here as a partner's accepted data reads ({} if unknown): the incoming register takes both."""
+    item = _item(session, tracking)
+    return {} if item is None else item.as_dict()
+
+
+def _person_of(e: Event) -> str:
     person = e.data.get("person")
     if not isinstance(person, dict):
         return ""
@@ -163,26 +170,26 @@ def handover_entries(session: Session, until: datetime) -> list[Entry]:
         if e.kind.startswith("bag."):
             bag = str(e.data.get("bag") or "")
             contents = [str(x) for x in (e.data.get("items") or e.data.get("found") or [])]
-            secrecies = [_item(session, x).get("secrecy") for x in contents]
+            secrecies = [row.secrecy for x in contents if (row := _item(session, x)) is not None]
             codes = sorted({Secrecy(s).envelope_code or "" for s in secrecies if s} - {""})
             cells |= {"so_hieu": f"Túi thư {bag}", "dau_mat": ", ".join(codes),
                       "so_bi": str(len(contents)),
                       "ghi_chu": f"{len(contents)} bưu gửi: {', '.join(contents)}" if contents else ""}
         else:
             item = _item(session, e.subject)
-            secrecy = Secrecy(item["secrecy"]) if item.get("secrecy") else Secrecy.NONE
-            service = label(ServiceClass(item["service"]), "vi") if item.get("service") else ""
-            seal = label(SealCondition(item["seal_condition"]), "vi") if item.get("seal_condition") else ""
+            secrecy = Secrecy(item.secrecy) if item and item.secrecy else Secrecy.NONE
+            service = label(ServiceClass(item.service), "vi") if item and item.service else ""
+            seal = label(SealCondition(item.seal_condition), "vi") if item and item.seal_condition else ""
             cells |= {"so_hieu": e.subject, "dau_mat": secrecy.envelope_code or "", "dich_vu": service,
-                      "so_ky_hieu": str(item.get("doc_ref") or ""), "so_bi": str(item.get("envelopes") or ""),
-                      "niem_phong": seal}
+                      "so_ky_hieu": (item.doc_ref if item else None) or "",
+                      "so_bi": str((item.envelopes if item else None) or ""), "niem_phong": seal}
         giver, receiver = _sides(e, names, session)
         cells |= {"ben_giao": giver, "ben_nhan": receiver}
         out.append(Entry((e.seq, 0, ""), t, cells))
     return out
 
 
-def _sides(e: Any, names: _Names, session: Session) -> tuple[str, str]:
+def _sides(e: Event, names: _Names, session: Session) -> tuple[str, str]:
     """(who handed over, who received), full names with their agency where they are not of this office."""
     actor = names.person(e.actor)
     if e.kind == K.ITEM_ACCEPTED:
@@ -210,13 +217,13 @@ def _agency_of_vault(session: Session) -> str:
     return agency
 
 
-def _abstract(item: dict[str, Any]) -> str:
+def _abstract(item: JsonObject) -> str:
     if item.get("secrecy") == Secrecy.TUYET_MAT.value:
         return ""                # Tuyệt mật: no abstract is written (NĐ 63/2026)
     return str(item.get("description") or "")
 
 
-def _urgency_note(item: dict[str, Any]) -> str:
+def _urgency_note(item: JsonObject) -> str:
     urgency = item.get("urgency")
     if urgency in (None, Urgency.NONE.value):
         return ""
@@ -280,10 +287,10 @@ def incoming_entries(session: Session, until: datetime) -> list[Entry]:
     names = _Names(session)
     seen: set[str] = set()
     out: list[Entry] = []
-    receipts: list[tuple[tuple[int, int, str], datetime, dict[str, Any], datetime | None, str]] = []
+    receipts: list[tuple[tuple[int, int, str], datetime, JsonObject, datetime | None, str]] = []
     for e, t in _event_rows(session, (K.ITEM_DELIVERED,), until):
         if e.data.get("agency") == agency:
-            receipts.append(((e.seq, 0, ""), t, _item(session, e.subject), t, e.subject))
+            receipts.append(((e.seq, 0, ""), t, _item_data(session, e.subject), t, e.subject))
     for import_seq, vault, seq, body, sigs in session.conn.execute(
             "SELECT import_seq, origin_vault, seq, body, signatures FROM foreign_events WHERE kind = ? "
             "ORDER BY import_seq, origin_vault, seq", (K.ITEM_DELIVERED,)).fetchall():
@@ -310,11 +317,11 @@ def incoming_entries(session: Session, until: datetime) -> list[Entry]:
     return out
 
 
-def _foreign_item(session: Session, tracking: str) -> dict[str, Any]:
+def _foreign_item(session: Session, tracking: str) -> JsonObject:
     row = session.conn.execute("SELECT body, signatures FROM foreign_events WHERE subject = ? AND kind = ? "
                                "ORDER BY import_seq LIMIT 1", (tracking, K.ITEM_ACCEPTED)).fetchone()
     if row is None:
-        return _item(session, tracking)
+        return _item_data(session, tracking)
     return dict(event_from_stored(bytes(row[0]), row[1]).data.get("item") or {})
 
 
@@ -372,7 +379,8 @@ def entries_for(session: Session, kind: m.RegisterKind, until: datetime) -> list
 
 
 def print_register(session: Session, kind_name: str, period_start: date, period_end: date, out: Out, *,
-                   volume: str | None, imprint: m.Imprint, checkpoint: Any, render: Callable[..., None]) -> str:
+                   volume: str | None, imprint: m.Imprint, checkpoint: Checkpoint,
+                   render: Callable[[m.RegisterData, Out, RegisterLayout], None]) -> str:
     """Render the register ``kind_name`` (handover | outgoing | incoming | post) for a period of one year with the
     vault's configured columns; returns the signed QR statement over its rows."""
     kind = KINDS.get(kind_name)

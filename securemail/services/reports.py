@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO, TypeVar
 
 from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
+from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.duetimes import early_minutes
 from securemail.custody.kinds import kind_label
 from securemail.custody.ledger import latest_checkpoint
@@ -30,10 +31,13 @@ from securemail.i18n import current_language, tr
 from securemail.services import audit_trail, bags, items, norms, registers, statements
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.items import ItemRecord
+from securemail.services.queries.timeline import TimelineEntry
 from securemail.services.session import Session, load_user
 
 Out = Path | BinaryIO
-def _render(fn: Callable[[Any, Out], None], data: Any, out: Out) -> None:
+_D = TypeVar("_D")  # a document's data model (documents.models)
+def _render(fn: Callable[[_D, Out], None], data: _D, out: Out) -> None:
     try:
         fn(data, out)
     except FontsNotFoundError as e:
@@ -56,10 +60,10 @@ def _secrecy(value: str) -> m.Secrecy:
     return m.Secrecy(code=s.envelope_code or "", label=label(s, "vi"))
 
 
-def _urgency(item: dict[str, Any]) -> str | None:
+def _urgency(item: ItemRecord) -> str | None:
     """The document's urgency mark in words; None when it has none (or was not recorded, before schema 8)."""
-    value = item.get("urgency")
-    if value in (None, Urgency.NONE.value):
+    value = item.urgency
+    if value is None or value == Urgency.NONE.value:
         return None
     return label(Urgency(value), "vi")
 
@@ -84,15 +88,15 @@ def _time(text: str | None) -> datetime | None:
     return parse_iso(text).astimezone(ICT) if text else None
 
 
-def _checkpoint(session: Session) -> Any:
+def _checkpoint(session: Session) -> Checkpoint:
     cp = latest_checkpoint(session.conn)
     if cp is None:
         raise NotFoundError("notfound.checkpoint")
     return cp
 
 
-def _event(session: Session, tracking: str, kind: str) -> dict[str, Any]:
-    found = [e for e in items.timeline(session, tracking) if e["kind"] == kind]
+def _event(session: Session, tracking: str, kind: str) -> TimelineEntry:
+    found = [e for e in items.timeline(session, tracking) if e.kind == kind]
     if not found:
         raise StateError("state.illegal", tracking=tracking, status="-", action=kind)
     return found[-1]
@@ -102,27 +106,27 @@ def receipt(session: Session, tracking: str, out: Out) -> str:
     """Acceptance receipt (biên nhận) for the sender; returns the QR payload."""
     session.require(Permission.PRINT_RECEIPT)
     item = items.item_row(session, tracking)
-    ev = _event(session, item["tracking"], K.ITEM_ACCEPTED)
-    payload = statements.issue(session, "receipt", item["tracking"], ev["hash"], _checkpoint(session))
+    ev = _event(session, item.tracking, K.ITEM_ACCEPTED)
+    payload = statements.issue(session, "receipt", item.tracking, ev.hash, _checkpoint(session))
     norm = next((n for n in items.load_norms(session)
-                 if n.service.value == item["service"] and n.scope.value == item["scope"]), None)
+                 if n.service.value == item.service and n.scope.value == item.scope), None)
     basis = f"{norm.target_text} ngày làm việc ({printed_source(norm.source)})" if norm and norm.target_text else \
-        ("Theo giờ hẹn" if item["appointed_at"] else None)
+        ("Theo giờ hẹn" if item.appointed_at else None)
     data = m.ReceiptData(
-        imprint=_imprint(session), qr_payload=payload, tracking=item["tracking"],
-        sender_agency=_agency_name(session, item["sender_agency"]), sender_person=item["sender_person"] or "",
-        sender_person_id=item["sender_person_id"], recipient_agency=_agency_name(session, item["recipient_agency"]),
-        named_recipient=item["named_recipient"], named_only=bool(item["named_only"]),
-        secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        urgency=_urgency(item), scope=label(Scope(item["scope"]), "vi"), doc_ref=item["doc_ref"] or "",
-        description=item["description"],
-        envelopes=item["envelopes"], weight_grams=item["weight_grams"], seals=item["seal_numbers"] or "",
-        seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
-        accepted_at=_time(item["accepted_at"]) or session.clock.now(),
-        recall_deadline=datetime.fromisoformat(item["recall_deadline"]).replace(tzinfo=ICT)
-        if item["recall_deadline"] else None,
-        due_at=_time(item["due_at"]), due_basis=basis, clerk_name=_person_name(session, item["accepted_by"]),
-        notes=item["notes"])
+        imprint=_imprint(session), qr_payload=payload, tracking=item.tracking,
+        sender_agency=_agency_name(session, item.sender_agency), sender_person=item.sender_person or "",
+        sender_person_id=item.sender_person_id, recipient_agency=_agency_name(session, item.recipient_agency),
+        named_recipient=item.named_recipient, named_only=bool(item.named_only),
+        secrecy=_secrecy(item.secrecy), service_class=label(ServiceClass(item.service), "vi"),
+        urgency=_urgency(item), scope=label(Scope(item.scope), "vi"), doc_ref=item.doc_ref or "",
+        description=item.description,
+        envelopes=item.envelopes, weight_grams=item.weight_grams, seals=item.seal_numbers or "",
+        seal_condition=label(SealCondition(item.seal_condition), "vi"),
+        accepted_at=_time(item.accepted_at) or session.clock.now(),
+        recall_deadline=datetime.fromisoformat(item.recall_deadline).replace(tzinfo=ICT)
+        if item.recall_deadline else None,
+        due_at=_time(item.due_at), due_basis=basis, clerk_name=_person_name(session, item.accepted_by),
+        notes=item.notes)
     _render(docs.render_receipt, data, out)
     return payload
 
@@ -131,26 +135,26 @@ def delivery(session: Session, tracking: str, out: Out) -> str:
     """Delivery confirmation (phiếu xác nhận đã nhận)."""
     session.require(Permission.PRINT_RECEIPT)
     item = items.item_row(session, tracking)
-    if item["status"] != ItemStatus.DELIVERED.value:
-        raise StateError("state.illegal", tracking=item["tracking"],
-                         status=label(ItemStatus(item["status"]), current_language()), action="print delivery")
-    ev = _event(session, item["tracking"], K.ITEM_DELIVERED)
-    payload = statements.issue(session, "delivery", item["tracking"], ev["hash"], _checkpoint(session))
-    person = ev["data"].get("person") or {}
-    secretary = ev["data"].get("to")
+    if item.status != ItemStatus.DELIVERED.value:
+        raise StateError("state.illegal", tracking=item.tracking,
+                         status=label(ItemStatus(item.status), current_language()), action="print delivery")
+    ev = _event(session, item.tracking, K.ITEM_DELIVERED)
+    payload = statements.issue(session, "delivery", item.tracking, ev.hash, _checkpoint(session))
+    person = ev.data.get("person") or {}
+    secretary = ev.data.get("to")
     receiver = _person_name(session, secretary) if secretary else person.get("name", "")
-    title = ev["data"].get("title") if secretary else person.get("title")
+    title = ev.data.get("title") if secretary else person.get("title")
     data = m.DeliveryData(
-        imprint=_imprint(session), qr_payload=payload, tracking=item["tracking"],
-        sender_agency=_agency_name(session, item["sender_agency"]),
-        recipient_agency=_agency_name(session, item["recipient_agency"]), named_recipient=item["named_recipient"],
-        secrecy=_secrecy(item["secrecy"]), service_class=label(ServiceClass(item["service"]), "vi"),
-        urgency=_urgency(item), doc_ref=item["doc_ref"] or "", envelopes=item["envelopes"],
-        seal_condition=label(SealCondition(item["seal_condition"]), "vi"),
-        delivered_at=_time(item["delivered_at"]) or session.clock.now(), receiving_person=receiver,
+        imprint=_imprint(session), qr_payload=payload, tracking=item.tracking,
+        sender_agency=_agency_name(session, item.sender_agency),
+        recipient_agency=_agency_name(session, item.recipient_agency), named_recipient=item.named_recipient,
+        secrecy=_secrecy(item.secrecy), service_class=label(ServiceClass(item.service), "vi"),
+        urgency=_urgency(item), doc_ref=item.doc_ref or "", envelopes=item.envelopes,
+        seal_condition=label(SealCondition(item.seal_condition), "vi"),
+        delivered_at=_time(item.delivered_at) or session.clock.now(), receiving_person=receiver,
         receiving_person_title=title or ("Văn thư" if secretary else None),
-        receiving_person_id=(ev["data"].get("id_number") if secretary else person.get("id_number")),
-        delivered_by=_person_name(session, ev["actor"]))
+        receiving_person_id=(ev.data.get("id_number") if secretary else person.get("id_number")),
+        delivered_by=_person_name(session, ev.actor))
     _render(docs.render_delivery, data, out)
     return payload
 
@@ -159,19 +163,19 @@ def manifest(session: Session, bag_id: str, out: Out) -> str:
     """Bag manifest (bảng kê chi tiết gửi) with both signature blocks."""
     session.require(Permission.PRINT_REPORTS)
     bag = bags.get_bag(session, bag_id)
-    rows = [items.item_row(session, t) for t in bag["items"]]
-    content = {"bag": bag["bag"], "seal": bag["seal"], "items": [r["tracking"] for r in rows]}
-    payload = statements.issue(session, "manifest", bag["bag"], statements.content_digest(content),
+    rows = [items.item_row(session, t) for t in bag.items]
+    content = {"bag": bag.bag, "seal": bag.seal, "items": [r.tracking for r in rows]}
+    payload = statements.issue(session, "manifest", bag.bag, statements.content_digest(content),
                                _checkpoint(session))
     data = m.ManifestData(
-        imprint=_imprint(session), qr_payload=payload, bag_number=bag["bag"], seal=bag["seal"] or "",
-        from_office=session.office_name, to_office=_agency_name(session, bag["destination"]),
-        closed_at=_bag_closed_at(session, bag["bag"]), handed_by=_person_name(session, bag["created_by"]),
-        received_by=_person_name(session, bag["holder"]) if bag["holder"] != bag["created_by"] else None,
-        items=[m.ManifestItem(tracking=r["tracking"], secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
-                              service_class=label(ServiceClass(r["service"]), "vi"),
-                              recipient=_agency_name(session, r["recipient_agency"]), envelopes=r["envelopes"],
-                              weight_grams=r["weight_grams"]) for r in rows])
+        imprint=_imprint(session), qr_payload=payload, bag_number=bag.bag, seal=bag.seal or "",
+        from_office=session.office_name, to_office=_agency_name(session, bag.destination),
+        closed_at=_bag_closed_at(session, bag.bag), handed_by=_person_name(session, bag.created_by),
+        received_by=_person_name(session, bag.holder) if bag.holder != bag.created_by else None,
+        items=[m.ManifestItem(tracking=r.tracking, secrecy_code=Secrecy(r.secrecy).envelope_code or "",
+                              service_class=label(ServiceClass(r.service), "vi"),
+                              recipient=_agency_name(session, r.recipient_agency), envelopes=r.envelopes,
+                              weight_grams=r.weight_grams) for r in rows])
     _render(docs.render_manifest, data, out)
     return payload
 
@@ -188,22 +192,22 @@ def custody(session: Session, tracking: str, out: Out) -> str:
     if not allowed(session.role, Permission.PRINT_RECEIPT):
         session.require(Permission.PRINT_REPORTS)
     item = items.item_row(session, tracking)
-    events = items.timeline(session, item["tracking"])
-    content = {"tracking": item["tracking"], "events": [[e["seq"], e["hash"], e["signature_ok"]] for e in events]}
-    payload = statements.issue(session, "custody", item["tracking"], statements.content_digest(content),
+    events = items.timeline(session, item.tracking)
+    content = {"tracking": item.tracking, "events": [[e.seq, e.hash, e.signature_ok] for e in events]}
+    payload = statements.issue(session, "custody", item.tracking, statements.content_digest(content),
                                _checkpoint(session))
     summary = m.ItemSummary(
-        tracking=item["tracking"], sender_agency=_agency_name(session, item["sender_agency"]),
-        recipient_agency=_agency_name(session, item["recipient_agency"]), secrecy=_secrecy(item["secrecy"]),
-        service_class=label(ServiceClass(item["service"]), "vi"), scope=label(Scope(item["scope"]), "vi"),
-        doc_ref=item["doc_ref"] or "", accepted_at=_time(item["accepted_at"]) or session.clock.now(),
-        due_at=_time(item["due_at"]), status=label(ItemStatus(item["status"]), "vi"))
-    rows = [m.CustodyEvent(seq=e["seq"], time=_time(e["time"]) or session.clock.now(), label=event_label(e["kind"]),
-                           actor=_person_name(session, e["actor"]),
-                           cosigner=_person_name(session, e["cosigner"]) if e["cosigner"] else
-                           (e["data"].get("person") or {}).get("name"),
-                           place=e["data"].get("location") or session.office_code,
-                           signature_ok=e["signature_ok"], event_hash=e["hash"]) for e in events]
+        tracking=item.tracking, sender_agency=_agency_name(session, item.sender_agency),
+        recipient_agency=_agency_name(session, item.recipient_agency), secrecy=_secrecy(item.secrecy),
+        service_class=label(ServiceClass(item.service), "vi"), scope=label(Scope(item.scope), "vi"),
+        doc_ref=item.doc_ref or "", accepted_at=_time(item.accepted_at) or session.clock.now(),
+        due_at=_time(item.due_at), status=label(ItemStatus(item.status), "vi"))
+    rows = [m.CustodyEvent(seq=e.seq, time=_time(e.time) or session.clock.now(), label=event_label(e.kind),
+                           actor=_person_name(session, e.actor),
+                           cosigner=_person_name(session, e.cosigner) if e.cosigner else
+                           (e.data.get("person") or {}).get("name"),
+                           place=e.data.get("location") or session.office_code,
+                           signature_ok=e.signature_ok, event_hash=e.hash) for e in events]
     data = m.CustodyData(imprint=_imprint(session), qr_payload=payload, item=summary, events=rows)
     _render(docs.render_custody, data, out)
     return payload
@@ -267,12 +271,12 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out, nu
     now = session.clock.now()
     start = datetime.combine(period_start, datetime.min.time(), ICT)
     end = datetime.combine(period_end + timedelta(days=1), datetime.min.time(), ICT)
-    rows = [r for r in items.search_items(session, date_from=start, date_to=end, limit=1_000_000) if r["due_at"]]
+    rows = [r for r in items.search_items(session, date_from=start, date_to=end, limit=1_000_000) if r.due_at]
     stats: dict[tuple[str, str], list[int]] = {}
     late_rows = []
     for r in rows:  # the same rule as `norm rates` (services.norms.outcome_of): first attempt stops the clock
-        s = stats.setdefault((r["service"], r["scope"]), [0, 0, 0, 0])
-        outcome = norms.outcome_of(session, r, now)
+        s = stats.setdefault((r.service, r.scope), [0, 0, 0, 0])
+        outcome = norms.outcome_of(session, r.tracking, r.service, r.due_at or "", r.first_attempt_at, now)
         s[0] += 1
         if outcome is Outcome.MET:
             s[1] += 1
@@ -288,18 +292,18 @@ def overdue(session: Session, period_start: date, period_end: date, out: Out, nu
         stats=[m.ServiceStat(service_class=label(ServiceClass(sv), "vi"), scope=label(Scope(sc), "vi"),
                              total=v[0], met=v[1], late=v[2], pending=v[3]) for (sv, sc), v in sorted(stats.items())],
         early_minutes=early_minutes(session.conn), issuance=issuance(session, number),
-        overdue_items=[m.OverdueItem(tracking=r["tracking"],
-                                     secrecy_code=Secrecy(r["secrecy"]).envelope_code or "",
-                                     service_class=label(ServiceClass(r["service"]), "vi"),
-                                     scope=label(Scope(r["scope"]), "vi"),
-                                     recipient_agency=_agency_name(session, r["recipient_agency"]),
-                                     accepted_at=_time(r["accepted_at"]) or now, due_at=_time(r["due_at"]) or now,
-                                     delivered_at=_time(r["first_attempt_at"]),
+        overdue_items=[m.OverdueItem(tracking=r.tracking,
+                                     secrecy_code=Secrecy(r.secrecy).envelope_code or "",
+                                     service_class=label(ServiceClass(r.service), "vi"),
+                                     scope=label(Scope(r.scope), "vi"),
+                                     recipient_agency=_agency_name(session, r.recipient_agency),
+                                     accepted_at=_time(r.accepted_at) or now, due_at=_time(r.due_at) or now,
+                                     delivered_at=_time(r.first_attempt_at),
                                      early=outcome is Outcome.EARLY,
-                                     status=label(ItemStatus(r["status"]), "vi")) for r, outcome in late_rows])
+                                     status=label(ItemStatus(r.status), "vi")) for r, outcome in late_rows])
     content = {"period": [period_start.isoformat(), period_end.isoformat()],
                "stats": [[k[0], k[1], *v] for k, v in sorted(stats.items())],
-               "late": [r["tracking"] for r, _ in late_rows]}
+               "late": [r.tracking for r, _ in late_rows]}
     payload = statements.issue(session, "overdue", f"{period_start}:{period_end}",
                                statements.content_digest(content), _checkpoint(session))
     _render(docs.render_overdue, _with_payload(data, payload), out)

@@ -139,7 +139,7 @@ def _signatures(run: _Run) -> str:
     assert run.session is not None
     events = items.timeline(run.session, run.tracking)
     _require(bool(events), "selftest.no_events", tracking=run.tracking)
-    bad = [str(e["seq"]) for e in events if not e["signature_ok"]]
+    bad = [str(e.seq) for e in events if not e.signature_ok]
     _require(not bad, "selftest.bad_signatures", seqs=", ".join(bad))
     return tr("selftest.signatures_ok", count=len(events))
 

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from securemail.clock import Clock, SystemClock
+from securemail.crypto.canonical import JsonObject
 from securemail.crypto.keywrap import new_kdf_params
 from securemail.crypto.signing import SigningKey, b64
 from securemail.custody import kinds as K
@@ -244,7 +244,7 @@ def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, authority: Authority,
     write_state(paths, state, durable_name=False)
 
 
-def _signed_state_checkpoint(state: dict[str, Any], authority: Authority) -> Checkpoint | None:
+def _signed_state_checkpoint(state: JsonObject, authority: Authority) -> Checkpoint | None:
     """The checkpoint in state.json, only if it parses and is signed by the office key, by a person this log
     knows, or by the person whose certificate chain (from the office key) is stored beside it: an unsigned or
     edited size must not decide anything (verify reports such a file as bad_checkpoint_signature)."""

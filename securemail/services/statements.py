@@ -19,10 +19,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from securemail.clock import iso
-from securemail.crypto.canonical import canonical_bytes, parse_canonical
+from securemail.crypto.canonical import JsonObject, JsonValue, canonical_bytes, parse_canonical
 from securemail.crypto.signing import Domain, b64, b64url, fingerprint, sha256, unb64, unb64url, verify
 from securemail.custody import kinds as K
 from securemail.custody.certs import Chain
@@ -66,7 +65,7 @@ class Statement:
     issued_at: str
     signer: Chain
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"v": 2, "t": self.kind, "o": self.office, "vault": self.vault, "id": self.ident, "h": self.digest,
                 "cp": {"n": self.checkpoint_size, "r": b64(self.checkpoint_root)}, "k": b64(self.office_key),
                 "at": self.issued_at, "s": self.signer.to_json()}
@@ -90,7 +89,7 @@ class StatementCheck:
         return self.valid
 
 
-def content_digest(content: Any) -> str:
+def content_digest(content: JsonValue) -> str:
     """Hash of a document's content (manifest rows, report tables) as canonical JSON."""
     return sha256(b"securemail-content-v1\x00" + canonical_bytes(content)).hex()
 

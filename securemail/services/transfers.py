@@ -7,8 +7,8 @@ nothing. Transfers carry the second signature of the other person (or an externa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
 from securemail.custody.rules import DELEGATE_SETTING, marked_hoa_toc, same_name
@@ -21,17 +21,18 @@ from securemail.i18n import current_language
 from securemail.services.cosign import same_person
 from securemail.services.items import ExternalPerson, item_row, record_person
 from securemail.services.permissions import Permission
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo, fields_checked
 
 
-def check_move(session: Session, item: dict[str, Any], action: Action, *, holder_only: bool = True) -> None:
-    status = ItemStatus(item["status"])
+def check_move(session: Session, item: ItemRecord, action: Action, *, holder_only: bool = True) -> None:
+    status = ItemStatus(item.status)
     if not is_allowed(status, action):
-        raise StateError("state.illegal", tracking=item["tracking"], status=label(status, current_language()),
+        raise StateError("state.illegal", tracking=item.tracking, status=label(status, current_language()),
                          action=action.value)
-    if holder_only and item["holder"] != session.user.username:
-        raise StateError("perm.not_holder", user=session.user.username, tracking=item["tracking"],
-                                    holder=item["holder"] or "-")
+    if holder_only and item.holder != session.user.username:
+        raise StateError("perm.not_holder", user=session.user.username, tracking=item.tracking,
+                                    holder=item.holder or "-")
 
 
 def _text(value: str | None, field: str, *, required: bool = True, max_len: int = 2000) -> str | None:
@@ -50,9 +51,9 @@ def handover(session: Session, trackings: Sequence[str], to: Signer, to_user: Us
         for item in items:
             check_move(session, item, Action.HANDOVER)
         for item in items:
-            ledger.append(K.ITEM_HANDED_OVER, item["tracking"], session.signer,
+            ledger.append(K.ITEM_HANDED_OVER, item.tracking, session.signer,
                           {"from": session.user.username, "to": to_user.username}, cosigner=to)
-    return [i["tracking"] for i in items]
+    return [i.tracking for i in items]
 
 
 def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> list[str]:
@@ -64,13 +65,13 @@ def arrive(session: Session, trackings: Sequence[str], giver: Signer | None) -> 
         items = [item_row(session, t) for t in dict.fromkeys(trackings)]
         for item in items:
             check_move(session, item, Action.ARRIVE, holder_only=False)
-            if item["holder"] != giver.username:
-                raise StateError("perm.not_holder", user=giver.username, tracking=item["tracking"],
-                                 holder=item["holder"] or "-")
+            if item.holder != giver.username:
+                raise StateError("perm.not_holder", user=giver.username, tracking=item.tracking,
+                                 holder=item.holder or "-")
         for item in items:
-            ledger.append(K.ITEM_ARRIVED, item["tracking"], session.signer,
-                          {"from": item["holder"], "location": session.office_code}, cosigner=giver)
-    return [i["tracking"] for i in items]
+            ledger.append(K.ITEM_ARRIVED, item.tracking, session.signer,
+                          {"from": item.holder, "location": session.office_code}, cosigner=giver)
+    return [i.tracking for i in items]
 
 
 def out_for_delivery(session: Session, tracking: str, note: str | None = None) -> None:
@@ -78,7 +79,7 @@ def out_for_delivery(session: Session, tracking: str, note: str | None = None) -
     with session.write() as ledger:
         item = item_row(session, tracking)
         check_move(session, item, Action.OUT_FOR_DELIVERY)
-        ledger.append(K.ITEM_OUT_FOR_DELIVERY, item["tracking"], session.signer,
+        ledger.append(K.ITEM_OUT_FOR_DELIVERY, item.tracking, session.signer,
                       {"note": _text(note, "notes", required=False)})
 
 
@@ -98,7 +99,7 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
     with session.write() as ledger:
         item = item_row(session, tracking)
         check_move(session, item, Action.DELIVER)
-        data: dict[str, Any] = {"to": to_user.username if to_user else None, "agency": item["recipient_agency"],
+        data: JsonObject = {"to": to_user.username if to_user else None, "agency": item.recipient_agency,
                                 "as_delegate": bool(as_delegate)}
         if receipt:
             from securemail.services.imported_items import imported_receipt  # noqa: PLC0415 - it imports this
@@ -115,34 +116,34 @@ def deliver(session: Session, tracking: str, *, to: Signer | None = None, to_use
                 text = _text(value, field, required=False, max_len=200 if key == "title" else 50)
                 if text is not None:
                     data[key] = text
-        ledger.append(K.ITEM_DELIVERED, item["tracking"], session.signer, data, cosigner=to)
+        ledger.append(K.ITEM_DELIVERED, item.tracking, session.signer, data, cosigner=to)
 
 
-def _check_receiver(session: Session, item: dict[str, Any], to_user: UserInfo | None, person: ExternalPerson | None,
+def _check_receiver(session: Session, item: ItemRecord, to_user: UserInfo | None, person: ExternalPerson | None,
                     as_delegate: bool, unopened: bool = False) -> None:
-    recipient_agencies = {item["recipient_agency"], item["destination"]}
+    recipient_agencies = {item.recipient_agency, item.destination}
     if to_user is not None:
         if to_user.role is not Role.SECRETARY:
             raise PermissionDeniedError("perm.denied", role=to_user.role.value, action="confirm-receipt")
         if to_user.agency not in recipient_agencies:
             raise PermissionDeniedError("perm.not_recipient_secretary", user=to_user.username,
-                                        agency=item["recipient_agency"])
+                                        agency=item.recipient_agency)
         receiver_name = to_user.full_name
     elif person is not None:
         receiver_name = person.name
     else:
         raise BadInputError("input.required", field="person_name")
     if unopened:      # the agency's văn thư registers the envelope by its outside marks and passes it on unopened
-        if not item["named_only"]:
-            raise BadInputError("input.not_named_only", field="unopened", tracking=item["tracking"])
+        if not item.named_only:
+            raise BadInputError("input.not_named_only", field="unopened", tracking=item.tracking)
         if to_user is None:
-            raise PermissionDeniedError("perm.unopened_secretary", tracking=item["tracking"])
+            raise PermissionDeniedError("perm.unopened_secretary", tracking=item.tracking)
         return
-    if item["named_only"] and not same_name(receiver_name, item["named_recipient"] or ""):
-        if as_delegate and not marked_hoa_toc(item["urgency"], item["service"]):
-            raise PermissionDeniedError("perm.delegate_needs_hoa_toc", tracking=item["tracking"])
+    if item.named_only and not same_name(receiver_name, item.named_recipient or ""):
+        if as_delegate and not marked_hoa_toc(item.urgency, item.service):
+            raise PermissionDeniedError("perm.delegate_needs_hoa_toc", tracking=item.tracking)
         if not (as_delegate and session.setting(DELEGATE_SETTING) == "1"):
-            raise PermissionDeniedError("perm.named_only", tracking=item["tracking"], name=item["named_recipient"])
+            raise PermissionDeniedError("perm.named_only", tracking=item.tracking, name=item.named_recipient)
 
 
 def fail(session: Session, tracking: str, reason: str) -> None:
@@ -150,7 +151,7 @@ def fail(session: Session, tracking: str, reason: str) -> None:
     with session.write() as ledger:
         item = item_row(session, tracking)
         check_move(session, item, Action.FAIL)
-        ledger.append(K.ITEM_DELIVERY_FAILED, item["tracking"], session.signer, {"reason": _text(reason, "reason")})
+        ledger.append(K.ITEM_DELIVERY_FAILED, item.tracking, session.signer, {"reason": _text(reason, "reason")})
 
 
 def _redirect(session: Session, tracking: str, action: Action, kind: str, permission: Permission,
@@ -159,10 +160,10 @@ def _redirect(session: Session, tracking: str, action: Action, kind: str, permis
     with session.write() as ledger:
         item = item_row(session, tracking)
         check_move(session, item, action)
-        dest = destination or (item["sender_agency"] if action is Action.RETURN else None)
+        dest = destination or (item.sender_agency if action is Action.RETURN else None)
         with fields_checked():
             dest_code = clean_code(dest, "destination")
-        ledger.append(kind, item["tracking"], session.signer,
+        ledger.append(kind, item.tracking, session.signer,
                       {"destination": dest_code, "reason": _text(reason, "reason", required=reason_required)})
 
 

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from securemail.clock import ICT, iso
 from securemail.domain.enums import ItemStatus, Role
 from securemail.domain.text import clean_text
 from securemail.errors import BadInputError
 from securemail.services import items
+from securemail.services.queries.items import ItemRecord, select_items
 from securemail.services.session import Session, fields_checked
 from securemail.storage.database import FOLD_FUNCTION, fold_text
 
@@ -75,7 +75,7 @@ class ItemQuery:
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    rows: list[ItemRecord]
     cursor: str | None  # give back as `after` for the next page; None: no more rows
 
 
@@ -114,11 +114,11 @@ def _where(session: Session, q: ItemQuery) -> tuple[list[str], list[object]]:
     return where, args
 
 
-def _cursor(row: dict[str, Any], sort: Sort) -> str:
-    value = {Sort.ACCEPTED: row["accepted_at"], Sort.DUE: row.get("due_at") or "",
-             Sort.TRACKING: row["tracking"], Sort.STATUS: row["status"], Sort.SENDER: row["sender_agency"],
-             Sort.RECIPIENT: row["recipient_agency"], Sort.HOLDER: row.get("holder") or ""}[sort]
-    return f"{value}|{row['tracking']}"  # tracking numbers hold no "|": split at the last one
+def _cursor(row: ItemRecord, sort: Sort) -> str:
+    value = {Sort.ACCEPTED: row.accepted_at, Sort.DUE: row.due_at or "",
+             Sort.TRACKING: row.tracking, Sort.STATUS: row.status, Sort.SENDER: row.sender_agency,
+             Sort.RECIPIENT: row.recipient_agency, Sort.HOLDER: row.holder or ""}[sort]
+    return f"{value}|{row.tracking}"  # tracking numbers hold no "|": split at the last one
 
 
 def search(session: Session, query: ItemQuery, *, after: str | None = None, limit: int = 200) -> Page:
@@ -132,11 +132,8 @@ def search(session: Session, query: ItemQuery, *, after: str | None = None, limi
         value, _, tracking = after.rpartition("|")
         where.append(f"({expr}, tracking) {'<' if query.descending else '>'} (?, ?)")
         args += [value, tracking]
-    sql = ("SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
-           + f" ORDER BY {expr} {direction}, tracking {direction} LIMIT ?")
-    cur = session.conn.execute(sql, (*args, limit + 1))
-    cols = [c[0] for c in cur.description]
-    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    rows = select_items(session.conn, where, args, f"ORDER BY {expr} {direction}, tracking {direction} LIMIT ?",
+                        (limit + 1,))
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, _cursor(rows[-1], query.sort) if more and rows else None)

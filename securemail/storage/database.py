@@ -13,6 +13,7 @@ import sqlcipher3
 from securemail.errors import StorageError, VaultError
 
 Connection = Any  # sqlcipher3.dbapi2.Connection has no type stubs
+DbRow = Any  # nor its rows (tuples of the selected columns): read models unpack them (services.queries)
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
 
 

@@ -63,7 +63,7 @@ def test_unsigned_key_rotation_does_not_make_a_forged_event_look_valid(office) -
     _insert(conn, sign_event(note, forged))
     conn.close()
     with open_session(vault, "auditor1", P, allow_rollback=True) as s:
-        shown = {e["seq"]: e["signature_ok"] for e in items.timeline(s, t)}
+        shown = {e.seq: e.signature_ok for e in items.timeline(s, t)}
         assert shown[n + 2] is False
         assert not audit.verify_vault(s, full=True)
 

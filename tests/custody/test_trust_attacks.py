@@ -324,7 +324,7 @@ def test_admin_reset_then_cosigned_handover_alone(held: str, vault: VaultInfo, m
         with pytest.raises(PermissionDeniedError):
             transfers.handover(s, [held], taker, to_user)
         assert log_size(s.conn) == before
-        assert items.item_row(s, held)["holder"] == "courier1"
+        assert items.item_row(s, held).holder == "courier1"
     # around the services: the ledger writer with check=False
     insider = make_insider()
     seq = insider.forge(K.ITEM_HANDED_OVER, held, giver, {"from": "courier1", "to": "clerk1"}, taker).seq
@@ -333,8 +333,8 @@ def test_admin_reset_then_cosigned_handover_alone(held: str, vault: VaultInfo, m
         report = audit.verify_vault(s)
         assert ("key_not_valid", seq) in found(report)
         assert ("key_not_valid", seq) in found(audit.verify_vault(s, full=True))
-        line = next(e for e in items.timeline(s, held) if e["seq"] == seq)
-        assert line["signature_ok"] is False
+        line = next(e for e in items.timeline(s, held) if e.seq == seq)
+        assert line.signature_ok is False
         captured: list[Any] = []
         original = docs.render_custody
 
@@ -466,7 +466,7 @@ def test_revoked_users_later_event_flagged_by_timeline_and_verify(held: str, vau
     seq = insider.forge(K.ITEM_NOTE, held, vault.signer("clerk1"), {"text": "ghi sau khi bị thu hồi"}).seq
     with vault.open("audit1") as s:
         assert ("key_not_valid", seq) in found(audit.verify_vault(s))
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
+        marks = {e.seq: e.signature_ok for e in items.timeline(s, held)}
         assert marks[seq] is False
         assert all(ok for n, ok in marks.items() if n != seq)
 
@@ -479,7 +479,7 @@ def test_replaced_key_used_after_a_password_change_flagged_by_timeline_and_verif
     seq = insider.forge(K.ITEM_NOTE, held, vault.signer("courier1"), {"text": "khóa cũ"}).seq
     with vault.open("audit1") as s:
         assert ("key_not_valid", seq) in found(audit.verify_vault(s))
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
+        marks = {e.seq: e.signature_ok for e in items.timeline(s, held)}
         assert marks[seq] is False
 
 
@@ -530,7 +530,7 @@ def test_timeline_does_not_call_a_forged_arrival_without_the_holders_cosignature
     seq = insider.forge(K.ITEM_ARRIVED, held, vault.signer("clerk1"), data).seq
     assert ("missing_cosignature", seq) in found(verify_ledger(insider.conn, workers=1))
     with vault.open("audit1") as s:
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
+        marks = {e.seq: e.signature_ok for e in items.timeline(s, held)}
     assert marks[seq] is False
 
 
@@ -569,7 +569,7 @@ def test_admin_who_completes_the_forced_password_change_cannot_sign_for_two_user
         seq = log_size(s.conn)
     with vault.open("audit1") as s:
         report = audit.verify_vault(s, full=True)
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
+        marks = {e.seq: e.signature_ok for e in items.timeline(s, held)}
     assert seq in {p.seq for p in report.problems} or marks[seq] is False, \
         "an admin signed a co-signed hand-over alone, and verify and the timeline call it valid"
 
@@ -589,7 +589,7 @@ def test_directory_event_filed_under_another_subject_means_the_same_everywhere(
         return                                        # login and the services see the revocation too
     with vault.open("audit1") as s:
         report = audit.verify_vault(s)
-        marks = {e["seq"]: e["signature_ok"] for e in items.timeline(s, held)}
+        marks = {e.seq: e.signature_ok for e in items.timeline(s, held)}
     assert marks[seq] == (seq not in {p.seq for p in report.problems}), \
         f"timeline says {marks[seq]}, verify says {[(p.code, p.seq) for p in report.problems]}"
 

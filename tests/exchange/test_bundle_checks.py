@@ -143,7 +143,7 @@ def test_verify_rechecks_imported_events(world: World, tmp_path):
         with pytest.raises(NotFoundError):
             items.item_row(s, world.tracking)       # not accepted here: known only from the bundle
         timeline = exchange.foreign_timeline(s, world.tracking)
-        assert [e["signature_ok"] for e in timeline] == [False]
+        assert [e.signature_ok for e in timeline] == [False]
 
 
 def test_key_files_that_cannot_be_pinned(world: World, tmp_path):

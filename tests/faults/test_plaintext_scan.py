@@ -163,7 +163,7 @@ def test_a_day_of_work_leaves_no_item_text_or_password_outside_the_documents_ask
     assert found == []
     # and the scan is not blind: the data the vault holds is there for those who unlock it
     with open_session(vault, "auditor1", PASSWORDS["auditor1"]) as s:
-        assert items.item_row(s, t1)["description"] == ITEM_TEXTS["description"]
+        assert items.item_row(s, t1).description == ITEM_TEXTS["description"]
 
 
 @pytest.mark.gui
@@ -239,4 +239,4 @@ def test_the_app_leaves_no_item_text_or_password_outside_the_documents_asked_for
                **{f"password {u}": p for u, p in info.passwords.items()}, "typed as user": TYPED_AS_USER}
     assert scan([info.path, home, tmp, out], secrets, allowed={receipt.resolve()}) == []
     with open_session(info.path, "clerk1", info.passwords["clerk1"]) as s:     # the scan is not blind
-        assert items.item_row(s, saved[0])["description"] == ITEM_TEXTS["description"]
+        assert items.item_row(s, saved[0]).description == ITEM_TEXTS["description"]

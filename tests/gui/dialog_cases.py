@@ -29,6 +29,8 @@ from securemail.gui.item_detail import ItemDetailDialog
 from securemail.gui.password_dialog import ChangePasswordDialog
 from securemail.gui.transfer import BAG, DELIVER, HANDOVER, TransferDialog
 from securemail.services import directory, items, norms
+from securemail.services.queries.bags import BagRecord
+from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session
 
 Factory = Callable[[Session, VaultInfo], QDialog]
@@ -42,7 +44,7 @@ class Case:
     prefilled: bool = False  # every required field has a value when the dialog opens: Enter may record
 
 
-def _item(session: Session, vault: VaultInfo, key: str = "waiting") -> dict[str, object]:
+def _item(session: Session, vault: VaultInfo, key: str = "waiting") -> ItemRecord:
     return items.item_row(session, vault.trackings[key])
 
 
@@ -50,8 +52,9 @@ def _user(session: Session, name: str) -> object:
     return directory.get_user(session, name)
 
 
-def bag_of(vault: VaultInfo) -> dict[str, object]:
-    return {"bag": "TUI-1", "seal": "NP-1", "items": [vault.trackings["waiting"]], "holder": "courier1"}
+def bag_of(vault: VaultInfo) -> BagRecord:
+    return BagRecord("TUI-1", "HN01", "closed", "NP-1", "clerk1", "2025-03-03T08:00:00+07:00", "courier1", 1, None,
+                     (vault.trackings["waiting"],))
 
 
 def _norm(session: Session) -> object:

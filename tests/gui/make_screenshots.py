@@ -118,14 +118,14 @@ def main() -> int:
 
     # 3. one item with a full timeline (bagged and dispatched) and one flagged
     rows = items.search_items(session, limit=500)
-    story = next((r for r in rows if r["status"] == "dispatched"), rows[0])
-    detail = window.open_item(story["tracking"])
+    story = next((r for r in rows if r.status == "dispatched"), rows[0])
+    detail = window.open_item(story.tracking)
     detail.resize(min(1100, width), min(760, height))
     save(detail, "item-detail")
     detail.close()
-    flagged = next((r for r in rows if r["open_incidents"]), None)
+    flagged = next((r for r in rows if r.open_incidents), None)
     if flagged is not None:
-        detail = window.open_item(flagged["tracking"])
+        detail = window.open_item(flagged.tracking)
         detail.resize(min(1100, width), min(760, height))
         save(detail, "item-detail-incident")
         detail.close()
@@ -174,7 +174,7 @@ def main() -> int:
         reports_page.preview.close()
 
     # 6. a receipt in the print preview
-    detail = window.open_item(story["tracking"])
+    detail = window.open_item(story.tracking)
     detail.print_document("receipt")
     settle(1.0)
     if detail.preview is not None:
@@ -188,8 +188,8 @@ def main() -> int:
     window.tabs.setCurrentWidget(window.bags)
     bags_page = window.bags
     settle(1.0)
-    accepted = [r["tracking"] for r in items.search_items(session, limit=500)
-                if r["status"] in ("accepted", "arrived") and r["holder"] == "gdv1" and not r.get("bag")]
+    accepted = [r.tracking for r in items.search_items(session, limit=500)
+                if r.status in ("accepted", "arrived") and r.holder == "gdv1" and not r.bag]
     create = bags_page.ask_create()
     create.choose("VPCP")
     create.confirm()

@@ -26,6 +26,7 @@ def main() -> int:
     from securemail.gui.theme import apply_theme
     from securemail.gui.translator import CatalogueTranslator
     from securemail.i18n import set_language
+    from securemail.services.queries.bags import BagRecord
     from securemail.services.session import open_session
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="securemail-sizes-"))
@@ -70,8 +71,9 @@ def main() -> int:
                 window.tabs.setCurrentWidget(window.items)
                 grab(window, f"{width}x{height}-{user}-notice")
         if user == "clerk1":  # the receive-bag screen, live: one scanned, one missing so far, one extra
-            bag = {"bag": "HN01-TUI-000001", "seal": "NP-2026-0001", "holder": "courier1",
-                   "items": [info.trackings["waiting"], info.trackings["flagged"]]}
+            bag = BagRecord("HN01-TUI-000001", "HN01", "dispatched", "NP-2026-0001", "gdv1",
+                            "2026-03-02T08:00:00+07:00", "courier1", 1, None,
+                            (info.trackings["waiting"], info.trackings["flagged"]))
             dialog = BagOpenDialog(session, bag, "Phạm Văn Hùng (courier1)", window)
             dialog.show()
             for tracking in (info.trackings["waiting"], "RR999999999VN"):

@@ -76,9 +76,9 @@ def test_the_vanthu_receives_unopened_then_passes_on_in_the_app(qtbot: QtBot, qa
         dialog.id_edit.setText("001080012345")
         with qtbot.waitSignal(dialog.recorded, timeout=20000):
             dialog.confirm_button.click()
-        kinds = [(e["kind"], bool(e["data"].get("unopened"))) for e in items.timeline(session, tracking)]
+        kinds = [(e.kind, bool(e.data.get("unopened"))) for e in items.timeline(session, tracking)]
         assert kinds[-2:] == [(K.ITEM_RECEIVED, True), (K.ITEM_PASSED_ON, False)]
-        assert all(e["signature_ok"] for e in items.timeline(session, tracking))
+        assert all(e.signature_ok for e in items.timeline(session, tracking))
         qtbot.waitUntil(detail.pass_on_button.isHidden, timeout=20000)  # nothing more to pass on
     finally:
         session.close()

@@ -37,7 +37,7 @@ def _page(qtbot: QtBot, session: Session) -> BagsPage:
 
 def _status(page: BagsPage) -> str | None:
     bag = page.selected_bag()
-    return bag["status"] if bag else None
+    return bag.status if bag else None
 
 
 def _scan(qtbot: QtBot, page: BagsPage, tracking: str) -> None:
@@ -53,25 +53,25 @@ def _sealed_bag(qtbot: QtBot, page: BagsPage, vault: VaultInfo) -> str:
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _status(page) == "open", timeout=WAIT)
     bag = page.selected_bag()
-    assert bag is not None and bag["destination"] == "TU-HN"
+    assert bag is not None and bag.destination == "TU-HN"
     assert page.scan_edit.isVisible() and not page.dispatch_button.isVisible()
     for n, key in enumerate(("waiting", "flagged"), start=1):
         _scan(qtbot, page, vault.trackings[key])
-        qtbot.waitUntil(lambda n=n: len((page.selected_bag() or {}).get("items") or []) == n, timeout=WAIT)
+        qtbot.waitUntil(lambda n=n: len(getattr(page.selected_bag(), "items", ())) == n, timeout=WAIT)
         assert page.scan_edit.text() == ""
     assert page.items_list.count() == 2
     assert page.model.data(page.model.index(0, 4)) == "2"
     page.seal("NP-2026-0001")
     qtbot.waitUntil(lambda: _status(page) == "closed", timeout=WAIT)
     assert page.dispatch_button.isVisible() and not page.scan_edit.isVisible()
-    return str(bag["bag"])
+    return str(bag.bag)
 
 
 def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     session = open_as("clerk1")
     page = _page(qtbot, session)
     bag_id = _sealed_bag(qtbot, page, vault)
-    assert items.item_row(session, vault.trackings["waiting"])["bag"] == bag_id
+    assert items.item_row(session, vault.trackings["waiting"]).bag == bag_id
 
     dispatch = page.ask_dispatch()
     assert dispatch is not None
@@ -82,7 +82,7 @@ def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vau
     ui.passwordEdit.setText(vault.passwords["courier1"])
     qtbot.mouseClick(ui.confirmButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _status(page) == "dispatched", timeout=WAIT)
-    assert bags.get_bag(session, bag_id)["holder"] == "courier1"
+    assert bags.get_bag(session, bag_id).holder == "courier1"
     assert page.open_button.isVisible() and not page.dispatch_button.isVisible()
 
     opening = page.ask_open()
@@ -123,8 +123,8 @@ def test_bag_round_trip_with_one_missing_item(qtbot: QtBot, open_as: Opener, vau
     assert "1 BỊ THIẾU" in page.model.data(page.model.index(0, 2))
 
     lost = [i for i in incidents.list_incidents(session, tracking=vault.trackings["flagged"])
-            if i["kind"] == IncidentKind.LOST.value]
-    assert len(lost) == 1 and bag_id in lost[0]["description"]
+            if i.kind == IncidentKind.LOST.value]
+    assert len(lost) == 1 and bag_id in lost[0].description
     assert not incidents.list_incidents(session, tracking=vault.trackings["waiting"])
     # ... and the item says so at the top of its window.
     detail = _detail(qtbot, session, vault.trackings["flagged"])
@@ -148,7 +148,7 @@ def test_wrong_courier_password_writes_nothing(qtbot: QtBot, open_as: Opener, va
     assert dispatch._ui.passwordEdit.text() == "" and dispatch._ui.toCombo.currentData() == "courier1"
     assert dispatch.isVisible()
     assert _events(session) == before
-    assert bags.get_bag(session, bag_id)["status"] == "closed"
+    assert bags.get_bag(session, bag_id).status == "closed"
 
 
 def test_scan_refusal_keeps_the_text(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
@@ -172,8 +172,8 @@ def test_scan_refusal_keeps_the_text(qtbot: QtBot, open_as: Opener, vault: Vault
                     and page.scan_edit.text() == "" and not page._busy, timeout=WAIT)
     page.items_list.setCurrentRow(0)
     page.remove_selected()
-    qtbot.waitUntil(lambda: not (page.selected_bag() or {}).get("items") and not page._busy, timeout=WAIT)
-    assert items.item_row(session, vault.trackings["waiting"])["bag"] is None
+    qtbot.waitUntil(lambda: not getattr(page.selected_bag(), "items", ()) and not page._busy, timeout=WAIT)
+    assert items.item_row(session, vault.trackings["waiting"]).bag is None
 
 
 def test_bags_tab_only_for_clerks(qtbot: QtBot, open_as: Opener) -> None:
@@ -210,7 +210,7 @@ def test_report_and_close_an_incident_from_the_item(qtbot: QtBot, open_as: Opene
     qtbot.waitUntil(lambda: detail.message.text() == "Đã ghi sự cố.", timeout=WAIT)
     qtbot.waitUntil(detail.flag_label.isVisible, timeout=WAIT)
     [opened] = incidents.list_incidents(clerk, tracking=tracking)
-    assert opened["kind"] == "damaged" and opened["description"] == "Phong bì bị ướt <b>góc trái</b>"
+    assert opened.kind == "damaged" and opened.description == "Phong bì bị ướt <b>góc trái</b>"
     assert not detail.close_incident_button.isVisible()  # clerks do not close incidents
 
     auditor = open_as("auditor1")

@@ -93,9 +93,9 @@ def test_import_from_the_page_then_accept_from_the_intake_form(qtbot: QtBot, tmp
         qtbot.mouseClick(ui.saveButton, Qt.MouseButton.LeftButton)
     assert accepted.args == [tracking]
     events = items.timeline(clerk, tracking)
-    assert [(e["kind"], e["origin"]["office"]) for e in events] == [("item.accepted", "UB01"),
+    assert [(e.kind, e.origin.office) for e in events] == [("item.accepted", "UB01"),
                                                                     ("item.accepted", "HN01")]
-    assert events[1]["data"]["origin"]["seq"] == events[0]["seq"] and all(e["signature_ok"] for e in events)
+    assert events[1].data["origin"]["seq"] == events[0].seq and all(e.signature_ok for e in events)
     qtbot.waitUntil(lambda: form.imported.combo.count() == 1, timeout=20000)     # offered no more
 
 

@@ -62,13 +62,13 @@ def test_saves_an_item_typed_in_vietnamese(qtbot: QtBot, open_as: Opener) -> Non
     assert tracking in ui.resultLabel.text()
     assert ui.resultLabel.text().startswith("Đã nhận gửi")
     row = items.item_row(session, tracking)
-    assert row["named_recipient"] == unicodedata.normalize("NFC", NAME)
-    assert row["named_only"] == 1
-    assert row["notes"] == NOTES
-    assert (row["sender_agency"], row["recipient_agency"], row["secrecy"], row["service"]) == \
+    assert row.named_recipient == unicodedata.normalize("NFC", NAME)
+    assert row.named_only == 1
+    assert row.notes == NOTES
+    assert (row.sender_agency, row.recipient_agency, row.secrecy, row.service) == \
         ("UBND-HN", "TU-HN", "mat", "hoa-toc")
-    assert (row["doc_ref"], row["weight_grams"], row["seal_numbers"]) == ("125/UBND-VP", 120, "NP-2026-01")
-    assert row["urgency"] == "thuong-khan"
+    assert (row.doc_ref, row.weight_grams, row.seal_numbers) == ("125/UBND-VP", 120, "NP-2026-01")
+    assert row.urgency == "thuong-khan"
     assert ui.namedRecipientEdit.text() == "" and ui.notesEdit.toPlainText() == ""  # ready for the next item
     assert form.urgency_combo.currentData() == "none"
 
@@ -104,7 +104,7 @@ def test_tuyet_mat_with_description_shows_the_field_error_and_keeps_the_text(qtb
     assert not ui.descriptionEdit.isEnabled()
     qtbot.mouseClick(ui.saveButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(saved), timeout=10000)
-    assert items.item_row(session, saved[0])["secrecy"] == "tuyet-mat"
+    assert items.item_row(session, saved[0]).secrecy == "tuyet-mat"
 
 
 def test_unknown_agency_marks_the_recipient(qtbot: QtBot, open_as: Opener) -> None:

@@ -34,7 +34,7 @@ def _shown(dialog: ItemDetailDialog) -> set[str]:
 
 
 def _status_becomes(qtbot: QtBot, dialog: ItemDetailDialog, status: str) -> None:
-    qtbot.waitUntil(lambda: dialog.item().get("status") == status, timeout=10000)
+    qtbot.waitUntil(lambda: getattr(dialog.item(), "status", None) == status, timeout=10000)
 
 
 def _click(qtbot: QtBot, button: QPushButton) -> None:
@@ -74,7 +74,7 @@ def test_out_for_delivery_then_failed_delivery_needs_a_reason(qtbot: QtBot, open
     detail = _detail(qtbot, session, tracking)
     _click(qtbot, detail.out_button)
     _status_becomes(qtbot, detail, "out-for-delivery")
-    assert items.item_row(session, tracking)["status"] == "out-for-delivery"
+    assert items.item_row(session, tracking).status == "out-for-delivery"
     assert detail.out_button.isHidden() and not detail.fail_button.isHidden()
 
     dialog = detail.ask_redirect(FAIL)
@@ -83,12 +83,12 @@ def test_out_for_delivery_then_failed_delivery_needs_a_reason(qtbot: QtBot, open
     assert dialog.message.text() == 'Trường "Lý do" không được để trống.'
     assert dialog.marked() == ["reason"]
     assert dialog.isVisible()
-    assert items.item_row(session, tracking)["status"] == "out-for-delivery"
+    assert items.item_row(session, tracking).status == "out-for-delivery"
 
     type_text(dialog.reason_edit, "Cơ quan đóng cửa <b>nghỉ lễ</b>")
     _click(qtbot, dialog.confirm_button)
     _status_becomes(qtbot, detail, "delivery-failed")
-    assert items.item_row(session, tracking)["status"] == "delivery-failed"
+    assert items.item_row(session, tracking).status == "delivery-failed"
     assert detail.message.text() == "Đã ghi."
     assert all(w.textFormat() == Qt.TextFormat.PlainText for w in detail.findChildren(PlainLabel))
 
@@ -108,7 +108,7 @@ def test_return_to_sender_defaults_to_the_sender_and_needs_a_reason(qtbot: QtBot
     type_text(dialog.reason_edit, "Sai địa chỉ cơ quan nhận")
     _click(qtbot, dialog.confirm_button)
     _status_becomes(qtbot, detail, "returned")
-    assert items.item_row(session, tracking)["status"] == "returned"
+    assert items.item_row(session, tracking).status == "returned"
     assert _shown(detail) == set()  # returned is terminal
 
 
@@ -126,7 +126,7 @@ def test_forward_needs_a_destination_and_reason_is_optional(qtbot: QtBot, open_a
     dialog.choose("CA-HN")
     _click(qtbot, dialog.confirm_button)
     _status_becomes(qtbot, detail, "forwarded")
-    assert items.item_row(session, tracking)["status"] == "forwarded"
+    assert items.item_row(session, tracking).status == "forwarded"
 
 
 def test_arrive_with_the_holder_signing_here(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
@@ -141,13 +141,13 @@ def test_arrive_with_the_holder_signing_here(qtbot: QtBot, open_as: Opener, vaul
     _click(qtbot, dialog.confirm_button)
     qtbot.waitUntil(lambda: "sai mật khẩu" in dialog.message.text(), timeout=10000)
     assert dialog.password_edit.text() == "" and dialog.isVisible()
-    assert items.item_row(session, tracking)["holder"] == "courier1"
+    assert items.item_row(session, tracking).holder == "courier1"
     dialog.password_edit.setText(vault.passwords["courier1"])
     _click(qtbot, dialog.confirm_button)
     _status_becomes(qtbot, detail, "arrived")
     row = items.item_row(session, tracking)
-    assert (row["status"], row["holder"]) == ("arrived", "clerk1")
-    assert items.timeline(session, tracking)[-1]["cosigner"] == "courier1"
+    assert (row.status, row.holder) == ("arrived", "clerk1")
+    assert items.timeline(session, tracking)[-1].cosigner == "courier1"
     assert "arrive" not in _shown(detail) and FAIL in _shown(detail)
 
 
@@ -167,4 +167,4 @@ def test_deliver_to_a_person_without_an_account(qtbot: QtBot, open_as: Opener, v
     type_text(dialog.name_edit, "Nguyễn Thị Hồng Nhung")
     _click(qtbot, dialog.confirm_button)
     _status_becomes(qtbot, detail, "delivered")
-    assert items.item_row(session, tracking)["status"] == "delivered"
+    assert items.item_row(session, tracking).status == "delivered"

@@ -58,7 +58,7 @@ def test_timeline_model_passes_qt_model_checks(qtmodeltester, open_as: Opener,  
 
 def test_flagged_item_has_a_warning_marker(open_as: Opener, vault: VaultInfo) -> None:
     model, _ = _filled(open_as)
-    rows = {model.row_data(r)["tracking"]: r for r in range(model.rowCount())}
+    rows = {model.row_data(r).tracking: r for r in range(model.rowCount())}
     flagged = model.index(rows[vault.trackings["flagged"]], COL_TRACKING)
     plain = model.index(rows[vault.trackings["waiting"]], COL_TRACKING)
     assert model.data(flagged, Qt.ItemDataRole.DecorationRole) is not None
@@ -71,7 +71,7 @@ def test_overdue_items_are_red(open_as: Opener, vault: VaultInfo) -> None:
     rows = items.search_items(session)
     model = ItemsTableModel()
     model.reset_rows(rows, session.clock.now() + timedelta(days=60), has_more=False)
-    by_tracking = {model.row_data(r)["tracking"]: r for r in range(model.rowCount())}
+    by_tracking = {model.row_data(r).tracking: r for r in range(model.rowCount())}
     late = by_tracking[vault.trackings["waiting"]]
     done = by_tracking[vault.trackings["delivered"]]
     brush = model.data(model.index(late, COL_STATUS), Qt.ItemDataRole.ForegroundRole)
@@ -82,7 +82,7 @@ def test_overdue_items_are_red(open_as: Opener, vault: VaultInfo) -> None:
 
 def test_labels_and_headers_follow_the_language(open_as: Opener, vault: VaultInfo) -> None:
     model, _ = _filled(open_as)
-    row = next(r for r in range(model.rowCount()) if model.row_data(r)["tracking"] == vault.trackings["delivered"])
+    row = next(r for r in range(model.rowCount()) if model.row_data(r).tracking == vault.trackings["delivered"])
     assert model.headerData(COL_STATUS, Qt.Orientation.Horizontal) == "Trạng thái"
     assert model.data(model.index(row, COL_STATUS)) == "Đã phát"
     set_language("en")
@@ -120,8 +120,8 @@ def test_keyset_paging_through_the_page(qtbot: QtBot, open_as: Opener, monkeypat
     qtbot.waitUntil(lambda: page.model.rowCount() >= 3, timeout=10000)
     page.model.fetchMore(QModelIndex())  # the view may already have asked for the next page itself
     qtbot.waitUntil(lambda: page.model.rowCount() == 4 and not page.model.is_loading(), timeout=10000)
-    everything = [r["tracking"] for r in items.search_items(session)]
-    assert [page.model.row_data(r)["tracking"] for r in range(4)] == everything
+    everything = [r.tracking for r in items.search_items(session)]
+    assert [page.model.row_data(r).tracking for r in range(4)] == everything
     assert asked == [page_key(page.model.row_data(2))]  # keyset cursor: accepted_at|tracking of the last row
     assert not page.model.canFetchMore(QModelIndex())
     assert page.count_label.text() == "4 bưu gửi"
@@ -141,7 +141,7 @@ def test_filters_and_tracking_search(qtbot: QtBot, open_as: Opener, vault: Vault
     page.search_edit.setText(vault.trackings["transit"].lower())
     page.reload()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
-    assert page.model.row_data(0)["tracking"] == vault.trackings["transit"]
+    assert page.model.row_data(0).tracking == vault.trackings["transit"]
     page.search_edit.setText("KT999999999VN")
     page.reload()
     qtbot.waitUntil(lambda: page.message.text() != "", timeout=10000)

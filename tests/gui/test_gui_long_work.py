@@ -46,7 +46,7 @@ def test_counter_works_while_a_long_job_runs(qtbot: QtBot, open_as: Opener) -> N
                accepted.append)
         qtbot.waitUntil(lambda: bool(accepted), timeout=20000)  # answered while the long job still holds its thread
         assert long_operations().busy()
-        assert items.item_row(clerk, accepted[0])["status"] == "accepted"
+        assert items.item_row(clerk, accepted[0]).status == "accepted"
     finally:
         release.set()
 

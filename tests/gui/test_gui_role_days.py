@@ -40,7 +40,7 @@ def _click(qtbot: QtBot, button: QPushButton) -> None:
 
 def _shown(window: MainWindow) -> list[str]:
     model = window.items.model
-    return [str(model.row_data(r)["tracking"]) for r in range(model.rowCount())]
+    return [str(model.row_data(r).tracking) for r in range(model.rowCount())]
 
 
 def test_clerk_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
@@ -59,7 +59,7 @@ def test_clerk_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     ui.printReceiptCheck.setChecked(False)  # the receipt's preview is tested elsewhere
     _click(qtbot, ui.saveButton)
     qtbot.waitUntil(lambda: ui.resultLabel.text().startswith("Đã nhận gửi"), timeout=15000)
-    new = next(t for t in items.search_items(clerk) if t["named_recipient"] == "Đặng Thị Thu Trang")["tracking"]
+    new = next(t for t in items.search_items(clerk) if t.named_recipient == "Đặng Thị Thu Trang").tracking
 
     window.tabs.setCurrentWidget(window.items)  # find it again by the person's name, typed in Vietnamese
     person = _child(window, QLineEdit, "personSearch")
@@ -75,7 +75,7 @@ def test_clerk_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     dialog.choose("courier1")
     dialog._ui.passwordEdit.setText(password_of("courier1"))
     _click(qtbot, dialog._ui.confirmButton)
-    qtbot.waitUntil(lambda: items.item_row(clerk, new)["holder"] == "courier1", timeout=15000)
+    qtbot.waitUntil(lambda: items.item_row(clerk, new).holder == "courier1", timeout=15000)
     qtbot.waitUntil(lambda: window.dashboard.cards["inTransit"].number.text() == "2", timeout=10000)
 
 
@@ -86,18 +86,18 @@ def test_courier_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     (held,) = window.dashboard.panels
     assert isinstance(held, ViewPanel)
     qtbot.waitUntil(lambda: held.model.rowCount() == 1, timeout=10000)
-    assert held.model.row_data(0)["tracking"] == transit
+    assert held.model.row_data(0).tracking == transit
     qtbot.waitUntil(lambda: _shown(window) == [transit], timeout=10000)  # his list opens on what he holds
     detail = window.open_item(transit)
     qtbot.waitUntil(lambda: bool(detail.item()), timeout=10000)
     _click(qtbot, detail.out_button)
-    qtbot.waitUntil(lambda: detail.item().get("status") == "out-for-delivery", timeout=10000)
+    qtbot.waitUntil(lambda: getattr(detail.item(), "status", None) == "out-for-delivery", timeout=10000)
     external = detail.ask_deliver_external()  # the recipient agency's messenger has no account
     type_text(external.name_edit, "Ksor H'Blơng")
     external.id_edit.setText("064190001234")
     _click(qtbot, external.confirm_button)
-    qtbot.waitUntil(lambda: detail.item().get("status") == "delivered", timeout=15000)
-    assert items.item_row(courier, transit)["delivered_to"].startswith("Ksor H'Blơng")
+    qtbot.waitUntil(lambda: getattr(detail.item(), "status", None) == "delivered", timeout=15000)
+    assert items.item_row(courier, transit).delivered_to.startswith("Ksor H'Blơng")
     window.refresh_current()
     qtbot.waitUntil(lambda: _shown(window) == [], timeout=10000)  # nothing left in his hands
 
@@ -113,7 +113,7 @@ def test_secretary_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     to_confirm, on_its_way = window.dashboard.panels
     assert isinstance(to_confirm, ViewPanel) and isinstance(on_its_way, ViewPanel)
     qtbot.waitUntil(lambda: to_confirm.model.rowCount() == 1, timeout=10000)
-    assert to_confirm.model.row_data(0)["tracking"] == waiting
+    assert to_confirm.model.row_data(0).tracking == waiting
     assert _child(window, QTableView, "panel_to_confirmTable") is to_confirm.table
     detail = window.open_item(waiting)
     qtbot.waitUntil(lambda: bool(detail.item()), timeout=10000)
@@ -123,9 +123,9 @@ def test_secretary_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     type_text(note, "Đã gọi điện báo đồng chí Hồng Nhung chuẩn bị nhận")
     dialog = note.window()
     dialog.accept()  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: any(e["kind"] == "item.note" for e in items.timeline(secretary, waiting)),
+    qtbot.waitUntil(lambda: any(e.kind == "item.note" for e in items.timeline(secretary, waiting)),
                     timeout=15000)
-    text = [e for e in items.timeline(secretary, waiting) if e["kind"] == "item.note"][-1]["data"]["text"]
+    text = [e for e in items.timeline(secretary, waiting) if e.kind == "item.note"][-1].data["text"]
     assert text == "Đã gọi điện báo đồng chí Hồng Nhung chuẩn bị nhận"
 
 

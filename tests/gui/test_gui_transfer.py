@@ -43,16 +43,16 @@ def test_handover_wrong_then_right_cosigner_password(qtbot: QtBot, open_as: Open
     qtbot.waitUntil(lambda: ui.errorLabel.text() != "", timeout=10000)
     assert ui.errorLabel.text() == "Người ký nhận courier1 nhập sai mật khẩu; không có gì được ghi."
     assert ui.passwordEdit.text() == "" and ui.toCombo.currentData() == "courier1"
-    assert items.item_row(session, tracking)["holder"] == "clerk1"
+    assert items.item_row(session, tracking).holder == "clerk1"
 
     ui.passwordEdit.setText(vault.passwords["courier1"])
     qtbot.mouseClick(ui.confirmButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(recorded), timeout=10000)
     assert recorded == [[tracking]]
     row = items.item_row(session, tracking)
-    assert (row["holder"], row["status"]) == ("courier1", "in-transit")
+    assert (row.holder, row.status) == ("courier1", "in-transit")
     events = items.timeline(session, tracking)
-    assert events[-1]["cosigner"] == "courier1" and events[-1]["signature_ok"]
+    assert events[-1].cosigner == "courier1" and events[-1].signature_ok
 
 
 def test_deliver_to_the_secretary(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
@@ -66,7 +66,7 @@ def test_deliver_to_the_secretary(qtbot: QtBot, open_as: Opener, vault: VaultInf
     dialog.recorded.connect(recorded.append)
     qtbot.mouseClick(ui.confirmButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(recorded), timeout=10000)
-    assert items.item_row(session, tracking)["status"] == "delivered"
+    assert items.item_row(session, tracking).status == "delivered"
 
 
 def test_refused_move_shows_the_service_message(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:

@@ -32,7 +32,7 @@ def _page(qtbot: QtBot, session: Session) -> ItemsPage:
 
 
 def _shown(page: ItemsPage) -> list[str]:
-    return [str(page.model.row_data(r)["tracking"]) for r in range(page.model.rowCount())]
+    return [str(page.model.row_data(r).tracking) for r in range(page.model.rowCount())]
 
 
 def _search(qtbot: QtBot, page: ItemsPage, edit: object, text: str, expected: list[str]) -> None:
@@ -129,7 +129,7 @@ def test_courier_dashboard_shows_what_he_holds(qtbot: QtBot, open_as: Opener, va
     (panel,) = dash.panels
     qtbot.waitUntil(lambda: panel.loaded is not None, timeout=10000)
     assert panel.title() == "Bưu gửi tôi đang giữ"
-    assert [panel.model.row_data(r)["tracking"] for r in range(panel.model.rowCount())] == [vault.trackings["transit"]]
+    assert [panel.model.row_data(r).tracking for r in range(panel.model.rowCount())] == [vault.trackings["transit"]]
     assert panel.totals_label.text() == "1 bưu gửi, 2 bì, 0 quá hạn"
     assert dash.waiting_box.isHidden() and not dash.overdue_box.isHidden()
     with qtbot.waitSignal(dash.open_item) as opened:
@@ -143,7 +143,7 @@ def test_secretary_dashboard(qtbot: QtBot, open_as: Opener, vault: VaultInfo) ->
     qtbot.waitUntil(lambda: to_confirm.loaded is not None and on_its_way.loaded is not None, timeout=10000)
     assert to_confirm.title() == "Chờ tôi ký nhận" and to_confirm.model.rowCount() == 0
     assert on_its_way.title() == "Đang trên đường tới cơ quan tôi"
-    assert [on_its_way.model.row_data(r)["tracking"] for r in range(on_its_way.model.rowCount())] == \
+    assert [on_its_way.model.row_data(r).tracking for r in range(on_its_way.model.rowCount())] == \
         [vault.trackings["waiting"]]  # the other item for TU-HN is delivered already
     assert dash.waiting_box.isHidden() and dash.overdue_box.isHidden()
 

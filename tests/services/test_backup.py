@@ -33,8 +33,8 @@ def test_backup_then_restore_opens_with_the_same_passwords(vault, kit, tmp_path)
     restored = restore_vault(tmp_path / "bk", tmp_path / "restored")
     with open_session(restored.folder, "clerk1", kit.PASSWORDS["clerk1"], clock=vault.clock) as s:
         rows = items.search_items(s)
-        assert [r["tracking"] for r in rows] == [t]
-        assert items.item_row(s, t)["description"] == MARKER
+        assert [r.tracking for r in rows] == [t]
+        assert items.item_row(s, t).description == MARKER
         assert verify_vault(s, full=True)
 
 

@@ -19,7 +19,7 @@ def t(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
 
 
 def due(session, tracking: str) -> datetime:
-    return parse_iso(items.item_row(session, tracking)["due_at"])
+    return parse_iso(items.item_row(session, tracking).due_at)
 
 
 def test_statutory_days_recorded_and_tet_skipped(vault):
@@ -89,9 +89,9 @@ def test_norm_change_recomputes_open_items_only(vault):
     assert due(clerk, open_item) == t(2025, 3, 5, 17, 0)  # J + 2
     assert due(clerk, attempted) == t(2025, 3, 4, 17, 0)  # its clock stopped at the first attempt
     assert due(clerk, appointed) == t(2025, 3, 4, 15, 0)  # Hẹn giờ keeps its appointment
-    moved = [e for e in items.timeline(clerk, open_item) if "due_after" in e["data"]]
-    assert len(moved) == 1 and moved[0]["kind"] == "norm.set"
-    assert parse_iso(moved[0]["data"]["due_before"]) == t(2025, 3, 4, 17, 0)
+    moved = [e for e in items.timeline(clerk, open_item) if "due_after" in e.data]
+    assert len(moved) == 1 and moved[0].kind == "norm.set"
+    assert parse_iso(moved[0].data["due_before"]) == t(2025, 3, 4, 17, 0)
     # working hours are a per-office setting: the close of the day moves
     norms.set_setting(admin, "working_hours", "07:00-11:00,13:30-16:30")
     assert due(clerk, open_item) == t(2025, 3, 5, 16, 30)

@@ -102,10 +102,10 @@ def test_reopen_after_close_sees_committed_data(vault):
     tracking = vault.accept(s, notes="ghi chú lưu lại")
     s.close()
     s2 = vault.open("clerk1")
-    assert items.item_row(s2, tracking)["notes"] == "ghi chú lưu lại"
+    assert items.item_row(s2, tracking).notes == "ghi chú lưu lại"
     s2.close()
     s3 = vault.open("auditor1")
-    assert items.item_row(s3, tracking)["status"] == "accepted"
+    assert items.item_row(s3, tracking).status == "accepted"
 
 
 def test_storage_connect_returns_a_keyed_connection(vault, kit):
@@ -136,7 +136,7 @@ def test_add_user_then_the_user_opens_and_signs(vault, kit):
     assert info.active
     s = vault.open("clerk9", "mật-khẩu-mới-của-clerk9")
     tracking = vault.accept(s)
-    assert all(e["signature_ok"] for e in items.timeline(s, tracking))
+    assert all(e.signature_ok for e in items.timeline(s, tracking))
 
 
 def test_add_user_refuses_duplicates_and_bad_names(vault):
@@ -174,7 +174,7 @@ def test_own_password_change(vault, kit):
     rotations = _events(s2, K.USER_KEY_ROTATED)
     assert len(rotations) == 1
     incidents.add_note(s2, tracking, "sau khi đổi mật khẩu")
-    assert all(e["signature_ok"] for e in items.timeline(s2, tracking))  # old events still verify
+    assert all(e.signature_ok for e in items.timeline(s2, tracking))  # old events still verify
     from securemail.services.audit import verify_vault
     assert verify_vault(s2, full=True)
 
@@ -219,8 +219,8 @@ def test_admin_resets_another_users_password(vault, kit):
     # events signed with the old key still verify; new ones verify with the new key
     incidents.add_note(s, tracking, "ký bằng khóa mới")
     timeline = items.timeline(s, tracking)
-    assert [e["actor"] for e in timeline] == ["clerk1", "clerk1"]
-    assert all(e["signature_ok"] for e in timeline)
+    assert [e.actor for e in timeline] == ["clerk1", "clerk1"]
+    assert all(e.signature_ok for e in timeline)
 
 
 def test_reset_password_refuses_unknown_and_short(vault):
@@ -323,7 +323,7 @@ def test_rekey_keeps_every_user_and_the_data(vault, kit):
     for user in kit.USERS:
         s = vault.open(user)
         if user != "sec3":
-            assert items.item_row(s, tracking)["status"] == "accepted"
+            assert items.item_row(s, tracking).status == "accepted"
         s.close()
     assert all(s.dek_next is None for s in _slots(vault.path).slots.values())
 

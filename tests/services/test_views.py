@@ -29,7 +29,7 @@ def desk(vault):  # type: ignore[no-untyped-def]
 
 
 def _trackings(page: views.Page) -> list[str]:
-    return [r["tracking"] for r in page.rows]
+    return [r.tracking for r in page.rows]
 
 
 def test_search_by_any_field(desk) -> None:  # type: ignore[no-untyped-def]

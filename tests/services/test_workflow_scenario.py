@@ -21,7 +21,7 @@ from securemail.services.items import ExternalPerson
 
 
 def _status(session, tracking: str) -> str:
-    return items.item_row(session, tracking)["status"]
+    return items.item_row(session, tracking).status
 
 
 def _is_subsequence(wanted: list[str], kinds: list[str]) -> bool:
@@ -57,32 +57,32 @@ def test_full_chain_through_a_bag(vault, desk):
     t1 = vault.accept(clerk1, service="hoa-toc", description="Công văn số 12")
     t2 = vault.accept(clerk1, secrecy="tuyet-mat", envelopes=2)
     assert _status(clerk1, t1) == "accepted"
-    assert items.item_row(clerk1, t1)["holder"] == "clerk1"
+    assert items.item_row(clerk1, t1).holder == "clerk1"
 
     bag = bags.create_bag(clerk1, "REC")
     assert bags.add_to_bag(clerk1, bag, [t1, t2]) == [t1, t2]
     assert _status(clerk1, t1) == "in-bag"
     closed = bags.close_bag(clerk1, bag, "NP-2025-001")
-    assert closed["status"] == "closed"
-    assert closed["seal"] == "NP-2025-001"
-    assert closed["items"] == sorted([t1, t2])
+    assert closed.status == "closed"
+    assert closed.seal == "NP-2025-001"
+    assert list(closed.items) == sorted([t1, t2])
 
     signer, courier = vault.cosign(clerk1, "courier1")
     dispatched = bags.dispatch_bag(clerk1, bag, signer, courier)
-    assert dispatched["status"] == "dispatched"
-    assert dispatched["holder"] == "courier1"
+    assert dispatched.status == "dispatched"
+    assert dispatched.holder == "courier1"
     for t in (t1, t2):
         row = items.item_row(clerk1, t)
-        assert (row["status"], row["holder"]) == ("dispatched", "courier1")
+        assert (row.status, row.holder) == ("dispatched", "courier1")
 
     vault.clock.advance(timedelta(hours=2))
     giver, _ = vault.cosign(clerk2, "courier1")
     opening = bags.open_bag(clerk2, bag, [t1, t2], giver)
     assert (sorted(opening.found), opening.missing, opening.extra) == (sorted([t1, t2]), [], [])
-    assert bags.get_bag(clerk2, bag)["status"] == "opened"
+    assert bags.get_bag(clerk2, bag).status == "opened"
     for t in (t1, t2):
         row = items.item_row(clerk2, t)
-        assert (row["status"], row["holder"], row["bag"], row["open_incidents"]) == ("arrived", "clerk2", None, 0)
+        assert (row.status, row.holder, row.bag, row.open_incidents) == ("arrived", "clerk2", None, 0)
 
     # t1: the clerk goes out and delivers; t2: handed to the courier, who delivers
     transfers.out_for_delivery(clerk2, t1)
@@ -96,32 +96,32 @@ def test_full_chain_through_a_bag(vault, desk):
 
     for t in (t1, t2):
         row = items.item_row(desk.auditor, t)
-        assert row["status"] == "delivered"
-        assert row["holder"] is None
-        assert row["delivered_to"] == "sec1"
-        assert parse_iso(row["delivered_at"]) == vault.clock.now()
+        assert row.status == "delivered"
+        assert row.holder is None
+        assert row.delivered_to == "sec1"
+        assert parse_iso(row.delivered_at) == vault.clock.now()
         timeline = items.timeline(desk.auditor, t)
         assert timeline, t
-        assert all(e["signature_ok"] is True for e in timeline), timeline
-        kinds = [e["kind"] for e in timeline]
+        assert all(e.signature_ok is True for e in timeline), timeline
+        kinds = [e.kind for e in timeline]
         assert _is_subsequence([K.ITEM_ACCEPTED, K.ITEM_BAGGED, K.BAG_CLOSED, K.BAG_DISPATCHED, K.BAG_OPENED,
                                 K.ITEM_OUT_FOR_DELIVERY, K.ITEM_DELIVERED], kinds), kinds
-        assert [e["seq"] for e in timeline] == sorted(e["seq"] for e in timeline)
+        assert [e.seq for e in timeline] == sorted(e.seq for e in timeline)
         delivered = timeline[-1]
-        assert (delivered["kind"], delivered["cosigner"], delivered["data"]["to"]) == (K.ITEM_DELIVERED, "sec1",
+        assert (delivered.kind, delivered.cosigner, delivered.data["to"]) == (K.ITEM_DELIVERED, "sec1",
                                                                                      "sec1")
-    t2_kinds = [e["kind"] for e in items.timeline(desk.auditor, t2)]
+    t2_kinds = [e.kind for e in items.timeline(desk.auditor, t2)]
     assert K.ITEM_HANDED_OVER in t2_kinds
-    dispatched_event = next(e for e in items.timeline(desk.auditor, t1) if e["kind"] == K.BAG_DISPATCHED)
-    assert (dispatched_event["actor"], dispatched_event["cosigner"]) == ("clerk1", "courier1")
+    dispatched_event = next(e for e in items.timeline(desk.auditor, t1) if e.kind == K.BAG_DISPATCHED)
+    assert (dispatched_event.actor, dispatched_event.cosigner) == ("clerk1", "courier1")
 
 
 def test_direct_delivery_at_the_counter_and_external_person(vault, desk):
     t = vault.accept(desk.clerk1)
     transfers.deliver(desk.clerk1, t, person=ExternalPerson("Ông Nguyễn Văn Nhận", "001099012345", None))
     row = items.item_row(desk.clerk1, t)
-    assert (row["status"], row["delivered_to"]) == ("delivered", "Ông Nguyễn Văn Nhận")
-    assert all(e["signature_ok"] for e in items.timeline(desk.clerk1, t))
+    assert (row.status, row.delivered_to) == ("delivered", "Ông Nguyễn Văn Nhận")
+    assert all(e.signature_ok for e in items.timeline(desk.clerk1, t))
 
 
 def test_secretary_sees_only_own_agency_items(vault, desk):
@@ -129,11 +129,11 @@ def test_secretary_sees_only_own_agency_items(vault, desk):
     t_other = vault.accept(desk.clerk1, sender_agency="OTH", recipient_agency="OTH")
     sec1 = vault.open("sec1")
     sec3 = vault.open("sec3")  # secretary of the sender agency
-    assert items.item_row(sec1, t)["tracking"] == t
-    assert items.item_row(sec3, t)["tracking"] == t
+    assert items.item_row(sec1, t).tracking == t
+    assert items.item_row(sec3, t).tracking == t
     with pytest.raises(PermissionDeniedError):
         items.item_row(sec1, t_other)
-    assert {r["tracking"] for r in items.search_items(sec1)} == {t}
+    assert {r.tracking for r in items.search_items(sec1)} == {t}
 
 
 # ---- opening a bag against its manifest -------------------------------------------------------------------
@@ -150,23 +150,23 @@ def test_open_bag_with_missing_and_extra_items_flags_incidents(vault, desk):
     assert opening.extra == [stray]
 
     rows = {t: items.item_row(clerk2, t) for t in (t1, t2, stray)}
-    assert (rows[t1]["status"], rows[t1]["open_incidents"]) == ("arrived", 0)
-    assert (rows[t2]["status"], rows[t2]["holder"], rows[t2]["open_incidents"]) == ("dispatched", "courier1", 1)
-    assert rows[stray]["open_incidents"] == 1
+    assert (rows[t1].status, rows[t1].open_incidents) == ("arrived", 0)
+    assert (rows[t2].status, rows[t2].holder, rows[t2].open_incidents) == ("dispatched", "courier1", 1)
+    assert rows[stray].open_incidents == 1
     open_list = incidents.list_incidents(desk.auditor)
-    kinds = {r["tracking"]: r["kind"] for r in open_list}
+    kinds = {r.tracking: r.kind for r in open_list}
     assert kinds == {t2: "lost", stray: "misrouted"}
 
     # the flag stays until an auditor closes the incident; nobody else may close it
-    lost_id = next(r["id"] for r in open_list if r["tracking"] == t2)
+    lost_id = next(r.id for r in open_list if r.tracking == t2)
     for other in (clerk2, desk.courier1, desk.admin):
         before = vault.snapshot(clerk2, t2)
         with pytest.raises(PermissionDeniedError):
             incidents.close_incident(other, lost_id, "đã tìm thấy")
         assert vault.snapshot(clerk2, t2) == before
     incidents.close_incident(desk.auditor, lost_id, "Đã tìm thấy trong túi khác")
-    assert items.item_row(clerk2, t2)["open_incidents"] == 0
-    assert [r["tracking"] for r in incidents.list_incidents(desk.auditor)] == [stray]
+    assert items.item_row(clerk2, t2).open_incidents == 0
+    assert [r.tracking for r in incidents.list_incidents(desk.auditor)] == [stray]
     with pytest.raises(StateError):
         incidents.close_incident(desk.auditor, lost_id, "lần nữa")
     with pytest.raises(NotFoundError):
@@ -189,14 +189,14 @@ def test_open_bag_needs_the_holder_to_cosign(vault, desk):
 def test_incident_flags_item_until_closed(vault, desk):
     t = vault.accept(desk.clerk1)
     iid = incidents.report_incident(desk.clerk1, t, "seal-broken", "Niêm phong bị rách")
-    assert items.item_row(desk.clerk1, t)["open_incidents"] == 1
+    assert items.item_row(desk.clerk1, t).open_incidents == 1
     iid2 = incidents.report_incident(vault.open("sec1"), t, "damaged", "Bì bị ướt")
-    assert items.item_row(desk.clerk1, t)["open_incidents"] == 2
+    assert items.item_row(desk.clerk1, t).open_incidents == 2
     assert _status(desk.clerk1, t) == "accepted"  # an incident keeps the status
     incidents.close_incident(desk.auditor, iid, "Đã lập biên bản")
-    assert items.item_row(desk.clerk1, t)["open_incidents"] == 1
+    assert items.item_row(desk.clerk1, t).open_incidents == 1
     incidents.close_incident(desk.auditor, iid2, "Đã lập biên bản")
-    assert items.item_row(desk.clerk1, t)["open_incidents"] == 0
+    assert items.item_row(desk.clerk1, t).open_incidents == 0
     with pytest.raises(BadInputError) as err:
         incidents.report_incident(desk.clerk1, t, "exploded", "x")
     assert err.value.field == "kind"
@@ -265,7 +265,7 @@ def test_leadership_delegate_only_for_hoa_toc_with_setting(vault, desk):
     # set, hỏa tốc, as delegate: allowed and recorded
     transfers.deliver(desk.clerk1, hoa_toc, to=delegate, to_user=delegate_user, as_delegate=True)
     last = items.timeline(desk.clerk1, hoa_toc)[-1]
-    assert (last["kind"], last["data"]["as_delegate"], last["cosigner"]) == (K.ITEM_DELIVERED, True, "sec2")
+    assert (last.kind, last.data["as_delegate"], last.cosigner) == (K.ITEM_DELIVERED, True, "sec2")
 
     # switched off again: refused again
     norms.set_setting(desk.admin, "hoa_toc_leader_delegate", "0")
@@ -294,7 +294,7 @@ def test_failed_delivery_requires_a_reason(vault, desk):
     assert vault.snapshot(desk.clerk1, t) == before
     transfers.fail(desk.clerk1, t, "Cơ quan đóng cửa")
     assert _status(desk.clerk1, t) == "delivery-failed"
-    assert items.timeline(desk.clerk1, t)[-1]["data"]["reason"] == "Cơ quan đóng cửa"
+    assert items.timeline(desk.clerk1, t)[-1].data["reason"] == "Cơ quan đóng cửa"
     # a second attempt may follow
     sec, sec_user = vault.cosign(desk.clerk1, "sec1")
     transfers.deliver(desk.clerk1, t, to=sec, to_user=sec_user)
@@ -310,13 +310,13 @@ def test_return_records_the_destination(vault, desk):
     assert vault.snapshot(desk.clerk1, t) == before
     transfers.return_to_sender(desk.clerk1, t, "Sai địa chỉ")
     row = items.item_row(desk.clerk1, t)
-    assert (row["status"], row["destination"]) == ("returned", "SND")
+    assert (row.status, row.destination) == ("returned", "SND")
     last = items.timeline(desk.clerk1, t)[-1]
-    assert (last["kind"], last["data"]["destination"], last["data"]["reason"]) == (K.ITEM_RETURNED, "SND",
+    assert (last.kind, last.data["destination"], last.data["reason"]) == (K.ITEM_RETURNED, "SND",
                                                                                  "Sai địa chỉ")
     t2 = vault.accept(desk.clerk1)
     transfers.return_to_sender(desk.clerk1, t2, "Theo yêu cầu", destination="oth")
-    assert items.item_row(desk.clerk1, t2)["destination"] == "OTH"
+    assert items.item_row(desk.clerk1, t2).destination == "OTH"
 
 
 def test_forward_records_the_destination(vault, desk):
@@ -328,9 +328,9 @@ def test_forward_records_the_destination(vault, desk):
     assert vault.snapshot(desk.clerk1, t) == before
     transfers.forward(desk.clerk1, t, "oth", "Cơ quan đã chuyển trụ sở")
     row = items.item_row(desk.clerk1, t)
-    assert (row["status"], row["destination"]) == ("forwarded", "OTH")
+    assert (row.status, row.destination) == ("forwarded", "OTH")
     last = items.timeline(desk.clerk1, t)[-1]
-    assert (last["kind"], last["data"]["destination"]) == (K.ITEM_FORWARDED, "OTH")
+    assert (last.kind, last.data["destination"]) == (K.ITEM_FORWARDED, "OTH")
 
 
 # ---- acceptance checks -------------------------------------------------------------------------------------
@@ -449,7 +449,7 @@ def test_wrong_cosigner_password_refused(vault, desk):
     with pytest.raises(BadInputError):
         vault.cosign(desk.clerk1, "clerk1")  # nobody co-signs for themselves
     assert vault.snapshot(desk.clerk1, t) == before
-    assert items.item_row(desk.clerk1, t)["holder"] == "clerk1"
+    assert items.item_row(desk.clerk1, t).holder == "clerk1"
 
 
 def test_named_only_confirmed_by_someone_else_refused(vault, desk):
@@ -535,15 +535,15 @@ def test_due_times(vault, accepted, service, scope, due):
     clerk = vault.open("clerk1")
     t = vault.accept(clerk, service=service, scope=scope)
     row = items.item_row(clerk, t)
-    assert parse_iso(row["due_at"]) == due
-    assert parse_iso(row["accepted_at"]) == accepted
+    assert parse_iso(row.due_at) == due
+    assert parse_iso(row.accepted_at) == accepted
 
 
 def test_hen_gio_due_at_the_appointed_time(vault):
     clerk = vault.open("clerk1")
     appointed = datetime(2025, 3, 5, 9, 30, tzinfo=ICT)
     t = vault.accept(clerk, service="hen-gio", appointed_at=appointed.isoformat())
-    assert parse_iso(items.item_row(clerk, t)["due_at"]) == appointed
+    assert parse_iso(items.item_row(clerk, t).due_at) == appointed
     with pytest.raises(BadInputError) as err:
         vault.accept(clerk, service="hen-gio", appointed_at=(MONDAY_0800 + timedelta(hours=1)).isoformat())
     assert err.value.field == "appointed_at"
@@ -554,7 +554,7 @@ def test_edited_norm_changes_new_due_times(vault):
     norms.set_norm(admin, "hoa-toc", "noi-tinh", working_days_tenths=5, source="Quyết định số 1/QĐ-BĐ")
     clerk = vault.open("clerk1")
     t = vault.accept(clerk, service="hoa-toc")
-    assert parse_iso(items.item_row(clerk, t)["due_at"]) == datetime(2025, 3, 4, 11, 30, tzinfo=ICT)  # J + 0,5
+    assert parse_iso(items.item_row(clerk, t).due_at) == datetime(2025, 3, 4, 11, 30, tzinfo=ICT)  # J + 0,5
     listed = {(n.service.value, n.scope.value): n for n in norms.list_norms(clerk)}
     assert listed[("hoa-toc", "noi-tinh")].source == "Quyết định số 1/QĐ-BĐ"
     assert listed[("hoa-toc", "noi-tinh")].is_default is False
@@ -571,7 +571,7 @@ def test_overdue_listing_follows_the_clock(vault):
     transfers.deliver(clerk, done, to=sec, to_user=sec_user)
 
     def overdue() -> set[str]:
-        return {r["tracking"] for r in norms.overdue_items(clerk)}
+        return {r.tracking for r in norms.overdue_items(clerk)}
 
     assert overdue() == set()
     vault.clock.set(datetime(2025, 3, 4, 17, 0, tzinfo=ICT))
@@ -589,10 +589,10 @@ def test_overdue_listing_does_not_depend_on_the_offset_of_now(vault):
     clerk = vault.open("clerk1")
     urgent = vault.accept(clerk, service="hoa-toc")
     later = datetime(2025, 3, 4, 18, 0, tzinfo=ICT)
-    assert {r["tracking"] for r in norms.overdue_items(clerk, now=later)} == {urgent}
+    assert {r.tracking for r in norms.overdue_items(clerk, now=later)} == {urgent}
     in_utc = later.astimezone(UTC)
     assert in_utc == later
-    assert {r["tracking"] for r in norms.overdue_items(clerk, now=in_utc)} == {urgent}
+    assert {r.tracking for r in norms.overdue_items(clerk, now=in_utc)} == {urgent}
 
 
 def test_count_items_matches_search_and_visibility(vault, desk):
@@ -623,10 +623,10 @@ def test_holidays_set_by_an_admin_push_due_times(vault, desk):
     after = vault.accept(desk.clerk1, service="hoa-toc")
     from securemail.services.items import item_row
     # the open item accepted before the holidays were set gets the new due time; the old one stays visible
-    assert item_row(desk.clerk1, before)["due_at"].startswith("2025-09-03T17:00")
-    moved = [e for e in items.timeline(desk.clerk1, before) if "due_after" in e["data"]]
-    assert [(e["kind"], e["data"]["due_before"][:16], e["data"]["due_after"][:16]) for e in moved] == [
+    assert item_row(desk.clerk1, before).due_at.startswith("2025-09-03T17:00")
+    moved = [e for e in items.timeline(desk.clerk1, before) if "due_after" in e.data]
+    assert [(e.kind, e.data["due_before"][:16], e.data["due_after"][:16]) for e in moved] == [
         ("holidays.set", "2025-09-02T17:00", "2025-09-03T17:00")]
     # 1 and 2 September off: J + 1 of Monday 1 September is Wednesday 3 September
-    assert item_row(desk.clerk1, after)["due_at"].startswith("2025-09-03T17:00")
+    assert item_row(desk.clerk1, after).due_at.startswith("2025-09-03T17:00")
     assert verify_vault(admin, full=True)

@@ -1,0 +1,66 @@
+"""The bag (the `bags` table with its items and, once opened, what the signed opening found), and its queries."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from securemail.crypto.canonical import JsonObject
+from securemail.custody import kinds as K
+from securemail.domain.enums import BagStatus
+from securemail.storage.database import Connection
+
+BAG_COLUMNS = ("bag", "destination", "status", "seal", "created_by", "created_at", "holder", "last_seq", "province")
+
+
+@dataclass(frozen=True)
+class BagRecord:
+    bag: str
+    destination: str
+    status: str
+    seal: str | None
+    created_by: str
+    created_at: str
+    holder: str | None
+    last_seq: int
+    province: str | None
+    items: tuple[str, ...]                  # tracking numbers, sorted
+    missing: tuple[str, ...] | None = None  # an opened bag: what its signed opening found missing
+    extra: tuple[str, ...] | None = None    # ... and found in it though not on the manifest
+
+    def as_dict(self) -> JsonObject:
+        """The bag as JSON shows it: the columns, its items, and for an opened bag what was missing or extra."""
+        out: JsonObject = {name: getattr(self, name) for name in BAG_COLUMNS}
+        out["items"] = list(self.items)
+        if self.missing is not None:
+            out["missing"] = list(self.missing)
+        if self.extra is not None:
+            out["extra"] = list(self.extra)
+        return out
+
+
+def bag_items(conn: Connection, bag: str) -> list[str]:
+    return [str(r[0]) for r in conn.execute("SELECT tracking FROM bag_items WHERE bag = ? ORDER BY tracking", (bag,))]
+
+
+def fetch_bag(conn: Connection, bag: str) -> BagRecord | None:
+    row = conn.execute(f"SELECT {', '.join(BAG_COLUMNS)} FROM bags WHERE bag = ?", (bag,)).fetchone()
+    if row is None:
+        return None
+    missing = extra = None
+    if row[2] == BagStatus.OPENED.value:  # what the signed opening found missing or extra
+        found = conn.execute(
+            "SELECT json_extract(body, '$.data.missing'), json_extract(body, '$.data.extra') FROM events "
+            "WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (K.bag_subject(row[0]), K.BAG_OPENED),
+        ).fetchone()
+        missing = tuple(json.loads(found[0])) if found and found[0] else ()
+        extra = tuple(json.loads(found[1])) if found and found[1] else ()
+    bag_id, destination, status, seal, created_by, created_at, holder, last_seq, province = row
+    return BagRecord(bag_id, destination, status, seal, created_by, created_at, holder, last_seq, province,
+                     tuple(bag_items(conn, bag_id)), missing, extra)
+
+
+def bag_ids(conn: Connection, status: str | None = None) -> list[str]:
+    """Bag numbers, newest first (of one status, if given)."""
+    sql = "SELECT bag FROM bags" + (" WHERE status = ?" if status else "") + " ORDER BY created_at DESC"
+    return [str(r[0]) for r in conn.execute(sql, (status,) if status else ())]
