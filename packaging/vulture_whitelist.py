@@ -28,6 +28,12 @@ _.ngettext
 # domain/item.py: ItemDraft's fields are read by name (dataclasses.fields, FIELD_ORDER).
 _.seal_numbers
 
+# services/queries/incidents.py: IncidentRecord's columns, read by name by as_dict() (dataclasses.fields) for --json.
+_.opened_by
+_.closed_seq
+_.closed_by
+_.closing_note
+
 # pytest: an autouse fixture (tests/gui/conftest.py).
 _._vietnamese_and_drained
 
