@@ -8,15 +8,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from securemail.cli import passwords
 from securemail.cli.visible import visible, visible_json
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
-from securemail.services.audit_trail import record_login
-from securemail.services.session import Session, open_session
 from securemail.storage.paths import default_vault
+
+if TYPE_CHECKING:
+    from securemail.services.session import Session
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Ctx:
         return self._password
 
     def open(self, *, allow_rollback: bool = False) -> Session:
+        # Imported here: `--version`, `--help` and the commands that open no vault do not load the services.
+        from securemail.services.audit_trail import record_login  # noqa: PLC0415
+        from securemail.services.session import open_session  # noqa: PLC0415
+
         username = self.username
         password = self.password()
 
