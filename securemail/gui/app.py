@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.installTranslator(translator)
     idle_ms = max(1000, int(args.idle_minutes * 60_000))
     controller = AppController(app, resolve_vault(args.vault), idle_ms=idle_ms, translator=translator)
-    controller.start()
+    controller.start(preload_main=not args.exit_after_start)
     if args.exit_after_start:
         QTimer.singleShot(0, app.quit)  # runs once the event loop has shown the first window
     return app.exec()

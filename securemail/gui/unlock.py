@@ -5,19 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QWidget
 
 from securemail.errors import UserFacingError
-from securemail.gui.ops import run_op
+from securemail.gui.plain_text import set_plain, show_message
 from securemail.gui.strings import t
 from securemail.gui.ui_unlock_dialog import Ui_UnlockDialog
-from securemail.gui.widgets import set_plain, show_message
 from securemail.i18n import tr
 from securemail.storage.paths import VaultPaths
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
+
     from securemail.services.session import Session
 
 
@@ -34,6 +35,7 @@ class _WaitRelay(QObject):
 class UnlockDialog(QDialog):
     unlocked = Signal(object)  # Session
     quit_requested = Signal()
+    first_painted = Signal()   # once, just after the window was first drawn: the user sees it
 
     def __init__(self, vault: Path, parent: QWidget | None = None, *, username: str = "",
                  notice: str = "") -> None:
@@ -41,6 +43,7 @@ class UnlockDialog(QDialog):
         self._vault = vault
         self._notice = notice
         self._busy = False
+        self._painted = False
         self._ui = Ui_UnlockDialog()
         self._ui.setupUi(self)
         self._relay = _WaitRelay(self)
@@ -79,6 +82,19 @@ class UnlockDialog(QDialog):
             self._refresh_texts()
         super().changeEvent(event)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)  # once this paint has reached the screen
+
+    def _after_first_paint(self) -> None:
+        # The path and the notice (which holds the commands to create a vault) can be selected and copied. Set
+        # here, not in the form: PySide6's first use of these flags costs tens of milliseconds (issue 15).
+        for label in (self._ui.vaultLabel, self._ui.noticeLabel):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.first_painted.emit()
+
     # ---- unlocking -------------------------------------------------------------------------------------
 
     def _unlock(self) -> None:
@@ -110,6 +126,8 @@ class UnlockDialog(QDialog):
                 session.close()
                 raise
             return session
+
+        from securemail.gui.ops import run_op  # noqa: PLC0415 - loaded after the window shows (issue 15)
 
         run_op(self, work, self._done, self._failed)
 
