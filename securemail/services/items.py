@@ -243,6 +243,7 @@ def own_timeline(session: Session, t: str) -> list[dict[str, Any]]:
 
 
 SEARCH_FILTERS = ("status", "secrecy", "service", "sender_agency", "recipient_agency", "doc_ref", "holder")
+EITHER_AGENCY = "(sender_agency = ? OR recipient_agency = ?)"   # one agency, as sender or recipient
 
 
 def _where(session: Session, filters: Mapping[str, str | None] | None, agency: str | None,
@@ -262,10 +263,10 @@ def _where(session: Session, filters: Mapping[str, str | None] | None, agency: s
         where.append(f"status IN ({', '.join('?' for _ in statuses)})")
         args += list(statuses)
     if agency:
-        where.append("(sender_agency = ? OR recipient_agency = ?)")
+        where.append(EITHER_AGENCY)
         args += [agency, agency]
     if session.role is Role.SECRETARY:
-        where.append("(sender_agency = ? OR recipient_agency = ?)")
+        where.append(EITHER_AGENCY)
         args += [session.user.agency, session.user.agency]
     elif not allowed(session.role, Permission.VIEW_ALL):
         raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
@@ -280,6 +281,29 @@ def _where(session: Session, filters: Mapping[str, str | None] | None, agency: s
         where.append("delivered_at IS NULL AND due_at IS NOT NULL AND due_at < ?")
         args.append(iso(overdue_at.astimezone(ICT)))
     return where, args
+
+
+def page_sql(where: Sequence[str], args: Sequence[object], order: str, limit: int) -> tuple[str, list[object]]:
+    """SELECT * of the first `limit` items matching `where`, in `order` (and its parameters).
+
+    "Sender or recipient is X" (a secretary's agency, the agency filter) runs as two scans in order, one on each
+    agency index, merged; as one OR, SQLite collects every match of both indexes and sorts them before it can
+    return a page: 0.5 s for a secretary's first page at 1,000,000 items against 1-2 ms (issue 15)."""
+    at = 0
+    for i, clause in enumerate(where):
+        if clause == EITHER_AGENCY:
+            rest, rest_args, agency = [*where[:i], *where[i + 1:]], [*args[:at], *args[at + 2:]], args[at]
+            branches, params = [], []
+            for column in ("sender_agency", "recipient_agency"):   # each: its first page, by its own index
+                branches.append(f"SELECT r FROM (SELECT rowid AS r FROM items WHERE "
+                                f"{' AND '.join([*rest, f'{column} = ?'])} ORDER BY {order} LIMIT ?)")
+                params += [*rest_args, agency, limit]
+            # Merged by row id: an item the agency sent to itself comes once.
+            return (f"SELECT * FROM items WHERE rowid IN ({' UNION '.join(branches)}) ORDER BY {order} LIMIT ?",
+                    [*params, limit])
+        at += clause.count("?")
+    sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT ?"
+    return sql, [*args, limit]
 
 
 MAX_LIMIT = 1_000_000
@@ -297,9 +321,8 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
         at, _, trk = after.partition("|")
         where.append("(accepted_at, tracking) < (?, ?)")
         args += [at, trk]
-    sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "") + \
-        " ORDER BY accepted_at DESC, tracking DESC LIMIT ?"
-    cur = session.conn.execute(sql, (*args, int(limit)))
+    sql, params = page_sql(where, args, "accepted_at DESC, tracking DESC", int(limit))
+    cur = session.conn.execute(sql, params)
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
