@@ -289,19 +289,23 @@ def page_sql(where: Sequence[str], args: Sequence[object], order: str, limit: in
     "Sender or recipient is X" (a secretary's agency, the agency filter) runs as two scans in order, one on each
     agency index, merged; as one OR, SQLite collects every match of both indexes and sorts them before it can
     return a page: 0.5 s for a secretary's first page at 1,000,000 items against 1-2 ms (issue 15)."""
-    at = 0
+    starts = [sum(c.count("?") for c in where[:i]) for i in range(len(where))]   # each clause's first argument
     for i, clause in enumerate(where):
-        if clause == EITHER_AGENCY:
-            rest, rest_args, agency = [*where[:i], *where[i + 1:]], [*args[:at], *args[at + 2:]], args[at]
-            branches, params = [], []
-            for column in ("sender_agency", "recipient_agency"):   # each: its first page, by its own index
-                branches.append(f"SELECT r FROM (SELECT rowid AS r FROM items WHERE "
-                                f"{' AND '.join([*rest, f'{column} = ?'])} ORDER BY {order} LIMIT ?)")
-                params += [*rest_args, agency, limit]
-            # Merged by row id: an item the agency sent to itself comes once.
-            return (f"SELECT * FROM items WHERE rowid IN ({' UNION '.join(branches)}) ORDER BY {order} LIMIT ?",
-                    [*params, limit])
-        at += clause.count("?")
+        if clause != EITHER_AGENCY:
+            continue
+        at = starts[i]
+        rest, rest_args, agency = [*where[:i], *where[i + 1:]], [*args[:at], *args[at + 2:]], args[at]
+        if any(c in ("sender_agency = ?", "recipient_agency = ?") and args[starts[j]] == agency
+               for j, c in enumerate(where)):
+            return page_sql(rest, rest_args, order, limit)   # already one of the two: the OR adds nothing
+        branches, params = [], []
+        for column in ("sender_agency", "recipient_agency"):   # each: its first page, by its own index
+            branches.append(f"SELECT r FROM (SELECT rowid AS r FROM items WHERE "
+                            f"{' AND '.join([*rest, f'{column} = ?'])} ORDER BY {order} LIMIT ?)")
+            params += [*rest_args, agency, limit]
+        # Merged by row id: an item the agency sent to itself comes once.
+        return (f"SELECT * FROM items WHERE rowid IN ({' UNION '.join(branches)}) ORDER BY {order} LIMIT ?",
+                [*params, limit])
     sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT ?"
     return sql, [*args, limit]
 
