@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButt
 
 from securemail.clock import local_text
 from securemail.errors import BadInputError, UserFacingError
-from securemail.gui.plain_text import repolish, set_plain, show_message  # noqa: F401 - offered here too
+from securemail.gui.plain_text import repolish as repolish  # noqa: PLC0414 - re-exported (status lines: plain_text)
+from securemail.gui.plain_text import set_plain as set_plain  # noqa: PLC0414
+from securemail.gui.plain_text import show_message as show_message  # noqa: PLC0414
 from securemail.i18n import current_language
 
 ERROR_PROPERTY = "fieldError"
