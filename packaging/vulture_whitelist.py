@@ -34,6 +34,10 @@ _.closed_seq
 _.closed_by
 _.closing_note
 
+# PEP 562: Python calls a package's __getattr__/__dir__ (documents/ and storage/ load their heavy parts on first use).
+_.__getattr__
+_.__dir__
+
 # pytest: an autouse fixture (tests/gui/conftest.py).
 _._vietnamese_and_drained
 

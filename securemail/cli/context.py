@@ -8,16 +8,17 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from securemail.cli import passwords
 from securemail.cli.visible import visible, visible_json
-from securemail.crypto.canonical import JsonValue
 from securemail.errors import BadInputError
 from securemail.i18n import current_language, tr
-from securemail.services.audit_trail import record_login
-from securemail.services.session import Session, open_session
 from securemail.storage.paths import default_vault
+
+if TYPE_CHECKING:
+    from securemail.crypto.canonical import JsonValue
+    from securemail.services.session import Session
 
 # The subparsers of a command group: argparse names the class privately, typeshed types it.
 Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -61,6 +62,10 @@ class Ctx:
         return self._password
 
     def open(self, *, allow_rollback: bool = False) -> Session:
+        # Imported here: `--version`, `--help` and the commands that open no vault do not load the services.
+        from securemail.services.audit_trail import record_login  # noqa: PLC0415
+        from securemail.services.session import open_session  # noqa: PLC0415
+
         username = self.username
         password = self.password()
 

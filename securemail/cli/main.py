@@ -10,21 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from securemail import __version__
-from securemail.cli import (
-    commands_admin,
-    commands_audit,
-    commands_calendar,
-    commands_exchange,
-    commands_items,
-    commands_reports,
-    commands_selftest,
-)
 from securemail.cli.context import Ctx
 from securemail.cli.help_text import CliParser, install_argparse_translation, language_from_argv
+from securemail.cli.registry import modules_for
 from securemail.cli.visible import visible
 from securemail.errors import UserFacingError
 from securemail.i18n import set_language, tr
-from securemail.storage.database import DatabaseError, storage_failure
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -39,14 +30,15 @@ def common_options() -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of the commands in `argv` (only the module of the command given is imported), or of every
+    command when `argv` is None."""
     common = common_options()
     parser = CliParser(prog="securemail-cli", parents=[common],
                                      description="SecureMail: chain-of-custody log for KT1 classified mail.")
     parser.add_argument("--version", action="version", version=f"securemail {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (commands_admin, commands_items, commands_calendar, commands_audit, commands_reports,
-                   commands_selftest, commands_exchange):
+    for module in modules_for(() if argv is None else argv, every=argv is None):
         module.register(sub, common)
     return parser
 
@@ -72,11 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     _harden_process()
     # The language is needed before the parser: help, usage and argparse's errors are in it (Vietnamese unless
     # --lang en or an English locale).
-    set_language(language_from_argv(sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
+    set_language(language_from_argv(words))
     install_argparse_translation()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     set_language(getattr(args, "lang", None))
+    # After parsing: `--version` and `--help` need no database driver.
+    from securemail.storage.database import DatabaseError, storage_failure  # noqa: PLC0415
     ctx = Ctx(args)
     try:
         code: int = args.handler(ctx)

@@ -30,7 +30,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE_MINUTES, metavar="N",
                         help=f"lock after N minutes without activity (default {DEFAULT_IDLE_MINUTES})")
     parser.add_argument("--exit-after-start", action="store_true",
-                        help="show the first window, then exit 0 (a start-up check for installers and bundles)")
+                        help="show the first window, exit 0 once it is drawn (a start-up check for installers and "
+                             "bundles; 1 if it is not drawn within a minute)")
     args, _qt_args = parser.parse_known_args(argv)  # leave Qt's own options (-platform ...) to Qt
     return args
 
@@ -64,9 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.installTranslator(translator)
     idle_ms = max(1000, int(args.idle_minutes * 60_000))
     controller = AppController(app, resolve_vault(args.vault), idle_ms=idle_ms, translator=translator)
-    controller.start()
-    if args.exit_after_start:
-        QTimer.singleShot(0, app.quit)  # runs once the event loop has shown the first window
+    controller.start(preload_main=not args.exit_after_start)
+    if args.exit_after_start and controller.unlock_dialog is not None:
+        controller.unlock_dialog.first_painted.connect(app.quit)  # drawn: the user would see it now
+        QTimer.singleShot(60_000, lambda: app.exit(1))
     return app.exec()
 
 

@@ -44,11 +44,28 @@ def compile_form(uic: str, form: Path) -> str:
     return typed(done.stdout)
 
 
+_QT_IMPORT = re.compile(r"^from (PySide6\.\w+) import \(([^)]*)\)\n", re.MULTILINE)
+
+
+def used_imports_only(head: str, body: str) -> str:
+    """uic imports a fixed list of Qt classes whatever the form uses; PySide6 sets each class up on its first
+    import (tens of milliseconds for the unused gradients, fonts, icons...). Keep the names the form uses: the
+    unlock window must show fast (issue 15)."""
+
+    def keep(match: re.Match[str]) -> str:
+        names = [n.strip() for n in match.group(2).split(",") if n.strip()]
+        used = [n for n in names if re.search(rf"\b{n}\b", body)]
+        return f"from {match.group(1)} import ({', '.join(used)})\n" if used else ""
+
+    return _QT_IMPORT.sub(keep, head)
+
+
 def typed(code: str) -> str:
     """uic's methods are untyped; annotate their signatures so the forms' users type-check (style.md #9)."""
     code = _SIGNATURE.sub(r"\1(self, \2: _TypedWidget) -> None:", code)
     marker = "\nclass Ui_"
     head, sep, rest = code.partition(marker)
+    head = used_imports_only(head, rest)
     return _HEADER + head.rstrip("\n") + "\nfrom PySide6.QtWidgets import QWidget as _TypedWidget\n\n" + sep + rest
 
 

@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
-from securemail.gui.form_draft import Draft
+from securemail.gui import preload
 from securemail.gui.idle import IdleWatcher
-from securemail.gui.long_ops import cancel_all
-from securemail.gui.main_window import MainWindow
-from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import CatalogueTranslator, switch_language
 from securemail.gui.unlock import UnlockDialog
 from securemail.i18n import tr
 
 if TYPE_CHECKING:
+    from securemail.gui.form_draft import Draft
     from securemail.gui.main_window import MainWindow
     from securemail.services.session import Session
 
@@ -41,10 +39,14 @@ class AppController(QObject):
         # A half-filled intake form at lock time: (who typed it, what), given back only to the same user.
         self._draft: tuple[str, Draft] | None = None
 
-    def start(self) -> None:
-        self._show_unlock()
+    def start(self, *, preload_main: bool = True) -> None:
+        """Show the unlock window; once it is painted, load the main window's modules while the user types
+        (`preload_main=False`: a start-up check that only shows the first window)."""
+        dialog = self._show_unlock()
+        if preload_main:
+            dialog.first_painted.connect(preload.start)
 
-    def _show_unlock(self, username: str = "", notice: str = "") -> None:
+    def _show_unlock(self, username: str = "", notice: str = "") -> UnlockDialog:
         dialog = UnlockDialog(self.vault, username=username, notice=notice)
         dialog.unlocked.connect(self._unlocked)
         dialog.quit_requested.connect(self.quit)
@@ -52,6 +54,7 @@ class AppController(QObject):
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
+        return dialog
 
     def _unlocked(self, session: Session) -> None:
         dialog, self.unlock_dialog = self.unlock_dialog, None
@@ -63,7 +66,7 @@ class AppController(QObject):
     def show_main(self, session: Session) -> MainWindow:
         self.session = session
         # Imported here: the main window pulls in every page, reportlab and pdfium (seconds on a slow PC); the
-        # unlock screen must not wait for them (issue 15).
+        # unlock screen must not wait for them (issue 15). Usually already loaded by `preload` while the user typed.
         from securemail.gui.main_window import MainWindow  # noqa: PLC0415
 
         window = MainWindow(session)
@@ -96,6 +99,8 @@ class AppController(QObject):
             self._show_unlock(username, notice or t("Locked. Unlock to continue."))
 
     def _close_session(self, then: object = None, lock_reason: str | None = None) -> str:
+        from securemail.gui.long_ops import cancel_all  # noqa: PLC0415 - loaded with the main window
+
         cancel_all()  # long jobs (verify, big reports) stop at their next progress report and close their reader
         window, self.main_window = self.main_window, None
         if window is not None and window.intake is not None and self.session is not None:
@@ -115,6 +120,8 @@ class AppController(QObject):
                     record_lock(session, lock_reason)
             finally:
                 session.close()
+
+        from securemail.gui.ops import run_op  # noqa: PLC0415 - loaded after the unlock window shows
 
         run_op(None, close, then if callable(then) else None)  # queued behind running operations
         return session.user.username

@@ -10,16 +10,8 @@
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
 
-from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
-    QMetaObject, QObject, QPoint, QRect,
-    QSize, QTime, QUrl, Qt)
-from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
-    QFont, QFontDatabase, QGradient, QIcon,
-    QImage, QKeySequence, QLinearGradient, QPainter,
-    QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPushButton, QSizePolicy,
-    QSpacerItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import (QCoreApplication, QMetaObject, QSize)
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
 from PySide6.QtWidgets import QWidget as _TypedWidget
 
 
@@ -35,13 +27,11 @@ class Ui_UnlockDialog(object):
         self.mainLayout.setContentsMargins(24, 20, 24, 18)
         self.titleLabel = QLabel(UnlockDialog)
         self.titleLabel.setObjectName(u"titleLabel")
-        self.titleLabel.setTextFormat(Qt.TextFormat.PlainText)
 
         self.mainLayout.addWidget(self.titleLabel)
 
         self.subtitleLabel = QLabel(UnlockDialog)
         self.subtitleLabel.setObjectName(u"subtitleLabel")
-        self.subtitleLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitleLabel.setWordWrap(True)
 
         self.mainLayout.addWidget(self.subtitleLabel)
@@ -49,18 +39,14 @@ class Ui_UnlockDialog(object):
         self.vaultLabel = QLabel(UnlockDialog)
         self.vaultLabel.setObjectName(u"vaultLabel")
         self.vaultLabel.setText(u"vault")
-        self.vaultLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.vaultLabel.setWordWrap(True)
-        self.vaultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.mainLayout.addWidget(self.vaultLabel)
 
         self.noticeLabel = QLabel(UnlockDialog)
         self.noticeLabel.setObjectName(u"noticeLabel")
         self.noticeLabel.setText(u"notice")
-        self.noticeLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.noticeLabel.setWordWrap(True)
-        self.noticeLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.mainLayout.addWidget(self.noticeLabel)
 
@@ -97,14 +83,12 @@ class Ui_UnlockDialog(object):
         self.errorLabel = QLabel(UnlockDialog)
         self.errorLabel.setObjectName(u"errorLabel")
         self.errorLabel.setText(u"")
-        self.errorLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.errorLabel.setWordWrap(True)
 
         self.mainLayout.addWidget(self.errorLabel)
 
         self.busyLabel = QLabel(UnlockDialog)
         self.busyLabel.setObjectName(u"busyLabel")
-        self.busyLabel.setTextFormat(Qt.TextFormat.PlainText)
 
         self.mainLayout.addWidget(self.busyLabel)
 

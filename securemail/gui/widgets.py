@@ -13,8 +13,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from securemail.clock import local_text
-from securemail.domain.labels import label
 from securemail.errors import BadInputError, UserFacingError
+from securemail.gui.plain_text import repolish as repolish  # noqa: PLC0414 - re-exported (status lines: plain_text)
+from securemail.gui.plain_text import set_plain as set_plain  # noqa: PLC0414
+from securemail.gui.plain_text import show_message as show_message  # noqa: PLC0414
 from securemail.i18n import current_language
 
 ERROR_PROPERTY = "fieldError"
@@ -55,27 +57,6 @@ def plain_tooltip(text: str | None) -> str | None:
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
-def set_plain(label_widget: QLabel, text: str) -> None:
-    label_widget.setTextFormat(Qt.TextFormat.PlainText)
-    label_widget.setText(text)
-
-
-def show_message(label_widget: QLabel, text: str, *, kind: str = "error") -> None:
-    """Show (or hide, for empty text) a status line; `kind` picks the style: error, ok, info."""
-    label_widget.setTextFormat(Qt.TextFormat.PlainText)
-    label_widget.setProperty("messageKind", kind)
-    label_widget.setText(text)
-    label_widget.setVisible(bool(text))
-    repolish(label_widget)
-
-
-def repolish(widget: QWidget) -> None:
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
-
-
 def mark_field(widget: QWidget, bad: bool) -> None:
     if bool(widget.property(ERROR_PROPERTY)) != bad:
         widget.setProperty(ERROR_PROPERTY, bad)
@@ -111,6 +92,9 @@ class FieldErrors:
 
 def lbl(member: StrEnum) -> str:
     """The label of an enum member in the current language."""
+    # Imported on first use: the domain's label tables are not needed by the unlock window (issue 15).
+    from securemail.domain.labels import label  # noqa: PLC0415
+
     return label(member, current_language())
 
 

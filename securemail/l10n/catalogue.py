@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from securemail.l10n import mo, po
+from securemail.l10n import mo
+from securemail.l10n.mo import Message
 from securemail.resources import ASSETS
 
 DOMAIN = "securemail"
@@ -44,6 +44,8 @@ def languages(assets: Path) -> list[str]:
 
 
 def compile_file(source: Path, lang: str) -> bytes:
+    from securemail.l10n import po  # noqa: PLC0415 - only for a missing or stale .mo (start-up, issue 15)
+
     return mo.compile_catalogue(po.parse(source.read_text(encoding="utf-8")),
                                 source_language=lang == SOURCE_LANGUAGE)
 
@@ -58,13 +60,6 @@ def _plural_rule(header: dict[str, str]) -> Callable[[int], int]:
     return lambda n: int(n != 1)
 
 
-@dataclass(frozen=True)
-class Translation:
-    msgid: str
-    msgid_plural: str | None
-    forms: tuple[str, ...]
-
-
 class Catalogue:
     """Lookups return None when the catalogue has no such text; callers fall back to the source."""
 
@@ -72,18 +67,13 @@ class Catalogue:
         header, messages = mo.read(data) if data else ({}, [])
         self.header = header
         self._plural = _plural_rule(header)
-        self._texts: dict[tuple[str | None, str], Translation] = {}
-        self._keys: dict[str, Translation] = {}
-        for m in messages:
-            entry = Translation(m.msgid, m.msgid_plural, m.forms)
-            self._texts[(m.msgctxt, m.msgid)] = entry
-            if m.msgctxt is not None:
-                self._keys[m.msgctxt] = entry
+        self._texts: dict[tuple[str | None, str], Message] = {(m.msgctxt, m.msgid): m for m in messages}
+        self._keys: dict[str, Message] = {m.msgctxt: m for m in messages if m.msgctxt is not None}
 
     def __len__(self) -> int:
         return len(self._texts)
 
-    def _form(self, entry: Translation, n: int | None) -> str:
+    def _form(self, entry: Message, n: int | None) -> str:
         if n is None or entry.msgid_plural is None:
             return entry.forms[0]
         index = self._plural(n)

@@ -22,7 +22,7 @@ from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
 from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
-from securemail.services.queries.items import ItemRecord, fetch_item, select_items
+from securemail.services.queries.items import EITHER_AGENCY, ItemRecord, fetch_item, select_page
 from securemail.services.queries.timeline import Origin, TimelineEntry
 from securemail.services.session import Session, field_error, fields_checked
 
@@ -262,10 +262,10 @@ def _where(session: Session, filters: Mapping[str, str | None] | None, agency: s
         where.append(f"status IN ({', '.join('?' for _ in statuses)})")
         args += list(statuses)
     if agency:
-        where.append("(sender_agency = ? OR recipient_agency = ?)")
+        where.append(EITHER_AGENCY)
         args += [agency, agency]
     if session.role is Role.SECRETARY:
-        where.append("(sender_agency = ? OR recipient_agency = ?)")
+        where.append(EITHER_AGENCY)
         args += [session.user.agency, session.user.agency]
     elif not allowed(session.role, Permission.VIEW_ALL):
         raise PermissionDeniedError("perm.denied", role=session.role.value, action="view")
@@ -280,6 +280,8 @@ def _where(session: Session, filters: Mapping[str, str | None] | None, agency: s
         where.append("delivered_at IS NULL AND due_at IS NOT NULL AND due_at < ?")
         args.append(iso(overdue_at.astimezone(ICT)))
     return where, args
+
+
 
 
 MAX_LIMIT = 1_000_000
@@ -297,7 +299,7 @@ def search_items(session: Session, *, filters: Mapping[str, str | None] | None =
         at, _, trk = after.partition("|")
         where.append("(accepted_at, tracking) < (?, ?)")
         args += [at, trk]
-    return select_items(session.conn, where, args, "ORDER BY accepted_at DESC, tracking DESC LIMIT ?", (int(limit),))
+    return select_page(session.conn, where, args, "accepted_at DESC, tracking DESC", int(limit))
 
 
 def count_items(session: Session, *, filters: Mapping[str, str | None] | None = None, statuses: Sequence[str] = (),

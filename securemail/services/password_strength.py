@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from zxcvbn import zxcvbn
-
 MIN_SCORE = 3                    # zxcvbn 0-4; 3 = "safely unguessable" online (~10^8 guesses and more)
 _ESTIMATE_CHARS = 100            # zxcvbn is super-linear in length; the first 100 characters decide anyway
 
@@ -53,6 +51,9 @@ def weakness(password: str) -> str | None:
         return "common"
     if not _skeleton(password).strip("0123456789"):
         return "simple"  # digits and punctuation only
+    # Imported on first use: zxcvbn's word lists take a tenth of a second to load, and only a new password needs them.
+    from zxcvbn import zxcvbn  # noqa: PLC0415
+
     estimate = zxcvbn(password[:_ESTIMATE_CHARS], user_inputs=list(COMMON_PASSWORDS))
     if int(estimate["score"]) >= MIN_SCORE:
         return None

@@ -19,11 +19,13 @@ from securemail.domain.enums import ItemStatus, Role
 from securemail.domain.text import clean_text
 from securemail.errors import BadInputError
 from securemail.services import items
-from securemail.services.queries.items import ItemRecord, select_items
+from securemail.services.queries.items import ItemRecord, select_page
 from securemail.services.session import Session, fields_checked
 from securemail.storage.database import FOLD_FUNCTION, fold_text
 
 MAX_TEXT = 100
+# Where a person's name or user name is kept: sender's messenger, named recipient, receiver, holder, accepting clerk.
+PERSON_COLUMNS = ("sender_person", "named_recipient", "delivered_to", "holder", "accepted_by")
 OPEN_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.IN_BAG, ItemStatus.DISPATCHED, ItemStatus.IN_TRANSIT,
                  ItemStatus.ARRIVED, ItemStatus.OUT_FOR_DELIVERY, ItemStatus.DELIVERY_FAILED, ItemStatus.FORWARDED)
 
@@ -108,9 +110,12 @@ def _where(session: Session, q: ItemQuery) -> tuple[list[str], list[object]]:
             args.append(_like(text))
     person = _clean(q.person, "person")
     if person:
-        columns = ("sender_person", "named_recipient", "delivered_to", "holder", "accepted_by")
-        where.append("(" + " OR ".join(f"{FOLD_FUNCTION}({c}) LIKE ? ESCAPE '\\'" for c in columns) + ")")
-        args += [_like(str(fold_text(person)))] * len(columns)
+        # One fold per row, of the five names joined by a control character (not five: the fold is a Python
+        # function, 3.4 s for a search without a match at 1,000,000 items). Same matches: the fold keeps the
+        # separator and treats each name alone, and a cleaned query holds no control character.
+        names = " || char(31) || ".join(f"ifnull({c}, '')" for c in PERSON_COLUMNS)
+        where.append(f"{FOLD_FUNCTION}({names}) LIKE ? ESCAPE '\\'")
+        args.append(_like(str(fold_text(person))))
     return where, args
 
 
@@ -132,8 +137,7 @@ def search(session: Session, query: ItemQuery, *, after: str | None = None, limi
         value, _, tracking = after.rpartition("|")
         where.append(f"({expr}, tracking) {'<' if query.descending else '>'} (?, ?)")
         args += [value, tracking]
-    rows = select_items(session.conn, where, args, f"ORDER BY {expr} {direction}, tracking {direction} LIMIT ?",
-                        (limit + 1,))
+    rows = select_page(session.conn, where, args, f"{expr} {direction}, tracking {direction}", limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, _cursor(rows[-1], query.sort) if more and rows else None)

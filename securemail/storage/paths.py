@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 DB_NAME = "vault.db"
 
 
@@ -16,6 +14,8 @@ def default_vault() -> Path:
     env = os.environ.get("SECUREMAIL_VAULT")
     if env:
         return Path(env)
+    import platformdirs  # noqa: PLC0415 - only without --vault or $SECUREMAIL_VAULT (the unlock window, issue 15)
+
     return Path(platformdirs.user_data_dir("securemail", appauthor=False)) / "vault"
 
 

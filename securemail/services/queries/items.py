@@ -76,8 +76,38 @@ def fetch_item(conn: Connection, tracking: str) -> ItemRecord | None:
     return None if row is None else item_from_row(row)
 
 
-def select_items(conn: Connection, where: Sequence[str], args: Sequence[object], tail: str = "",
-                 tail_args: Sequence[object] = ()) -> list[ItemRecord]:
-    """Items matching every clause of `where` (ANDed), then `tail` (ORDER BY ... LIMIT ?)."""
-    sql = SELECT_ITEMS + (" WHERE " + " AND ".join(where) if where else "") + (f" {tail}" if tail else "")
-    return [item_from_row(r) for r in conn.execute(sql, (*args, *tail_args)).fetchall()]
+EITHER_AGENCY = "(sender_agency = ? OR recipient_agency = ?)"   # one agency, as sender or recipient
+
+
+def page_sql(where: Sequence[str], args: Sequence[object], order: str, limit: int) -> tuple[str, list[object]]:
+    """The SQL of the first `limit` items matching `where`, in `order`, and its parameters.
+
+    "Sender or recipient is X" (a secretary's agency, the agency filter) runs as two scans in order, one on each
+    agency index, merged; as one OR, SQLite collects every match of both indexes and sorts them before it can
+    return a page: 0.5 s for a secretary's first page at 1,000,000 items against 1-2 ms (issue 15)."""
+    starts = [sum(c.count("?") for c in where[:i]) for i in range(len(where))]   # each clause's first argument
+    for i, clause in enumerate(where):
+        if clause != EITHER_AGENCY:
+            continue
+        at = starts[i]
+        rest, rest_args, agency = [*where[:i], *where[i + 1:]], [*args[:at], *args[at + 2:]], args[at]
+        if any(c in ("sender_agency = ?", "recipient_agency = ?") and args[starts[j]] == agency
+               for j, c in enumerate(where)):
+            return page_sql(rest, rest_args, order, limit)   # already one of the two: the OR adds nothing
+        branches, params = [], []
+        for column in ("sender_agency", "recipient_agency"):   # each: its first page, by its own index
+            branches.append(f"SELECT r FROM (SELECT rowid AS r FROM items WHERE "
+                            f"{' AND '.join([*rest, f'{column} = ?'])} ORDER BY {order} LIMIT ?)")
+            params += [*rest_args, agency, limit]
+        # Merged by row id: an item the agency sent to itself comes once.
+        return (f"{SELECT_ITEMS} WHERE rowid IN ({' UNION '.join(branches)}) ORDER BY {order} LIMIT ?",
+                [*params, limit])
+    sql = SELECT_ITEMS + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT ?"
+    return sql, [*args, limit]
+
+
+def select_page(conn: Connection, where: Sequence[str], args: Sequence[object], order: str,
+                limit: int) -> list[ItemRecord]:
+    """The first `limit` items matching every clause of `where`, in `order` (see page_sql)."""
+    sql, params = page_sql(where, args, order, limit)
+    return [item_from_row(r) for r in conn.execute(sql, params).fetchall()]
