@@ -161,6 +161,7 @@ def close_bag(session: Session, bag: str, seal: str) -> dict[str, Any]:
         _require_status(b, BagStatus.OPEN, "close")
         ledger.append(K.BAG_CLOSED, K.bag_subject(b["bag"]), session.signer,
                       {"bag": b["bag"], "seal": seal_text, "items": b["items"]})
+        ledger.request_checkpoint()       # a batch: a closed bag is signed off (docs/adr/0016)
     return get_bag(session, b["bag"])
 
 

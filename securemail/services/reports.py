@@ -14,9 +14,9 @@ from typing import Any, BinaryIO
 from securemail import documents as docs
 from securemail.clock import ICT, parse_iso
 from securemail.custody import kinds as K
+from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.duetimes import early_minutes
 from securemail.custody.kinds import kind_label
-from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
@@ -84,11 +84,10 @@ def _time(text: str | None) -> datetime | None:
     return parse_iso(text).astimezone(ICT) if text else None
 
 
-def _checkpoint(session: Session) -> Any:
-    cp = latest_checkpoint(session.conn)
-    if cp is None:
-        raise NotFoundError("notfound.checkpoint")
-    return cp
+def _checkpoint(session: Session) -> Checkpoint:
+    """A signed checkpoint covering the log (signed now if needed): a printed statement cites it, and a receipt's
+    or slip's event must lie inside it."""
+    return session.checkpoint()
 
 
 def _event(session: Session, tracking: str, kind: str) -> dict[str, Any]:

@@ -78,10 +78,12 @@ def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
     return resolved
 
 
-def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, *, durable_name: bool = True, sync: bool = True) -> None:
     """Write `data` to `path` so that a crash leaves either the old or the new file, never a mix. With
     `durable_name=False` the folder is not synced: after a crash the name may still point to the old (complete,
-    synced) file, for copies whose older version is still valid (the state file's checkpoint)."""
+    synced) file, for copies whose older version is still valid (the state file's checkpoint). With `sync=False`
+    nothing is synced: after a crash the file may be the old one, or empty or zero-filled (head.json, a bound
+    that is read as absent then)."""
     tmp: Path | None = None
     try:
         # mkstemp: an unpredictable name, created exclusively with mode 0o600 (no planted link is followed)
@@ -92,11 +94,12 @@ def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        if durable_name:
+        if durable_name and sync:
             _fsync_dir(path.parent)
     except OSError as e:
         if tmp is not None:
