@@ -141,7 +141,11 @@ class LedgerWriter:
             if newest is not None and newest.size == frontier.size:
                 self._conn.execute("COMMIT")
                 return newest
+            refresh_authority(self._conn, self.authority)   # the signer may have been revoked at another desk
             cp = self._write_checkpoint(frontier)
+            if not self.authority.checkpoint_holds(cp):
+                raise LedgerRefused([Refusal("key_not_valid", f"{self.checkpoint_signer.username} cannot sign a "
+                                                                "checkpoint of this log now")])
             self._conn.execute("COMMIT")
         except BaseException:
             if self._conn.in_transaction:

@@ -161,7 +161,11 @@ class Session:
         require(self.user.role, permission)
 
     def use_new_key(self, key: SigningKey) -> None:
-        """After the user's own key rotation: sign with the new key from now on."""
+        """After the user's own key rotation: sign with the new key from now on. The log up to the rotation is
+        signed off with the old key first (the key the directory gives them at that size)."""
+        if self._wrote and not self.readonly:
+            with contextlib.suppress(SecureMailError, DatabaseError):
+                self.checkpoint()
         old = self.signer.key
         self.signer = Signer(self.user.username, key)
         self.ledger.checkpoint_signer = self.signer
@@ -252,6 +256,8 @@ class Session:
             if failure is None:
                 raise
             raise failure from e
+        except LedgerRefused as e:        # revoked or re-keyed at another desk meanwhile
+            raise PermissionDeniedError("ledger.refused", detail=str(e)) from e
         try:
             remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
         except StorageError:
