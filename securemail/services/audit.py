@@ -175,8 +175,9 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         # A password change was interrupted: the next login of each user settles which password counts.
         report.warnings.append("verify.warn_pending_password")
         report.pending_password_users = pending
-    if _state_checkpoint(state) is None and not externals and ok_head is None:
-        # Nothing outside the database to compare with: a restored older copy would go unnoticed.
+    if _state_checkpoint(state) is None and not externals:
+        # No signed checkpoint outside the database to compare with: a restored older copy would go unnoticed
+        # (the MACed tree head does not count here: whoever holds the data key can write one).
         report.warnings.append("verify.warn_no_outside_checkpoint")
     problem = _state_problem(session, state)
     if problem is not None:
