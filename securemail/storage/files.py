@@ -78,12 +78,10 @@ def write_user_file(path: Path, data: bytes, vault_dir: Path | None) -> Path:
     return resolved
 
 
-def atomic_write(path: Path, data: bytes, *, durable_name: bool = True, sync: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
     """Write `data` to `path` so that a crash leaves either the old or the new file, never a mix. With
     `durable_name=False` the folder is not synced: after a crash the name may still point to the old (complete,
-    synced) file, for copies whose older version is still valid (the state file's checkpoint). With `sync=False`
-    nothing is synced: after a crash the file may be the old one, or empty or zero-filled (head.json, a bound
-    that is read as absent then)."""
+    synced) file, for copies whose older version is still valid (the state file's checkpoint)."""
     tmp: Path | None = None
     try:
         # mkstemp: an unpredictable name, created exclusively with mode 0o600 (no planted link is followed)
@@ -94,17 +92,36 @@ def atomic_write(path: Path, data: bytes, *, durable_name: bool = True, sync: bo
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            if sync:
-                os.fsync(fd)
+            os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        if durable_name and sync:
+        if durable_name:
             _fsync_dir(path.parent)
     except OSError as e:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+        raise os_storage_error(e, path) from e
+
+
+def overwrite_in_place(path: Path, data: bytes) -> None:
+    """Write `data` over `path` (created owner-only if absent) with one write at offset 0: no temp file, rename
+    or fsync (a rename over a file costs an implicit data flush on ext4). Only for a small file of fixed size
+    whose stale, lost or torn content is harmless and recognisable (head.json: see storage/head.py)."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+        try:
+            view = memoryview(data)
+            offset = 0
+            while offset < len(data):
+                os.lseek(fd, offset, os.SEEK_SET)
+                offset += os.write(fd, view[offset:])
+            os.ftruncate(fd, len(data))
+        finally:
+            os.close(fd)
+    except OSError as e:
         raise os_storage_error(e, path) from e
 
 

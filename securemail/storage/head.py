@@ -1,11 +1,13 @@
 """head.json: the log's newest tree head (size, Merkle root) beside the database, authenticated with a key derived
 from the vault's data key (docs/adr/0016-checkpoint-cadence.md).
 
-Written after every write transaction, with no fsync at all: it is a rollback bound, not a record of any action
-(the action is durable in the database). After a crash it may be the previous head (a prefix of the log: opening
-accepts it) or an empty or zero-filled file (unreadable: treated as absent; the signed checkpoint in state.json
-still bounds the log). A file that parses but whose MAC does not verify was edited: it bounds nothing and verify
-reports it. Someone without the data key cannot make a head that verifies.
+Written after every write transaction by one write of HEAD_FILE_BYTES over the file, with no rename and no fsync:
+it is a rollback bound, not the record of any action (the action is durable in the database). After a crash it
+may hold the previous head (a prefix of the log: opening accepts it), or be empty or zero-filled (a new file whose
+data never reached the disk: unreadable, read as absent; the signed checkpoint in state.json still bounds the
+log). A file that parses but whose MAC does not verify was edited (or, improbably, torn by a power cut inside
+its one sector): it bounds nothing and verify reports it. Someone without the data key cannot make a head that
+verifies.
 
     {"v": 1, "size": 1234, "root": "<base64>", "mac": "<base64 HMAC-SHA256>"}
     mac = HMAC(HKDF-SHA256(data key, info="securemail-state-head-v1" 0x00 vault id),
@@ -26,10 +28,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from securemail.crypto.canonical import canonical_bytes, loads_bounded
 from securemail.crypto.signing import b64, unb64
-from securemail.storage.files import atomic_write
+from securemail.storage.files import overwrite_in_place
 from securemail.storage.paths import VaultPaths
 
 MAX_HEAD_FILE = 4096
+HEAD_FILE_BYTES = 256          # always this long (JSON padded with spaces): each write overwrites all of it
 _INFO = b"securemail-state-head-v1\x00"
 
 
@@ -64,9 +67,11 @@ def _mac(key: bytes, vault_id: str, head: TreeHead) -> bytes:
 
 
 def write_head(paths: VaultPaths, key: bytes, vault_id: str, head: TreeHead) -> None:
-    """Replace head.json (atomic rename, no fsync: see the module docstring)."""
+    """Overwrite head.json in place (one write of HEAD_FILE_BYTES, no rename, no fsync: see the module
+    docstring)."""
     doc = {"v": 1, "size": head.size, "root": b64(head.root), "mac": b64(_mac(key, vault_id, head))}
-    atomic_write(paths.head, (json.dumps(doc, sort_keys=True) + "\n").encode(), sync=False)
+    text = json.dumps(doc, sort_keys=True).encode()
+    overwrite_in_place(paths.head, text.ljust(HEAD_FILE_BYTES - 1) + b"\n")
 
 
 def read_head(paths: VaultPaths, keys: Iterable[bytes], vault_id: str) -> HeadReading:
