@@ -129,9 +129,9 @@ class LedgerWriter:
             self._frontier = None
             self._wants_checkpoint = False
 
-    def checkpoint_now(self) -> Checkpoint:
+    def checkpoint_now(self) -> tuple[Checkpoint, bool]:
         """The newest signed checkpoint, signed now (in a transaction of its own) unless it already covers the
-        whole log: what an export, a witness or a printed statement cites."""
+        whole log: what an export, a witness or a printed statement cites. The flag: signed now."""
         if self._in_tx:
             raise RuntimeError("checkpoint_now inside a ledger transaction")
         self._conn.execute("BEGIN IMMEDIATE")
@@ -140,7 +140,7 @@ class LedgerWriter:
             newest = latest_checkpoint(self._conn)
             if newest is not None and newest.size == frontier.size:
                 self._conn.execute("COMMIT")
-                return newest
+                return newest, False
             refresh_authority(self._conn, self.authority)   # the signer may have been revoked at another desk
             cp = self._write_checkpoint(frontier)
             if not self.authority.checkpoint_holds(cp):
@@ -151,7 +151,7 @@ class LedgerWriter:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise
-        return cp
+        return cp, True
 
     def _checkpoint_due(self) -> bool:
         if self._wants_checkpoint or self._frontier is None:

@@ -250,7 +250,7 @@ class Session:
         if self.readonly:
             return office_checkpoint(self)
         try:
-            cp = self.ledger.checkpoint_now()
+            cp, signed = self.ledger.checkpoint_now()
         except DatabaseError as e:
             failure = storage_failure(e, self.paths.root)
             if failure is None:
@@ -258,10 +258,11 @@ class Session:
             raise failure from e
         except LedgerRefused as e:        # revoked or re-keyed at another desk meanwhile
             raise PermissionDeniedError("ledger.refused", detail=str(e)) from e
-        try:
-            remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
-        except StorageError:
-            self.state_lag = True
+        if signed:
+            try:
+                remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
+            except StorageError:
+                self.state_lag = True
         return cp
 
     def close(self) -> None:
