@@ -332,3 +332,42 @@ def test_a_rekey_authenticates_the_head_under_the_new_key(vault: VaultInfo) -> N
         assert read_head(vault.paths, [old], session.vault_id).status is HeadStatus.FORGED   # the old key: no
     with vault.open("audit1") as session:
         assert audit.verify_vault(session, full=True)
+
+
+# ---- the plain verify with a state-file checkpoint older than the verified record ---------------------------
+
+def test_a_plain_verify_stays_incremental_when_the_state_checkpoint_lags(vault: VaultInfo) -> None:
+    with vault.open() as session:
+        directory.add_agency(session, "TINHUY", name="Tỉnh ủy")       # uncovered: state.json lags the log
+        first = audit.verify_vault(session)
+        assert first
+        state_cp = parse_note(read_state(vault.paths)["checkpoint"])
+        assert state_cp.size < first.size == read_state(vault.paths)["verified"]["size"]
+        directory.add_agency(session, "HDND", name="Hội đồng nhân dân")
+        plain = audit.verify_vault(session)
+        assert plain, plain.problems
+        assert plain.incremental_from == first.size and plain.events_checked < plain.size   # the new part only
+
+
+def test_a_forked_older_state_checkpoint_is_still_caught_by_the_plain_verify(
+        vault: VaultInfo, make_insider: Callable[[], Insider]) -> None:
+    from securemail.custody.checkpoint import Checkpoint, office_signer_name
+
+    with vault.open() as session:
+        directory.add_agency(session, "TINHUY", name="Tỉnh ủy")
+        first = audit.verify_vault(session)
+        state_cp = parse_note(read_state(vault.paths)["checkpoint"])
+        directory.add_agency(session, "HDND", name="Hội đồng nhân dân")
+    insider = make_insider()                  # holds the office key: signs a checkpoint of another history
+    forked = Checkpoint(state_cp.origin, state_cp.size, bytes(32), state_cp.time).signed_by(
+        office_signer_name("GL01"), insider.office_key)
+    insider.close()
+    state = read_state(vault.paths)
+    state["checkpoint"] = forked.note()
+    write_state(vault.paths, state)
+    with pytest.raises(RollbackError):          # opening already refuses it
+        vault.open()
+    with vault.open(allow_rollback=True) as session:
+        report = audit.verify_vault(session)
+    assert first.size > state_cp.size
+    assert ("not_extension", state_cp.size) in {(p.code, p.seq) for p in report.problems}

@@ -12,13 +12,14 @@ from typing import Any
 from securemail.crypto.signing import unb64
 from securemail.custody.checkpoint import Checkpoint, parse_note
 from securemail.custody.events import Event
+from securemail.custody.ledger import kept_frontier, leaf_hashes_between
 from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog
 from securemail.custody.rules import parse_time
 from securemail.custody.verify.context import Context, as_bytes, describe
 from securemail.custody.verify.report import Problem
 from securemail.custody.verify.signatures import NoteCheck, Pending
 from securemail.custody.verify.transitions import TransitionStep
-from securemail.storage.database import DatabaseError
+from securemail.storage.database import Connection, DatabaseError
 
 
 def check_checkpoint_signature(ctx: Context, cp: Checkpoint, source: str) -> None:
@@ -31,6 +32,24 @@ def check_checkpoint_signature(ctx: Context, cp: Checkpoint, source: str) -> Non
         ctx.problems.append(problem)
         return
     ctx.sigs.add(Pending(NoteCheck(cp, tuple(usable)), problem))
+
+
+def prefix_root(conn: Connection, size: int, anchor: tuple[int, bytes]) -> bytes | None:
+    """The root of the first `size` events, for a record older than the verified `anchor` (size, root) that a
+    plain run cannot reach by streaming: from the compact range kept with a checkpoint row at or before `size` and
+    the stored leaf hashes, trusted only because the same range extended to the anchor's size gives the anchor's
+    (verified) root - every node of a prefix's compact range is a node of the larger tree. None when it does not
+    (the full run decides). Cost: the events between the kept range and the anchor (the checkpoint cadence)."""
+    try:
+        tree = kept_frontier(conn, size)
+        tree.extend(leaf_hashes_between(conn, tree.size, size))
+        if tree.size != size:
+            return None
+        root = tree.root()
+        tree.extend(leaf_hashes_between(conn, size, anchor[0]))
+    except (DatabaseError, ValueError):
+        return None
+    return root if (tree.size, tree.root()) == anchor else None
 
 
 def origin_ok(ctx: Context, cp: Checkpoint) -> bool:
