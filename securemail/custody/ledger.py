@@ -177,12 +177,12 @@ class LedgerWriter:
                       actor=actor.username, prev=prev, data=data,
                       cosigner=cosigner.username if cosigner else None)
         event = sign_event(draft, actor.key, cosigner.key if cosigner else None)
+        body, sigs = event.body_bytes(), event.signatures_bytes()      # encoded once (canonical JSON is slow)
         if check:
-            self._judge(event, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
+            self._judge(event, body, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
             stale = stale_subjects(self._conn, event)
             if stale:
                 raise ProjectionStale(stale)
-        body, sigs = event.body_bytes(), event.signatures_bytes()
         leaf = event_leaf_hash(body, sigs)
         self._conn.execute(
             "INSERT INTO events (seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash) "
@@ -195,13 +195,13 @@ class LedgerWriter:
             apply_event(self._conn, event)
         except ProjectionError as e:  # the services check first; this catches a race or a bug, never silently
             raise StateError("state.conflict", detail=str(e)) from e
-        if kind in AUTHORITY_KINDS and (check or self.authority.judge(event).holds()):
+        if kind in AUTHORITY_KINDS and (check or self.authority.judge(event, body).holds()):
             self.authority.apply(event)
         return event
 
-    def _judge(self, event: Event, previous_time: str | None, signing_keys: list[SigningKey]) -> None:
+    def _judge(self, event: Event, body: bytes, previous_time: str | None, signing_keys: list[SigningKey]) -> None:
         """Refuse what the verifier would report: the same authority, rule table and custody rules."""
-        judgement = self.authority.judge(event)
+        judgement = self.authority.judge(event, body)
         refusals = list(judgement.refusals)
         refusals += [Refusal("key_not_valid", f"{n.detail}: {TEMPORARY_KEY}") for n in judgement.needs if n.temporary]
         if event.kind in AUTHORITY_KINDS:
