@@ -371,3 +371,25 @@ def test_a_forked_older_state_checkpoint_is_still_caught_by_the_plain_verify(
         report = audit.verify_vault(session)
     assert first.size > state_cp.size
     assert ("not_extension", state_cp.size) in {(p.code, p.seq) for p in report.problems}
+
+
+def test_a_clerk_with_the_data_key_can_write_a_head_but_not_silence_the_warning(vault: VaultInfo) -> None:
+    """The attack of ADR 0016: any user's slot gives the data key, so a clerk can MAC any head (here: the true
+    one, after deleting state.json, as someone covering a put-back copy would). Opening accepts it, as it accepted
+    a missing state.json before; verify still says that nothing signed is held outside."""
+    from conftest import PASSWORD
+
+    from securemail.storage import connect
+    from securemail.storage.keyslots import KeySlotFile, unlock_slot
+
+    slots = KeySlotFile.load(vault.paths.keyslots)
+    dek = bytes(unlock_slot(slots.vault_id, slots.slots["clerk1"], PASSWORD).deks[0])
+    conn = connect(vault.path, "clerk1", PASSWORD)
+    tree = load_frontier(conn)
+    conn.close()
+    vault.paths.state.unlink()
+    write_head(vault.paths, head_key(dek, slots.vault_id), slots.vault_id, TreeHead(tree.size, tree.root()))
+    with vault.open("audit1") as session:
+        assert session.head_reading().status is HeadStatus.OK
+        report = audit.verify_vault(session, full=True)
+    assert report and "verify.warn_no_outside_checkpoint" in report.warnings
