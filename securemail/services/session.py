@@ -276,6 +276,7 @@ class Session:
             self._wipe_and_close()
 
     def _wipe_and_close(self) -> None:
+        self._head_key = b""
         self.signer.key.wipe()
         if self.office_signing_key is not None:
             self.office_signing_key.wipe()
