@@ -246,8 +246,9 @@ class Session:
 
     def checkpoint(self) -> Checkpoint:
         """A signed checkpoint covering the whole log, signed now unless the newest already does: what an export,
-        a bundle, a witness and a printed statement cite. A read-only session cites the newest there is."""
-        if self.readonly:
+        a bundle, a witness and a printed statement cite. A read-only session, or a reader inside its read
+        snapshot (services.background: long reports), cites the newest there is: it writes nothing."""
+        if self.readonly or self.conn.in_transaction:
             return office_checkpoint(self)
         try:
             cp, signed = self.ledger.checkpoint_now()

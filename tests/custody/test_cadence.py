@@ -377,14 +377,13 @@ def test_a_clerk_with_the_data_key_can_write_a_head_but_not_silence_the_warning(
     """The attack of ADR 0016: any user's slot gives the data key, so a clerk can MAC any head (here: the true
     one, after deleting state.json, as someone covering a put-back copy would). Opening accepts it, as it accepted
     a missing state.json before; verify still says that nothing signed is held outside."""
-    from conftest import PASSWORD
-
     from securemail.storage import connect
     from securemail.storage.keyslots import KeySlotFile, unlock_slot
 
+    password = "mat-khau-dai-1"         # the custody template's password (conftest.PASSWORD)
     slots = KeySlotFile.load(vault.paths.keyslots)
-    dek = bytes(unlock_slot(slots.vault_id, slots.slots["clerk1"], PASSWORD).deks[0])
-    conn = connect(vault.path, "clerk1", PASSWORD)
+    dek = bytes(unlock_slot(slots.vault_id, slots.slots["clerk1"], password).deks[0])
+    conn = connect(vault.path, "clerk1", password)
     tree = load_frontier(conn)
     conn.close()
     vault.paths.state.unlink()
