@@ -2,7 +2,7 @@
 
 The fast path is batching, nothing else: one clerk session and one courier session, each opened once, with the
 co-signers' keys unlocked once (as if each co-signer typed their password once a day), and many service calls
-inside one ledger transaction (one checkpoint and one state-file update per batch instead of per call). The
+inside one ledger transaction (one commit and one tree head per batch instead of per call). The
 services, the authority, the custody rules and the projection run exactly as at the counter.
 
 A working day: items accepted at the counter from 07:30 (default 300 a day), then
@@ -31,7 +31,7 @@ from securemail.clock import ICT, FixedClock
 from securemail.custody.ledger import Signer
 from securemail.services import bags, directory, incidents, items, reports, transfers, workdays
 from securemail.services.cosign import cosigner
-from securemail.services.session import Session, UserInfo, init_vault, open_session, remember_checkpoint
+from securemail.services.session import Session, UserInfo, init_vault, open_session
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Bench-Vault-Password-2026")  # a throwaway bench vault's password
 OFFICE = ("GL01", "Bưu điện tỉnh Gia Lai", "Gia Lai")
@@ -55,13 +55,10 @@ def remote_codes() -> list[tuple[str, str]]:
 
 @contextmanager
 def batch(session: Session) -> Iterator[None]:
-    """Many service calls in one ledger transaction: one checkpoint, one state-file update."""
-    session.ledger.last_checkpoint = None   # nested writes then skip the state file; the outer one records it
+    """Many service calls in one ledger transaction: one commit, one tree head (and a checkpoint when due). The
+    nested writes of the services record nothing; the outer one records what its commit leaves."""
     with session.write():
         yield
-    cp = session.ledger.last_checkpoint
-    if cp is not None:
-        remember_checkpoint(session.paths, cp, session.authority, session.signer_chain())
 
 
 def create_vault(vault: Path, start: datetime, *, clerks: int = len(CLERKS)) -> None:

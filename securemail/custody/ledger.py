@@ -1,8 +1,12 @@
-"""Appending to the ledger: one write transaction = events + Merkle frontier + signed checkpoint + projections.
+"""Appending to the ledger: one write transaction = events + Merkle frontier + projections (+ a signed checkpoint
+when one is due).
 
 Every append computes the next sequence number, links the subject's hash chain, signs (actor, and co-signer for
-transfers), inserts, extends the Merkle frontier, and applies the event to the projection tables. At commit the
-vault gets a checkpoint signed by the writer; the caller then records it outside the database.
+transfers), inserts, extends the Merkle frontier, and applies the event to the projection tables. After each
+commit the caller records the new tree head (size, root) outside the database, authenticated with a key of the
+data key; a checkpoint signed by the writer is added at a cadence (docs/adr/0016-checkpoint-cadence.md): when a
+caller asks (a closed bag, an import, an export, a print, the end of a session) and at least every
+CHECKPOINT_EVERY_EVENTS events or CHECKPOINT_EVERY_MINUTES minutes.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from securemail.clock import Clock, iso
@@ -55,10 +60,15 @@ class ProjectionStale(Exception):
         self.subjects = subjects
 
 
+CHECKPOINT_EVERY_EVENTS = 256    # a write that leaves more events than this after the newest checkpoint signs one
+CHECKPOINT_EVERY_MINUTES = 60    # ... and so does a write more than this after it
+
+
 class LedgerWriter:
     """Appends events signed by `signer` (and co-signers), each judged first by the authority and the custody
-    rules, exactly as the verifier will judge it; commits end with a checkpoint signed by the writer (and by the
-    office key when the writer, an administrator, holds it)."""
+    rules, exactly as the verifier will judge it. A commit leaves `last_head` (size, root) for the caller to
+    record outside; when a checkpoint is due it is signed by the writer (and by the office key when the writer,
+    an administrator, holds it) in the same commit and left in `last_checkpoint`."""
 
     def __init__(self, conn: Connection, *, vault_id: str, office_code: str, authority: Authority,
                  checkpoint_signer: Signer, office_key: SigningKey | None, clock: Clock) -> None:
@@ -71,30 +81,42 @@ class LedgerWriter:
         self._clock = clock
         self._in_tx = False
         self._frontier: CompactRange | None = None
-        self._latest_time: str | None = None      # the latest event time in the open transaction
-        self.last_checkpoint: Checkpoint | None = None
+        self._wants_checkpoint = False
+        self.last_checkpoint: Checkpoint | None = None     # signed by the last commit (None: none was due)
+        self.last_head: tuple[int, bytes] | None = None    # (size, root) after the last commit that appended
 
     @property
     def origin(self) -> str:
         return f"securemail/{self._office_code}/{self._vault_id}"
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._in_tx
+
+    def request_checkpoint(self) -> None:
+        """Sign a checkpoint at the end of the open transaction (a batch: a closed bag, an import)."""
+        self._wants_checkpoint = True
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All appends inside commit together with one checkpoint, or not at all."""
+        """All appends inside commit together (with a checkpoint when one is due), or not at all."""
         if self._in_tx:
             yield
             return
         self._conn.execute("BEGIN IMMEDIATE")
         self._in_tx = True
         self._frontier = load_frontier(self._conn)
-        self._latest_time = None
+        self._wants_checkpoint = False
+        self.last_checkpoint, self.last_head = None, None
         start_size = self._frontier.size
         try:
             refresh_authority(self._conn, self.authority)   # another desk may have changed the directory
             yield
-            if self._frontier.size != start_size:
-                self.last_checkpoint = self._write_checkpoint(self._frontier, start_size)
+            appended = self._frontier.size != start_size
+            cp = self._write_checkpoint(self._frontier) if appended and self._checkpoint_due() else None
+            head = (self._frontier.size, self._frontier.root()) if appended else None
             self._conn.execute("COMMIT")
+            self.last_checkpoint, self.last_head = cp, head
         except BaseException:
             # SQLite has already rolled back after some errors (a full disk at COMMIT): a second ROLLBACK would
             # fail and hide the error that matters.
@@ -105,6 +127,40 @@ class LedgerWriter:
         finally:
             self._in_tx = False
             self._frontier = None
+            self._wants_checkpoint = False
+
+    def checkpoint_now(self) -> tuple[Checkpoint, bool]:
+        """The newest signed checkpoint, signed now (in a transaction of its own) unless it already covers the
+        whole log: what an export, a witness or a printed statement cites. The flag: signed now."""
+        if self._in_tx:
+            raise RuntimeError("checkpoint_now inside a ledger transaction")
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            frontier = load_frontier(self._conn)
+            newest = latest_checkpoint(self._conn)
+            if newest is not None and newest.size == frontier.size:
+                self._conn.execute("COMMIT")
+                return newest, False
+            refresh_authority(self._conn, self.authority)   # the signer may have been revoked at another desk
+            cp = self._write_checkpoint(frontier)
+            if not self.authority.checkpoint_holds(cp):
+                raise LedgerRefused([Refusal("key_not_valid", f"{self.checkpoint_signer.username} cannot sign a "
+                                                                "checkpoint of this log now")])
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        return cp, True
+
+    def _checkpoint_due(self) -> bool:
+        if self._wants_checkpoint or self._frontier is None:
+            return True
+        row = self._conn.execute("SELECT size, time FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
+        if row is None or self._frontier.size - int(row[0]) >= CHECKPOINT_EVERY_EVENTS:
+            return True
+        signed = parse_time(str(row[1]))
+        return signed is None or self._clock.now() - signed >= timedelta(minutes=CHECKPOINT_EVERY_MINUTES)
 
     def append(self, kind: str, subject: str, actor: Signer, data: dict[str, Any],
                cosigner: Signer | None = None, *, check: bool = True) -> Event:
@@ -121,14 +177,12 @@ class LedgerWriter:
                       actor=actor.username, prev=prev, data=data,
                       cosigner=cosigner.username if cosigner else None)
         event = sign_event(draft, actor.key, cosigner.key if cosigner else None)
-        if self._latest_time is None or _later(draft.time, self._latest_time):
-            self._latest_time = draft.time
+        body, sigs = event.body_bytes(), event.signatures_bytes()      # encoded once (canonical JSON is slow)
         if check:
-            self._judge(event, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
+            self._judge(event, body, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
             stale = stale_subjects(self._conn, event)
             if stale:
                 raise ProjectionStale(stale)
-        body, sigs = event.body_bytes(), event.signatures_bytes()
         leaf = event_leaf_hash(body, sigs)
         self._conn.execute(
             "INSERT INTO events (seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash) "
@@ -141,13 +195,13 @@ class LedgerWriter:
             apply_event(self._conn, event)
         except ProjectionError as e:  # the services check first; this catches a race or a bug, never silently
             raise StateError("state.conflict", detail=str(e)) from e
-        if kind in AUTHORITY_KINDS and (check or self.authority.judge(event).holds()):
+        if kind in AUTHORITY_KINDS and (check or self.authority.judge(event, body).holds()):
             self.authority.apply(event)
         return event
 
-    def _judge(self, event: Event, previous_time: str | None, signing_keys: list[SigningKey]) -> None:
+    def _judge(self, event: Event, body: bytes, previous_time: str | None, signing_keys: list[SigningKey]) -> None:
         """Refuse what the verifier would report: the same authority, rule table and custody rules."""
-        judgement = self.authority.judge(event)
+        judgement = self.authority.judge(event, body)
         refusals = list(judgement.refusals)
         refusals += [Refusal("key_not_valid", f"{n.detail}: {TEMPORARY_KEY}") for n in judgement.needs if n.temporary]
         if event.kind in AUTHORITY_KINDS:
@@ -171,10 +225,14 @@ class LedgerWriter:
             self._conn.execute("INSERT INTO attachments (sha256, media_type, data) VALUES (?, ?, ?)",
                                (digest, media_type, data))
 
-    def _write_checkpoint(self, frontier: CompactRange, previous: int) -> Checkpoint:
-        # Never dated before the events it covers, even if the clock stepped back during the transaction.
-        now = iso(self._clock.now())
-        when = self._latest_time if self._latest_time is not None and _later(self._latest_time, now) else now
+    def _write_checkpoint(self, frontier: CompactRange) -> Checkpoint:
+        row = self._conn.execute("SELECT max(size) FROM checkpoints").fetchone()
+        previous = int(row[0]) if row and row[0] is not None else 0     # the vault's newest checkpoint
+        # Never dated before the events it covers, even if the clock stepped back since they were written.
+        when = iso(self._clock.now())
+        for (time,) in self._conn.execute("SELECT time FROM events WHERE seq > ?", (previous,)):
+            if _later(str(time), when):
+                when = str(time)
         cp = Checkpoint(self.origin, frontier.size, frontier.root(), when, extensions=(previous_line(previous),))
         cp = sign_checkpoint(cp, self._office_code, self.checkpoint_signer, self._office_key)
         kept = self._conn.execute("SELECT size FROM checkpoints WHERE frontier IS NOT NULL ORDER BY size DESC "

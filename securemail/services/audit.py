@@ -26,6 +26,7 @@ from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
 from securemail.services.session import Session, remember_checkpoint
 from securemail.storage.files import atomic_write, read_input_file
+from securemail.storage.head import HeadStatus
 from securemail.storage.keyslots import KeySlotFile
 from securemail.storage.vault import read_state, state_damage, write_state
 
@@ -141,11 +142,20 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     from securemail.services import cross_witness  # noqa: PLC0415 - it imports services
 
     witnessed, witness_problems = cross_witness.held(session)
+    head = session.head_reading()
+    ok_head = head.head if head.status is HeadStatus.OK else None
     report = verify_ledger(
         session.conn, office_public_key_hint=session.office_public_key, checkpoints=externals, witnessed=witnessed,
         state_checkpoint=_state_checkpoint(state), incremental_from=incremental[0] if incremental else 0,
         incremental_root=incremental[1] if incremental else None, progress=progress,
-        verified_before=verified, since=since)
+        verified_before=verified, since=since,
+        state_head=(ok_head.size, ok_head.root) if ok_head is not None else None)
+    if head.status is HeadStatus.FORGED and head.head is not None:
+        # Well-formed but not authenticated by this vault's key: edited (an unreadable file is what a crash
+        # can leave, and bounds nothing either way).
+        report.problems.append(Problem(head.head.size, "head.json", "bad_checkpoint_signature",
+                                       f"head.json: the tree head of size {head.head.size} is not authenticated "
+                                       "by this vault's key (edited)"))
     if report.incremental_from and report.events_checked < report.size:
         report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008, scale)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
@@ -165,7 +175,8 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         report.warnings.append("verify.warn_pending_password")
         report.pending_password_users = pending
     if _state_checkpoint(state) is None and not externals:
-        # Nothing outside the database to compare with: a restored older copy would go unnoticed.
+        # No signed checkpoint outside the database to compare with: a restored older copy would go unnoticed
+        # (the MACed tree head does not count here: whoever holds the data key can write one).
         report.warnings.append("verify.warn_no_outside_checkpoint")
     problem = _state_problem(session, state)
     if problem is not None:
@@ -193,6 +204,7 @@ def _verified_latest(session: Session, attempts: int = 3) -> Checkpoint:
     """The newest checkpoint, once a full verification has covered exactly that log. Another process may append
     between the two reads; then verify again."""
     for _ in range(attempts):
+        session.checkpoint()       # the log's end signed first, so the checkpoint witnessed covers all of it
         report = verify_vault(session, full=True)
         if not report:
             raise VerificationFailedError("verify.refuse_witness", count=len(report.problems), events=report.size)
@@ -214,7 +226,7 @@ def export_checkpoint(session: Session, path: Path) -> Checkpoint:
     session.require(Permission.EXPORT_CHECKPOINT)
     # Signed into the audit trail first, so the checkpoint that leaves covers the record of its leaving.
     record_export(session, "checkpoint", path)
-    cp = _latest(session)
+    cp = session.checkpoint()        # covers the whole log, the record of its leaving included
     # The exporter signs it too; an administrator adds the office's signature, so that any C2SP verifier given
     # the office verifier key (office-key export) accepts the file.
     cp = sign_checkpoint(cp, session.office_code, session.signer, session.office_signing_key)

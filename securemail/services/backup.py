@@ -66,6 +66,7 @@ def backup_vault(session: Session, folder: Path) -> BackupInfo:
     try:
         ensure_private_dir(build)
         dest = VaultPaths(build)
+        session.checkpoint()      # the copy ends at a signed checkpoint (its state file keeps it)
         with slots_locked(session.paths) as slots:
             snapshot = open_database(dest.db, session.current_dek(), create=True)
             try:

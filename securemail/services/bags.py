@@ -146,6 +146,7 @@ def close_bag(session: Session, bag: str, seal: str) -> BagRecord:
         _require_status(b, BagStatus.OPEN, "close")
         ledger.append(K.BAG_CLOSED, K.bag_subject(b.bag), session.signer,
                       {"bag": b.bag, "seal": seal_text, "items": list(b.items)})
+        ledger.request_checkpoint()       # a batch: a closed bag is signed off (docs/adr/0016)
     return get_bag(session, b.bag)
 
 

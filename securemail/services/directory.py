@@ -277,11 +277,13 @@ def rekey(session: Session) -> None:
                 if failure is not None:
                     raise failure from e
                 raise
+            # The tree head is authenticated under the new key while the slots still hold both keys (opening
+            # tries both), so no moment leaves a head that no slot's key can check.
+            session.replace_dek(new_dek)
             slots.slots = {u: commit_pending_dek(s) for u, s in slots.slots.items()}
             slots.pending = {u: commit_pending_dek(s) for u, s in slots.pending.items()}
             slots.save(session.paths.keyslots)
         session.slots = slots
-        session.replace_dek(new_dek)
     finally:
         new_dek[:] = bytes(32)
     # Signed record that the data key changed (verify warns when a revocation is not followed by one).

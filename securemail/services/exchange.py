@@ -25,7 +25,7 @@ from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, signer_user
 from securemail.custody.events import Event, event_from_stored, event_leaf_hash
 from securemail.custody.foreign_replay import ForeignReplay
-from securemail.custody.ledger import latest_checkpoint, leaf_hashes, sign_checkpoint
+from securemail.custody.ledger import leaf_hashes, sign_checkpoint
 from securemail.custody.merkle import MerkleLog, verify_consistency, verify_inclusion
 from securemail.custody.note import parse_verifier_key
 from securemail.custody.rules import parse_time
@@ -34,7 +34,7 @@ from securemail.domain.enums import Secrecy
 from securemail.domain.errors import FieldError
 from securemail.domain.item import too_few_envelopes
 from securemail.domain.text import clean_code, clean_text
-from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError, VaultError
+from securemail.errors import BadInputError, NotFoundError, StateError, UserFacingError
 from securemail.services import cross_witness
 from securemail.services import items as item_service
 from securemail.services.audit_trail import record_export
@@ -212,9 +212,7 @@ def build_bundle(session: Session, to_code: str, trackings: list[str] | None) ->
             (pin.agency, pin.agency))]
     rows = [item_service.item_row(session, t) for t in trackings]    # also: may this user see them
     chosen = sorted({r.tracking for r in rows})
-    cp = latest_checkpoint(conn)
-    if cp is None:
-        raise VaultError("vault.damaged", detail="no checkpoint")
+    cp = session.checkpoint()         # covers the whole log: the newest events of the items go too
     size = cp.size
     subjects = {K.DIRECTORY, *chosen, *(K.bag_subject(b) for t in chosen for b in _bags_of(conn, t))}
     marks = ",".join("?" for _ in subjects)
@@ -536,6 +534,7 @@ def import_bundle(session: Session, data: bytes) -> Imported:
                         v.items, True, None)
     new = 0
     with session.write() as ledger:
+        ledger.request_checkpoint()       # a batch: an import is signed off (docs/adr/0016)
         event = ledger.append(K.BUNDLE_IMPORTED, K.DIRECTORY, session.signer, {
             "from": v.office, "from_vault": v.vault, "size": v.checkpoint.size, "root": b64(v.checkpoint.root),
             "bundle_sha256": v.sha256.hex(), "items": v.items, "events": len(v.events),

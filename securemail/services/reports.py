@@ -17,7 +17,6 @@ from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.duetimes import early_minutes
 from securemail.custody.kinds import kind_label
-from securemail.custody.ledger import latest_checkpoint
 from securemail.custody.verify import VerificationReport
 from securemail.documents import models as m
 from securemail.documents.fonts import FontsNotFoundError
@@ -89,10 +88,9 @@ def _time(text: str | None) -> datetime | None:
 
 
 def _checkpoint(session: Session) -> Checkpoint:
-    cp = latest_checkpoint(session.conn)
-    if cp is None:
-        raise NotFoundError("notfound.checkpoint")
-    return cp
+    """A signed checkpoint covering the log (signed now if needed): a printed statement cites it, and a receipt's
+    or slip's event must lie inside it."""
+    return session.checkpoint()
 
 
 def _event(session: Session, tracking: str, kind: str) -> TimelineEntry:

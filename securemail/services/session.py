@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -39,6 +40,7 @@ from securemail.errors import (
     BadInputError,
     PermissionDeniedError,
     RollbackError,
+    SecureMailError,
     StateError,
     StorageError,
     VaultError,
@@ -47,6 +49,7 @@ from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
 from securemail.storage.database import Connection, DatabaseError, open_database, storage_failure
 from securemail.storage.files import ensure_private_dir
+from securemail.storage.head import HeadReading, HeadStatus, TreeHead, head_key, read_head, write_head
 from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, create_slot, with_office_key
 from securemail.storage.paths import VaultPaths
 from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, migrate, schema_version
@@ -110,7 +113,9 @@ def load_user(session: Session, username: str) -> UserInfo | None:
 
 
 class Session:
-    """One user's open vault. Writes go through `write()`, which commits events with a checkpoint."""
+    """One user's open vault. Writes go through `write()`: each commit's tree head is recorded in head.json, and
+    the checkpoints signed at the ledger's cadence in state.json; closing a session that wrote signs one
+    covering the log (docs/adr/0016-checkpoint-cadence.md)."""
 
     def __init__(self, paths: VaultPaths, conn: Connection, slots: KeySlotFile, authority: Authority,
                  user: UserInfo, signing_key: SigningKey, dek: bytes | bytearray, clock: Clock, *,
@@ -125,6 +130,8 @@ class Session:
         self.state_lag = False
         self._dek = bytearray(dek)
         self.vault_id = slots.vault_id
+        self._head_key = head_key(dek, self.vault_id)
+        self._wrote = False
         self.office_code = authority.office_code or ""
         self.office_name = authority.office_name or ""
         if authority.office_key is None:
@@ -154,7 +161,11 @@ class Session:
         require(self.user.role, permission)
 
     def use_new_key(self, key: SigningKey) -> None:
-        """After the user's own key rotation: sign with the new key from now on."""
+        """After the user's own key rotation: sign with the new key from now on. The log up to the rotation is
+        signed off with the old key first (the key the directory gives them at that size)."""
+        if self._wrote and not self.readonly:
+            with contextlib.suppress(SecureMailError, DatabaseError):
+                self.checkpoint()
         old = self.signer.key
         self.signer = Signer(self.user.username, key)
         self.ledger.checkpoint_signer = self.signer
@@ -178,7 +189,18 @@ class Session:
         return bytes(self._dek)
 
     def replace_dek(self, dek: bytes | bytearray) -> None:
+        """After a rekey: the new data key, and the tree head authenticated again under its key."""
         self._dek[:] = dek
+        self._head_key = head_key(dek, self.vault_id)
+        head = load_frontier(self.conn)
+        try:
+            write_head(self.paths, self._head_key, self.vault_id, TreeHead(head.size, head.root()))
+        except StorageError:
+            self.state_lag = True
+
+    def head_reading(self) -> HeadReading:
+        """head.json checked with this vault's key (for verify)."""
+        return read_head(self.paths, [self._head_key], self.vault_id)
 
     def setting(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -204,16 +226,58 @@ class Session:
             key = "ledger.refused_state" if e.about_state else "ledger.refused"
             error = StateError(key, detail=str(e)) if e.about_state else PermissionDeniedError(key, detail=str(e))
             raise error from e
-        cp = self.ledger.last_checkpoint
-        if cp is not None:
+        if not self.ledger.in_transaction:      # nested in an outer write: that one's commit is recorded
+            self._record_commit()
+
+    def _record_commit(self) -> None:
+        head = self.ledger.last_head
+        if head is None:
+            return
+        self._wrote = True
+        try:
+            write_head(self.paths, self._head_key, self.vault_id, TreeHead(*head))
+            cp = self.ledger.last_checkpoint
+            if cp is not None:
+                remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
+        except StorageError:
+            # The write is committed; only the outside copy of its head lags. The next write (or `checkpoint
+            # export`) records a newer one. Never report "nothing was changed" here.
+            self.state_lag = True
+
+    def checkpoint(self) -> Checkpoint:
+        """A signed checkpoint covering the whole log, signed now unless the newest already does: what an export,
+        a bundle, a witness and a printed statement cite. A read-only session, or a reader inside its read
+        snapshot (services.background: long reports), cites the newest there is: it writes nothing."""
+        if self.readonly or self.conn.in_transaction:
+            return office_checkpoint(self)
+        try:
+            cp, signed = self.ledger.checkpoint_now()
+        except DatabaseError as e:
+            failure = storage_failure(e, self.paths.root)
+            if failure is None:
+                raise
+            raise failure from e
+        except LedgerRefused as e:        # revoked or re-keyed at another desk meanwhile
+            raise PermissionDeniedError("ledger.refused", detail=str(e)) from e
+        if signed:
             try:
                 remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
             except StorageError:
-                # The write is committed; only the outside copy of its checkpoint lags. The next write (or
-                # `checkpoint export`) records a newer one. Never report "nothing was changed" here.
                 self.state_lag = True
+        return cp
 
     def close(self) -> None:
+        """Closing (logout, lock, quit) signs a checkpoint covering what this session wrote, when the newest
+        does not (best effort: a full disk must not stop the keys from being wiped)."""
+        try:
+            if self._wrote and not self.readonly:
+                with contextlib.suppress(SecureMailError, DatabaseError):
+                    self.checkpoint()
+        finally:
+            self._wipe_and_close()
+
+    def _wipe_and_close(self) -> None:
+        self._head_key = b""
         self.signer.key.wipe()
         if self.office_signing_key is not None:
             self.office_signing_key.wipe()
@@ -270,31 +334,46 @@ def _signed_state_checkpoint(state: JsonObject, authority: Authority) -> Checkpo
     return None
 
 
-def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, authority: Authority) -> None:
+def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, authority: Authority,
+                          head_keys: list[bytes] | None = None) -> None:
+    """Refuse a log shorter than, or not extending, what was recorded outside the database: the signed
+    checkpoint in state.json and the authenticated tree head in head.json (each only if it holds: an edited or
+    unreadable one bounds nothing, and verify reports it). A head that lags the log (a crash between the commit
+    and its write) is a prefix: accepted."""
+    bounds: list[tuple[int, bytes]] = []
     seen = _signed_state_checkpoint(read_state(paths), authority)
-    if seen is None:
-        return
+    if seen is not None:
+        if not seen.origin.endswith("/" + vault_id):
+            raise RollbackError("vault.rollback_fork", seen=seen.size)
+        bounds.append((seen.size, seen.root))
+    if head_keys:
+        reading = read_head(paths, head_keys, vault_id)
+        if reading.status is HeadStatus.OK and reading.head is not None:
+            bounds.append((reading.head.size, reading.head.root))
     size = log_size(conn)
-    if size < seen.size:
-        raise RollbackError("vault.rollback_shorter", size=size, seen=seen.size)
-    if not seen.origin.endswith("/" + vault_id) or not _extends(conn, seen):
-        raise RollbackError("vault.rollback_fork", seen=seen.size)
+    for n, _ in bounds:
+        if size < n:
+            raise RollbackError("vault.rollback_shorter", size=size, seen=n)
+    for n, root in bounds:
+        if not _extends(conn, n, root):
+            raise RollbackError("vault.rollback_fork", seen=n)
 
 
-def _extends(conn: Connection, seen: Checkpoint) -> bool:
-    """Whether the stored log extends `seen`. Normally the state file holds the latest checkpoint and the stored
-    frontier has its size: compare roots. Otherwise start from the compact range kept with a checkpoint row at most
-    FRONTIER_EVERY events before `seen` (vaults without one: from the first leaf), extend it with the stored leaf
-    hashes up to `seen` (its root must match) and on to the end (it must give the stored frontier). Like the stored
-    leaf hashes before, these are stored values: `verify` recomputes all of them from the signed bytes."""
+def _extends(conn: Connection, size: int, root: bytes) -> bool:
+    """Whether the stored log extends the tree head (size, root). Normally head.json holds the stored frontier's
+    head: compare roots. Otherwise (the signed checkpoint, a lagging head) start from the compact range kept with a
+    checkpoint row at most FRONTIER_EVERY events (plus the checkpoint cadence) before it (vaults without one: from
+    the first leaf), extend it with the stored leaf hashes up to `size` (its root must match) and on to the end (it
+    must give the stored frontier). Like the stored leaf hashes before, these are stored values: `verify`
+    recomputes all of them from the signed bytes."""
     stored = load_frontier(conn)
-    if stored.size == seen.size:
-        return stored.root() == seen.root
-    tree = kept_frontier(conn, seen.size)
-    tree.extend(leaf_hashes_between(conn, tree.size, seen.size))
-    if tree.size != seen.size or tree.root() != seen.root:
+    if stored.size == size:
+        return stored.root() == root
+    tree = kept_frontier(conn, size)
+    tree.extend(leaf_hashes_between(conn, tree.size, size))
+    if tree.size != size or tree.root() != root:
         return False
-    tree.extend(leaf_hashes_between(conn, seen.size))
+    tree.extend(leaf_hashes_between(conn, size))
     return tree == stored
 
 
@@ -305,6 +384,8 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
     paths = VaultPaths(vault)
     slots, slot, unlocked = unlock(paths, username, password, sleep=sleep, on_wait=on_wait)
     conn, dek = open_unlocked(paths, slots, unlocked)
+    # The head may be authenticated under the pending key of an interrupted rekey: both keys are tried.
+    head_keys = [head_key(d, slots.vault_id) for d in unlocked.deks]
     readonly = False
     dek_copy = bytearray(dek)  # the Session keeps its own copy; the unlocked bundle is wiped below
     office, unlocked.office_key = unlocked.office_key, None
@@ -325,7 +406,7 @@ def open_session(vault: Path, username: str, password: str, *, clock: Clock | No
             office.wipe()
             office = None
         try:
-            check_not_rolled_back(paths, conn, slots.vault_id, authority)
+            check_not_rolled_back(paths, conn, slots.vault_id, authority, head_keys)
         except RollbackError:
             if not allow_rollback:
                 raise
@@ -437,10 +518,13 @@ def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: S
         with writer.transaction():
             writer.append(K.VAULT_CREATED, K.DIRECTORY, admin, created)
             writer.append(K.USER_ENROLLED, K.DIRECTORY, admin, enrolled)
+            writer.request_checkpoint()
         if writer.last_checkpoint is not None:
             account = writer.authority.account(admin.username)
             remember_checkpoint(paths, writer.last_checkpoint, writer.authority,
                                 account.chain if account is not None else None)
+        if writer.last_head is not None:
+            write_head(paths, head_key(dek, vault_id), vault_id, TreeHead(*writer.last_head))
     finally:
         conn.close()
 

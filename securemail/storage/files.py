@@ -105,6 +105,26 @@ def atomic_write(path: Path, data: bytes, *, durable_name: bool = True) -> None:
         raise os_storage_error(e, path) from e
 
 
+def overwrite_in_place(path: Path, data: bytes) -> None:
+    """Write `data` over `path` (created owner-only if absent) with one write at offset 0: no temp file, rename
+    or fsync (a rename over a file costs an implicit data flush on ext4). Only for a small file of fixed size
+    whose stale, lost or torn content is harmless and recognisable (head.json: see storage/head.py)."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+        try:
+            view = memoryview(data)
+            offset = 0
+            while offset < len(data):
+                os.lseek(fd, offset, os.SEEK_SET)
+                offset += os.write(fd, view[offset:])
+            os.ftruncate(fd, len(data))
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise os_storage_error(e, path) from e
+
+
 def os_storage_error(e: OSError, path: Path) -> StorageError:
     """A failed write, named: a full disk, a read-only folder, an I/O error, or (else) what the system said."""
     if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):

@@ -36,6 +36,10 @@ class VaultPaths:
         return self.root / "state.json"
 
     @property
+    def head(self) -> Path:
+        return self.root / "head.json"
+
+    @property
     def lockout(self) -> Path:
         return self.root / "lockout.json"
 

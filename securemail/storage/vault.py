@@ -3,7 +3,8 @@
     vault/               0o700
       vault.db           SQLCipher, raw 256-bit key (+ -wal, -shm)
       keyslots.json      one slot per user (securemail.storage.keyslots)
-      state.json         newest checkpoint seen outside the database, last verified size (rollback defence)
+      state.json         newest signed checkpoint seen outside the database, last verified size (rollback defence)
+      head.json          the log's newest tree head, MACed with a key of the data key (storage.head; ADR 0016)
       lockout.json       failed unlock attempts per user (unknown names only as keyed buckets; storage.lockout)
 """
 

@@ -24,12 +24,13 @@ from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, previous_line
 from securemail.custody.events import Event, event_hash, event_leaf_hash
-from securemail.custody.ledger import LedgerWriter, Signer, load_authority
+from securemail.custody.ledger import LedgerWriter, Signer, load_authority, load_frontier
 from securemail.custody.merkle import CompactRange
 from securemail.services import directory
 from securemail.services.session import Session, init_vault, open_session
 from securemail.storage import connect
 from securemail.storage.database import Connection
+from securemail.storage.head import TreeHead, head_key, write_head
 from securemail.storage.keyslots import KeySlotFile, unlock_slot
 from securemail.storage.schema import LEDGER_TABLES
 from securemail.storage.vault import VaultPaths, read_state, write_state
@@ -89,6 +90,9 @@ def _append(session: Session, seqs: dict[str, int], name: str, kind: str, subjec
             data: dict[str, Any], cosigner: Signer | None = None) -> Event:
     with session.write() as ledger:
         event = ledger.append(kind, subject, actor, data, cosigner)
+        # Each seeded write ends with a signed checkpoint (as when each is printed or exported at once): the
+        # tests below locate a change between two checkpoints. The uncovered tail has tests of its own.
+        ledger.request_checkpoint()
     seqs[name] = event.seq
     session.clock.advance(timedelta(minutes=3))  # type: ignore[attr-defined]
     return event
@@ -161,6 +165,13 @@ class Insider:
         self.office_key = opened.office_key
         self.user = user
         self.user_key = opened.signing_key
+        self.dek = bytes(opened.deks[0])      # the data key: it also authenticates head.json
+
+    def write_head(self) -> None:
+        """head.json over the stored frontier, MACed with the data key: the insider can do it too."""
+        tree = load_frontier(self.conn)
+        write_head(self.info.paths, head_key(self.dek, self.vault_id), self.vault_id,
+                   TreeHead(tree.size, tree.root()))
 
     def size(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -223,6 +234,7 @@ class Insider:
         state["checkpoint"] = latest.note()
         state.pop("verified", None)
         write_state(self.info.paths, state)
+        self.write_head()
         return latest
 
     def writer(self) -> LedgerWriter:
@@ -237,10 +249,12 @@ class Insider:
         w = self.writer()
         with w.transaction():
             event = w.append(kind, subject, actor, data, cosigner, check=False)
+            w.request_checkpoint()
         assert w.last_checkpoint is not None
         state = read_state(self.info.paths)
         state["checkpoint"] = w.last_checkpoint.note()
         write_state(self.info.paths, state)
+        self.write_head()
         return event
 
     def close(self) -> None:

@@ -78,9 +78,10 @@ def test_i_restored_older_vault_db_is_refused(vault: VaultInfo, tmp_path: Path) 
 
 def test_i_restored_db_and_state_file_together_need_an_exported_checkpoint(vault: VaultInfo,
                                                                            tmp_path: Path) -> None:
-    # The attacker also puts back the matching state.json: only a checkpoint kept elsewhere can tell.
+    # The attacker also puts back the matching state.json and head.json: only a checkpoint kept elsewhere can tell.
     checkpoint_wal(vault)
     old_db, old_state = tmp_path / "vault.db.old", read_state(vault.paths)
+    old_head = vault.paths.head.read_bytes()
     shutil.copy2(vault.paths.db, old_db)
     write_more(vault)
     exported = tmp_path / "on-the-auditors-usb-stick.txt"
@@ -89,6 +90,10 @@ def test_i_restored_db_and_state_file_together_need_an_exported_checkpoint(vault
     shutil.copy2(old_db, vault.paths.db)
     remove_wal(vault)
     write_state(vault.paths, old_state)
+    with pytest.raises(RollbackError) as err:           # the newer tree head alone still refuses it
+        vault.open()
+    assert err.value.key == "vault.rollback_shorter"
+    vault.paths.head.write_bytes(old_head)
 
     with vault.open() as session:                       # opens: nothing in the folder remembers the newer log
         assert verify_vault(session, full=True)

@@ -195,12 +195,14 @@ def test_e_truncated_tail_against_state_file_and_exported_checkpoint(vault: Vaul
     with vault.open(allow_rollback=True) as session:
         assert session.readonly
         report = verify_vault(session, checkpoint_files=[exported])
-    # The exported checkpoint, and the state file (which also saw the signed record of that export: audit trail).
+    # The exported checkpoint, the state file (which also saw the signed record of that export: audit trail) and
+    # the tree head of head.json.
     assert {code for code, _ in found(report)} == {"checkpoint_size_differs"}
     assert full.size in {size for _, size in found(report)}
     assert all(size > keep for _, size in found(report))
-    sources = sorted(d.split(" checkpoint of size")[0] for d in only(report, "checkpoint_size_differs"))
-    assert sources == ["checkpoint file #1", "state file"]
+    sources = sorted(d.split(" checkpoint of size")[0].split(" tree head of size")[0]
+                     for d in only(report, "checkpoint_size_differs"))
+    assert sources == ["checkpoint file #1", "head file", "state file"]
     assert all(f"the log has {keep}" in d for d in only(report, "checkpoint_size_differs"))
 
 

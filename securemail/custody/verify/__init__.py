@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from securemail.custody.checkpoint import Checkpoint
-from securemail.custody.verify.context import External, Options, RestartFull, count_rows
+from securemail.custody.verify.context import STATE_FILE, External, Options, RestartFull, count_rows
 from securemail.custody.verify.full import FullRun
 from securemail.custody.verify.incremental import Since, log_end, run_incremental
 from securemail.custody.verify.report import CODES, Problem, ProgressCallback, VerificationReport, sort_problems
@@ -40,10 +40,12 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
                   incremental_from: int = 0, progress: ProgressCallback | None = None, workers: int = 2,
                   incremental_root: bytes | None = None, integrity_check: bool = True,
                   verified_before: tuple[int, bytes] | None = None, since: Since | None = None,
-                  witnessed: Sequence[tuple[Checkpoint, str]] = ()) -> VerificationReport:
+                  witnessed: Sequence[tuple[Checkpoint, str]] = (),
+                  state_head: tuple[int, bytes] | None = None) -> VerificationReport:
     """Verify the whole ledger behind `conn` (steps in the module docstring).
 
-    `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json), `witnessed`
+    `checkpoints` are exported checkpoint files, `state_checkpoint` the newest one seen (state.json), `state_head`
+    the newest tree head (head.json, its MAC checked by the caller), `witnessed`
     this vault's checkpoints cosigned by partners (with where they come from): all are held outside the database
     and are what detects a rollback or a rewrite by someone holding the office key.
     With `incremental_from`, signatures up to that seq are trusted; pass `incremental_root` (the root verified
@@ -55,7 +57,9 @@ def verify_ledger(conn: Connection, *, office_public_key_hint: bytes | None = No
     externals = [External(cp, f"checkpoint file #{i + 1}") for i, cp in enumerate(checkpoints)]
     externals += [External(cp, source) for cp, source in witnessed]     # cosigned by partners (bundles)
     if state_checkpoint is not None:
-        externals.append(External(state_checkpoint, "state file"))
+        externals.append(External(state_checkpoint, STATE_FILE))
+    if state_head is not None:          # authenticated by the caller (the data key's MAC): compared, not signed
+        externals.append(External(Checkpoint("", state_head[0], state_head[1], ""), "head file", signed=False))
     opts = Options(office_public_key_hint, externals, max(0, incremental_from), incremental_root, progress,
                    max(1, workers), integrity_check, verified_before)
     full = replace(opts, incremental_from=0, incremental_root=None, anchor=None)

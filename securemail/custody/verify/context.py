@@ -24,14 +24,20 @@ PROGRESS_EVERY: Final = 500    # events between progress calls
 
 @dataclass(frozen=True)
 class External:
-    """A checkpoint held outside the database (state file, exported file)."""
+    """A checkpoint held outside the database (state file, exported file), or the tree head of head.json
+    (`signed=False`: authenticated by the caller with the data key's MAC, not signed)."""
 
     checkpoint: Checkpoint
-    source: str          # "state file" or "checkpoint file #i"
+    source: str          # "state file", "checkpoint file #i" or "head file"
+    signed: bool = True
+
+
+STATE_FILE: Final = "state file"
 
 
 def describe(cp: Checkpoint, source: str) -> str:
-    return f"{source} checkpoint of size {cp.size} signed {cp.time}"
+    return f"{source} checkpoint of size {cp.size} signed {cp.time}" if cp.time else \
+        f"{source} tree head of size {cp.size}"
 
 
 @dataclass

@@ -15,7 +15,8 @@ the compact range at that size) anchors what was checked before. This run then c
       new, signed links).
 
 It refuses rather than guesses: whenever it cannot decide alone (a new event that recomputes every open item's due
-time, an outside record older than the verified one, a subject history that does not chain, any problem at all),
+time, an outside record older than the verified one whose prefix root the stored hashes cannot tie to the verified
+root, a subject history that does not chain, any problem at all),
 it returns None and the caller runs the full verification, whose report is the one the user sees. What it does
 not re-read is the old part of the log itself (every old leaf, page and row): that is `verify --full`.
 """
@@ -29,7 +30,7 @@ from securemail.custody import kinds as K
 from securemail.custody.events import Event, event_from_stored, event_hash
 from securemail.custody.merkle import CompactRange
 from securemail.custody.verify.chains import ChainStep
-from securemail.custody.verify.checkpoints import MerkleStep
+from securemail.custody.verify.checkpoints import MerkleStep, prefix_root
 from securemail.custody.verify.context import Context, Options
 from securemail.custody.verify.directory import DirectoryStep
 from securemail.custody.verify.outside import OutsideStep
@@ -66,7 +67,7 @@ class _CannotDecide(Exception):  # control flow: the full run decides
 
 def run_incremental(conn: Connection, opts: Options, since: Since) -> VerificationReport | None:
     """The report of the new part, or None when only a full run can decide (see the module docstring)."""
-    if not since.holds() or any(ext.checkpoint.size < since.size for ext in opts.externals):
+    if not since.holds():
         return None
     try:
         return _IncrementalRun(conn, opts, since).run()
@@ -96,11 +97,13 @@ class _IncrementalRun:
     def run(self) -> VerificationReport | None:
         ctx = self.ctx
         try:
-            self.merkle.at_size()                                   # (6) outside records of the verified size
             new = self._read_new()                                  # (1) the new rows
             if any(r.event is not None and r.event.data.get("recompute_due") for r in new):
                 raise _CannotDecide
             self._directory()                                       # (2) the directory up to the record
+            # (6) outside records before and at the verified size, once the authority knows their signers
+            self._older_records()
+            self.merkle.at_size()
             tracked, bags = self._prime([r.event for r in new if r.event is not None])   # (5) old histories
             for r in new:
                 self._event(r)                                      # (2)-(5a) for each new event
@@ -118,6 +121,17 @@ class _IncrementalRun:
         return VerificationReport(events_checked=len(self.rows.row_seqs), size=self.merkle.tree.size,
                                   root=self.merkle.tree.root(), problems=[], signatures_checked=ctx.sigs.checked,
                                   incremental_from=self.since.size, frontier=self.merkle.tree.to_bytes())
+
+    def _older_records(self) -> None:
+        """Outside records older than the verified size (the state file's checkpoint lags the log between two
+        signed checkpoints: ADR 0016) are compared with the root of that prefix, derived from stored hashes that
+        must extend to the verified root."""
+        anchor = (self.since.size, self.since.root)
+        for size in sorted(s for s in self.outside.by_size if s < self.since.size):
+            root = prefix_root(self.conn, size, anchor)
+            if root is None:
+                raise _CannotDecide
+            self.outside.at_size(size, root)
 
     # -- (1) the new rows -----------------------------------------------------------------------------------
 

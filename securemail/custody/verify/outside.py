@@ -1,13 +1,15 @@
-"""Step 6, outside records: checkpoints held outside the database (the state file, exported checkpoint files)
-and the auditor's signed "verified" record. They are what catches a put-back older copy (rollback) or a rewrite
-by someone holding every key: each must be a prefix of this log, signed, and carry valid witness cosignatures."""
+"""Step 6, outside records: checkpoints held outside the database (the state file, exported checkpoint files),
+the authenticated tree head (head.json) and the auditor's signed "verified" record. They are what catches a
+put-back older copy (rollback) or a rewrite by someone holding every key: each must be a prefix of this log, signed
+(the head: MACed, checked by the caller), and carry valid witness cosignatures."""
 
 from __future__ import annotations
 
 from securemail.custody.checkpoint import WITNESS_PREFIX
 from securemail.custody.cosignature import cosignature_time
 from securemail.custody.verify.checkpoints import check_checkpoint_signature, origin_ok
-from securemail.custody.verify.context import Context, External, RestartFull, describe
+from securemail.custody.verify.context import STATE_FILE, Context, External, RestartFull, describe
+from securemail.storage.database import DatabaseError
 
 
 class OutsideStep:
@@ -41,19 +43,33 @@ class OutsideStep:
 
     def _external_checkpoint(self, ext: External, root: bytes) -> None:
         cp = ext.checkpoint
-        check_checkpoint_signature(self.ctx, cp, ext.source)
-        if not origin_ok(self.ctx, cp):
+        if ext.signed:
+            check_checkpoint_signature(self.ctx, cp, ext.source)
+        if ext.signed and not origin_ok(self.ctx, cp):
             self.ctx.report(cp.size, None, "not_extension", f"{describe(cp, ext.source)} is for another log "
                                                             f"({cp.origin})")
         elif cp.root != root:
             self.ctx.report(cp.size, None, "not_extension",
                             f"{describe(cp, ext.source)}: the first {cp.size} events of this log have another root")
+        elif ext.source == STATE_FILE and not self._vault_has_checkpoint(cp.size):
+            # The state file keeps a checkpoint this vault signed: its row must still be there (a put-back older
+            # page of the checkpoints table drops the newest rows, which no later checkpoint names).
+            self.ctx.report(cp.size, None, "checkpoint_size_differs",
+                            f"{describe(cp, ext.source)}: the vault has no checkpoint of that size (removed)")
+
+    def _vault_has_checkpoint(self, size: int) -> bool:
+        try:
+            return self.ctx.conn.execute("SELECT 1 FROM checkpoints WHERE size = ?", (size,)).fetchone() is not None
+        except DatabaseError as e:
+            self.ctx.unreadable("checkpoints", e)
+            return True
 
     def finish(self, size: int) -> None:
         """Records of sizes the log never reached (truncated or rolled back), then witness cosignatures."""
         for wanted in sorted(self.by_size):
             for ext in self.by_size[wanted]:
-                check_checkpoint_signature(self.ctx, ext.checkpoint, ext.source)
+                if ext.signed:
+                    check_checkpoint_signature(self.ctx, ext.checkpoint, ext.source)
                 self.ctx.report(wanted, None, "checkpoint_size_differs",
                                 f"{describe(ext.checkpoint, ext.source)}; the log has {size}: log shorter than "
                                 "checkpoint (truncated or rolled back)")
