@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from securemail.crypto.canonical import canonical_bytes, is_canonical_encoding, loads_bounded, parse_canonical
+from securemail.crypto.canonical import canonical_bytes, encodes_to, loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
 from securemail.custody.merkle import leaf_hash
 
@@ -107,7 +107,7 @@ def event_from_doc(doc: Any, sigs: bytes) -> Event:
     event = Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
                   actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"],
                   signatures=signatures)
-    if not is_canonical_encoding([s.to_json() for s in signatures], sigs):
+    if not encodes_to([s.to_json() for s in signatures], sigs):      # only str values: _check holds
         raise ValueError("signatures are not canonical")
     return event
 

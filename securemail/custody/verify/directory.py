@@ -4,13 +4,16 @@ events are checked at once, since they decide whose keys count from there on; th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from securemail.crypto.signing import fingerprint
 from securemail.custody import kinds as K
 from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY
 from securemail.custody.events import Event
 from securemail.custody.verify.context import Context
 from securemail.custody.verify.report import Problem
-from securemail.custody.verify.signatures import Pending
+from securemail.custody.verify.rows import Verdict
+from securemail.custody.verify.signatures import Pending, verdict_for
 
 
 class DirectoryStep:
@@ -20,7 +23,7 @@ class DirectoryStep:
         self.signatures_from = signatures_from      # signatures of events up to this seq were verified before
         self.genesis: Event | None = None           # vault.created waiting for the enrolment of its signer
 
-    def event(self, seq: int, pos: int, event: Event, body: bytes) -> None:
+    def event(self, seq: int, pos: int, event: Event, body: bytes, verdicts: Sequence[Verdict] = ()) -> None:
         if pos == 0 and self.from_genesis:
             self._genesis(event)
             return
@@ -38,7 +41,7 @@ class DirectoryStep:
             problem = Problem(seq, event.subject, "bad_signature", need.detail)
             temporary = Problem(seq, event.subject, "key_not_valid", f"{need.detail}: {TEMPORARY_KEY}") \
                 if need.temporary else None
-            ok = self._schedule(seq, Pending(need.check, problem, need.older, temporary), now) and ok
+            ok = self._schedule(seq, Pending(need.check, problem, need.older, temporary), now, body, verdicts) and ok
         if now and ok and not judgement.refusals:
             ctx.authority.apply(event)
 
@@ -48,11 +51,15 @@ class DirectoryStep:
             self.ctx.report(created.seq, created.subject, "unknown_signer",
                             f"{created.actor} who created the vault is never enrolled")
 
-    def _schedule(self, seq: int, pending: Pending, now: bool) -> bool:
+    def _schedule(self, seq: int, pending: Pending, now: bool, body: bytes, verdicts: Sequence[Verdict]) -> bool:
         if now:
             return self.ctx.sigs.check_now(pending)
         if seq > self.signatures_from:
-            self.ctx.sigs.add(pending)
+            known = verdict_for(pending.check, body, verdicts)
+            if known is None:
+                self.ctx.sigs.add(pending)
+            else:
+                self.ctx.sigs.record(pending, known)
         return True
 
     def _genesis(self, event: Event) -> None:
