@@ -36,12 +36,23 @@ class DirectoryStep:
         for r in judgement.refusals:
             ctx.report(seq, event.subject, r.code, r.detail)
         now = event.kind in AUTHORITY_KINDS
+        later = not now and seq > self.signatures_from
         ok = True
         for need in judgement.needs:
+            known = verdict_for(need.check, body, verdicts) if later else None
+            if known and not need.temporary:
+                ctx.sigs.verified(need.check)       # the common case: a worker verified this very signature
+                continue
             problem = Problem(seq, event.subject, "bad_signature", need.detail)
             temporary = Problem(seq, event.subject, "key_not_valid", f"{need.detail}: {TEMPORARY_KEY}") \
                 if need.temporary else None
-            ok = self._schedule(seq, Pending(need.check, problem, need.older, temporary), now, body, verdicts) and ok
+            pending = Pending(need.check, problem, need.older, temporary)
+            if now:
+                ok = ctx.sigs.check_now(pending) and ok
+            elif later and known is None:
+                ctx.sigs.add(pending)
+            elif later:
+                ctx.sigs.record(pending, known)
         if now and ok and not judgement.refusals:
             ctx.authority.apply(event)
 
@@ -50,17 +61,6 @@ class DirectoryStep:
             created = self.genesis
             self.ctx.report(created.seq, created.subject, "unknown_signer",
                             f"{created.actor} who created the vault is never enrolled")
-
-    def _schedule(self, seq: int, pending: Pending, now: bool, body: bytes, verdicts: Sequence[Verdict]) -> bool:
-        if now:
-            return self.ctx.sigs.check_now(pending)
-        if seq > self.signatures_from:
-            known = verdict_for(pending.check, body, verdicts)
-            if known is None:
-                self.ctx.sigs.add(pending)
-            else:
-                self.ctx.sigs.record(pending, known)
-        return True
 
     def _genesis(self, event: Event) -> None:
         """vault.created must open the log; its signer is enrolled by the next, self-signed, event."""

@@ -19,13 +19,14 @@ from typing import Any, Final
 from securemail.custody import kinds as K
 from securemail.custody.events import Event, Signature
 from securemail.custody.verify.context import Context
-from securemail.custody.verify.rows import (KeyHints, Row, Verdict, check_row, check_rows, key_hints, load_results,
-                                            plain_row, show)
+from securemail.custody.verify.rows import (KeyHints, Row, Verdict, check_row, check_rows, check_rows_packed,
+                                            key_hints, plain_row, show, unpack)
 from securemail.storage.database import Connection, DatabaseError
 
 __all__ = ["EVENT_COLUMNS", "ParsedRow", "RowReader", "RowStream", "directory_key_hints", "show"]
 
 EVENT_COLUMNS: Final = "seq, body, signatures, event_hash, leaf_hash, kind, subject, actor, time"
+Results = list[tuple[Any, ...]]
 BATCH_ROWS: Final = 256         # rows per task sent to a worker
 FIRST_BATCH_ROWS: Final = 32    # the first tasks are small, so the main process starts at once
 
@@ -124,18 +125,20 @@ class RowStream:
         self.batches = 0
 
     def __iter__(self) -> Iterator[ParsedRow]:
-        ahead: deque[tuple[list[Row], Future[bytes] | bytes]] = deque()
-        limit = self.ctx.sigs.tasks_ahead()
+        sigs = self.ctx.sigs
+        ahead: deque[tuple[list[Row], Future[bytes] | Results]] = deque()
+        limit = sigs.tasks_ahead()
         while True:
             while self.error is None and len(ahead) < limit:
                 batch = self._next_batch()
                 if not batch:
                     break
-                ahead.append((batch, self.ctx.sigs.run(check_rows, batch, self.hints, self.signatures_from)))
+                ahead.append((batch, sigs.run(check_rows_packed, batch, self.hints, self.signatures_from)
+                              if sigs.pooled() else check_rows(batch, self.hints, self.signatures_from)))
             if not ahead:
                 break
             batch, task = ahead.popleft()
-            results = load_results(self.ctx.sigs.result(task, check_rows, batch, self.hints, self.signatures_from))
+            results = unpack(sigs.result(task, check_rows, batch, self.hints, self.signatures_from))
             accept = self.reader.accept
             for row, result in zip(batch, results, strict=True):
                 yield accept(row, result)

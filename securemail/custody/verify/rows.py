@@ -55,18 +55,28 @@ def key_hints(bodies: Sequence[tuple[int, bytes]]) -> KeyHints:
     return {name: tuple(keys) for name, keys in found.items()}
 
 
-def check_rows(rows: Sequence[Row], hints: KeyHints, signatures_from: int) -> bytes:
-    """Worker entry point: the marshalled list of `check_row` results, in the order of `rows`."""
-    return marshal.dumps([check_row(row, hints, signatures_from) for row in rows])
+def check_rows(rows: Sequence[Row], hints: KeyHints, signatures_from: int) -> list[tuple[Any, ...]]:
+    """The `check_row` results, in the order of `rows` (in this process)."""
+    return [check_row(row, hints, signatures_from) for row in rows]
 
 
-def load_results(blob: bytes) -> list[Any]:
-    out: list[Any] = marshal.loads(blob)
+def check_rows_packed(rows: Sequence[Row], hints: KeyHints, signatures_from: int) -> bytes:
+    """Worker entry point: check_rows, marshalled (see the module docstring)."""
+    return marshal.dumps(check_rows(rows, hints, signatures_from))
+
+
+def unpack(blob: bytes | list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The results of check_rows_packed (or check_rows' own, when it ran in this process)."""
+    if isinstance(blob, list):
+        return blob
+    out: list[tuple[Any, ...]] = marshal.loads(blob)
     return out
 
 
 def plain_row(row: Sequence[Any]) -> Row:
     """A row as the workers receive it (stored values as they are; bytes-like values as bytes)."""
+    if type(row) is tuple:
+        return row                      # as SQLite gives them: str, bytes, int, float or None
     return tuple(bytes(v) if isinstance(v, bytearray | memoryview) else v for v in row)
 
 

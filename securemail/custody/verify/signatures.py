@@ -113,6 +113,10 @@ class SignatureChecker:
         if len(self._batch) >= BATCH_SIZE:
             self._flush()
 
+    def verified(self, check: AnyCheck) -> None:
+        """A check a worker has already made, and it holds (verdict_for): only counted."""
+        self.checked += 1
+
     def record(self, pending: Pending, ok: bool) -> None:
         """A check a worker has already made (verdict_for)."""
         self.checked += 1
@@ -126,6 +130,10 @@ class SignatureChecker:
                 pool.submit(check_batch, [])
             except (BrokenProcessPool, RuntimeError, OSError):
                 self._want_pool = False
+
+    def pooled(self) -> bool:
+        """Whether tasks go to worker processes (else `run` computes them here)."""
+        return self._get_pool() is not None
 
     def tasks_ahead(self) -> int:
         """How many row batches to keep queued for the workers."""
@@ -141,8 +149,8 @@ class SignatureChecker:
                 self._want_pool = False
         return fn(*args)
 
-    def result(self, task: Future[T] | T, fn: Callable[..., T], *args: Any) -> T:
-        """The result of a `run`; computed here if the worker failed."""
+    def result(self, task: Future[Any] | T, fn: Callable[..., T], *args: Any) -> Any:
+        """The result of a `run` (or a value computed here); `fn(*args)` here if the worker failed."""
         if not isinstance(task, Future):
             return task
         try:
