@@ -101,9 +101,10 @@ def _body(row: Row) -> bytes:
 
 
 def directory_key_hints(conn: Connection) -> KeyHints:
-    """The keys every directory event names (rows.key_hints), read by the subject index."""
+    """The keys the enrolments and key rotations name (rows.key_hints), read by the kind index."""
     try:
-        rows = conn.execute("SELECT seq, body FROM events WHERE subject = ? ORDER BY seq", (K.DIRECTORY,))
+        rows = conn.execute("SELECT seq, body FROM events WHERE kind IN (?, ?) ORDER BY seq",
+                            (K.USER_ENROLLED, K.USER_KEY_ROTATED))
         return key_hints([(int(seq), bytes(body)) for seq, body in rows if isinstance(seq, int)
                           and isinstance(body, bytes)])
     except DatabaseError:
