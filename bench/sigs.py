@@ -2,8 +2,9 @@
 
 `collect` runs our verifier once with a recorder on its signature checker (untimed), so the bare run checks
 exactly the same (public key, message, signature) triples: those it checks itself or on its pool (`add`,
-`check_now`) and those the workers checked with the rest of their row (`record`, `verified`). `bare_verify` checks them on all cores with
-PyNaCl (libsodium) or cryptography (OpenSSL), the pool started before the clock starts.
+`check_now`) and those the workers checked with the rest of their row (`record`, `verified`). `bare_verify`
+checks them on all cores with PyNaCl (libsodium) or cryptography (OpenSSL), the pool started before the clock
+starts.
 """
 
 from __future__ import annotations

@@ -49,10 +49,11 @@ class DirectoryStep:
             pending = Pending(need.check, problem, need.older, temporary)
             if now:
                 ok = ctx.sigs.check_now(pending) and ok
-            elif later and known is None:
-                ctx.sigs.add(pending)
             elif later:
-                ctx.sigs.record(pending, known)
+                if known is None:
+                    ctx.sigs.add(pending)
+                else:
+                    ctx.sigs.record(pending, known)
         if now and ok and not judgement.refusals:
             ctx.authority.apply(event)
 

@@ -19,8 +19,18 @@ from typing import Any, Final
 from securemail.custody import kinds as K
 from securemail.custody.events import Event, Signature
 from securemail.custody.verify.context import Context
-from securemail.custody.verify.rows import (KeyHints, Row, Verdict, check_row, check_rows, check_rows_packed,
-                                            key_hints, plain_row, show, unpack)
+from securemail.custody.verify.rows import (
+    KeyHints,
+    Row,
+    Verdict,
+    check_row,
+    check_rows,
+    check_rows_packed,
+    key_hints,
+    plain_row,
+    show,
+    unpack,
+)
 from securemail.storage.database import Connection, DatabaseError
 
 __all__ = ["EVENT_COLUMNS", "ParsedRow", "RowReader", "RowStream", "directory_key_hints", "show"]
@@ -127,7 +137,7 @@ class RowStream:
 
     def __iter__(self) -> Iterator[ParsedRow]:
         sigs = self.ctx.sigs
-        ahead: deque[tuple[list[Row], Future[bytes] | Results]] = deque()
+        ahead: deque[tuple[list[Row], Future[bytes] | bytes | Results]] = deque()
         limit = sigs.tasks_ahead()
         while True:
             while self.error is None and len(ahead) < limit:
