@@ -12,12 +12,11 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from securemail.custody import kinds as K
-from securemail.custody.events import Event, Signature
+from securemail.custody.events import Event, event_from_fields
 from securemail.custody.verify.context import Context
 from securemail.custody.verify.rows import (
     KeyHints,
@@ -41,8 +40,7 @@ BATCH_ROWS: Final = 256         # rows per task sent to a worker
 FIRST_BATCH_ROWS: Final = 32    # the first tasks are small, so the main process starts at once
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):    # a tuple: one per event, built at the main process's pace
     seq: int
     pos: int                  # position in this run (0 = first row read)
     body: bytes
@@ -80,12 +78,10 @@ class RowReader:
             report(seq, subject, code, detail)
         if fields is None:
             return ParsedRow(seq, pos, _body(row), leaf, None)
-        vault, eseq, time, kind, subject, actor, prev, data, cosigner, sigs = fields
-        event = Event(vault, eseq, time, kind, subject, actor, prev, data, cosigner,
-                      tuple(Signature(by, role, sig) for by, role, sig in sigs))
+        event = event_from_fields(fields)
         known = self.ctx.authority.vault_id
-        if known is not None and vault != known:
-            report(seq, subject, "malformed_event", f"event belongs to vault {vault}")
+        if known is not None and event.vault != known:
+            report(seq, event.subject, "malformed_event", f"event belongs to vault {event.vault}")
         for code, subject_, detail in after:
             report(seq, subject_, code, detail)
         return ParsedRow(seq, pos, _body(row), leaf, event, verdicts)

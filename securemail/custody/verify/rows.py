@@ -25,7 +25,7 @@ from typing import Any, Final
 from securemail.crypto.canonical import parse_canonical
 from securemail.crypto.signing import Domain, unb64, verify
 from securemail.custody.authority import AUTHORITY_KINDS
-from securemail.custody.events import event_from_doc, event_hash, leaf_bytes
+from securemail.custody.events import event_fields, event_hash, leaf_bytes
 from securemail.custody.merkle import leaf_hash
 
 # A row as read: seq, body, signatures, event_hash, leaf_hash, kind, subject, actor, time (parse.EVENT_COLUMNS).
@@ -99,26 +99,25 @@ def check_row(row: Row, hints: KeyHints, signatures_from: int) -> tuple[Any, ...
     _stored(before, "event_hash", row[3], ehash)
     _stored(before, "leaf_hash", row[4], leaf)
     try:
-        event = event_from_doc(parse_canonical(body), sigs)
+        fields = event_fields(parse_canonical(body), sigs)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         before.append(("malformed_event", None, f"body or signatures unreadable: {type(e).__name__}: {e}"))
         return ehash, leaf, before, [], None, ()
-    if event.seq != seq:
-        before.append(("reordered_event", event.subject, f"row seq {seq} holds the event signed as seq {event.seq}"))
+    _vault, eseq, time, kind, subject, actor, _prev, _data, _cosigner, signatures = fields
+    if eseq != seq:
+        before.append(("reordered_event", subject, f"row seq {seq} holds the event signed as seq {eseq}"))
     after: list[Finding] = []
-    for column, value, signed in zip(("kind", "subject", "actor", "time"), row[5:9],
-                                     (event.kind, event.subject, event.actor, event.time), strict=True):
+    for column, value, signed in zip(("kind", "subject", "actor", "time"), row[5:9], (kind, subject, actor, time),
+                                     strict=True):
         if value != signed:
-            after.append(("projection_differs", event.subject,
+            after.append(("projection_differs", subject,
                           f"events.{column}: vault has {show(value)}, the signed body says {show(signed)}"))
     verdicts: list[Verdict] = []
-    if event.seq > signatures_from and seq > signatures_from and event.kind not in AUTHORITY_KINDS:
-        for s in event.signatures:          # key-changing events are checked at once by the main process
-            domain = _DOMAINS.get(s.role)
+    if eseq > signatures_from and seq > signatures_from and kind not in AUTHORITY_KINDS:
+        for by, role, sig in signatures:    # key-changing events are checked at once by the main process
+            domain = _DOMAINS.get(role)
             if domain is not None:
-                verdicts.append(_verdict(s.role, s.by, s.sig, domain, body, hints, event.seq))
-    fields = (event.vault, event.seq, event.time, event.kind, event.subject, event.actor, event.prev, event.data,
-              event.cosigner, tuple((s.by, s.role, s.sig) for s in event.signatures))
+                verdicts.append(_verdict(role, by, sig, domain, body, hints, eseq))
     return ehash, leaf, before, after, fields, tuple(verdicts)
 
 
