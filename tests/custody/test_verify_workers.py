@@ -15,6 +15,7 @@ from securemail.custody.events import Event, event_from_stored
 from securemail.custody.ledger import Signer
 from securemail.custody.verify import VerificationReport, verify_ledger
 from securemail.custody.verify import parse as parse_step
+from securemail.custody.verify import rows as rows_step
 from securemail.custody.verify import signatures as signature_step
 from securemail.custody.verify.projection import Replay
 from securemail.custody.verify.rows import check_row, key_hints
@@ -97,6 +98,11 @@ def test_a_worker_result_counts_only_for_the_key_the_authority_asks_for(vault: V
     assert failed[0][2] is None and signature_step.verdict_for(right, bytes(row[1]), failed) is None
     assert signature_step.verdict_for(Check(failed[0][3][0], Domain.EVENT, bytes(row[1]), sig), bytes(row[1]),
                                       failed) is False
+    # a log stuffed with made-up keys for the signer: a few are tried, the rest is left to the usual check
+    stuffed = {event.actor: ((1, key), *((2 + i, SigningKey.generate().public_raw()) for i in range(10)))}
+    capped = check_row(row, stuffed, 0)[5]
+    assert capped[0][2] is None and len(capped[0][3]) == rows_step.MAX_TRIES
+    assert signature_step.verdict_for(right, bytes(row[1]), capped) is None
 
 
 def test_a_failing_event_inside_a_group_leaves_no_trace(vault: VaultInfo) -> None:

@@ -17,12 +17,11 @@ cheaper to load in the main process than pickled objects or a second JSON parse.
 
 from __future__ import annotations
 
-import json
 import marshal
 from collections.abc import Sequence
 from typing import Any, Final
 
-from securemail.crypto.canonical import parse_canonical
+from securemail.crypto.canonical import loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, unb64, verify
 from securemail.custody.authority import AUTHORITY_KINDS
 from securemail.custody.events import event_fields, event_hash, leaf_bytes
@@ -38,6 +37,7 @@ Verdict = tuple[str, bytes, bytes | None, tuple[bytes, ...]]
 Finding = tuple[str, str | None, str]
 
 _DOMAINS: Final = {"actor": Domain.EVENT, "cosigner": Domain.COSIGN}
+MAX_TRIES: Final = 3             # keys tried per signature in a worker
 
 
 def key_hints(bodies: Sequence[tuple[int, bytes]]) -> KeyHints:
@@ -46,7 +46,7 @@ def key_hints(bodies: Sequence[tuple[int, bytes]]) -> KeyHints:
     found: dict[str, list[tuple[int, bytes]]] = {}
     for seq, body in bodies:
         try:
-            data = json.loads(body).get("data")
+            data = loads_bounded(body).get("data")
             name, key = data.get("username"), unb64(str(data.get("public_key")))
         except (ValueError, TypeError, AttributeError):
             continue
@@ -122,11 +122,15 @@ def check_row(row: Row, hints: KeyHints, signatures_from: int) -> tuple[Any, ...
 
 
 def _verdict(role: str, by: str, sig: bytes, domain: Domain, body: bytes, hints: KeyHints, seq: int) -> Verdict:
+    """The key (of at most MAX_TRIES named for `by`) that verifies `sig`, or None and the keys tried. The cap keeps
+    a log stuffed with made-up enrolments from multiplying the work; a key not tried is checked the usual way."""
     keys = hints.get(by, ())
-    # the key named last before this seq first (the one the authority most likely gives), then the others
+    # the key named last before this seq first (the one the authority most likely gives), then the latest others
     current = [key for start, key in keys if start <= seq][-1:]
     tried: list[bytes] = []
     for key in current + [key for _, key in reversed(keys) if key not in current]:
+        if len(tried) >= MAX_TRIES:
+            break
         if key in tried:
             continue
         if verify(key, domain, body, sig):
