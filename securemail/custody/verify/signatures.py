@@ -12,11 +12,13 @@ asks for (`record`); when it does not, the check is made here as above (`add`). 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from importlib.machinery import ModuleSpec
 from typing import Any, Final, TypeVar
 
 from securemail.crypto.signing import Domain, fingerprint
@@ -96,6 +98,24 @@ def _pool_context() -> Any:
     return ctx
 
 
+def _submit(pool: ProcessPoolExecutor, fn: Callable[..., T], *args: Any) -> Future[T]:
+    """pool.submit, without the workers re-running the caller's main script.
+
+    A worker started by forkserver or spawn first runs the parent's `__main__` file again (multiprocessing's
+    "prepare"), unless the main module names itself by a spec. Ours run only functions of this package, preloaded:
+    for `securemail-cli verify --full` that second import of the whole CLI cost each worker about 0.3-0.5 s of CPU.
+    While a submit may start a worker, a script without a spec is given the spec named `__main__`, which the worker
+    skips."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return pool.submit(fn, *args)
+    main.__spec__ = ModuleSpec("__main__", None)
+    try:
+        return pool.submit(fn, *args)
+    finally:
+        main.__spec__ = None
+
+
 class SignatureChecker:
     """Checks signatures in batches on `workers` processes (in-process for small jobs or if workers fail)."""
 
@@ -127,7 +147,7 @@ class SignatureChecker:
         pool = self._get_pool()
         if pool is not None:
             try:
-                pool.submit(check_batch, [])
+                _submit(pool, check_batch, [])
             except (BrokenProcessPool, RuntimeError, OSError):
                 self._want_pool = False
 
@@ -144,7 +164,7 @@ class SignatureChecker:
         pool = self._get_pool()
         if pool is not None:
             try:
-                return pool.submit(fn, *args)
+                return _submit(pool, fn, *args)
             except (BrokenProcessPool, RuntimeError, OSError):
                 self._want_pool = False
         return fn(*args)
@@ -191,7 +211,7 @@ class SignatureChecker:
             self._record(batch, check_batch([p.check for p in batch]))
             return
         try:
-            self._outstanding.append((batch, pool.submit(check_batch, [p.check for p in batch])))
+            self._outstanding.append((batch, _submit(pool, check_batch, [p.check for p in batch])))
         except (BrokenProcessPool, RuntimeError, OSError):
             self._want_pool = False
             self._record(batch, check_batch([p.check for p in batch]))
