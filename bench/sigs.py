@@ -1,8 +1,10 @@
 """The bare Ed25519 limit: the very signatures a verification checks, verified with nothing else around them.
 
-`collect` runs our verifier once in-process with a recorder on its signature checker (untimed), so the bare run
-checks exactly the same (public key, message, signature) triples. `bare_verify` checks them on all cores with
-PyNaCl (libsodium) or cryptography (OpenSSL), the pool started before the clock starts.
+`collect` runs our verifier once with a recorder on its signature checker (untimed), so the bare run checks
+exactly the same (public key, message, signature) triples: those it checks itself or on its pool (`add`,
+`check_now`) and those the workers checked with the rest of their row (`record`, `verified`). `bare_verify`
+checks them on all cores with PyNaCl (libsodium) or cryptography (OpenSSL), the pool started before the clock
+starts.
 """
 
 from __future__ import annotations
@@ -46,11 +48,27 @@ def collect(verify: Callable[[], Any]) -> list[Triple]:
             seen.append(t)
         return original_now(self, pending)
 
+    def record(self: Any, pending: Any, ok: bool) -> None:     # checked by a worker with the rest of its row
+        t = _triple(pending.check)
+        if t is not None:
+            seen.append(t)
+        original_record(self, pending, ok)
+
+    def verified(self: Any, check: Any) -> None:
+        t = _triple(check)
+        if t is not None:
+            seen.append(t)
+        original_verified(self, check)
+
+    original_record, original_verified = V.SignatureChecker.record, V.SignatureChecker.verified
     V.SignatureChecker.add, V.SignatureChecker.check_now = add, check_now  # type: ignore[method-assign]
+    V.SignatureChecker.record, V.SignatureChecker.verified = record, verified  # type: ignore[method-assign]
     try:
         verify()
     finally:
         V.SignatureChecker.add, V.SignatureChecker.check_now = original_add, original_now  # type: ignore[method-assign]
+        V.SignatureChecker.record = original_record  # type: ignore[method-assign]
+        V.SignatureChecker.verified = original_verified  # type: ignore[method-assign]
     return seen
 
 

@@ -7,6 +7,7 @@ travel as strings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,10 +93,52 @@ def loads_bounded(data: bytes | str, *, max_size: int = MAX_SIZE, max_depth: int
 def parse_canonical(data: bytes) -> JsonValue:
     """Parse bytes that must already be canonical; raises ValueError if re-encoding differs, if the text is larger
     than MAX_SIZE or nests deeper than MAX_DEPTH."""
-    value = loads_bounded(data.decode("utf-8"))
+    text = data.decode("utf-8")
+    check_limits(data)
+    value = _parsed_if_plainly_canonical(text, data)
+    if value is not _UNDECIDED:
+        return value
+    value = json.loads(text)             # the general path: _check names what canonical_bytes refuses
     if not is_canonical_encoding(value, data):
         raise ValueError("not canonical")
     return value
+
+
+class _NotPlain(Exception):  # control flow: a float, NaN/Infinity or too large an integer; the general path names it
+    pass
+
+
+def _refuse_number(_text: str) -> Any:
+    raise _NotPlain
+
+
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if -_MAX_SAFE <= value <= _MAX_SAFE:
+        return value
+    raise _NotPlain
+
+
+_UNDECIDED: Any = object()
+_BEYOND_BMP = re.compile(rb"[\xf0-\xff]")   # UTF-8 lead bytes of characters beyond U+FFFF (and invalid bytes)
+
+
+def _parsed_if_plainly_canonical(text: str, data: bytes) -> JsonValue:
+    """The value of `data` when one C parse and one C encode prove it canonical, else _UNDECIDED.
+
+    Proven when: the parser met no float or NaN/Infinity and no integer beyond +-(2^53 - 1) (the hooks raise; so
+    `_check` holds, as every other value the parser makes is a str, bool, None, list or str-keyed dict), no
+    character lies beyond U+FFFF (the case in which is_canonical_encoding itself takes the C encoder), and the C
+    encoder gives back exactly `text`. Then is_canonical_encoding(value, data) is true by its own definition;
+    anything else takes the general path, which gives the same answer or error as before."""
+    if not data.isascii() and _BEYOND_BMP.search(data) is not None:
+        return _UNDECIDED
+    try:
+        value = json.loads(text, parse_float=_refuse_number, parse_constant=_refuse_number, parse_int=_safe_int)
+        again = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    except (_NotPlain, ValueError, TypeError, RecursionError):
+        return _UNDECIDED
+    return value if again == text else _UNDECIDED
 
 
 def is_canonical_encoding(value: JsonValue, data: bytes) -> bool:
@@ -106,7 +149,13 @@ def is_canonical_encoding(value: JsonValue, data: bytes) -> bool:
     UTF-16 order, and the stdlib's escapes, integers and separators are JCS's for the values _check admits
     (tests/domain/test_canonical_fast_path.py compares both encoders). Anything else goes to rfc8785."""
     _check(value, "$")
-    if not data or max(data) < 0xF0:
+    return encodes_to(value, data)
+
+
+def encodes_to(value: JsonValue, data: bytes) -> bool:
+    """Whether `data` is exactly canonical_bytes(value), for a value already known to pass `_check` (e.g. one
+    made only of str and lists or str-keyed dicts of them); is_canonical_encoding checks that first."""
+    if data.isascii() or _BEYOND_BMP.search(data) is None:
         try:
             fast = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
             return fast.encode("utf-8") == data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from securemail.crypto.canonical import canonical_bytes, is_canonical_encoding, loads_bounded, parse_canonical
+from securemail.crypto.canonical import canonical_bytes, encodes_to, loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
 from securemail.custody.merkle import leaf_hash
 
@@ -82,14 +82,30 @@ def sign_event(event: Event, actor_key: SigningKey, cosigner_key: SigningKey | N
     return Event(**{**event.__dict__, "signatures": tuple(sigs)})
 
 
+# vault, seq, time, kind, subject, actor, prev, data, cosigner, ((by, role, sig), ...): an Event's fields as plain
+# values (what the verifier's workers send back; see custody/verify/rows.py)
+EventFields = tuple[str, int, str, str, str, str, str | None, dict[str, Any], str | None,
+                    tuple[tuple[str, str, bytes], ...]]
+
+
 def event_from_doc(doc: Any, sigs: bytes) -> Event:
     """The Event for a parsed canonical body; raises ValueError if any field has the wrong type or if the
     signatures are not in their canonical form (so the Event is exactly what was hashed and signed)."""
+    return event_from_fields(event_fields(doc, sigs))
+
+
+def event_from_fields(fields: EventFields) -> Event:
+    vault, seq, time, kind, subject, actor, prev, data, cosigner, sigs = fields
+    return Event(vault, seq, time, kind, subject, actor, prev, data, cosigner,
+                 tuple(Signature(by, role, sig) for by, role, sig in sigs))
+
+
+def event_fields(doc: Any, sigs: bytes) -> EventFields:
+    """event_from_doc's checks, giving the fields as plain values."""
     if not isinstance(doc, dict) or doc.get("v") != EVENT_VERSION:
         raise ValueError("not a version 1 event")
-    expected = {"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"}
-    if set(doc) != expected:
-        raise ValueError(f"fields {sorted(set(doc) ^ expected)} unexpected or missing")
+    if doc.keys() != _FIELDS:
+        raise ValueError(f"fields {sorted(set(doc) ^ _FIELDS)} unexpected or missing")
     for name in ("vault", "time", "kind", "subject", "actor"):
         if not isinstance(doc[name], str):
             raise ValueError(f"{name} is not a string")
@@ -103,13 +119,14 @@ def event_from_doc(doc: Any, sigs: bytes) -> Event:
     raw = loads_bounded(sigs)  # canonical form checked below, by re-encoding what was parsed
     if not isinstance(raw, list):
         raise ValueError("signatures are not a list")
-    signatures = tuple(Signature(str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw)
-    event = Event(vault=doc["vault"], seq=doc["seq"], time=doc["time"], kind=doc["kind"], subject=doc["subject"],
-                  actor=doc["actor"], prev=doc["prev"], data=doc["data"], cosigner=doc["cosigner"],
-                  signatures=signatures)
-    if not is_canonical_encoding([s.to_json() for s in signatures], sigs):
-        raise ValueError("signatures are not canonical")
-    return event
+    signatures = tuple((str(s["by"]), str(s["role"]), unb64(str(s["sig"]))) for s in raw)
+    if not encodes_to([{"by": by, "role": role, "sig": b64(sig)} for by, role, sig in signatures], sigs):
+        raise ValueError("signatures are not canonical")          # (only str values: _check holds)
+    return (doc["vault"], doc["seq"], doc["time"], doc["kind"], doc["subject"], doc["actor"], doc["prev"],
+            doc["data"], doc["cosigner"], signatures)
+
+
+_FIELDS = frozenset({"v", "vault", "seq", "time", "kind", "subject", "actor", "cosigner", "prev", "data"})
 
 
 def event_from_stored(body: bytes, signatures: str | bytes) -> Event:

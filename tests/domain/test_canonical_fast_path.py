@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 import rfc8785
@@ -52,3 +53,38 @@ def test_floats_and_lone_surrogates_are_never_canonical() -> None:
         is_canonical_encoding({"x": 1.5}, b'{"x":1.5}')
     with pytest.raises(ValueError):
         parse_canonical(b'{"x":"\\ud800"}')
+
+
+def _general(data: bytes) -> object:
+    """parse_canonical as it was before its one-parse path: json.loads, then is_canonical_encoding."""
+    value = json.loads(data.decode("utf-8"))
+    if not is_canonical_encoding(value, data):
+        raise ValueError("not canonical")
+    return value
+
+
+def _outcome(parse: Callable[[bytes], object], data: bytes) -> tuple[str, object]:
+    try:
+        return "value", parse(data)
+    except ValueError as e:
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("text", [
+    b'{"n":9007199254740991}', b'{"n":9007199254740992}', b'{"n":-9007199254740991}', b'{"n":-9007199254740992}',
+    b'{"n":1234567890123456789012}', b'{"n":1.5}', b'{"n":1e5}', b'{"n":-0}', b'{"n":NaN}', b'[Infinity]',
+    b'{"a":1,"a":2}', b'{"b":1,"a":2}', b'{"a":"\\u00e9"}', '{"a":"é"}'.encode(), b'{"a":"\\ud800"}',
+    '{"k":"\U0001f600"}'.encode(), b'{"t":"KT0000000000000001VN"}', b'{"a": 1}', b'', b'[1,2]', b'"\\u2028"',
+    b'{"x":[true,false,null,{"y":"z"}]}', b'{"n":0012}', b'\xff',
+])
+def test_one_parse_says_what_the_general_path_says(text: bytes) -> None:
+    """The fast path (one C parse with number hooks, one C encode) gives the general path's value or error."""
+    assert _outcome(parse_canonical, text) == _outcome(_general, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values)
+def test_one_parse_agrees_on_every_spelling(value: object) -> None:
+    for spelling in (rfc8785.dumps(value), json.dumps(value).encode(),
+                     json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()):
+        assert _outcome(parse_canonical, spelling) == _outcome(_general, spelling)

@@ -5,8 +5,10 @@ and by the run in full.py, which reads top to bottom:
 
     (0) storage.py       SQLite's integrity check (SQLCipher checks every live page's HMAC)
     (1) parse.py         events in seq order: seq 1..n contiguous, canonical bodies, stored hash columns recomputed
+                         (what a row proves alone, its signatures too, by the worker processes: rows.py)
     (2) directory.py     the directory replayed from the genesis pair; every signature against the key valid then
-                         (signatures.py: batched to worker processes)
+                         (signatures.py: the workers' results used when they answer that very check; others
+                         batched to the workers)
     (3) chains.py        per-subject hash chains (`prev` = hash of the subject's previous event)
     (4) checkpoints.py   Merkle: leaf hashes and roots against every vault checkpoint and the stored frontier
     (5a) transitions.py  the custody rules that depend on the state (the writer's own rule table)

@@ -4,13 +4,16 @@ events are checked at once, since they decide whose keys count from there on; th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from securemail.crypto.signing import fingerprint
 from securemail.custody import kinds as K
 from securemail.custody.authority import AUTHORITY_KINDS, TEMPORARY_KEY
 from securemail.custody.events import Event
 from securemail.custody.verify.context import Context
 from securemail.custody.verify.report import Problem
-from securemail.custody.verify.signatures import Pending
+from securemail.custody.verify.rows import Verdict
+from securemail.custody.verify.signatures import Pending, verdict_for
 
 
 class DirectoryStep:
@@ -20,7 +23,7 @@ class DirectoryStep:
         self.signatures_from = signatures_from      # signatures of events up to this seq were verified before
         self.genesis: Event | None = None           # vault.created waiting for the enrolment of its signer
 
-    def event(self, seq: int, pos: int, event: Event, body: bytes) -> None:
+    def event(self, seq: int, pos: int, event: Event, body: bytes, verdicts: Sequence[Verdict] = ()) -> None:
         if pos == 0 and self.from_genesis:
             self._genesis(event)
             return
@@ -33,12 +36,24 @@ class DirectoryStep:
         for r in judgement.refusals:
             ctx.report(seq, event.subject, r.code, r.detail)
         now = event.kind in AUTHORITY_KINDS
+        later = not now and seq > self.signatures_from
         ok = True
         for need in judgement.needs:
+            known = verdict_for(need.check, body, verdicts) if later else None
+            if known and not need.temporary:
+                ctx.sigs.verified(need.check)       # the common case: a worker verified this very signature
+                continue
             problem = Problem(seq, event.subject, "bad_signature", need.detail)
             temporary = Problem(seq, event.subject, "key_not_valid", f"{need.detail}: {TEMPORARY_KEY}") \
                 if need.temporary else None
-            ok = self._schedule(seq, Pending(need.check, problem, need.older, temporary), now) and ok
+            pending = Pending(need.check, problem, need.older, temporary)
+            if now:
+                ok = ctx.sigs.check_now(pending) and ok
+            elif later:
+                if known is None:
+                    ctx.sigs.add(pending)
+                else:
+                    ctx.sigs.record(pending, known)
         if now and ok and not judgement.refusals:
             ctx.authority.apply(event)
 
@@ -47,13 +62,6 @@ class DirectoryStep:
             created = self.genesis
             self.ctx.report(created.seq, created.subject, "unknown_signer",
                             f"{created.actor} who created the vault is never enrolled")
-
-    def _schedule(self, seq: int, pending: Pending, now: bool) -> bool:
-        if now:
-            return self.ctx.sigs.check_now(pending)
-        if seq > self.signatures_from:
-            self.ctx.sigs.add(pending)
-        return True
 
     def _genesis(self, event: Event) -> None:
         """vault.created must open the log; its signer is enrolled by the next, self-signed, event."""

@@ -5,7 +5,7 @@ Memory: about 72 bytes per event, one entry per subject, and the replayed projec
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from securemail.custody import kinds as K
 from securemail.custody.verify.chains import ChainStep
@@ -13,7 +13,7 @@ from securemail.custody.verify.checkpoints import MerkleStep
 from securemail.custody.verify.context import Context, Options
 from securemail.custody.verify.directory import DirectoryStep
 from securemail.custody.verify.outside import OutsideStep
-from securemail.custody.verify.parse import EVENT_COLUMNS, RowReader
+from securemail.custody.verify.parse import EVENT_COLUMNS, ParsedRow, RowReader, RowStream, directory_key_hints
 from securemail.custody.verify.projection import Replay, compare_projection
 from securemail.custody.verify.report import VerificationReport, sort_problems
 from securemail.custody.verify.storage import check_storage
@@ -38,6 +38,7 @@ class FullRun:
     def run(self) -> VerificationReport:
         ctx = self.ctx
         try:
+            ctx.sigs.start()                                    # the workers start meanwhile
             check_storage(ctx)                                  # (0) every page's HMAC
             self.merkle.at_size()                               # checkpoints of size 0
             self._read_events()                                 # (1)-(5a) for each event
@@ -58,22 +59,24 @@ class FullRun:
                                   frontier=self.merkle.tree.to_bytes())
 
     def _read_events(self) -> None:
+        ctx = self.ctx
         try:
-            for row in self.ctx.conn.execute(_EVENT_QUERY):
-                self._event(row)
-                self.ctx.tick()
+            stream = RowStream(ctx, self.rows, ctx.conn.execute(_EVENT_QUERY), hints=directory_key_hints(ctx.conn),
+                               signatures_from=ctx.opts.incremental_from)
+            for r in stream:                                                # (1) checked by the workers
+                self._event(r)
+                ctx.tick()
         except DatabaseError as e:
             last = self.rows.row_seqs[-1] if self.rows.row_seqs else 0
             self.ctx.unreadable(f"events after event {last}", e)
 
-    def _event(self, row: Any) -> None:
-        r = self.rows.read(row)                                             # (1)
+    def _event(self, r: ParsedRow) -> None:
         event = r.event
         if event is not None and event.kind == K.CHECKPOINT_WITNESSED:
             self.merkle.witnessed_claim(r.seq, event)                       # (4) the root before this leaf
         self.merkle.append(r.leaf)                                          # (4)
         if event is not None:
-            self.directory.event(r.seq, r.pos, event, r.body)               # (2)
+            self.directory.event(r.seq, r.pos, event, r.body, r.verdicts)   # (2)
             self.chains.event(r.seq, r.pos, event)                          # (3)
             self.transitions.event(r.seq, event)                            # (5a)
             problem = self.replay.apply(event, r.seq)                       # (5)

@@ -34,7 +34,7 @@ from securemail.custody.verify.checkpoints import MerkleStep, prefix_root
 from securemail.custody.verify.context import Context, Options
 from securemail.custody.verify.directory import DirectoryStep
 from securemail.custody.verify.outside import OutsideStep
-from securemail.custody.verify.parse import EVENT_COLUMNS, ParsedRow, RowReader
+from securemail.custody.verify.parse import EVENT_COLUMNS, ParsedRow, RowReader, RowStream, directory_key_hints
 from securemail.custody.verify.projection import Replay, TableDiff, TableShape
 from securemail.custody.verify.report import VerificationReport
 from securemail.custody.verify.transitions import TransitionStep
@@ -136,11 +136,13 @@ class _IncrementalRun:
     # -- (1) the new rows -----------------------------------------------------------------------------------
 
     def _read_new(self) -> list[ParsedRow]:
+        """Checked as the full run checks them (parse.RowStream: by the workers when there are enough)."""
         rows = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq",
                                  (self.since.size,))
         out = []
-        for row in rows:
-            out.append(self.rows.read(row))
+        for r in RowStream(self.ctx, self.rows, rows, signatures_from=self.since.size,
+                           hints=directory_key_hints(self.conn)):
+            out.append(r)
             self.ctx.tick()
         return out
 
@@ -216,7 +218,7 @@ class _IncrementalRun:
             self.merkle.witnessed_claim(r.seq, event)
         self.merkle.append(r.leaf)
         if event is not None:
-            self.directory.event(r.seq, r.pos, event, r.body)
+            self.directory.event(r.seq, r.pos, event, r.body, r.verdicts)
             self.chains.event(r.seq, r.pos, event)
             self.transitions.event(r.seq, event)
             problem = self.replay.apply(event, r.seq)
@@ -227,6 +229,7 @@ class _IncrementalRun:
     # -- (5) compare the touched rows -----------------------------------------------------------------------
 
     def _compare(self, tracked: set[str], bags: set[str]) -> None:
+        self.replay.settle()
         self.replay.conn.execute("COMMIT")
         jobs: list[tuple[str, str, tuple[Any, ...]]] = [(t, "", ()) for t in _DIRECTORY_TABLES]
         jobs += [(t, "WHERE tracking = ?", (k,)) for t in _BY_TRACKING for k in sorted(tracked)]

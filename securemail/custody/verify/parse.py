@@ -1,37 +1,52 @@
 """Step 1, parse: each stored row in seq order. Seq 1..n contiguous, the stored hash columns equal to the hashes
-recomputed from the stored bytes, the body canonical and readable, and the query columns equal to the body."""
+recomputed from the stored bytes, the body canonical and readable, and the query columns equal to the body.
+
+What a row proves on its own is checked in batches by the worker processes (rows.py, with the event signatures);
+this module keeps the order: positions, the seqs and event hashes read so far (for the chains), the vault id the
+authority knows. `RowStream` keeps the workers a few batches ahead of the main process, which meanwhile runs the
+order-dependent steps on the batches already checked (so both cores are busy)."""
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from itertools import islice
+from typing import Any, Final, NamedTuple
 
-from securemail.crypto.canonical import parse_canonical
-from securemail.custody.events import Event, event_from_doc, event_hash, leaf_bytes
-from securemail.custody.merkle import leaf_hash
+from securemail.custody import kinds as K
+from securemail.custody.events import Event, event_from_fields
 from securemail.custody.verify.context import Context
+from securemail.custody.verify.rows import (
+    KeyHints,
+    Row,
+    Verdict,
+    check_row,
+    check_rows,
+    check_rows_packed,
+    key_hints,
+    plain_row,
+    show,
+    unpack,
+)
+from securemail.storage.database import Connection, DatabaseError
+
+__all__ = ["EVENT_COLUMNS", "ParsedRow", "RowReader", "RowStream", "directory_key_hints", "show"]
 
 EVENT_COLUMNS: Final = "seq, body, signatures, event_hash, leaf_hash, kind, subject, actor, time"
+Results = list[tuple[Any, ...]]
+BATCH_ROWS: Final = 256         # rows per task sent to a worker
+FIRST_BATCH_ROWS: Final = 32    # the first tasks are small, so the main process starts at once
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):    # a tuple: one per event, built at the main process's pace
     seq: int
     pos: int                  # position in this run (0 = first row read)
     body: bytes
     leaf: bytes               # recomputed leaf hash
     event: Event | None       # None: malformed (reported)
-
-
-def show(value: object) -> str:
-    """A stored value, short enough for a problem's detail."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        raw = bytes(value)
-        return f"<{len(raw)} bytes {raw[:8].hex()}...>"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    verdicts: tuple[Verdict, ...] = ()   # the workers' signature results (hints: see rows.py)
 
 
 class RowReader:
@@ -43,22 +58,33 @@ class RowReader:
         self.row_seqs = array("q")
         self.event_hashes = bytearray()
 
-    def read(self, row: Sequence[Any]) -> ParsedRow:
-        seq, body_raw, sigs_raw = int(row[0]), row[1], row[2]
-        body = bytes(body_raw) if body_raw is not None else b""
-        sigs = sigs_raw.encode() if isinstance(sigs_raw, str) else bytes(sigs_raw or b"")
+    def read(self, row: Sequence[Any], hints: KeyHints | None = None, signatures_from: int | None = None) \
+            -> ParsedRow:
+        """One row checked in this process (small runs, tests)."""
+        plain = plain_row(row)
+        return self.accept(plain, check_row(plain, hints or {}, _NO_SIGNATURES if signatures_from is None
+                                            else signatures_from))
+
+    def accept(self, row: Row, result: Sequence[Any]) -> ParsedRow:
+        """The row with what a worker found about it (rows.check_row), in the order of the log."""
+        seq = int(row[0])
+        ehash, leaf, before, after, fields, verdicts = result
         self._check_position(seq)
         pos = len(self.row_seqs)
         self.row_seqs.append(seq)
-        ehash = event_hash(body)
-        leaf = leaf_hash(leaf_bytes(body, sigs))
         self.event_hashes += ehash
-        self._check_stored(seq, "event_hash", row[3], ehash)
-        self._check_stored(seq, "leaf_hash", row[4], leaf)
-        event = self._parse(seq, body, sigs)
-        if event is not None:
-            self._check_columns(seq, event, row[5:9])
-        return ParsedRow(seq, pos, body, leaf, event)
+        report = self.ctx.report
+        for code, subject, detail in before:
+            report(seq, subject, code, detail)
+        if fields is None:
+            return ParsedRow(seq, pos, _body(row), leaf, None)
+        event = event_from_fields(fields)
+        known = self.ctx.authority.vault_id
+        if known is not None and event.vault != known:
+            report(seq, event.subject, "malformed_event", f"event belongs to vault {event.vault}")
+        for code, subject_, detail in after:
+            report(seq, subject_, code, detail)
+        return ParsedRow(seq, pos, _body(row), leaf, event, verdicts)
 
     def hash_at(self, pos: int) -> bytes:
         return bytes(self.event_hashes[32 * pos:32 * pos + 32])
@@ -72,32 +98,67 @@ class RowReader:
             self.ctx.report(seq, None, "reordered_event", f"row seq {seq} where {self.expected_seq} was expected")
         self.expected_seq = max(self.expected_seq, seq + 1)
 
-    def _check_stored(self, seq: int, column: str, stored: object, computed: bytes) -> None:
-        if not isinstance(stored, bytes | bytearray | memoryview) or bytes(stored) != computed:
-            shown = bytes(stored).hex()[:16] if isinstance(stored, bytes | bytearray | memoryview) else repr(stored)
-            self.ctx.report(seq, None, "stored_hash_differs",
-                            f"events.{column} is {shown}..., recomputed {computed.hex()[:16]}...")
 
-    def _parse(self, seq: int, body: bytes, sigs: bytes) -> Event | None:
-        """The event exactly as signed, or None (malformed_event reported)."""
+_NO_SIGNATURES: Final = 1 << 62      # RowReader.read without a signatures_from: the workers check no signature
+
+
+def _body(row: Row) -> bytes:
+    return bytes(row[1]) if row[1] is not None else b""
+
+
+def directory_key_hints(conn: Connection) -> KeyHints:
+    """The keys the enrolments and key rotations name (rows.key_hints), read by the kind index."""
+    try:
+        rows = conn.execute("SELECT seq, body FROM events WHERE kind IN (?, ?) ORDER BY seq",
+                            (K.USER_ENROLLED, K.USER_KEY_ROTATED))
+        return key_hints([(int(seq), bytes(body)) for seq, body in rows if isinstance(seq, int)
+                          and isinstance(body, bytes)])
+    except DatabaseError:
+        return {}       # hints only: every signature is then checked the usual way (and the table reported)
+
+
+class RowStream:
+    """The rows of `cursor` parsed and checked in batches (by the workers when the checker has a pool), yielded in
+    order. A DatabaseError while reading is raised after every row read before it has been yielded."""
+
+    def __init__(self, ctx: Context, reader: RowReader, cursor: Iterable[Sequence[Any]], *, signatures_from: int,
+                 hints: KeyHints) -> None:
+        self.ctx = ctx
+        self.reader = reader
+        self.rows = iter(cursor)
+        self.signatures_from = signatures_from
+        self.hints = hints
+        self.error: DatabaseError | None = None
+        self.batches = 0
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        sigs = self.ctx.sigs
+        ahead: deque[tuple[list[Row], Future[bytes] | bytes | Results]] = deque()
+        limit = sigs.tasks_ahead()
+        while True:
+            while self.error is None and len(ahead) < limit:
+                batch = self._next_batch()
+                if not batch:
+                    break
+                ahead.append((batch, sigs.run(check_rows_packed, batch, self.hints, self.signatures_from)
+                              if sigs.pooled() else check_rows(batch, self.hints, self.signatures_from)))
+            if not ahead:
+                break
+            batch, task = ahead.popleft()
+            results = unpack(sigs.result(task, check_rows, batch, self.hints, self.signatures_from))
+            accept = self.reader.accept
+            for row, result in zip(batch, results, strict=True):
+                yield accept(row, result)
+        if self.error is not None:
+            raise self.error
+
+    def _next_batch(self) -> list[Row]:
+        size = FIRST_BATCH_ROWS if self.batches < 2 else BATCH_ROWS
+        self.batches += 1
+        out: list[Row] = []
         try:
-            doc = parse_canonical(body)
-            event = event_from_doc(doc, sigs)
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            self.ctx.report(seq, None, "malformed_event", f"body or signatures unreadable: {type(e).__name__}: {e}")
-            return None
-        if event.seq != seq:
-            self.ctx.report(seq, event.subject, "reordered_event", f"row seq {seq} holds the event signed as seq "
-                                                                   f"{event.seq}")
-        vault = self.ctx.authority.vault_id
-        if vault is not None and event.vault != vault:
-            self.ctx.report(seq, event.subject, "malformed_event", f"event belongs to vault {event.vault}")
-        return event
-
-    def _check_columns(self, seq: int, event: Event, stored: Sequence[object]) -> None:
-        """events.kind/subject/actor/time are copies of the body used by queries (e.g. an item's timeline)."""
-        for column, value, signed in zip(("kind", "subject", "actor", "time"), stored,
-                                         (event.kind, event.subject, event.actor, event.time), strict=True):
-            if value != signed:
-                self.ctx.report(seq, event.subject, "projection_differs",
-                                f"events.{column}: vault has {show(value)}, the signed body says {show(signed)}")
+            for row in islice(self.rows, size):
+                out.append(plain_row(row))
+        except DatabaseError as e:
+            self.error = e
+        return out

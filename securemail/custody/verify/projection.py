@@ -21,7 +21,14 @@ _SEQ_COLUMNS: Final = ("last_seq", "updated_seq", "closed_seq", "revoked_seq", "
 
 
 class Replay:
-    """An in-memory database (never on disk: it holds item data) fed by `apply_event`."""
+    """An in-memory database (never on disk: it holds item data) fed by `apply_event`.
+
+    An event that cannot be applied must leave no trace. Instead of a savepoint per event (two statements per
+    event, a fifth of the replay), events are applied in groups under one savepoint; when one fails, the group is
+    rolled back and its events before the failing one are applied again (apply_event is a function of the state
+    and the event: they succeed again, to the same state), so the state is exactly as with a savepoint each."""
+
+    GROUP: Final = 64
 
     def __init__(self) -> None:
         self.conn = open_memory()
@@ -32,19 +39,36 @@ class Replay:
         for name in names:
             self.conn.execute(f'DROP INDEX "{name}"')
         self.conn.execute("BEGIN")
+        self.group: list[Event] = []          # applied since the group's savepoint
 
     def apply(self, event: Event, seq: int) -> Problem | None:
-        self.conn.execute("SAVEPOINT ev")
+        if not self.group:
+            self.conn.execute("SAVEPOINT grp")
         try:
             apply_event(self.conn, event)
         except Exception as e:  # a signed but hostile event is reported; it must never crash the audit
-            self.conn.execute("ROLLBACK TO ev")
-            self.conn.execute("RELEASE ev")
+            self._undo_last()
             lawful_shape = isinstance(e, ProjectionError | DatabaseError | ValueError)
             return Problem(seq, event.subject, "illegal_transition" if lawful_shape else "malformed_event",
                            f"{event.kind} cannot be applied: {type(e).__name__}: {e}")
-        self.conn.execute("RELEASE ev")
+        self.group.append(event)
+        if len(self.group) >= self.GROUP:
+            self.settle()
         return None
+
+    def settle(self) -> None:
+        """Keep what the group applied (before reading the state as final, e.g. to compare)."""
+        if self.group:
+            self.conn.execute("RELEASE grp")
+            self.group = []
+
+    def _undo_last(self) -> None:
+        """Back to the state before the event that just failed."""
+        self.conn.execute("ROLLBACK TO grp")
+        for done in self.group:
+            apply_event(self.conn, done)
+        self.conn.execute("RELEASE grp")
+        self.group = []
 
     def close(self) -> None:
         self.conn.close()
@@ -53,6 +77,7 @@ class Replay:
 def compare_projection(ctx: Context, replay: Replay, where: Callable[[str], tuple[str, tuple[Any, ...]]]
                        | None = None) -> None:
     """Compare every projection table (or, with `where(table)`, the rows it selects) with the replay."""
+    replay.settle()
     replay.conn.execute("COMMIT")
     for table in PROJECTION_TABLES:
         clause, args = where(table) if where is not None else ("", ())

@@ -3,22 +3,29 @@
 Event signatures are Ed25519 (`Check`, from the authority); checkpoint notes are `NoteCheck`s. A `Pending` pairs a
 check with the problem to report if it fails. Results are collected at the end (`SignatureChecker.finish`), except
 for directory events, checked at once because they decide whose keys count from there on (`check_now`).
+
+Most event signatures are checked by the workers together with the rest of their row (rows.py), before the
+authority has judged the event: `verdict_for` tells whether such a result answers the very check the authority
+asks for (`record`); when it does not, the check is made here as above (`add`). The same pool runs both tasks.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from importlib.machinery import ModuleSpec
+from typing import Any, Final, TypeVar
 
-from securemail.crypto.signing import fingerprint
+from securemail.crypto.signing import Domain, fingerprint
 from securemail.custody.authority import Check
 from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.verify.report import Problem
+from securemail.custody.verify.rows import Verdict
 
 POOL_THRESHOLD: Final = 2000   # fewer signatures than this: check in-process (starting workers costs more)
 BATCH_SIZE: Final = 1000       # signatures per task sent to a worker
@@ -39,6 +46,24 @@ class NoteCheck:
 
 
 AnyCheck = Check | NoteCheck
+T = TypeVar("T")
+_ROLES: Final = {Domain.EVENT: "actor", Domain.COSIGN: "cosigner"}
+
+
+def verdict_for(check: AnyCheck, body: bytes, verdicts: Sequence[Verdict]) -> bool | None:
+    """check.ok() when a worker's result for this event already answers it - the same key, domain (by the
+    signature's role), message (the event body) and signature - else None (the check is made the usual way)."""
+    if not verdicts or not isinstance(check, Check):
+        return None
+    role = _ROLES.get(check.domain)
+    if role is None or check.message != body:
+        return None
+    for v_role, sig, key, tried in verdicts:
+        if v_role == role and sig == check.sig:
+            if key is not None:
+                return True if key == check.key else None
+            return False if check.key in tried else None
+    return None
 
 
 def check_batch(batch: Sequence[AnyCheck]) -> list[bool]:
@@ -69,8 +94,26 @@ def _pool_context() -> Any:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload([__name__])
+        ctx.set_forkserver_preload([__name__, "securemail.custody.verify.rows"])
     return ctx
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[..., T], *args: Any) -> Future[T]:
+    """pool.submit, without the workers re-running the caller's main script.
+
+    A worker started by forkserver or spawn first runs the parent's `__main__` file again (multiprocessing's
+    "prepare"), unless the main module names itself by a spec. Ours run only functions of this package, preloaded:
+    for `securemail-cli verify --full` that second import of the whole CLI cost each worker about 0.3-0.5 s of CPU.
+    While a submit may start a worker, a script without a spec is given the spec named `__main__`, which the worker
+    skips."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return pool.submit(fn, *args)
+    main.__spec__ = ModuleSpec("__main__", None)
+    try:
+        return pool.submit(fn, *args)
+    finally:
+        main.__spec__ = None
 
 
 class SignatureChecker:
@@ -89,6 +132,52 @@ class SignatureChecker:
         self._batch.append(pending)
         if len(self._batch) >= BATCH_SIZE:
             self._flush()
+
+    def verified(self, check: AnyCheck) -> None:
+        """A check a worker has already made, and it holds (verdict_for): only counted."""
+        self.checked += 1
+
+    def record(self, pending: Pending, ok: bool) -> None:
+        """A check a worker has already made (verdict_for)."""
+        self.checked += 1
+        self._record([pending], [ok])
+
+    def start(self) -> None:
+        """Start the workers now (they start while the main process checks the storage)."""
+        pool = self._get_pool()
+        if pool is not None:
+            try:
+                _submit(pool, check_batch, [])
+            except (BrokenProcessPool, RuntimeError, OSError):
+                self._want_pool = False
+
+    def pooled(self) -> bool:
+        """Whether tasks go to worker processes (else `run` computes them here)."""
+        return self._get_pool() is not None
+
+    def tasks_ahead(self) -> int:
+        """How many row batches to keep queued for the workers."""
+        return 2 * self._workers + 2 if self._want_pool else 1
+
+    def run(self, fn: Callable[..., T], *args: Any) -> Future[T] | T:
+        """fn(*args) on a worker (a Future), or here at once when there is no pool."""
+        pool = self._get_pool()
+        if pool is not None:
+            try:
+                return _submit(pool, fn, *args)
+            except (BrokenProcessPool, RuntimeError, OSError):
+                self._want_pool = False
+        return fn(*args)
+
+    def result(self, task: Future[Any] | T, fn: Callable[..., T], *args: Any) -> Any:
+        """The result of a `run` (or a value computed here); `fn(*args)` here if the worker failed."""
+        if not isinstance(task, Future):
+            return task
+        try:
+            return task.result()
+        except (BrokenProcessPool, OSError):
+            self._want_pool = False
+            return fn(*args)
 
     def check_now(self, pending: Pending) -> bool:
         """Synchronous check (directory events that decide whose keys count from here on)."""
@@ -122,7 +211,7 @@ class SignatureChecker:
             self._record(batch, check_batch([p.check for p in batch]))
             return
         try:
-            self._outstanding.append((batch, pool.submit(check_batch, [p.check for p in batch])))
+            self._outstanding.append((batch, _submit(pool, check_batch, [p.check for p in batch])))
         except (BrokenProcessPool, RuntimeError, OSError):
             self._want_pool = False
             self._record(batch, check_batch([p.check for p in batch]))
