@@ -156,13 +156,15 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
         report.problems.append(Problem(head.head.size, "head.json", "bad_checkpoint_signature",
                                        f"head.json: the tree head of size {head.head.size} is not authenticated "
                                        "by this vault's key (edited)"))
-    if report.incremental_from and report.events_checked < report.size:
+    partial = bool(report.incremental_from and report.events_checked < report.size)
+    if partial:
         report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008, scale)
     from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
     from securemail.services.imported_items import links_problems  # noqa: PLC0415
 
     foreign_problems, foreign_warnings = verify_foreign(session)
-    report.problems += foreign_problems + witness_problems + links_problems(session)
+    report.problems += foreign_problems + witness_problems + links_problems(
+        session, after=report.incremental_from if partial else 0)
     report.warnings += foreign_warnings
     last = dict(session.conn.execute("SELECT kind, max(seq) FROM events WHERE kind IN (?, ?) GROUP BY kind",
                                      (K.USER_REVOKED, K.VAULT_REKEYED)).fetchall())

@@ -199,11 +199,15 @@ def imported_receipt(session: Session, item: ItemRecord) -> JsonObject:
 
 # ---- verify: every link of this vault's own events leads to the imported event it names ---------------------
 
-def links_problems(session: Session) -> list[Problem]:
+def links_problems(session: Session, *, after: int = 0) -> list[Problem]:
+    """Events that rest on a partner's event (an imported acceptance, a receipt) checked against the imported
+    copy. `after`: only events past this sequence number (a plain verify: the rest was checked before; an old
+    event edited in place is caught by `verify --full`, as for the ledger itself: ADR 0008)."""
     conn = session.conn
     problems: list[Problem] = []
-    for seq, body, sigs in conn.execute("SELECT seq, body, signatures FROM events WHERE kind IN (?, ?, ?) ORDER BY seq",
-                                        (K.ITEM_ACCEPTED, K.ITEM_RECEIVED, K.ITEM_DELIVERED)):
+    for seq, body, sigs in conn.execute("SELECT seq, body, signatures FROM events WHERE kind IN (?, ?, ?) AND seq > ? "
+                                        "ORDER BY seq", (K.ITEM_ACCEPTED, K.ITEM_RECEIVED, K.ITEM_DELIVERED,
+                                                         int(after))):
         raw = bytes(body)
         if b'"origin":' not in raw and b'"receipt":' not in raw:
             continue        # no such key anywhere in the body (inside a JSON string a quote is escaped): no link

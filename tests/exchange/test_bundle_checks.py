@@ -207,3 +207,48 @@ def test_verify_reports_a_broken_link_to_an_imported_event(world: World, tmp_pat
         report = audit.verify_vault(s, full=True)
         assert any(p.code == "foreign_unverified" and "not the one it was linked to" in p.detail
                    for p in report.problems), report.problems
+
+
+def test_plain_verify_checks_the_links_of_new_events_and_full_verify_all(world: World, tmp_path):
+    """Plain verify checks the links of the events past the auditor's verified record (its cost follows the new
+    work: issue 15); an imported row changed under an event verified before is caught by `verify --full`."""
+    from securemail.services import audit, imported_items
+    from securemail.services.session import open_session
+
+    copy = tmp_path / "B-plain"
+    shutil.copytree(world.b, copy)
+    with world.session(copy, "adm") as s:
+        exchange.import_bundle(s, world.b1.read_bytes())
+        directory.add_agency(s, "SND", name="Sở Tư pháp")
+        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
+        directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
+        assert audit.verify_vault(s, full=True)          # the verified record: everything so far
+
+    def swap_imported_acceptance(s: object) -> None:
+        conn = s.conn  # type: ignore[attr-defined]
+        conn.execute("DROP TRIGGER IF EXISTS foreign_events_no_update")
+        conn.execute("UPDATE foreign_events SET body = (SELECT body FROM foreign_events WHERE seq = 1), "
+                     "signatures = (SELECT signatures FROM foreign_events WHERE seq = 1) "
+                     "WHERE subject = ? AND kind = ?", (world.tracking, K.ITEM_ACCEPTED))
+
+    with open_session(copy, "gdv", "giao-dịch-viên-B-1") as s:
+        assert imported_items.accept_imported(s, world.tracking) == world.tracking
+        swap_imported_acceptance(s)
+    with world.session(copy, "adm") as s:
+        plain = audit.verify_vault(s)                    # the acceptance is new: its link is checked
+        assert plain.incremental_from > 0
+        assert any(p.code == "foreign_unverified" for p in plain.problems), plain.problems
+
+    clean = tmp_path / "B-plain-clean"
+    shutil.copytree(world.b, clean)
+    with world.session(clean, "adm") as s:
+        exchange.import_bundle(s, world.b1.read_bytes())
+        directory.add_agency(s, "SND", name="Sở Tư pháp")
+        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
+        directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
+    with open_session(clean, "gdv", "giao-dịch-viên-B-1") as s:
+        imported_items.accept_imported(s, world.tracking)
+    with world.session(clean, "adm") as s:
+        assert audit.verify_vault(s, full=True)          # the acceptance and its link verified and recorded
+        swap_imported_acceptance(s)
+        assert audit.verify_vault(s, full=True).problems, "verify --full rechecks every link"
