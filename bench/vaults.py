@@ -9,6 +9,7 @@ from pathlib import Path
 
 import workload
 from harness import Context
+from quick_canonical import not_rfc8785
 
 from securemail.services.audit import verify_vault
 from securemail.services.session import Session, open_session
@@ -43,9 +44,12 @@ def desk_vault(ctx: Context, events: int) -> Path:
         report = verify_vault(s, full=True)
         if not report:
             raise RuntimeError(f"the freshly built vault does not verify: {report.problems[:3]}")
+        bad = not_rfc8785(s.conn)       # built with bench/quick_canonical.py: checked against rfc8785 itself
+        if bad:
+            raise RuntimeError(f"events not in rfc8785's encoding: {bad[:5]}")
     verify_s = time.perf_counter() - started - build_s
     (path / DONE).write_text(f"built in {build_s:.0f} s{' (this run: resumed)' if resuming else ''}, "
-                             f"{built:,} events, full verify {verify_s:.0f} s\n")
+                             f"{built:,} events, full verify and rfc8785 check {verify_s:.0f} s\n")
     ctx.log(f"built and verified {path.name} in {time.perf_counter() - started:.0f} s")
     return path
 

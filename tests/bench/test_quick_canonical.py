@@ -54,3 +54,17 @@ def test_the_encoder_is_in_place_only_inside_its_block() -> None:
             canonical.canonical_bytes({"x": 1.5})      # canonical._check still refuses floats first
     assert canonical.rfc8785 is rfc8785
     assert inside == canonical.canonical_bytes(value) == rfc8785.dumps(value)
+
+
+def test_an_event_not_in_rfc8785_encoding_is_named(tmp_path: Path) -> None:
+    """The check run before a vault is cached: every stored body re-encoded by rfc8785 itself."""
+    from securemail.storage.database import open_database
+
+    conn = open_database(tmp_path / "v.db", bytes(32), create=True)
+    conn.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, body BLOB, signatures TEXT)")
+    good = rfc8785.dumps({"a": 1, "b": "Hồng"})
+    conn.execute("INSERT INTO events VALUES (1, ?, '[]')", (good,))
+    conn.execute("INSERT INTO events VALUES (2, ?, '[]')", (b'{"b":"H\\u1ed3ng","a":1}',))
+    conn.execute("INSERT INTO events VALUES (3, ?, '[ ]')", (good,))
+    assert quick_canonical.not_rfc8785(conn) == [2, 3]
+    conn.close()
