@@ -1,6 +1,6 @@
 """The bench builder's RFC 8785 encoder: the C json encoder wherever it gives RFC 8785's bytes, rfc8785 elsewhere.
 
-Building a cached vault spends about a third of its time in `rfc8785.dumps` (pure Python: a body is encoded three
+Building a cached vault spent over a quarter of its time in `rfc8785.dumps` (pure Python: a body is encoded three
 times per event while it is signed, judged and stored). `securemail.crypto.canonical.is_canonical_encoding` already
 relies on this equivalence when verification checks a stored body: for the values `canonical._check` admits
 (dicts with string keys, lists, str, int within 2^53, bool, None; never floats), `json.dumps(sort_keys=True,

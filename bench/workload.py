@@ -46,7 +46,7 @@ CLERKS = ("gdv1", "gdv2")
 COURIERS = ("buuta1", "buuta2")
 SECRECY = ("none", "mat", "mat", "toi-mat", "tuyet-mat")
 SERVICES = ("thuong", "thuong", "thuong", "hoa-toc")
-PAGE_CACHE_KIB = 256 * 1024  # per build session: a million-event vault's indexes stay in memory (default: 2 MiB)
+PAGE_CACHE_KIB = 256 * 1024  # per build session: a million-event vault's index pages stay decrypted in memory
 
 
 def local_codes() -> list[str]:
