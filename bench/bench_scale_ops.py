@@ -5,21 +5,28 @@ median time of accepting one item through the service (one write transaction: th
 projection, the checkpoint). Ratios largest/smallest should be about 1; accept is also compared with a bare
 SQLCipher transaction of the same durability (WAL, synchronous=FULL) that inserts one row and signs once.
 Usage: python bench/bench_scale_ops.py [EVENTS...]      (default 3000 10000; vaults cached, see bench_scale_vaults.py)
+       python bench/bench_scale_ops.py --desk [EVENTS...]  (the busy desk's vaults desk-EVENTS cached in BENCH_DATA
+                                                           by bench/build_vaults.py; default 10000 1000000)
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from bench_scale_vaults import ITEM, PASSWORD, START, open_as, working_copy
+import workload
+from bench_scale_vaults import ITEM, PASSWORD, START, working_copy
+from harness import default_data_dir
 
-from securemail.clock import FixedClock
+from securemail.clock import ICT, FixedClock
 from securemail.crypto.signing import Domain, SigningKey
 from securemail.services import items
 from securemail.services.session import open_session
@@ -47,29 +54,64 @@ def bare_transaction(where: Path) -> float:
     return statistics.median(times)
 
 
-def measure(events: int, where: Path) -> tuple[int, float, float]:
-    path = working_copy(events, where)
+@dataclass(frozen=True)
+class Copy:
+    """A working copy of a cached vault, and who works on it."""
+
+    path: Path
+    clerk: str
+    password: str
+    item: dict[str, Any]
+    clock: FixedClock
+
+
+def scale_copy(events: int, where: Path) -> Copy:
+    return Copy(working_copy(events, where), "clerk1", PASSWORD, dict(ITEM), FixedClock(START + timedelta(days=3000)))
+
+
+def desk_copy(events: int, where: Path) -> Copy:
+    """A copy of bench/vaults.py's cached desk vault (bench/build_vaults.py builds it); the second clerk accepts."""
+    cached = default_data_dir() / f"desk-{events}"
+    if not (cached / "bench-complete").exists():
+        raise SystemExit(f"{cached} is not built: run bench/build_vaults.py {events}")
+    path = Path(tempfile.mkdtemp(dir=where)) / cached.name
+    shutil.copytree(cached, path)
+    with open_session(path, workload.AUDITOR, workload.PASSWORD) as s:
+        last = s.conn.execute("SELECT max(time) FROM events").fetchone()[0]
+    codes = workload.local_codes()
+    item = {"sender_agency": codes[0], "recipient_agency": codes[1], "secrecy": "mat", "service": "thuong",
+            "scope": "noi-tinh", "doc_ref": "12/CV", "envelopes": 1, "weight_grams": 120, "seal_numbers": "NP-1",
+            "description": "Báo cáo", "sender_person": "Hoàng Minh Tuấn"}
+    clock = FixedClock(datetime.fromisoformat(last).astimezone(ICT) + timedelta(minutes=5))
+    return Copy(path, workload.CLERKS[1], workload.PASSWORD, item, clock)
+
+
+def measure(copy: Copy) -> tuple[int, float, float]:
     opens = []
     for _ in range(OPENS):
         t = time.perf_counter()
-        s = open_session(path, "clerk1", PASSWORD, clock=FixedClock(START + timedelta(days=3000)))
+        s = open_session(copy.path, copy.clerk, copy.password, clock=copy.clock)
         opens.append(time.perf_counter() - t)
         size = int(s.conn.execute("SELECT max(seq) FROM events").fetchone()[0])
         s.close()
     accepts = []
-    with open_as(path, "clerk1") as s:
+    with open_session(copy.path, copy.clerk, copy.password, clock=copy.clock) as s:
         for _ in range(ACCEPTS):
             t = time.perf_counter()
-            items.accept_item(s, dict(ITEM))
+            items.accept_item(s, dict(copy.item))
             accepts.append(time.perf_counter() - t)
+            copy.clock.advance(timedelta(minutes=1))
+    shutil.rmtree(copy.path.parent, ignore_errors=True)
     return size, statistics.median(opens), statistics.median(accepts)
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [3000, 10000]
+    desk = "--desk" in sys.argv[1:]
+    sizes = [int(a) for a in sys.argv[1:] if a != "--desk"] or ([10_000, 1_000_000] if desk else [3000, 10000])
+    make_copy = desk_copy if desk else scale_copy
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         bare = bare_transaction(Path(tmp))
-        rows = [measure(n, Path(tmp)) for n in sizes]
+        rows = [measure(make_copy(n, Path(tmp))) for n in sizes]
     print(f"bare transaction + signature: {bare * 1000:.2f} ms")
     print(f"{'events':>9} {'open ms':>9} {'accept ms':>10} {'bare/accept':>12}")
     for size, t_open, t_accept in rows:
