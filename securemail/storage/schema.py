@@ -215,6 +215,13 @@ CREATE INDEX items_holder_status ON items (holder, status);
 """
 
 
+# Which bags an item was in (plain verify compares the touched items' bag rows; the item's window and bundles list
+# its bags): without it each lookup scanned bag_items, 3.5 ms per item at 1,000,000 events (issue 15).
+_BAG_ITEMS_BY_TRACKING = """
+CREATE INDEX bag_items_tracking ON bag_items (tracking);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -228,6 +235,7 @@ MIGRATIONS: dict[int, str] = {
     9: _CROSS_WITNESS,
     10: _URGENCY_AND_COPIES,
     11: _VIEW_INDEXES,
+    12: _BAG_ITEMS_BY_TRACKING,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
