@@ -2,9 +2,8 @@
 
 The fast path: one clerk session and one courier session, each opened once, with the co-signers' keys unlocked
 once (as if each co-signer typed their password once a day); many service calls inside one ledger transaction (one
-commit and one tree head per batch instead of per call); a larger SQLite page cache for the two sessions; and,
-while a day is simulated, the C json encoder in place of the pure-Python RFC 8785 one wherever both give the same
-bytes (bench/quick_canonical.py; a cached vault is re-encoded with rfc8785 itself before it is marked complete).
+commit and one tree head per batch instead of per call); a larger SQLite page cache for the two sessions. (A cached
+vault is also re-encoded with the rfc8785 module itself before it is marked complete: bench/quick_canonical.py.)
 The services, the authority, the custody rules and the projection run exactly as at the counter.
 
 A working day: items accepted at the counter from 07:30 (default 300 a day), then
@@ -28,8 +27,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-
-from quick_canonical import canonical_encoder
 
 from securemail.clock import ICT, FixedClock
 from securemail.custody.ledger import Signer
@@ -142,10 +139,6 @@ class Desk:
     def day(self, day: date, n_items: int, *, batch_size: int = 500,
             stop: Callable[[], bool] | None = None) -> None:
         """One working day of `n_items` accepted items and everything that follows from them."""
-        with canonical_encoder():
-            self._day(day, n_items, batch_size=batch_size, stop=stop)
-
-    def _day(self, day: date, n_items: int, *, batch_size: int, stop: Callable[[], bool] | None) -> None:
         self.clock.set(max(self.clock.now(), datetime(day.year, day.month, day.day, 7, 30, tzinfo=ICT)))
         step = 8 * 60 / max(n_items, 1) * 0.6        # acceptances over the morning and early afternoon
         self._deliver_carried_over()
