@@ -158,7 +158,7 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
                                        "by this vault's key (edited)"))
     if report.incremental_from and report.events_checked < report.size:
         report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008, scale)
-    from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
+    from securemail.services.foreign_events import verify_foreign  # noqa: PLC0415 - it imports services
     from securemail.services.imported_items import links_problems  # noqa: PLC0415
 
     foreign_problems, foreign_warnings = verify_foreign(session)
