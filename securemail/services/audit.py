@@ -19,7 +19,7 @@ from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer
 from securemail.custody.cosignature import cosign
 from securemail.custody.events import event_hash
 from securemail.custody.ledger import latest_checkpoint, sign_checkpoint
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.verify import Problem, ProgressCallback, Since, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
 from securemail.services.audit_trail import record_export

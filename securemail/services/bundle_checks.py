@@ -14,7 +14,7 @@ from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, signer_user
 from securemail.custody.events import Event, event_from_stored, event_leaf_hash
 from securemail.custody.foreign_replay import ForeignReplay
-from securemail.custody.merkle import verify_consistency, verify_inclusion
+from securemail.custody.merkle.proof_checks import verify_consistency, verify_inclusion
 from securemail.custody.rules import parse_time
 from securemail.domain.enums import Secrecy
 from securemail.domain.item import too_few_envelopes

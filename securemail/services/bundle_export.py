@@ -12,7 +12,7 @@ from securemail.crypto.canonical import canonical_bytes
 from securemail.crypto.signing import Domain, b64, sha256
 from securemail.custody import kinds as K
 from securemail.custody.ledger import leaf_hashes, sign_checkpoint
-from securemail.custody.merkle import MerkleLog
+from securemail.custody.merkle.log import MerkleLog
 from securemail.errors import BadInputError, NotFoundError
 from securemail.services import cross_witness
 from securemail.services import items as item_service

@@ -12,7 +12,7 @@ from securemail.custody import kinds as K
 from securemail.custody.authority import Authority
 from securemail.custody.checkpoint import office_signer_name, parse_note
 from securemail.custody.events import Event, event_from_stored, event_leaf_hash
-from securemail.custody.merkle import verify_inclusion
+from securemail.custody.merkle.proof_checks import verify_inclusion
 from securemail.custody.verify import Problem
 from securemail.services import items as item_service
 from securemail.services.bundle_checks import BundleRefused, person_signed, replay_and_judge

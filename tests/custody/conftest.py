@@ -25,7 +25,7 @@ from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, previous_line
 from securemail.custody.events import Event, event_hash, event_leaf_hash
 from securemail.custody.ledger import LedgerWriter, Signer, load_authority, load_frontier
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.services import directory
 from securemail.services.session import Session, init_vault, open_session
 from securemail.storage import connect
