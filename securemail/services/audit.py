@@ -24,7 +24,8 @@ from securemail.custody.verify import Problem, ProgressCallback, Since, Verifica
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
 from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, remember_checkpoint
+from securemail.services.rollback_guard import remember_checkpoint
+from securemail.services.session import Session
 from securemail.storage.files import atomic_write, read_input_file
 from securemail.storage.head import HeadStatus
 from securemail.storage.keyslots import KeySlotFile

@@ -38,7 +38,8 @@ from securemail.errors import AuthenticationError
 from securemail.services import bundle_export, directory, items, pins
 from securemail.services.audit import verify_vault
 from securemail.services.backup import restore_vault
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 
 PASSWORDS = {
     "admin": "quản-trị-mật-khẩu-01",

@@ -14,8 +14,9 @@ from securemail.domain.tracking import make_tracking
 from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.item_detail import ItemDetailDialog
 from securemail.services import bundle_export, bundle_import, directory, items, pins
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
 from securemail.services.statements import office_key_file_text
+from securemail.services.vault_init import init_vault
 
 PASSWORD = "văn-thư-bàn-cơ-quan-nhận"
 

@@ -16,8 +16,9 @@ from securemail.domain.tracking import make_tracking
 from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.intake import IntakeForm
 from securemail.services import bundle_export, items, pins
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
 from securemail.services.statements import office_key_file_text
+from securemail.services.vault_init import init_vault
 
 Opener = Callable[[str], Session]
 DESK_PASSWORD = "văn-thư-sở-tư-pháp"
