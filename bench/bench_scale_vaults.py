@@ -22,7 +22,8 @@ from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
 from securemail.domain.tracking import make_tracking
 from securemail.services import directory
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 from securemail.storage.keyslots import unlock_slot
 
 CACHE = Path(os.environ.get("SECUREMAIL_BENCHDATA", "/work/benchdata-scale"))

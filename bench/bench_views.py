@@ -21,7 +21,7 @@ from bench_search import populate, timed
 
 from securemail.clock import ICT, FixedClock
 from securemail.services import directory, views
-from securemail.services.session import init_vault
+from securemail.services.vault_init import init_vault
 from securemail.services.views import ItemQuery, Sort
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000

@@ -32,7 +32,8 @@ from securemail.clock import ICT, FixedClock
 from securemail.custody.ledger import Signer
 from securemail.services import bags, directory, incidents, items, reports, transfers, workdays
 from securemail.services.cosign import cosigner
-from securemail.services.session import Session, UserInfo, init_vault, open_session
+from securemail.services.session import Session, UserInfo, open_session
+from securemail.services.vault_init import init_vault
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Bench-Vault-Password-2026")  # a throwaway bench vault's password
 OFFICE = ("GL01", "Bưu điện tỉnh Gia Lai", "Gia Lai")

@@ -26,7 +26,8 @@ from securemail.custody.ledger import Signer
 from securemail.services import directory, items
 from securemail.services.cosign import cosigner
 from securemail.services.queries.items import ItemRecord
-from securemail.services.session import Session, UserInfo, init_vault, open_session
+from securemail.services.session import Session, UserInfo, open_session
+from securemail.services.vault_init import init_vault
 
 OFFICE_CODE = "HN01"
 OFFICE_NAME = "Bưu điện Trung tâm Hà Nội"

@@ -23,7 +23,8 @@ from harness import Context, Result, best_pair
 from securemail.clock import ICT, FixedClock, iso
 from securemail.domain.tracking import make_tracking
 from securemail.services import directory, items, views
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 from securemail.services.views import ItemQuery
 
 ORDER = 40

@@ -13,7 +13,8 @@ from securemail.domain.labels import label
 from securemail.i18n import tr
 from securemail.services import directory, workdays
 from securemail.services.permissions import Permission
-from securemail.services.session import UserInfo, init_vault
+from securemail.services.session import UserInfo
+from securemail.services.vault_init import init_vault
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:

@@ -8,7 +8,10 @@ from pathlib import Path
 from securemail.cli.context import Ctx, Sub
 from securemail.crypto.signing import b64
 from securemail.i18n import tr
-from securemail.services import exchange
+from securemail.services.bundle_checks import BundleRefused, BundleVersionError
+from securemail.services.bundle_export import export_bundle
+from securemail.services.bundle_import import import_bundle, read_bundle_file
+from securemail.services.pins import add_pin, list_pins, revoke_pin
 
 
 def register(sub: Sub, common: argparse.ArgumentParser) -> None:
@@ -37,14 +40,14 @@ def register(sub: Sub, common: argparse.ArgumentParser) -> None:
 
 def cmd_pin_add(ctx: Ctx) -> int:
     with ctx.open() as s:
-        pin = exchange.add_pin(s, ctx.args.keyfile, ctx.args.reason)
+        pin = add_pin(s, ctx.args.keyfile, ctx.args.reason)
         ctx.emit(pin.to_json(), tr("cli.pin_added", code=pin.code, name=pin.name, fingerprint=pin.fingerprint))
     return 0
 
 
 def cmd_pin_list(ctx: Ctx) -> int:
     with ctx.open() as s:
-        pins = exchange.list_pins(s)
+        pins = list_pins(s)
         lines = [f"{p.code:<12} {p.kind:<7} {p.fingerprint}  {'' if p.active else '[x] '}{p.name}" for p in pins]
         ctx.emit([p.to_json() for p in pins], lines or [tr("cli.no_pins")])
     return 0
@@ -52,7 +55,7 @@ def cmd_pin_list(ctx: Ctx) -> int:
 
 def cmd_pin_revoke(ctx: Ctx) -> int:
     with ctx.open() as s:
-        pin = exchange.revoke_pin(s, ctx.args.code, ctx.args.reason)
+        pin = revoke_pin(s, ctx.args.code, ctx.args.reason)
         ctx.emit(pin.to_json(), tr("cli.pin_revoked", code=pin.code))
     return 0
 
@@ -60,7 +63,7 @@ def cmd_pin_revoke(ctx: Ctx) -> int:
 def cmd_export(ctx: Ctx) -> int:
     a = ctx.args
     with ctx.open() as s:
-        done = exchange.export_bundle(s, a.to.strip().upper(), a.items, a.output)
+        done = export_bundle(s, a.to.strip().upper(), a.items, a.output)
         ctx.emit({"file": str(a.output), "to": done.to, "items": done.items, "events": done.events,
                   "checkpoint_size": done.size, "checkpoint_root": b64(done.root), "bundle_sha256": done.sha256},
                  tr("cli.bundle_exported", path=str(a.output), to=done.to, items=len(done.items),
@@ -69,11 +72,11 @@ def cmd_export(ctx: Ctx) -> int:
 
 
 def cmd_import(ctx: Ctx) -> int:
-    data = exchange.read_bundle_file(ctx.args.file)
+    data = read_bundle_file(ctx.args.file)
     with ctx.open() as s:
         try:
-            done = exchange.import_bundle(s, data)
-        except (exchange.BundleRefused, exchange.BundleVersionError) as e:
+            done = import_bundle(s, data)
+        except (BundleRefused, BundleVersionError) as e:
             if ctx.as_json:
                 ctx.emit({"imported": False, "check": e.check, "detail": getattr(e, "detail", e.message("en")),
                           "message": e.message()}, "")

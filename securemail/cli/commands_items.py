@@ -281,13 +281,13 @@ def _limit(text: str) -> int:
 
 def _show_foreign(ctx: Ctx, s: Session) -> int:
     """An item this vault knows only from bundles imported from partners."""
-    from securemail.services import exchange  # noqa: PLC0415
+    from securemail.services.foreign_events import foreign_item, foreign_timeline  # noqa: PLC0415
 
     t = items.normalise_tracking(ctx.args.tracking)
-    doc = exchange.foreign_item(s, t)
+    doc = foreign_item(s, t)
     if doc is None:
         raise NotFoundError("notfound.item", tracking=t)
-    events = exchange.foreign_timeline(s, t)
+    events = foreign_timeline(s, t)
     doc["events"] = [e.as_dict() for e in events]
     lines = [f"{t}  ({tr('cli.foreign_only')})"]
     for e in events:

@@ -7,7 +7,7 @@ from typing import Any
 
 from securemail.crypto.canonical import canonical_bytes, encodes_to, loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
-from securemail.custody.merkle import leaf_hash
+from securemail.custody.merkle.hashing import leaf_hash
 
 EVENT_VERSION = 1
 

@@ -29,7 +29,7 @@ from securemail.custody.checkpoint import (
 )
 from securemail.custody.consistency import stale_subjects
 from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
 from securemail.custody.rules import custody_refusals, parse_time, time_refusal
 from securemail.errors import StateError

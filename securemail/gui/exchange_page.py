@@ -1,6 +1,6 @@
 """Exchange with other offices and agency desks: import a bundle (the report names the check that failed), export
 a bundle for a pinned vault, and the pinned keys (list for everyone who may verify; pin and unpin for admins).
-Every call goes through the services (services.exchange), off the GUI thread."""
+Every call goes through the services (services: pins, bundle_export, bundle_import), off the GUI thread."""
 
 from __future__ import annotations
 
@@ -27,8 +27,11 @@ from securemail.gui.ops import run_op
 from securemail.gui.strings import t
 from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import named, show_message
-from securemail.services import exchange, imported_items
+from securemail.services import imported_items
+from securemail.services.bundle_export import Exported, export_bundle
+from securemail.services.bundle_import import Imported, import_bundle, read_bundle_file
 from securemail.services.permissions import Permission, allowed
+from securemail.services.pins import Pin, add_pin, list_pins, revoke_pin
 from securemail.services.queries.imported import ImportableItem
 from securemail.services.session import Session
 
@@ -129,7 +132,7 @@ class ExchangePage(Retranslating, QWidget):
         self.pins_message = named(QLabel(), "pinsMessage")
         pins.addWidget(self.pins_message)
         layout.addWidget(self.pins_box, 1)
-        self._pins: list[exchange.Pin] = []
+        self._pins: list[Pin] = []
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -156,7 +159,7 @@ class ExchangePage(Retranslating, QWidget):
 
     def refresh(self) -> None:
         session = self._session
-        run_op(self, lambda: exchange.list_pins(session), self._show_pins, self._pin_error)
+        run_op(self, lambda: list_pins(session), self._show_pins, self._pin_error)
         if not self.receive_box.isHidden():          # an agency desk's văn thư
             run_op(self, lambda: imported_items.importable(session), self._show_receivable, self._receive_error)
 
@@ -195,7 +198,7 @@ class ExchangePage(Retranslating, QWidget):
         self.receive_button.setEnabled(bool(self._receivable))
         show_message(self.receive_result, error.message())
 
-    def _show_pins(self, pins: list[exchange.Pin]) -> None:
+    def _show_pins(self, pins: list[Pin]) -> None:
         self._pins = pins
         fill_rows(self.pins_table, [  # plain text: a partner's name is outside text
             (p.code, t("Agency desk") if p.kind == "agency" else t("Post office"), p.fingerprint,
@@ -222,13 +225,13 @@ class ExchangePage(Retranslating, QWidget):
     def pin(self, path: Path, reason: str) -> None:
         session = self._session
 
-        def done(p: exchange.Pin) -> None:
+        def done(p: Pin) -> None:
             show_message(self.pins_message, t("Pinned {code} ({name}). Fingerprint: {fingerprint}. Compare it aloud "
                                               "with the partner.", code=p.code, name=p.name,
                                               fingerprint=p.fingerprint), kind="ok")
             self.refresh()
 
-        run_op(self, lambda: exchange.add_pin(session, path, reason or None), done, self._pin_error)
+        run_op(self, lambda: add_pin(session, path, reason or None), done, self._pin_error)
 
     def ask_unpin(self) -> None:
         row = self.pins_table.currentRow()
@@ -243,11 +246,11 @@ class ExchangePage(Retranslating, QWidget):
     def unpin(self, code: str, reason: str) -> None:
         session = self._session
 
-        def done(p: exchange.Pin) -> None:
+        def done(p: Pin) -> None:
             show_message(self.pins_message, t("Unpinned {code}.", code=p.code), kind="ok")
             self.refresh()
 
-        run_op(self, lambda: exchange.revoke_pin(session, code, reason), done, self._pin_error)
+        run_op(self, lambda: revoke_pin(session, code, reason), done, self._pin_error)
 
     # ---- import / export -----------------------------------------------------------------------------------
 
@@ -261,10 +264,10 @@ class ExchangePage(Retranslating, QWidget):
         session = self._session
         show_message(self.import_result, t("Checking {path}…", path=str(path)), kind="info")
 
-        def work() -> exchange.Imported:
-            return exchange.import_bundle(session, exchange.read_bundle_file(path))
+        def work() -> Imported:
+            return import_bundle(session, read_bundle_file(path))
 
-        def done(r: exchange.Imported) -> None:
+        def done(r: Imported) -> None:
             key = ("The bundle of {office} (checkpoint {size}) was imported before; nothing more stored."
                    if r.already else "Verified and imported the bundle of {office}: {events} events ({new} new), "
                                      "checkpoint size {size}.")
@@ -295,7 +298,7 @@ class ExchangePage(Retranslating, QWidget):
     def export_file(self, code: str, trackings: list[str], path: Path) -> None:
         session = self._session
 
-        def done(r: exchange.Exported) -> None:
+        def done(r: Exported) -> None:
             show_message(self.export_result, t("Wrote bundle {path} for {to}: {items} items, {events} events.",
                                                path=str(r.path), to=r.to, items=len(r.items), events=r.events),
                          kind="ok")
@@ -303,4 +306,4 @@ class ExchangePage(Retranslating, QWidget):
         def failed(error: UserFacingError) -> None:
             show_message(self.export_result, error.message())
 
-        run_op(self, lambda: exchange.export_bundle(session, code, trackings or None, path), done, failed)
+        run_op(self, lambda: export_bundle(session, code, trackings or None, path), done, failed)

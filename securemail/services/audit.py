@@ -19,12 +19,13 @@ from securemail.custody.checkpoint import Checkpoint, parse_note, witness_signer
 from securemail.custody.cosignature import cosign
 from securemail.custody.events import event_hash
 from securemail.custody.ledger import latest_checkpoint, sign_checkpoint
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.verify import Problem, ProgressCallback, Since, VerificationReport, verify_ledger
 from securemail.errors import BadInputError, NotFoundError, VaultError, VerificationFailedError
 from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
-from securemail.services.session import Session, remember_checkpoint
+from securemail.services.rollback_guard import remember_checkpoint
+from securemail.services.session import Session
 from securemail.storage.files import atomic_write, read_input_file
 from securemail.storage.head import HeadStatus
 from securemail.storage.keyslots import KeySlotFile
@@ -159,7 +160,7 @@ def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), ful
     partial = bool(report.incremental_from and report.events_checked < report.size)
     if partial:
         report.warnings.append("verify.note_incremental")      # a limit of this run, said (ADR 0008, scale)
-    from securemail.services.exchange import verify_foreign  # noqa: PLC0415 - exchange imports services
+    from securemail.services.foreign_events import verify_foreign  # noqa: PLC0415 - it imports services
     from securemail.services.imported_items import links_problems  # noqa: PLC0415
 
     foreign_problems, foreign_warnings = verify_foreign(session)

@@ -11,7 +11,8 @@ from securemail.clock import ICT, FixedClock, SystemClock
 from securemail.domain.workcalendar import WorkCalendar
 from securemail.services import bags, directory, incidents, items, norms, transfers, workdays
 from securemail.services.cosign import cosigner
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 
 DEMO_PASSWORD = "SecureMail-Demo-2026"  # noqa: S105 - the documented, public demo password; in README; override with SECUREMAIL_PASSWORD
 

@@ -187,7 +187,7 @@ def event_label(kind: str, lang: str) -> str:
 def timeline(session: Session, tracking: str) -> list[TimelineEntry]:
     """The item's events (and those of bags it travelled in), each with whether its signatures verify now: first
     those imported from partner vaults (marked with their origin, re-verified), then this vault's own."""
-    from securemail.services.exchange import foreign_timeline  # noqa: PLC0415 - exchange imports this module
+    from securemail.services.foreign_events import foreign_timeline  # noqa: PLC0415 - it imports this module
 
     t = item_row(session, tracking).tracking  # also checks that this user may see the item
     return merge_by_time(foreign_timeline(session, t), own_timeline(session, t))

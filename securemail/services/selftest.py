@@ -22,7 +22,8 @@ from securemail import __version__
 from securemail.documents.fonts import fonts_dir
 from securemail.i18n import tr
 from securemail.services import audit, directory, items, qr_decode, reports, statements
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 
 OFFICE_CODE = "SELFTEST"
 OFFICE_NAME = "Bưu cục tự kiểm tra"  # Vietnamese with tone marks: the fonts must print it

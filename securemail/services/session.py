@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,28 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from securemail.clock import Clock, SystemClock
-from securemail.crypto.canonical import JsonObject
-from securemail.crypto.keywrap import new_kdf_params
 from securemail.crypto.signing import SigningKey, b64
-from securemail.custody import kinds as K
-from securemail.custody.authority import Authority, GenesisAuthority
+from securemail.custody.authority import Authority
 from securemail.custody.certs import Certificate, Chain
-from securemail.custody.checkpoint import Checkpoint, parse_note, user_signer_name
+from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.ledger import (
     LedgerRefused,
     LedgerWriter,
     ProjectionStale,
     Signer,
-    kept_frontier,
     latest_checkpoint,
-    leaf_hashes_between,
     load_authority,
     load_frontier,
-    log_size,
 )
 from securemail.domain.enums import Role
 from securemail.domain.errors import FieldError
-from securemail.domain.text import clean_code, clean_text
 from securemail.errors import (
     AuthenticationError,
     BadInputError,
@@ -47,19 +37,17 @@ from securemail.errors import (
 )
 from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
-from securemail.storage.database import Connection, DatabaseError, open_database, storage_failure
-from securemail.storage.files import ensure_private_dir
-from securemail.storage.head import HeadReading, HeadStatus, TreeHead, head_key, read_head, write_head
-from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked, create_slot, with_office_key
+from securemail.services.rollback_guard import check_not_rolled_back, remember_checkpoint
+from securemail.storage.database import Connection, DatabaseError, storage_failure
+from securemail.storage.head import HeadReading, TreeHead, head_key, read_head, write_head
+from securemail.storage.keyslots import KeySlotFile, Slot, Unlocked
 from securemail.storage.paths import VaultPaths
-from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, migrate, schema_version
+from securemail.storage.schema import FIRST_SIGNED_DIRECTORY_SCHEMA, schema_version
 from securemail.storage.vault import (
     Sleeper,
     open_unlocked,
-    read_state,
     slots_for_update,
     unlock,
-    write_state,
 )
 
 MIN_PASSWORD = 10
@@ -291,92 +279,6 @@ class Session:
         self.close()
 
 
-def remember_checkpoint(paths: VaultPaths, cp: Checkpoint, authority: Authority, signer: Chain | None) -> None:
-    """Keep the newest checkpoint seen outside the database (rollback defence), with the certificate chain of the
-    person who signed it, so that an older copy of the database (which may not know them yet) can still check it.
-    A larger checkpoint already there is kept only if its signature holds: an edited size must not freeze the
-    state file."""
-    state = read_state(paths)
-    old = _signed_state_checkpoint(state, authority)
-    if old is not None and old.size > cp.size:
-        return
-    state["checkpoint"] = cp.note()
-    if signer is not None:
-        state["checkpoint_signer"] = signer.to_json()
-    else:
-        state.pop("checkpoint_signer", None)
-    write_state(paths, state, durable_name=False)
-
-
-def _signed_state_checkpoint(state: JsonObject, authority: Authority) -> Checkpoint | None:
-    """The checkpoint in state.json, only if it parses and is signed by the office key, by a person this log
-    knows, or by the person whose certificate chain (from the office key) is stored beside it: an unsigned or
-    edited size must not decide anything (verify reports such a file as bad_checkpoint_signature)."""
-    note = state.get("checkpoint")
-    if not isinstance(note, str) or not note:
-        return None
-    try:
-        seen = parse_note(note)
-    except ValueError:
-        return None
-    if authority.checkpoint_holds(seen):
-        return seen
-    if authority.office_key is None or authority.office_code is None or authority.vault_id is None:
-        return None
-    try:
-        chain = Chain.from_json(state.get("checkpoint_signer"), office=authority.office_code,
-                                vault=authority.vault_id)
-    except ValueError:
-        return None
-    name = user_signer_name(authority.office_code, chain.cert.username)
-    if chain.verify(authority.office_key) and seen.has_valid_signature(name, chain.key):
-        return seen
-    return None
-
-
-def check_not_rolled_back(paths: VaultPaths, conn: Connection, vault_id: str, authority: Authority,
-                          head_keys: list[bytes] | None = None) -> None:
-    """Refuse a log shorter than, or not extending, what was recorded outside the database: the signed
-    checkpoint in state.json and the authenticated tree head in head.json (each only if it holds: an edited or
-    unreadable one bounds nothing, and verify reports it). A head that lags the log (a crash between the commit
-    and its write) is a prefix: accepted."""
-    bounds: list[tuple[int, bytes]] = []
-    seen = _signed_state_checkpoint(read_state(paths), authority)
-    if seen is not None:
-        if not seen.origin.endswith("/" + vault_id):
-            raise RollbackError("vault.rollback_fork", seen=seen.size)
-        bounds.append((seen.size, seen.root))
-    if head_keys:
-        reading = read_head(paths, head_keys, vault_id)
-        if reading.status is HeadStatus.OK and reading.head is not None:
-            bounds.append((reading.head.size, reading.head.root))
-    size = log_size(conn)
-    for n, _ in bounds:
-        if size < n:
-            raise RollbackError("vault.rollback_shorter", size=size, seen=n)
-    for n, root in bounds:
-        if not _extends(conn, n, root):
-            raise RollbackError("vault.rollback_fork", seen=n)
-
-
-def _extends(conn: Connection, size: int, root: bytes) -> bool:
-    """Whether the stored log extends the tree head (size, root). Normally head.json holds the stored frontier's
-    head: compare roots. Otherwise (the signed checkpoint, a lagging head) start from the compact range kept with a
-    checkpoint row at most FRONTIER_EVERY events (plus the checkpoint cadence) before it (vaults without one: from
-    the first leaf), extend it with the stored leaf hashes up to `size` (its root must match) and on to the end (it
-    must give the stored frontier). Like the stored leaf hashes before, these are stored values: `verify`
-    recomputes all of them from the signed bytes."""
-    stored = load_frontier(conn)
-    if stored.size == size:
-        return stored.root() == root
-    tree = kept_frontier(conn, size)
-    tree.extend(leaf_hashes_between(conn, tree.size, size))
-    if tree.size != size or tree.root() != root:
-        return False
-    tree.extend(leaf_hashes_between(conn, size))
-    return tree == stored
-
-
 def open_session(vault: Path, username: str, password: str, *, clock: Clock | None = None,
                  sleep: Sleeper = time.sleep, on_wait: Callable[[int, int], None] | None = None,
                  allow_rollback: bool = False) -> Session:
@@ -442,91 +344,6 @@ def wipe_unlocked(unlocked: Unlocked, *, keep_signing_key: bool = True) -> None:
         unlocked.office_key.wipe()
     if not keep_signing_key:
         unlocked.signing_key.wipe()
-
-
-def init_vault(vault: Path, *, office_code: str, office_name: str, admin: str, full_name: str, password: str,
-               province: str | None = None, clock: Clock | None = None, kdf_profile: str = "standard",
-               kind: str = "office", agency: str | None = None, agency_name: str | None = None) -> Session:
-    """Create a new vault with its first administrator; returns an open session for that admin. `kind` is
-    "office" (a post office desk) or "agency" (the desk of one agency, `agency` / `agency_name`); it is part of
-    the signed vault.created event."""
-    from securemail.services.directory import clean_username  # noqa: PLC0415
-
-    clock = clock or SystemClock()
-    paths = VaultPaths(vault)
-    with fields_checked():
-        code = clean_code(office_code, "office_code")
-        name = clean_text(office_name, field="office_name", max_len=200, required=True)
-        fname = clean_text(full_name, field="full_name", max_len=200, required=True)
-        prov = clean_text(province, field="province", max_len=100)
-        if kind not in ("office", "agency"):
-            raise BadInputError("input.bad_choice", field="kind", value=kind)
-        ag = clean_code(agency, "agency") if kind == "agency" and agency else None
-        if kind == "agency" and ag is None:
-            raise BadInputError("input.agency_required", field="agency")
-        ag_name = clean_text(agency_name or name, field="agency_name", max_len=200) if ag else None
-    username = clean_username(admin)
-    check_password(password)
-    if vault.exists() and (not vault.is_dir() or any(vault.iterdir())):
-        raise VaultError("vault.exists", path=str(vault))
-    vault_id = secrets.token_hex(16)
-    dek = bytearray(os.urandom(32))
-    office_key = SigningKey.generate()
-    admin_key = SigningKey.generate()
-    slot = with_office_key(vault_id, create_slot(vault_id, username, Role.ADMIN.value, password, bytes(dek),
-                                                 admin_key, new_kdf_params(kdf_profile)), office_key)
-    cert = Certificate(code, vault_id, username, Role.ADMIN.value, None, admin_key.public_raw())
-    # Built in a hidden sibling folder and renamed into place at the end: a crash leaves no half-made vault.
-    build = vault.parent / f".{vault.name}.init-{secrets.token_hex(4)}"
-    try:
-        ensure_private_dir(build)
-        _build_vault(VaultPaths(build), vault_id, dek, office_key, Signer(username, admin_key), clock, {
-            "vault_id": vault_id, "office_code": code, "office_name": name, "province": prov,
-            "office_public_key": b64(office_key.public_raw()), "kind": kind, "agency": ag,
-            "agency_name": ag_name}, {
-            "username": username, "full_name": fname, "role": Role.ADMIN.value, "agency": None,
-            "public_key": b64(admin_key.public_raw()), "cert": b64(cert.sign(office_key))})
-        KeySlotFile(vault_id=vault_id, kdf_profile=kdf_profile, slots={username: slot}).save(
-            VaultPaths(build).keyslots)
-        if vault.exists():
-            vault.rmdir()  # empty (checked above); rename needs the name free
-        os.replace(build, vault)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    try:
-        conn = open_database(paths.db, dek)
-        slots = KeySlotFile.load(paths.keyslots)
-        authority = load_authority(conn)
-        user = user_info(authority, username)
-        assert user is not None
-        return Session(paths, conn, slots, authority, user, admin_key, dek, clock, office_signing_key=office_key)
-    finally:
-        dek[:] = bytes(32)
-
-
-def _build_vault(paths: VaultPaths, vault_id: str, dek: bytearray, office_key: SigningKey, admin: Signer,
-                 clock: Clock, created: dict[str, object], enrolled: dict[str, object]) -> None:
-    """The database of a new vault: schema, office key, and the genesis pair (vault created, admin enrolled)."""
-    conn = open_database(paths.db, dek, create=True)
-    try:
-        migrate(conn)
-        conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
-        writer = LedgerWriter(conn, vault_id=vault_id, office_code=str(created["office_code"]),
-                              authority=GenesisAuthority(), checkpoint_signer=admin, office_key=office_key,
-                              clock=clock)
-        with writer.transaction():
-            writer.append(K.VAULT_CREATED, K.DIRECTORY, admin, created)
-            writer.append(K.USER_ENROLLED, K.DIRECTORY, admin, enrolled)
-            writer.request_checkpoint()
-        if writer.last_checkpoint is not None:
-            account = writer.authority.account(admin.username)
-            remember_checkpoint(paths, writer.last_checkpoint, writer.authority,
-                                account.chain if account is not None else None)
-        if writer.last_head is not None:
-            write_head(paths, head_key(dek, vault_id), vault_id, TreeHead(*writer.last_head))
-    finally:
-        conn.close()
 
 
 def office_checkpoint(session: Session) -> Checkpoint:

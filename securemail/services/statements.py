@@ -28,7 +28,7 @@ from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name
 from securemail.custody.events import event_from_stored, event_hash, event_leaf_hash
 from securemail.custody.ledger import leaf_hashes, log_size
-from securemail.custody.merkle import root_from_leaf_hashes
+from securemail.custody.merkle.tree import root_from_leaf_hashes
 from securemail.custody.note import parse_verifier_key, verifier_key
 from securemail.domain.enums import Role
 from securemail.domain.permissions import MATRIX, Permission

@@ -25,9 +25,10 @@ from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, previous_line
 from securemail.custody.events import Event, event_hash, event_leaf_hash
 from securemail.custody.ledger import LedgerWriter, Signer, load_authority, load_frontier
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.services import directory
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 from securemail.storage import connect
 from securemail.storage.database import Connection
 from securemail.storage.head import TreeHead, head_key, write_head

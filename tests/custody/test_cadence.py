@@ -17,7 +17,7 @@ from securemail.custody import kinds as K
 from securemail.custody import ledger as ledger_module
 from securemail.custody.checkpoint import parse_note
 from securemail.custody.ledger import latest_checkpoint, load_frontier, log_size
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.verify import verify_ledger
 from securemail.errors import RollbackError
 from securemail.services import audit, directory, reports, statements

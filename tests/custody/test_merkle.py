@@ -1,4 +1,4 @@
-"""Tests for securemail.custody.merkle (RFC 6962 / RFC 9162 Merkle tree).
+"""Tests for the package securemail.custody.merkle (RFC 6962 / RFC 9162 Merkle tree).
 
 Known-answer vectors are copied from public sources, named next to each constant.  Everything
 else is checked against a small recursive reference implementation written straight from the
@@ -14,21 +14,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from securemail.custody.merkle import (
-    EMPTY_ROOT,
-    HASH_SIZE,
-    CompactRange,
-    MerkleLog,
-    consistency_proof,
-    inclusion_proof,
-    leaf_hash,
-    node_hash,
-    root_from_inclusion_proof,
-    root_from_leaf_hashes,
-    subtree_hash,
-    verify_consistency,
-    verify_inclusion,
-)
+from securemail.custody.merkle.compact_range import CompactRange
+from securemail.custody.merkle.hashing import EMPTY_ROOT, HASH_SIZE, leaf_hash, node_hash
+from securemail.custody.merkle.log import MerkleLog
+from securemail.custody.merkle.proof_checks import root_from_inclusion_proof, verify_consistency, verify_inclusion
+from securemail.custody.merkle.tree import consistency_proof, inclusion_proof, root_from_leaf_hashes, subtree_hash
 
 
 def h(hexstr: str) -> bytes:

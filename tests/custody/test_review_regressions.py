@@ -13,7 +13,8 @@ from securemail.custody.ledger import Signer, log_size
 from securemail.errors import BadInputError, PermissionDeniedError
 from securemail.services import audit, bags, directory, items
 from securemail.services.cosign import cosigner
-from securemail.services.session import init_vault, open_session
+from securemail.services.session import open_session
+from securemail.services.vault_init import init_vault
 
 P = "passwort-0123456789"
 ITEM = {"sender_agency": "SND", "recipient_agency": "REC", "secrecy": "mat", "service": "thuong", "scope": "noi-tinh"}

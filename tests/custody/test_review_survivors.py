@@ -9,41 +9,44 @@ from __future__ import annotations
 import pytest
 
 from securemail.crypto.canonical import canonical_bytes
-from securemail.custody import merkle
+from securemail.custody.merkle.hashing import leaf_hash
+from securemail.custody.merkle.log import MerkleLog
+from securemail.custody.merkle.proof_checks import verify_consistency
+from securemail.custody.merkle.tree import consistency_proof, root_from_leaf_hashes
 from securemail.domain.errors import FieldError
 from securemail.domain.tracking import parse_tracking
 
-LEAVES = [merkle.leaf_hash(bytes([i])) for i in range(16)]
+LEAVES = [leaf_hash(bytes([i])) for i in range(16)]
 
 
 def _root(n: int) -> bytes:
-    return merkle.root_from_leaf_hashes(LEAVES[:n])
+    return root_from_leaf_hashes(LEAVES[:n])
 
 
 @pytest.mark.parametrize(("bigger", "smaller"), [(11, 6), (5, 3), (16, 15), (8, 4), (2, 1)])
 def test_a_shrinking_log_is_never_consistent(bigger: int, smaller: int) -> None:
     # The real proof that `smaller` grew into `bigger`, offered the wrong way round in every order of the roots:
     # without the size guard, RFC 9162's loop accepts (11 -> 6) with the roots swapped.
-    proof = merkle.consistency_proof(LEAVES[:bigger], smaller)
-    assert merkle.verify_consistency(smaller, bigger, _root(smaller), _root(bigger), proof)
+    proof = consistency_proof(LEAVES[:bigger], smaller)
+    assert verify_consistency(smaller, bigger, _root(smaller), _root(bigger), proof)
     for old_root, new_root in ((_root(bigger), _root(smaller)), (_root(smaller), _root(bigger))):
-        assert not merkle.verify_consistency(bigger, smaller, old_root, new_root, proof)
+        assert not verify_consistency(bigger, smaller, old_root, new_root, proof)
 
 
 def test_a_fetch_returning_extra_hashes_is_refused() -> None:
-    log = merkle.MerkleLog(lambda start, end: LEAVES[start:end + 1], chunk_level=1)
+    log = MerkleLog(lambda start, end: LEAVES[start:end + 1], chunk_level=1)
     with pytest.raises(ValueError, match="returned"):
         log.root(5)
 
 
 def test_a_fetch_returning_too_few_hashes_is_refused() -> None:
-    log = merkle.MerkleLog(lambda start, end: LEAVES[start:end - 1], chunk_level=1)
+    log = MerkleLog(lambda start, end: LEAVES[start:end - 1], chunk_level=1)
     with pytest.raises(ValueError, match="returned"):
         log.root(5)
 
 
 def test_an_honest_fetch_gives_the_same_root_as_the_list() -> None:
-    log = merkle.MerkleLog(lambda start, end: LEAVES[start:end], chunk_level=1)
+    log = MerkleLog(lambda start, end: LEAVES[start:end], chunk_level=1)
     assert all(log.root(n) == _root(n) for n in range(len(LEAVES) + 1))
 
 

@@ -17,7 +17,7 @@ import pytest
 from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.verify import VerificationReport, verify_ledger
 from securemail.errors import PermissionDeniedError, RollbackError
 from securemail.services import directory

@@ -23,7 +23,7 @@ from securemail.errors import BadInputError, PermissionDeniedError, Verification
 from securemail.i18n import tr
 from securemail.services import directory
 from securemail.services.audit import export_checkpoint, read_checkpoint_file, verify_vault, witness_checkpoint
-from securemail.services.session import init_vault
+from securemail.services.vault_init import init_vault
 from securemail.storage.vault import read_state, write_state
 
 if TYPE_CHECKING:

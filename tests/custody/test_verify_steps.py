@@ -11,7 +11,8 @@ from securemail.crypto.signing import SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint
 from securemail.custody.events import Event, event_hash, event_leaf_hash, sign_event
-from securemail.custody.merkle import CompactRange, leaf_hash
+from securemail.custody.merkle.compact_range import CompactRange
+from securemail.custody.merkle.hashing import leaf_hash
 from securemail.custody.verify.chains import ChainStep
 from securemail.custody.verify.context import Context, External, Options, RestartFull
 from securemail.custody.verify.outside import OutsideStep

@@ -15,7 +15,15 @@ from securemail.crypto.canonical import canonical_bytes
 from securemail.crypto.signing import Domain, SigningKey, b64
 from securemail.custody import kinds as K
 from securemail.custody.ledger import Signer
-from securemail.services import directory, exchange
+from securemail.services import (
+    bundle_checks,
+    bundle_export,
+    bundle_format,
+    bundle_import,
+    directory,
+    foreign_events,
+    pins,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -33,15 +41,15 @@ def _signed(world: World, doc: dict) -> bytes:
 def _refused(world: World, data: bytes) -> str:
     with world.session(world.b, "adm") as s:
         before = counts(s)
-        with pytest.raises((exchange.BundleRefused, exchange.BundleVersionError)) as info:
-            exchange.import_bundle(s, data)
+        with pytest.raises((bundle_checks.BundleRefused, bundle_checks.BundleVersionError)) as info:
+            bundle_import.import_bundle(s, data)
         assert counts(s) == before, "a refused bundle stored something"
     return str(info.value.check)
 
 
 def test_the_untouched_bundle_verifies(world: World):
     with world.session(world.b, "adm") as s:
-        v = exchange.verify_bundle(s, world.b1.read_bytes())
+        v = bundle_checks.verify_bundle(s, world.b1.read_bytes())
     assert v.items == [world.tracking] and v.office == "STP"
     assert v.events[0][0].kind == K.VAULT_CREATED
 
@@ -53,7 +61,7 @@ def test_a_changed_byte_anywhere_is_refused(world: World, fraction: float):
     for change in (1, 0x20):
         tampered = bytearray(data)
         tampered[at] ^= change
-        assert _refused(world, bytes(tampered)) in exchange.CHECKS
+        assert _refused(world, bytes(tampered)) in bundle_format.CHECKS
 
 
 def test_a_changed_value_breaks_the_bundle_signature(world: World):
@@ -86,13 +94,13 @@ def test_events_reordered_are_refused(world: World):
 
 def test_an_unknown_version_is_refused_with_a_clear_message(world: World):
     doc = _doc(world.b1.read_bytes())
-    doc["v"] = exchange.VERSION + 1
-    with world.session(world.b, "adm") as s, pytest.raises(exchange.BundleVersionError) as info:
-        exchange.import_bundle(s, _signed(world, doc))
-    assert str(exchange.VERSION + 1) in info.value.message("en") and "not supported" in info.value.message("en")
+    doc["v"] = bundle_format.VERSION + 1
+    with world.session(world.b, "adm") as s, pytest.raises(bundle_checks.BundleVersionError) as info:
+        bundle_import.import_bundle(s, _signed(world, doc))
+    assert str(bundle_format.VERSION + 1) in info.value.message("en") and "not supported" in info.value.message("en")
     doc["v"] = 1       # the first version (before cosignatures travelled back): the sender must update
-    with world.session(world.b, "adm") as s, pytest.raises(exchange.BundleVersionError) as info:
-        exchange.import_bundle(s, _signed(world, doc))
+    with world.session(world.b, "adm") as s, pytest.raises(bundle_checks.BundleVersionError) as info:
+        bundle_import.import_bundle(s, _signed(world, doc))
     assert "old version" in info.value.message("en") and "phiên bản cũ" in info.value.message("vi")
 
 
@@ -116,7 +124,7 @@ def test_a_signature_by_a_key_not_valid_at_that_time(world: World):
         ledger.append(K.ITEM_NOTE, world.tracking, Signer("xx", stolen), {"text": "viết sau khi bị thu hồi"},
                       check=False)
     with world.session(insider, "vt1") as s:
-        data, _ = exchange.build_bundle(s, "HN01", [world.tracking])
+        data, _ = bundle_export.build_bundle(s, "HN01", [world.tracking])
     assert _refused(world, data) == "signatures"
 
 
@@ -128,7 +136,7 @@ def test_verify_rechecks_imported_events(world: World, tmp_path):
     copy = tmp_path / "B-changed"          # a copy: the module's other tests share world.b
     shutil.copytree(world.b, copy)
     with world.session(copy, "adm") as s:
-        done = exchange.import_bundle(s, world.b1.read_bytes())
+        done = bundle_import.import_bundle(s, world.b1.read_bytes())
         assert done.new_events == done.events and not done.already
         assert audit.verify_vault(s, full=True)
         proofs = s.conn.execute("SELECT seq, proof FROM foreign_events WHERE subject = ?",
@@ -142,7 +150,7 @@ def test_verify_rechecks_imported_events(world: World, tmp_path):
         assert report.problems[0].seq == seq
         with pytest.raises(NotFoundError):
             items.item_row(s, world.tracking)       # not accepted here: known only from the bundle
-        timeline = exchange.foreign_timeline(s, world.tracking)
+        timeline = foreign_events.foreign_timeline(s, world.tracking)
         assert [e.signature_ok for e in timeline] == [False]
 
 
@@ -161,9 +169,9 @@ def test_key_files_that_cannot_be_pinned(world: World, tmp_path):
         before = counts(s)
         for path in (bad_fp, no_vault, garbage, tmp_path / "missing.key"):
             with pytest.raises(BadInputError):
-                exchange.add_pin(s, path)
+                pins.add_pin(s, path)
         with pytest.raises(StateError):
-            exchange.add_pin(s, world.root / "B.key")         # this vault's own key
+            pins.add_pin(s, world.root / "B.key")         # this vault's own key
         assert counts(s) == before
 
 
@@ -178,7 +186,7 @@ def test_an_unlawful_custody_move_is_refused_although_well_signed(world: World):
             "to": None, "agency": "SND", "as_delegate": False,
             "person": {"name": "Người Lạ", "id_number": None, "signature_sha256": None}}, check=False)
     with world.session(insider, "vt1") as s:
-        data, _ = exchange.build_bundle(s, "HN01", [world.tracking])
+        data, _ = bundle_export.build_bundle(s, "HN01", [world.tracking])
     assert _refused(world, data) == "custody"
 
 
@@ -190,7 +198,7 @@ def test_verify_reports_a_broken_link_to_an_imported_event(world: World, tmp_pat
     copy = tmp_path / "B-link"
     shutil.copytree(world.b, copy)
     with world.session(copy, "adm") as s:
-        exchange.import_bundle(s, world.b1.read_bytes())
+        bundle_import.import_bundle(s, world.b1.read_bytes())
         directory.add_agency(s, "SND", name="Sở Tư pháp")
         directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
         directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from securemail.crypto.canonical import canonical_bytes
 from securemail.crypto.signing import Domain, b64
-from securemail.services import exchange
+from securemail.services import bundle_checks, bundle_format, bundle_import
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +36,9 @@ def sessions(world: World):
 def _never_stores(b, data: bytes) -> None:
     before = counts(b)
     try:
-        exchange.import_bundle(b, data)
-    except (exchange.BundleRefused, exchange.BundleVersionError) as e:
-        assert e.check in exchange.CHECKS
+        bundle_import.import_bundle(b, data)
+    except (bundle_checks.BundleRefused, bundle_checks.BundleVersionError) as e:
+        assert e.check in bundle_format.CHECKS
     else:
         pytest.fail("a malformed bundle was imported")
     assert counts(b) == before

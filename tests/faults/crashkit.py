@@ -35,10 +35,11 @@ from cli_command import CLI
 
 from securemail.custody import kinds as K
 from securemail.errors import AuthenticationError
-from securemail.services import directory, exchange, items
+from securemail.services import bundle_export, directory, items, pins
 from securemail.services.audit import verify_vault
 from securemail.services.backup import restore_vault
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 
 PASSWORDS = {
     "admin": "quản-trị-mật-khẩu-01",
@@ -154,17 +155,17 @@ class Desk:
             for code, name in (("SND", "Sở Tư pháp"), ("REC", "Văn phòng Tỉnh ủy")):
                 directory.add_agency(s, code, name=name)
             directory.add_user(s, "vt1", role="clerk", full_name="Nguyễn Thị Văn", password=AGENCY_ADMIN_PW)
-            exchange.add_pin(s, self.root / "HN01.key")
+            pins.add_pin(s, self.root / "HN01.key")
         ok(run([*CLI, "--vault", str(self.agency), "--user", "adm", "office-key", "export",
                 str(self.root / "STP.key")], cli_env(AGENCY_ADMIN_PW)))
         with open_session(self.vault, "admin", self.passwords["admin"]) as s:
-            exchange.add_pin(s, self.root / "STP.key", "trao tận tay")
+            pins.add_pin(s, self.root / "STP.key", "trao tận tay")
         with open_session(self.agency, "vt1", AGENCY_ADMIN_PW) as s:
             for n in range(BUNDLES):
                 t = items.accept_item(s, {"sender_agency": "SND", "recipient_agency": "REC", "secrecy": "mat",
                                           "service": "thuong", "scope": "noi-tinh", "doc_ref": f"{n + 1}/CV-STP"})
                 path = self.root / f"bundle{n}.smb"
-                exchange.export_bundle(s, "HN01", [t], path)
+                bundle_export.export_bundle(s, "HN01", [t], path)
                 self.bundles.append(path)
 
     # ---- running one action ----------------------------------------------------------------------------------

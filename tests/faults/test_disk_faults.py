@@ -24,7 +24,7 @@ import pytest
 from crashkit import CLI, PASSWORDS, SPARE_PASSWORD, Desk, check_vault, cli_env
 
 from securemail.errors import StorageError, UserFacingError
-from securemail.services import bags, directory, exchange, items, transfers
+from securemail.services import bags, bundle_import, directory, items, transfers
 from securemail.services.backup import backup_vault, restore_vault
 from securemail.services.cosign import cosigner
 from securemail.services.session import Session, open_session
@@ -113,7 +113,7 @@ def write_paths(desk: Desk, disk: Path) -> list[tuple[str, str, Action]]:
         ("rekey", "admin", directory.rekey),
         ("backup", "admin", lambda s: backup_vault(s, disk / "backup-on-full-disk")),
         ("restore", "admin", lambda _s: restore_vault(desk.backups[0], disk / "restored-on-full-disk")),
-        ("import", "auditor1", lambda s: exchange.import_bundle(s, desk.bundles[0].read_bytes())),
+        ("import", "auditor1", lambda s: bundle_import.import_bundle(s, desk.bundles[0].read_bytes())),
     ]
 
 

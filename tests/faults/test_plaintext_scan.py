@@ -23,7 +23,8 @@ from crashkit import CLI
 from securemail.clock import SystemClock
 from securemail.services import bags, directory, incidents, items, transfers
 from securemail.services.cosign import cosigner
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 
 pytestmark = pytest.mark.slow
 

@@ -26,7 +26,8 @@ import pytest
 from securemail.errors import UserFacingError
 from securemail.services import directory
 from securemail.services.audit import verify_vault
-from securemail.services.session import init_vault, open_session
+from securemail.services.session import open_session
+from securemail.services.vault_init import init_vault
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from securemail.services import directory, incidents, items, transfers
 from securemail.services.cosign import cosigner
-from securemail.services.session import init_vault, open_session
+from securemail.services.session import open_session
+from securemail.services.vault_init import init_vault
 
 OFFICE_NAME = "Bưu điện Thành phố Hà Nội"
 USERS = {

@@ -13,9 +13,10 @@ from securemail.custody import kinds as K
 from securemail.domain.tracking import make_tracking
 from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.item_detail import ItemDetailDialog
-from securemail.services import directory, exchange, items
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services import bundle_export, bundle_import, directory, items, pins
+from securemail.services.session import Session, open_session
 from securemail.services.statements import office_key_file_text
+from securemail.services.vault_init import init_vault
 
 PASSWORD = "văn-thư-bàn-cơ-quan-nhận"
 
@@ -36,17 +37,17 @@ def _received_item(tmp_path: Path) -> tuple[Path, str]:
     _desk(sender, "UB01", "UBND-HN", "Văn phòng Ủy ban nhân dân Thành phố Hà Nội")
     _desk(receiver, "TU01", "TU-HN", "Văn phòng Thành ủy Hà Nội")
     with open_session(sender, "adm", PASSWORD) as adm:
-        exchange.add_pin(adm, tmp_path / "TU01.key")
+        pins.add_pin(adm, tmp_path / "TU01.key")
     with open_session(receiver, "adm", PASSWORD) as adm:
-        exchange.add_pin(adm, tmp_path / "UB01.key")
+        pins.add_pin(adm, tmp_path / "UB01.key")
     with open_session(sender, "dk", PASSWORD) as dk:
         tracking = items.accept_item(dk, {
             "tracking": make_tracking(555001), "sender_agency": "UBND-HN", "recipient_agency": "TU-HN",
             "secrecy": "mat", "service": "thuong", "doc_ref": "31/BC-UBND", "named_recipient": "Lê Văn A",
             "named_only": True})
-        exchange.export_bundle(dk, "TU01", [tracking], tmp_path / "to-tu.bundle")
+        bundle_export.export_bundle(dk, "TU01", [tracking], tmp_path / "to-tu.bundle")
     with open_session(receiver, "vt", PASSWORD) as vt:
-        exchange.import_bundle(vt, (tmp_path / "to-tu.bundle").read_bytes())
+        bundle_import.import_bundle(vt, (tmp_path / "to-tu.bundle").read_bytes())
     return receiver, tracking
 
 

@@ -15,9 +15,10 @@ from pytestqt.qtbot import QtBot
 from securemail.domain.tracking import make_tracking
 from securemail.gui.exchange_page import ExchangePage
 from securemail.gui.intake import IntakeForm
-from securemail.services import exchange, items
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services import bundle_export, items, pins
+from securemail.services.session import Session, open_session
 from securemail.services.statements import office_key_file_text
+from securemail.services.vault_init import init_vault
 
 Opener = Callable[[str], Session]
 DESK_PASSWORD = "văn-thư-sở-tư-pháp"
@@ -38,15 +39,15 @@ def _agency_desk(tmp_path: Path, vault: VaultInfo, open_as: Opener) -> tuple[Pat
         directory.add_user(adm, "vt", role="clerk", full_name="Nguyễn Văn Thư", password=DESK_PASSWORD)
     admin = open_as("admin")
     (tmp_path / "office.key").write_text(office_key_file_text(admin), encoding="utf-8")
-    exchange.add_pin(admin, tmp_path / "desk.key", "đọc vân tay qua điện thoại")
+    pins.add_pin(admin, tmp_path / "desk.key", "đọc vân tay qua điện thoại")
     with open_session(desk, "adm", DESK_PASSWORD) as adm:
-        exchange.add_pin(adm, tmp_path / "office.key")
+        pins.add_pin(adm, tmp_path / "office.key")
     with open_session(desk, "vt", DESK_PASSWORD) as vt:
         tracking = items.accept_item(vt, {
             "tracking": make_tracking(777001), "sender_agency": "UBND-HN", "recipient_agency": "TU-HN",
             "secrecy": "mat", "service": "thuong", "doc_ref": "27/BC-UBND", "named_recipient": "Lê Văn A",
             "named_only": True})
-        exchange.export_bundle(vt, "HN01", [tracking], tmp_path / "ub.bundle")
+        bundle_export.export_bundle(vt, "HN01", [tracking], tmp_path / "ub.bundle")
     return desk, tracking
 
 

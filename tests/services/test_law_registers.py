@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from securemail.clock import ICT, FixedClock
 from securemail.errors import BadInputError, PermissionDeniedError
 from securemail.services import audit, directory, items, norms, reports, transfers
-from securemail.services.session import Session, init_vault, open_session
+from securemail.services.session import Session, open_session
+from securemail.services.vault_init import init_vault
 
 
 def _load_root_conftest() -> ModuleType:

@@ -13,7 +13,8 @@ from securemail.clock import FixedClock
 from securemail.custody import kinds as K
 from securemail.errors import AuthenticationError, BadInputError, NotFoundError, PermissionDeniedError, VaultError
 from securemail.services import directory, incidents, items
-from securemail.services.session import init_vault, open_session
+from securemail.services.session import open_session
+from securemail.services.vault_init import init_vault
 from securemail.storage.database import DatabaseError, open_database
 from securemail.storage.keyslots import KeySlotFile
 from securemail.storage.lockout import FREE_ATTEMPTS, lockout_delay

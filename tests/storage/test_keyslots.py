@@ -19,7 +19,7 @@ from securemail import storage
 from securemail.crypto.keywrap import KdfParams
 from securemail.errors import AuthenticationError, VaultError
 from securemail.services import directory
-from securemail.services.session import init_vault
+from securemail.services.vault_init import init_vault
 from securemail.storage.keyslots import KeySlotFile, create_slot, unlock_slot
 
 Doc = dict[str, Any]

@@ -13,7 +13,8 @@ import pytest
 from securemail.clock import FixedClock
 from securemail.services import bags, directory, incidents, items, transfers
 from securemail.services.cosign import cosigner
-from securemail.services.session import init_vault, open_session
+from securemail.services.session import open_session
+from securemail.services.vault_init import init_vault
 
 # Each marker has an ASCII core (found in any encoding of the marker) and Vietnamese letters (so that its NFC
 # and NFD forms differ).

@@ -13,7 +13,9 @@ from securemail.crypto.signing import unb64
 from securemail.custody.checkpoint import Checkpoint, parse_note
 from securemail.custody.events import Event
 from securemail.custody.ledger import kept_frontier, leaf_hashes_between
-from securemail.custody.merkle import EMPTY_ROOT, CompactRange, MerkleLog
+from securemail.custody.merkle.compact_range import CompactRange
+from securemail.custody.merkle.hashing import EMPTY_ROOT
+from securemail.custody.merkle.log import MerkleLog
 from securemail.custody.rules import parse_time
 from securemail.custody.verify.context import Context, as_bytes, describe
 from securemail.custody.verify.report import Problem

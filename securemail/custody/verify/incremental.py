@@ -28,7 +28,7 @@ from typing import Any, Final
 
 from securemail.custody import kinds as K
 from securemail.custody.events import Event, event_from_stored, event_hash
-from securemail.custody.merkle import CompactRange
+from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.verify.chains import ChainStep
 from securemail.custody.verify.checkpoints import MerkleStep, prefix_root
 from securemail.custody.verify.context import Context, Options

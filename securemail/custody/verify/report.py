@@ -14,7 +14,7 @@ CODES: Final = (
     "bad_signature", "missing_cosignature", "broken_chain", "missing_event", "reordered_event", "unknown_signer",
     "key_not_valid", "projection_differs", "checkpoint_root_differs", "checkpoint_size_differs", "not_extension",
     "bad_checkpoint_signature", "malformed_event", "illegal_transition", "stored_hash_differs",
-    "foreign_unverified",     # an event imported from a partner vault (services/exchange.py) no longer verifies
+    "foreign_unverified",     # an event imported from a partner vault (services/foreign_events.py) no longer verifies
 )
 
 ProgressCallback = Callable[[int, int], None]

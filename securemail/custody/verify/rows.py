@@ -25,7 +25,7 @@ from securemail.crypto.canonical import loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, unb64, verify
 from securemail.custody.authority import AUTHORITY_KINDS
 from securemail.custody.events import event_fields, event_hash, leaf_bytes
-from securemail.custody.merkle import leaf_hash
+from securemail.custody.merkle.hashing import leaf_hash
 
 # A row as read: seq, body, signatures, event_hash, leaf_hash, kind, subject, actor, time (parse.EVENT_COLUMNS).
 Row = tuple[Any, ...]
