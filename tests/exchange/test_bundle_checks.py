@@ -226,7 +226,7 @@ def test_plain_verify_checks_the_links_of_new_events_and_full_verify_all(world: 
     copy = tmp_path / "B-plain"
     shutil.copytree(world.b, copy)
     with world.session(copy, "adm") as s:
-        exchange.import_bundle(s, world.b1.read_bytes())
+        bundle_import.import_bundle(s, world.b1.read_bytes())
         directory.add_agency(s, "SND", name="Sở Tư pháp")
         directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
         directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
@@ -250,7 +250,7 @@ def test_plain_verify_checks_the_links_of_new_events_and_full_verify_all(world: 
     clean = tmp_path / "B-plain-clean"
     shutil.copytree(world.b, clean)
     with world.session(clean, "adm") as s:
-        exchange.import_bundle(s, world.b1.read_bytes())
+        bundle_import.import_bundle(s, world.b1.read_bytes())
         directory.add_agency(s, "SND", name="Sở Tư pháp")
         directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
         directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
