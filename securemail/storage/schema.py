@@ -215,6 +215,15 @@ CREATE INDEX items_holder_status ON items (holder, status);
 """
 
 
+# A secretary's "to confirm" view (services.views: recipient = her agency, status out for delivery, newest first):
+# with only the agency index, SQLite read every item addressed to her agency to find the few out for delivery
+# (0.2-0.6 s at 1,000,000 items); this index makes its first page and its totals a read of the matching rows.
+# Index only: no data changes. Self-contained: it may be renumbered if another migration lands first.
+_TO_CONFIRM_INDEX = """
+CREATE INDEX items_recipient_status ON items (recipient_agency, status, accepted_at);
+"""
+
+
 # version -> SQL that brings the previous version to this one
 MIGRATIONS: dict[int, str] = {
     1: _V1 + _append_only_triggers(),
@@ -228,6 +237,7 @@ MIGRATIONS: dict[int, str] = {
     9: _CROSS_WITNESS,
     10: _URGENCY_AND_COPIES,
     11: _VIEW_INDEXES,
+    12: _TO_CONFIRM_INDEX,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
