@@ -1,0 +1,125 @@
+"""The dashboard counts on the long-work thread: the items list's first page and the counter's operations do not
+queue behind its counts (seconds at 1,000,000 items); "counting…" until the figures arrive; an older refresh's
+answer is dropped. The counts are held back by a gate in the test, never by sleeping."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from gui_vault import VaultInfo
+from pytestqt.qtbot import QtBot
+
+from securemail.gui.main_window import MainWindow
+from securemail.gui.ops import run_op
+from securemail.gui.role_panels import ViewPanel
+from securemail.services import items
+from securemail.services.session import Session
+
+Opener = Callable[[str], Session]
+COUNTING = "đang đếm…"
+
+
+class Gate:
+    """Makes items.count_items (what the dashboard's cards count with) wait until opened."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+        self.calls = 0
+
+    def wrap(self, count: Callable[..., int]) -> Callable[..., int]:
+        def gated(*args: Any, **kwargs: Any) -> int:
+            self.calls += 1
+            self.entered.set()
+            assert self.opened.wait(60), "the test never opened the gate"
+            return count(*args, **kwargs)
+
+        return gated
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    held = Gate()
+    monkeypatch.setattr(items, "count_items", held.wrap(items.count_items))
+    yield held
+    held.opened.set()  # never leave the long-work thread waiting (the teardown drains it)
+
+
+def _window(qtbot: QtBot, session: Session) -> MainWindow:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    return window
+
+
+def test_items_list_and_counter_answer_while_the_dashboard_counts(qtbot: QtBot, open_as: Opener, vault: VaultInfo,
+                                                                 gate: Gate) -> None:
+    auditor = open_as("auditor1")
+    window = _window(qtbot, auditor)
+    dash = window.dashboard
+    qtbot.waitUntil(gate.entered.is_set, timeout=10000)  # the count is running, held
+    assert dash.counting()
+    assert {card.number.text() for card in dash.cards.values()} == {COUNTING}
+    overdue = dash.panels[1]
+    assert isinstance(overdue, ViewPanel)
+
+    qtbot.waitUntil(lambda: window.items.model.rowCount() == 4, timeout=10000)  # the first page, meanwhile
+    answered: list[str] = []
+    tracking = vault.trackings["waiting"]
+    run_op(window, lambda: items.item_row(auditor, tracking).status, answered.append)  # a counter operation
+    qtbot.waitUntil(lambda: answered == ["accepted"], timeout=10000)
+    qtbot.waitUntil(lambda: overdue.loaded is not None, timeout=10000)  # a panel's rows come first, its totals after
+    assert overdue.totals_label.text() == COUNTING
+    assert dash.counting() and dash.cards["atCounter"].number.text() == COUNTING
+
+    gate.opened.set()
+    qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)
+    numbers = {name: card.number.text() for name, card in dash.cards.items()}
+    assert numbers == {"atCounter": "2", "inTransit": "1", "overdue": "0", "incidents": "1"}
+    assert dash.waiting_table.rowCount() == 3
+    assert dash.updated_label.text().startswith("Cập nhật lúc")
+    qtbot.waitUntil(lambda: overdue.totals_label.text() == "0 bưu gửi, 0 bì, 0 quá hạn", timeout=10000)
+
+
+def test_an_older_refresh_is_dropped(qtbot: QtBot, open_as: Opener, gate: Gate,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _window(qtbot, open_as("clerk1"))
+    dash = window.dashboard
+    qtbot.waitUntil(gate.entered.is_set, timeout=10000)
+    shown: list[object] = []
+    loaded = dash._loaded
+    monkeypatch.setattr(dash, "_loaded", lambda result: (shown.append(result), loaded(result)))
+    dash.refresh()  # a newer refresh while the first count is held
+    assert dash.counting() and dash.cards["inTransit"].number.text() == COUNTING
+    gate.opened.set()
+    qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)
+    assert len(shown) == 1  # the newer refresh's figures only; the first was stopped and its answer dropped
+    assert dash.cards["atCounter"].number.text() == "2"
+    assert dash.message.text() == ""  # the first count's "cancelled" never reaches the page
+
+
+def test_counting_retranslates(qtbot: QtBot, open_as: Opener, gate: Gate) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from securemail.gui.translator import CatalogueTranslator, switch_language
+
+    window = _window(qtbot, open_as("clerk1"))
+    dash = window.dashboard
+    qtbot.waitUntil(gate.entered.is_set, timeout=10000)
+    app = QApplication.instance()
+    translator = CatalogueTranslator()
+    app.installTranslator(translator)
+    try:
+        switch_language(app, translator, "en")  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: dash.cards["atCounter"].number.text() == "counting…", timeout=5000)
+        gate.opened.set()
+        qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)  # figures: shown in the new language's page
+        assert dash.cards["atCounter"].number.text() == "2"
+        assert dash.updated_label.text().startswith("Updated")
+    finally:
+        switch_language(app, translator, "vi")  # type: ignore[arg-type]
+        app.removeTranslator(translator)
