@@ -2,7 +2,7 @@
 
 The counts read the whole items table (seconds at 1,000,000 items): they run on the long-work thread with their own
 reader (long_ops.run_long), never on the operations thread, so the items list's first page and the counter's
-actions do not queue behind them. The cards say "counting…" until the figures arrive; an answer to an older refresh
+actions do not queue behind them. The page says "counting…" until the figures arrive; an answer to an older refresh
 is dropped, and one that arrives after a lock or logout never reaches a page (the page is gone; cancel_all stops
 the count at its next step).
 """
@@ -117,7 +117,7 @@ class _Card(QFrame):
         super().__init__(parent)
         self.setObjectName(name)
         self.setProperty("card", True)
-        self.number = QLabel()
+        self.number = QLabel("…")
         self.number.setObjectName("cardNumber")
         self.caption = QLabel()
         self.caption.setObjectName("cardCaption")
@@ -141,6 +141,7 @@ class DashboardPage(Retranslating, QWidget):
         self.setObjectName("dashboardPage")
         self._session = session
         self._snapshot: Snapshot | None = None
+        self._updated: datetime | None = None  # when the figures shown were counted
         self._generation = 0  # each refresh; an answer to an older one is dropped
         self._counting: CancelToken | None = None  # the running count, if any
         self.cards = {name: _Card(name) for name in ("atCounter", "inTransit", "overdue", "incidents")}
@@ -208,8 +209,7 @@ class DashboardPage(Retranslating, QWidget):
             table.setHorizontalHeaderLabels([t(h) for h in TABLE_HEADERS])
         if self._snapshot is not None:  # figures, not words: shown again in the new language, never dropped
             self._show(self._snapshot)
-        if self.counting():
-            self._show_counting()
+        self._show_updated()
 
     def counting(self) -> bool:
         """True from a refresh until its figures (or its error) arrive."""
@@ -232,29 +232,34 @@ class DashboardPage(Retranslating, QWidget):
 
         self._counting = run_long(self, session, lambda reader, progress: (load_snapshot(reader, progress),
                                                                            reader.clock.now()), done, failed)
-        self._show_counting()
+        self._show_updated()
         for panel in self.panels:
             panel.refresh()
 
-    def _show_counting(self) -> None:
-        for card in self.cards.values():
-            card.number.setText(t("counting…"))
+    def _show_updated(self) -> None:
+        """"counting…" while a count runs (the last figures stay on the cards meanwhile: no flicker after each
+        counter action; "…" before the first), else when the figures shown were counted."""
+        if self.counting():
+            self.updated_label.setText(t("counting…"))
+        elif self._updated is not None:
+            self.updated_label.setText(t("Updated {time}", time=fmt_time(self._updated)))
+        else:
+            self.updated_label.setText("")
 
     def _loaded(self, result: tuple[Snapshot, datetime]) -> None:
         self._counting = None
-        self._snapshot, now = result
+        self._snapshot, self._updated = result
         self.refresh_button.setEnabled(True)
-        self.updated_label.setText(t("Updated {time}", time=fmt_time(now)))
+        self._show_updated()
         show_message(self.message, "")
         self._show(self._snapshot)
 
     def _failed(self, error: UserFacingError) -> None:
         self._counting = None
         self.refresh_button.setEnabled(True)
+        self._show_updated()
         show_message(self.message, error.message())
-        if self._snapshot is not None:
-            self._show(self._snapshot)  # the last figures stay, dated by "Updated ..."
-        else:
+        if self._snapshot is None:
             for card in self.cards.values():
                 card.number.setText("-")
 

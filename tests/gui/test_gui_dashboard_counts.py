@@ -28,11 +28,9 @@ class Gate:
     def __init__(self) -> None:
         self.entered = threading.Event()
         self.opened = threading.Event()
-        self.calls = 0
 
     def wrap(self, count: Callable[..., int]) -> Callable[..., int]:
         def gated(*args: Any, **kwargs: Any) -> int:
-            self.calls += 1
             self.entered.set()
             assert self.opened.wait(60), "the test never opened the gate"
             return count(*args, **kwargs)
@@ -62,8 +60,8 @@ def test_items_list_and_counter_answer_while_the_dashboard_counts(qtbot: QtBot, 
     window = _window(qtbot, auditor)
     dash = window.dashboard
     qtbot.waitUntil(gate.entered.is_set, timeout=10000)  # the count is running, held
-    assert dash.counting()
-    assert {card.number.text() for card in dash.cards.values()} == {COUNTING}
+    assert dash.counting() and dash.updated_label.text() == COUNTING
+    assert {card.number.text() for card in dash.cards.values()} == {"…"}  # no figures yet
     overdue = dash.panels[1]
     assert isinstance(overdue, ViewPanel)
 
@@ -74,7 +72,7 @@ def test_items_list_and_counter_answer_while_the_dashboard_counts(qtbot: QtBot, 
     qtbot.waitUntil(lambda: answered == ["accepted"], timeout=10000)
     qtbot.waitUntil(lambda: overdue.loaded is not None, timeout=10000)  # a panel's rows come first, its totals after
     assert overdue.totals_label.text() == COUNTING
-    assert dash.counting() and dash.cards["atCounter"].number.text() == COUNTING
+    assert dash.counting() and dash.cards["atCounter"].number.text() == "…"
 
     gate.opened.set()
     qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)
@@ -94,12 +92,20 @@ def test_an_older_refresh_is_dropped(qtbot: QtBot, open_as: Opener, gate: Gate,
     loaded = dash._loaded
     monkeypatch.setattr(dash, "_loaded", lambda result: (shown.append(result), loaded(result)))
     dash.refresh()  # a newer refresh while the first count is held
-    assert dash.counting() and dash.cards["inTransit"].number.text() == COUNTING
+    assert dash.counting() and dash.updated_label.text() == COUNTING
     gate.opened.set()
     qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)
     assert len(shown) == 1  # the newer refresh's figures only; the first was stopped and its answer dropped
     assert dash.cards["atCounter"].number.text() == "2"
     assert dash.message.text() == ""  # the first count's "cancelled" never reaches the page
+    assert dash.updated_label.text().startswith("Cập nhật lúc")
+    gate.opened.clear()
+    gate.entered.clear()
+    dash.refresh()  # a later refresh: the last figures stay on the cards while it counts
+    qtbot.waitUntil(gate.entered.is_set, timeout=10000)
+    assert dash.updated_label.text() == COUNTING and dash.cards["atCounter"].number.text() == "2"
+    gate.opened.set()
+    qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)
 
 
 def test_counting_retranslates(qtbot: QtBot, open_as: Opener, gate: Gate) -> None:
@@ -115,7 +121,7 @@ def test_counting_retranslates(qtbot: QtBot, open_as: Opener, gate: Gate) -> Non
     app.installTranslator(translator)
     try:
         switch_language(app, translator, "en")  # type: ignore[arg-type]
-        qtbot.waitUntil(lambda: dash.cards["atCounter"].number.text() == "counting…", timeout=5000)
+        qtbot.waitUntil(lambda: dash.updated_label.text() == "counting…", timeout=5000)
         gate.opened.set()
         qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)  # figures: shown in the new language's page
         assert dash.cards["atCounter"].number.text() == "2"
