@@ -129,3 +129,34 @@ def test_counting_retranslates(qtbot: QtBot, open_as: Opener, gate: Gate) -> Non
     finally:
         switch_language(app, translator, "vi")  # type: ignore[arg-type]
         app.removeTranslator(translator)
+
+
+def test_a_count_running_at_lock_never_reaches_a_page(qtbot: QtBot, qapp: Any, vault: VaultInfo, gate: Gate,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from securemail.gui.controller import AppController
+    from securemail.gui.long_ops import long_operations
+    from securemail.services.session import open_session
+
+    controller = AppController(qapp, vault.path, idle_ms=600_000)
+    try:
+        window = controller.show_main(open_session(vault.path, "vanthu1", vault.passwords["vanthu1"]))
+        dash = window.dashboard
+        qtbot.waitUntil(gate.entered.is_set, timeout=10000)
+        shown: list[object] = []
+        monkeypatch.setattr(dash, "_loaded", shown.append)
+        controller.lock()
+        assert controller.main_window is None and controller.unlock_dialog is not None
+        auditor = controller.show_main(open_session(vault.path, "auditor1", vault.passwords["auditor1"]))
+        gate.opened.set()
+        qtbot.waitUntil(lambda: not auditor.dashboard.counting(), timeout=10000)
+        qtbot.waitUntil(lambda: not long_operations().busy(), timeout=10000)
+        assert shown == []  # the secretary's count (stopped by the lock) went nowhere
+        numbers = {name: card.number.text() for name, card in auditor.dashboard.cards.items()}
+        assert numbers == {"atCounter": "2", "inTransit": "1", "overdue": "0", "incidents": "1"}  # the auditor's
+    finally:
+        controller.idle.stop()
+        qapp.removeEventFilter(controller.idle)
+        if controller.session is not None:
+            controller._close_session()
+        if controller.unlock_dialog is not None:
+            controller.unlock_dialog.deleteLater()
