@@ -88,6 +88,7 @@ class ViewPanel(Retranslating, QGroupBox):
         show_message(self.message, "")
         self.loaded: ViewLoad | None = None
         self.totals: views.Totals | None = None  # None while counting (or if the count failed)
+        self._totals_failed = False
         self._generation = 0  # each refresh; answers to an older one are dropped
         self._retranslate()
 
@@ -117,7 +118,7 @@ class ViewPanel(Retranslating, QGroupBox):
         run_op(self, work, done, failed)
 
     def _loaded(self, generation: int, load: ViewLoad) -> None:
-        self.loaded, self.totals = load, None
+        self.loaded, self.totals, self._totals_failed = load, None, False
         self.model.reset_rows(load.page.rows, load.now, has_more=False)
         self.table.resizeColumnsToContents()  # at most PANEL_ROWS rows: tracking numbers shown whole
         self._show_totals(load)
@@ -130,7 +131,8 @@ class ViewPanel(Retranslating, QGroupBox):
 
         def count_failed(error: UserFacingError) -> None:
             if generation == self._generation:
-                self.totals_label.setText("")
+                self._totals_failed = True
+                self._show_totals(load)
                 show_message(self.message, error.message())
 
         run_long(self, self._session, lambda reader, _progress: views.totals(reader, load.query, load.now),
@@ -139,7 +141,7 @@ class ViewPanel(Retranslating, QGroupBox):
     def _show_totals(self, load: ViewLoad) -> None:
         totals = self.totals
         if totals is None:
-            self.totals_label.setText(t("counting…"))
+            self.totals_label.setText("" if self._totals_failed else t("counting…"))
             return
         text = t("{count} items, {envelopes} envelopes, {overdue} overdue", count=totals.items,
                  envelopes=totals.envelopes, overdue=totals.overdue)

@@ -160,3 +160,25 @@ def test_a_count_running_at_lock_never_reaches_a_page(qtbot: QtBot, qapp: Any, v
             controller._close_session()
         if controller.unlock_dialog is not None:
             controller.unlock_dialog.deleteLater()
+
+
+def test_a_panel_whose_count_fails_says_so_and_stops_counting(qtbot: QtBot, open_as: Opener, vault: VaultInfo,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from securemail.errors import BadInputError
+    from securemail.gui.dashboard import DashboardPage
+    from securemail.services import views
+
+    def refused(*_args: Any) -> views.Totals:
+        raise BadInputError("input.too_large", field="limit", min=1, max=2)
+
+    monkeypatch.setattr(views, "totals", refused)
+    dash = DashboardPage(open_as("courier1"))
+    qtbot.addWidget(dash)
+    dash.show()
+    dash.refresh()
+    (panel,) = dash.panels
+    assert isinstance(panel, ViewPanel)
+    qtbot.waitUntil(lambda: panel.message.text() != "" and panel.loaded is not None, timeout=10000)
+    assert panel.model.rowCount() == 1  # the rows came from the operations thread
+    assert panel.totals is None and panel.totals_label.text() == ""  # not "counting…" forever
+    assert "Số dòng tối đa" in panel.message.text()  # the error, in the user's language
