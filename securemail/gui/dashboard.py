@@ -1,10 +1,17 @@
-"""What needs attention now: counts, Hỏa tốc items not yet delivered (first), and overdue items."""
+"""What needs attention now: counts, Hỏa tốc items not yet delivered (first), and overdue items.
+
+The counts read the whole items table (seconds at 1,000,000 items): they run on the long-work thread with their own
+reader (long_ops.run_long), never on the operations thread, so the items list's first page and the counter's
+actions do not queue behind them. The page says "counting…" until the figures arrive; an answer to an older refresh
+is dropped, and one that arrives after a lock or logout never reaches a page (the page is gone; cancel_all stops
+the count at its next step).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -25,12 +32,13 @@ from PySide6.QtWidgets import (
 
 from securemail.domain.enums import ItemStatus, Secrecy, ServiceClass
 from securemail.errors import UserFacingError
-from securemail.gui.ops import run_op
+from securemail.gui.long_ops import run_long
 from securemail.gui.role_panels import role_panels
 from securemail.gui.strings import N_, t
 from securemail.gui.translator import Retranslating
 from securemail.gui.widgets import PlainLabel, fmt_time, lbl, named, show_message
 from securemail.services import incidents, items, norms
+from securemail.services.background import CancelToken, Progress
 from securemail.services.permissions import Permission, allowed
 from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session
@@ -57,10 +65,23 @@ def _count(session: Session, statuses: Sequence[ItemStatus]) -> int:
     return items.count_items(session, statuses=[s.value for s in statuses])
 
 
-def load_snapshot(session: Session) -> Snapshot:
-    """Runs on the operations thread: only service calls."""
+SNAPSHOT_STEPS = len(URGENCY) + 5
+
+
+def load_snapshot(session: Session, progress: Progress | None = None) -> Snapshot:
+    """Runs on the long-work thread with a reader (long_ops.run_long): only service calls. `progress` is called
+    between the steps (it stops the work once the page asked to: a newer refresh, a lock)."""
+    step = 0
+
+    def advance() -> None:
+        nonlocal step
+        step += 1
+        if progress is not None:
+            progress(step, SNAPSHOT_STEPS)
+
     waiting: list[ItemRecord] = []
     for service in URGENCY:
+        advance()
         batch: list[ItemRecord] = []
         for status in UNDELIVERED:
             batch += items.search_items(session, filters={"service": service.value, "status": status.value},
@@ -70,12 +91,18 @@ def load_snapshot(session: Session) -> Snapshot:
         if len(waiting) >= LIST_LIMIT:
             break
     now = session.clock.now()
+    advance()
     overdue_count = items.count_items(session, overdue_at=now)
+    advance()
     overdue = norms.overdue_items(session, now=now, limit=LIST_LIMIT * 4)
     most_late = sorted(overdue, key=lambda r: (r.due_at or "", r.tracking))
+    advance()
     open_incidents = (len(incidents.list_incidents(session)) if allowed(session.role, Permission.VIEW_ALL)
                       else None)
-    return Snapshot(_count(session, AT_COUNTER), _count(session, IN_TRANSIT), overdue_count, open_incidents,
+    advance()
+    at_counter = _count(session, AT_COUNTER)
+    advance()
+    return Snapshot(at_counter, _count(session, IN_TRANSIT), overdue_count, open_incidents,
                     waiting[:LIST_LIMIT], most_late[:LIST_LIMIT])
 
 
@@ -114,6 +141,9 @@ class DashboardPage(Retranslating, QWidget):
         self.setObjectName("dashboardPage")
         self._session = session
         self._snapshot: Snapshot | None = None
+        self._updated: datetime | None = None  # when the figures shown were counted
+        self._generation = 0  # each refresh; an answer to an older one is dropped
+        self._counting: CancelToken | None = None  # the running count, if any
         self.cards = {name: _Card(name) for name in ("atCounter", "inTransit", "overdue", "incidents")}
         self.cards["overdue"].setProperty("alert", True)
         cards = QHBoxLayout()
@@ -177,26 +207,61 @@ class DashboardPage(Retranslating, QWidget):
         self.refresh_button.setText(t("&Refresh"))
         for table in (self.waiting_table, self.overdue_table):
             table.setHorizontalHeaderLabels([t(h) for h in TABLE_HEADERS])
-        if self._snapshot is not None:
+        if self._snapshot is not None:  # figures, not words: shown again in the new language, never dropped
             self._show(self._snapshot)
+        self._show_updated()
+
+    def counting(self) -> bool:
+        """True from a refresh until its figures (or its error) arrive."""
+        return self._counting is not None
 
     def refresh(self) -> None:
-        session = self._session
+        self._generation += 1
+        generation, session = self._generation, self._session
+        if self._counting is not None:
+            self._counting.cancel()  # its answer would be dropped anyway: stop it at its next step
         self.refresh_button.setEnabled(False)
-        run_op(self, lambda: (load_snapshot(session), session.clock.now()), self._loaded, self._failed)
+
+        def done(result: tuple[Snapshot, datetime]) -> None:
+            if generation == self._generation:
+                self._loaded(result)
+
+        def failed(error: UserFacingError) -> None:
+            if generation == self._generation:
+                self._failed(error)
+
+        self._counting = run_long(self, session, lambda reader, progress: (load_snapshot(reader, progress),
+                                                                           reader.clock.now()), done, failed)
+        self._show_updated()
         for panel in self.panels:
             panel.refresh()
 
-    def _loaded(self, result: tuple[Snapshot, Any]) -> None:
-        self._snapshot, now = result
+    def _show_updated(self) -> None:
+        """"counting…" while a count runs (the last figures stay on the cards meanwhile: no flicker after each
+        counter action; "…" before the first), else when the figures shown were counted."""
+        if self.counting():
+            self.updated_label.setText(t("counting…"))
+        elif self._updated is not None:
+            self.updated_label.setText(t("Updated {time}", time=fmt_time(self._updated)))
+        else:
+            self.updated_label.setText("")
+
+    def _loaded(self, result: tuple[Snapshot, datetime]) -> None:
+        self._counting = None
+        self._snapshot, self._updated = result
         self.refresh_button.setEnabled(True)
-        self.updated_label.setText(t("Updated {time}", time=fmt_time(now)))
+        self._show_updated()
         show_message(self.message, "")
         self._show(self._snapshot)
 
     def _failed(self, error: UserFacingError) -> None:
+        self._counting = None
         self.refresh_button.setEnabled(True)
+        self._show_updated()
         show_message(self.message, error.message())
+        if self._snapshot is None:
+            for card in self.cards.values():
+                card.number.setText("-")
 
     def _show(self, snap: Snapshot) -> None:
         values = {"atCounter": snap.at_counter, "inTransit": snap.in_transit, "overdue": snap.overdue,

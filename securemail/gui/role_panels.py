@@ -5,7 +5,9 @@
   auditor    the integrity of the log (the last clean check) and the open incidents
   clerk, admin: the counter (waiting, Hỏa tốc first; overdue) as dashboard.py shows it.
 
-Each panel loads through the operations thread (services only) and opens an item on double-click or Enter.
+Each panel loads through the operations thread (services only) and opens an item on double-click or Enter. A view's
+totals read every matching row: they are counted afterwards on the long-work thread (as the items page does), so
+the operations thread stays free for the counter; "counting…" until they arrive, an older refresh's are dropped.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from securemail.errors import UserFacingError
 from securemail.gui.item_filters import VIEW_NAMES
 from securemail.gui.items_model import ItemsTableModel
 from securemail.gui.list_tables import list_table
+from securemail.gui.long_ops import run_long
 from securemail.gui.ops import run_op
 from securemail.gui.strings import N_, t
 from securemail.gui.translator import Retranslating
@@ -57,7 +60,7 @@ def _table(name: str) -> QTableView:
 @dataclass(frozen=True)
 class ViewLoad:
     page: views.Page
-    totals: views.Totals
+    query: views.ItemQuery
     now: datetime
 
 
@@ -84,6 +87,9 @@ class ViewPanel(Retranslating, QGroupBox):
         layout.addWidget(self.message)
         show_message(self.message, "")
         self.loaded: ViewLoad | None = None
+        self.totals: views.Totals | None = None  # None while counting (or if the count failed)
+        self._totals_failed = False
+        self._generation = 0  # each refresh; answers to an older one are dropped
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -93,25 +99,52 @@ class ViewPanel(Retranslating, QGroupBox):
             self._show_totals(self.loaded)
 
     def refresh(self) -> None:
-        session, view = self._session, self.view
+        self._generation += 1
+        generation, session, view = self._generation, self._session, self.view
 
         def work() -> ViewLoad:
             now = session.clock.now()
             query = views.view_query(session, view)
-            return ViewLoad(views.search(session, query, limit=PANEL_ROWS), views.totals(session, query, now), now)
+            return ViewLoad(views.search(session, query, limit=PANEL_ROWS), query, now)
 
-        run_op(self, work, self._loaded, self._failed)
+        def done(load: ViewLoad) -> None:
+            if generation == self._generation:
+                self._loaded(generation, load)
 
-    def _loaded(self, load: ViewLoad) -> None:
-        self.loaded = load
+        def failed(error: UserFacingError) -> None:
+            if generation == self._generation:
+                self._failed(error)
+
+        run_op(self, work, done, failed)
+
+    def _loaded(self, generation: int, load: ViewLoad) -> None:
+        self.loaded, self.totals, self._totals_failed = load, None, False
         self.model.reset_rows(load.page.rows, load.now, has_more=False)
         self.table.resizeColumnsToContents()  # at most PANEL_ROWS rows: tracking numbers shown whole
         self._show_totals(load)
         show_message(self.message, "" if load.page.rows else t("Nothing here now."), kind="info")
 
+        def counted(totals: views.Totals) -> None:
+            if generation == self._generation:
+                self.totals = totals
+                self._show_totals(load)
+
+        def count_failed(error: UserFacingError) -> None:
+            if generation == self._generation:
+                self._totals_failed = True
+                self._show_totals(load)
+                show_message(self.message, error.message())
+
+        run_long(self, self._session, lambda reader, _progress: views.totals(reader, load.query, load.now),
+                 counted, count_failed)
+
     def _show_totals(self, load: ViewLoad) -> None:
-        text = t("{count} items, {envelopes} envelopes, {overdue} overdue", count=load.totals.items,
-                 envelopes=load.totals.envelopes, overdue=load.totals.overdue)
+        totals = self.totals
+        if totals is None:
+            self.totals_label.setText("" if self._totals_failed else t("counting…"))
+            return
+        text = t("{count} items, {envelopes} envelopes, {overdue} overdue", count=totals.items,
+                 envelopes=totals.envelopes, overdue=totals.overdue)
         if load.page.cursor is not None:
             text += " · " + t("the first {shown} are listed; see the Items tab for all", shown=len(load.page.rows))
         self.totals_label.setText(text)

@@ -130,6 +130,7 @@ def test_courier_dashboard_shows_what_he_holds(qtbot: QtBot, open_as: Opener, va
     qtbot.waitUntil(lambda: panel.loaded is not None, timeout=10000)
     assert panel.title() == "Bưu gửi tôi đang giữ"
     assert [panel.model.row_data(r).tracking for r in range(panel.model.rowCount())] == [vault.trackings["transit"]]
+    qtbot.waitUntil(lambda: panel.totals is not None, timeout=10000)  # counted afterwards, on the long-work thread
     assert panel.totals_label.text() == "1 bưu gửi, 2 bì, 0 quá hạn"
     assert dash.waiting_box.isHidden() and not dash.overdue_box.isHidden()
     with qtbot.waitSignal(dash.open_item) as opened:
