@@ -1,4 +1,5 @@
-"""The fast canonicality check (stdlib C encoder) must say exactly what RFC 8785 says, for every text."""
+"""The fast canonical encoder and canonicality check (stdlib C encoder) must say exactly what RFC 8785 says, for
+every value and every text."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from securemail.crypto.canonical import is_canonical_encoding, parse_canonical
+from securemail.crypto.canonical import canonical_bytes, is_canonical_encoding, parse_canonical
 
 _text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)),
                 max_size=8)
@@ -23,6 +24,7 @@ _values = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(_values)
 def test_the_canonical_bytes_are_accepted(value: object) -> None:
+    assert canonical_bytes(value) == rfc8785.dumps(value)
     assert is_canonical_encoding(value, rfc8785.dumps(value))
 
 
@@ -42,6 +44,7 @@ def test_other_spellings_are_refused_as_rfc8785_refuses_them(value: object) -> N
 ])
 def test_the_hard_cases_agree_with_rfc8785(value: object) -> None:
     canonical = rfc8785.dumps(value)
+    assert canonical_bytes(value) == canonical
     assert is_canonical_encoding(value, canonical)
     assert parse_canonical(canonical) == value
     stdlib = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
@@ -49,6 +52,10 @@ def test_the_hard_cases_agree_with_rfc8785(value: object) -> None:
 
 
 def test_floats_and_lone_surrogates_are_never_canonical() -> None:
+    with pytest.raises(ValueError):
+        canonical_bytes({"x": 1.5})
+    with pytest.raises(rfc8785.CanonicalizationError):
+        canonical_bytes({"x": "\ud800"})          # refused as rfc8785 refuses it
     with pytest.raises(ValueError):
         is_canonical_encoding({"x": 1.5}, b'{"x":1.5}')
     with pytest.raises(ValueError):

@@ -190,28 +190,41 @@ def test_an_unlawful_custody_move_is_refused_although_well_signed(world: World):
     assert _refused(world, data) == "custody"
 
 
+_CLERK_B = ("gdv", "giao-dịch-viên-B-1")
+
+
+def _partner_with_clerk(world: World, vault) -> None:
+    """B has imported A's bundle and has a clerk who may accept the imported item."""
+    with world.session(vault, "adm") as s:
+        bundle_import.import_bundle(s, world.b1.read_bytes())
+        directory.add_agency(s, "SND", name="Sở Tư pháp")
+        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
+        directory.add_user(s, _CLERK_B[0], role="clerk", full_name="Giao Dịch Viên", password=_CLERK_B[1])
+
+
+def _swap_imported_acceptance(world: World, conn) -> None:
+    """An insider replaces the imported acceptance row by another valid imported event (the link no longer
+    leads to the event it names)."""
+    conn.execute("DROP TRIGGER IF EXISTS foreign_events_no_update")
+    conn.execute("UPDATE foreign_events SET body = (SELECT body FROM foreign_events WHERE seq = 1), "
+                 "signatures = (SELECT signatures FROM foreign_events WHERE seq = 1) "
+                 "WHERE subject = ? AND kind = ?", (world.tracking, K.ITEM_ACCEPTED))
+
+
 def test_verify_reports_a_broken_link_to_an_imported_event(world: World, tmp_path):
     """The acceptance of an imported item links to the partner's acceptance; a changed imported row is reported
     by verify (the link no longer leads to it)."""
     from securemail.services import audit, imported_items
+    from securemail.services.session import open_session
 
     copy = tmp_path / "B-link"
     shutil.copytree(world.b, copy)
-    with world.session(copy, "adm") as s:
-        bundle_import.import_bundle(s, world.b1.read_bytes())
-        directory.add_agency(s, "SND", name="Sở Tư pháp")
-        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
-        directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
-    from securemail.services.session import open_session
-
-    with open_session(copy, "gdv", "giao-dịch-viên-B-1") as s:
+    _partner_with_clerk(world, copy)
+    with open_session(copy, *_CLERK_B) as s:
         assert imported_items.accept_imported(s, world.tracking) == world.tracking
         report = audit.verify_vault(s, full=True)
         assert report, [(p.code, p.message("en")) for p in report.problems]
-        s.conn.execute("DROP TRIGGER IF EXISTS foreign_events_no_update")
-        s.conn.execute("UPDATE foreign_events SET body = (SELECT body FROM foreign_events WHERE seq = 1), "
-                       "signatures = (SELECT signatures FROM foreign_events WHERE seq = 1) "
-                       "WHERE subject = ? AND kind = ?", (world.tracking, K.ITEM_ACCEPTED))
+        _swap_imported_acceptance(world, s.conn)
         report = audit.verify_vault(s, full=True)
         assert any(p.code == "foreign_unverified" and "not the one it was linked to" in p.detail
                    for p in report.problems), report.problems
@@ -225,23 +238,12 @@ def test_plain_verify_checks_the_links_of_new_events_and_full_verify_all(world: 
 
     copy = tmp_path / "B-plain"
     shutil.copytree(world.b, copy)
+    _partner_with_clerk(world, copy)
     with world.session(copy, "adm") as s:
-        bundle_import.import_bundle(s, world.b1.read_bytes())
-        directory.add_agency(s, "SND", name="Sở Tư pháp")
-        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
-        directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
         assert audit.verify_vault(s, full=True)          # the verified record: everything so far
-
-    def swap_imported_acceptance(s: object) -> None:
-        conn = s.conn  # type: ignore[attr-defined]
-        conn.execute("DROP TRIGGER IF EXISTS foreign_events_no_update")
-        conn.execute("UPDATE foreign_events SET body = (SELECT body FROM foreign_events WHERE seq = 1), "
-                     "signatures = (SELECT signatures FROM foreign_events WHERE seq = 1) "
-                     "WHERE subject = ? AND kind = ?", (world.tracking, K.ITEM_ACCEPTED))
-
-    with open_session(copy, "gdv", "giao-dịch-viên-B-1") as s:
+    with open_session(copy, *_CLERK_B) as s:
         assert imported_items.accept_imported(s, world.tracking) == world.tracking
-        swap_imported_acceptance(s)
+        _swap_imported_acceptance(world, s.conn)
     with world.session(copy, "adm") as s:
         plain = audit.verify_vault(s)                    # the acceptance is new: its link is checked
         assert plain.incremental_from > 0
@@ -249,14 +251,10 @@ def test_plain_verify_checks_the_links_of_new_events_and_full_verify_all(world: 
 
     clean = tmp_path / "B-plain-clean"
     shutil.copytree(world.b, clean)
-    with world.session(clean, "adm") as s:
-        bundle_import.import_bundle(s, world.b1.read_bytes())
-        directory.add_agency(s, "SND", name="Sở Tư pháp")
-        directory.add_agency(s, "REC", name="Văn phòng Tỉnh ủy")
-        directory.add_user(s, "gdv", role="clerk", full_name="Giao Dịch Viên", password="giao-dịch-viên-B-1")
-    with open_session(clean, "gdv", "giao-dịch-viên-B-1") as s:
+    _partner_with_clerk(world, clean)
+    with open_session(clean, *_CLERK_B) as s:
         imported_items.accept_imported(s, world.tracking)
     with world.session(clean, "adm") as s:
         assert audit.verify_vault(s, full=True)          # the acceptance and its link verified and recorded
-        swap_imported_acceptance(s)
+        _swap_imported_acceptance(world, s.conn)
         assert audit.verify_vault(s, full=True).problems, "verify --full rechecks every link"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from gui_vault import VaultInfo
+from gui_window import started_window
 from pytestqt.qtbot import QtBot
 
-from securemail.gui.main_window import MainWindow
 from securemail.gui.ops import run_op
 from securemail.gui.role_panels import ViewPanel
 from securemail.services import items
@@ -46,18 +46,10 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     held.opened.set()  # never leave the long-work thread waiting (the teardown drains it)
 
 
-def _window(qtbot: QtBot, session: Session) -> MainWindow:
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    return window
-
-
 def test_items_list_and_counter_answer_while_the_dashboard_counts(qtbot: QtBot, open_as: Opener, vault: VaultInfo,
                                                                  gate: Gate) -> None:
     auditor = open_as("auditor1")
-    window = _window(qtbot, auditor)
+    window = started_window(qtbot, auditor)
     dash = window.dashboard
     qtbot.waitUntil(gate.entered.is_set, timeout=10000)  # the count is running, held
     assert dash.counting() and dash.updated_label.text() == COUNTING
@@ -85,7 +77,7 @@ def test_items_list_and_counter_answer_while_the_dashboard_counts(qtbot: QtBot, 
 
 def test_an_older_refresh_is_dropped(qtbot: QtBot, open_as: Opener, gate: Gate,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    window = _window(qtbot, open_as("clerk1"))
+    window = started_window(qtbot, open_as("clerk1"))
     dash = window.dashboard
     qtbot.waitUntil(gate.entered.is_set, timeout=10000)
     shown: list[object] = []
@@ -113,7 +105,7 @@ def test_counting_retranslates(qtbot: QtBot, open_as: Opener, gate: Gate) -> Non
 
     from securemail.gui.translator import CatalogueTranslator, switch_language
 
-    window = _window(qtbot, open_as("clerk1"))
+    window = started_window(qtbot, open_as("clerk1"))
     dash = window.dashboard
     qtbot.waitUntil(gate.entered.is_set, timeout=10000)
     app = QApplication.instance()

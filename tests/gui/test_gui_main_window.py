@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from gui_vault import OFFICE_NAME, VaultInfo
+from gui_window import started_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from securemail.gui.main_window import MainWindow
 from securemail.gui.translator import CatalogueTranslator, switch_language
 from securemail.services.session import Session
 
@@ -27,17 +27,9 @@ ROLE_LABELS = {"admin": "Quản trị", "clerk1": "Giao dịch viên KT1", "cour
                "vanthu1": "Văn thư cơ quan", "auditor1": "Kiểm tra, bảo vệ bí mật nhà nước"}
 
 
-def _window(qtbot: QtBot, session: Session) -> MainWindow:
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    return window
-
-
 @pytest.mark.parametrize("username", list(TABS))
 def test_opens_for_each_role(qtbot: QtBot, open_as: Opener, vault: VaultInfo, username: str) -> None:
-    window = _window(qtbot, open_as(username))
+    window = started_window(qtbot, open_as(username))
     assert window.windowTitle() == f"SecureMail - {OFFICE_NAME}"
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TABS[username]
     assert window.findChild(type(window._role_label), "statusRole").text() == f"Vai trò: {ROLE_LABELS[username]}"
@@ -52,7 +44,7 @@ def test_opens_for_each_role(qtbot: QtBot, open_as: Opener, vault: VaultInfo, us
 
 
 def test_dashboard_counts_and_hoa_toc_first(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
-    window = _window(qtbot, open_as("auditor1"))
+    window = started_window(qtbot, open_as("auditor1"))
     dash = window.dashboard
     qtbot.waitUntil(lambda: not dash.counting(), timeout=10000)  # counted on the long-work thread
     numbers = {name: card.number.text() for name, card in dash.cards.items()}
@@ -66,7 +58,7 @@ def test_dashboard_counts_and_hoa_toc_first(qtbot: QtBot, open_as: Opener, vault
 
 
 def test_language_switch_retranslates_everything(qtbot: QtBot, qapp: QApplication, open_as: Opener) -> None:
-    window = _window(qtbot, open_as("clerk1"))
+    window = started_window(qtbot, open_as("clerk1"))
     qtbot.waitUntil(lambda: window.items.model.rowCount() == 4, timeout=10000)
     translator = CatalogueTranslator()
     qapp.installTranslator(translator)
@@ -96,7 +88,7 @@ def test_language_switch_retranslates_everything(qtbot: QtBot, qapp: QApplicatio
 
 
 def test_quit_from_the_menu_is_requested_not_forced(qtbot: QtBot, open_as: Opener) -> None:
-    window = _window(qtbot, open_as("courier1"))
+    window = started_window(qtbot, open_as("courier1"))
     asked: list[bool] = []
     window.quit_requested.connect(lambda: asked.append(True))
     window.quit_action.trigger()

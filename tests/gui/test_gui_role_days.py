@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from gui_typing import type_text
 from gui_vault import VaultInfo, password_of
+from gui_window import started_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
@@ -18,14 +19,6 @@ from securemail.services.cosign import cosigner
 from securemail.services.session import Session
 
 Opener = Callable[[str], Session]
-
-
-def _window(qtbot: QtBot, session: Session) -> MainWindow:
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    return window
 
 
 def _child(window: object, kind: type, name: str):  # type: ignore[no-untyped-def]
@@ -45,7 +38,7 @@ def _shown(window: MainWindow) -> list[str]:
 
 def test_clerk_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     clerk = open_as("clerk1")
-    window = _window(qtbot, clerk)
+    window = started_window(qtbot, clerk)
     assert window.intake is not None
     ui = window.intake.ui
     window.tabs.setCurrentWidget(window.intake)
@@ -81,7 +74,7 @@ def test_clerk_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
 
 def test_courier_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     courier = open_as("courier1")
-    window = _window(qtbot, courier)
+    window = started_window(qtbot, courier)
     transit = vault.trackings["transit"]
     (held,) = window.dashboard.panels
     assert isinstance(held, ViewPanel)
@@ -109,7 +102,7 @@ def test_secretary_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     transfers.handover(clerk, [waiting], signer, courier_info)
     transfers.out_for_delivery(open_as("courier1"), waiting)  # the courier is on his way to her agency
     secretary = open_as("vanthu1")
-    window = _window(qtbot, secretary)
+    window = started_window(qtbot, secretary)
     to_confirm, on_its_way = window.dashboard.panels
     assert isinstance(to_confirm, ViewPanel) and isinstance(on_its_way, ViewPanel)
     qtbot.waitUntil(lambda: to_confirm.model.rowCount() == 1, timeout=10000)
@@ -131,7 +124,7 @@ def test_secretary_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
 
 def test_auditor_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
     auditor = open_as("auditor1")
-    window = _window(qtbot, auditor)
+    window = started_window(qtbot, auditor)
     integrity = window.dashboard.panels[0]
     assert isinstance(integrity, IntegrityPanel)
     qtbot.waitUntil(lambda: integrity.loaded is not None, timeout=10000)
@@ -161,7 +154,7 @@ def test_auditor_day(qtbot: QtBot, open_as: Opener, vault: VaultInfo) -> None:
 
 def test_admin_day(qtbot: QtBot, open_as: Opener) -> None:
     admin = open_as("admin")
-    window = _window(qtbot, admin)
+    window = started_window(qtbot, admin)
     assert window.admin is not None
     window.tabs.setCurrentWidget(window.admin)
     qtbot.waitUntil(lambda: window.admin.agencies_table.rowCount() == 3, timeout=10000)  # type: ignore[union-attr]
