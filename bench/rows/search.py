@@ -38,7 +38,7 @@ _COLUMNS = ("tracking, sender_agency, recipient_agency, secrecy, service, scope,
             "seal_condition, recall, status, accepted_at, accepted_by, due_at, delivered_at, last_seq")
 
 
-def _populate(conn: Any, n: int) -> None:
+def populate(conn: Any, n: int) -> None:
     rnd = random.Random(7)
     start = datetime(2025, 1, 1, 8, 0, tzinfo=ICT)
     conn.execute("BEGIN")
@@ -69,7 +69,7 @@ def items_vault(ctx: Context, n: int) -> Path:
     with init_vault(path, office_code="GL01", office_name="Bench", admin="quantri", full_name="Q",
                     password=workload.PASSWORD, clock=clock, kdf_profile="minimum") as s:
         directory.add_user(s, workload.AUDITOR, role="auditor", full_name="K", password=workload.PASSWORD)
-        _populate(s.conn, n)
+        populate(s.conn, n)
     (path / vaults.DONE).write_text("ok\n")
     return path
 
