@@ -9,7 +9,7 @@ from pathlib import Path
 
 import workload
 from harness import Context
-from quick_canonical import not_rfc8785
+from rfc8785_check import not_rfc8785
 
 from securemail.services.audit import verify_vault
 from securemail.services.session import Session, open_session
@@ -44,7 +44,7 @@ def desk_vault(ctx: Context, events: int) -> Path:
         report = verify_vault(s, full=True)
         if not report:
             raise RuntimeError(f"the freshly built vault does not verify: {report.problems[:3]}")
-        bad = not_rfc8785(s.conn)       # built with bench/quick_canonical.py: checked against rfc8785 itself
+        bad = not_rfc8785(s.conn)       # every stored body re-encoded by rfc8785 itself (bench/rfc8785_check.py)
         if bad:
             raise RuntimeError(f"events not in rfc8785's encoding: {bad[:5]}")
     verify_s = time.perf_counter() - started - build_s

@@ -3,7 +3,7 @@
 The fast path: one clerk session and one courier session, each opened once, with the co-signers' keys unlocked
 once (as if each co-signer typed their password once a day); many service calls inside one ledger transaction (one
 commit and one tree head per batch instead of per call); a larger SQLite page cache for the two sessions. (A cached
-vault is also re-encoded with the rfc8785 module itself before it is marked complete: bench/quick_canonical.py.)
+vault is also re-encoded with the rfc8785 module itself before it is marked complete: bench/rfc8785_check.py.)
 The services, the authority, the custody rules and the projection run exactly as at the counter.
 
 A working day: items accepted at the counter from 07:30 (default 300 a day), then
