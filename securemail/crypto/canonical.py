@@ -45,7 +45,15 @@ def _check(value: JsonValue, path: str) -> None:
     raise ValueError(f"unsupported type {type(value).__name__} at {path}")
 
 
+# The stdlib's C encoder with JCS's separators and key order: RFC 8785's bytes for what `_check` admits as long as
+# no character lies beyond U+FFFF (see is_canonical_encoding); used by both the encoder and the checks.
 _C_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+_BEYOND_BMP = re.compile(rb"[\xf0-\xff]")   # UTF-8 lead bytes of characters beyond U+FFFF (and invalid bytes)
+
+
+def _within_bmp(data: bytes) -> bool:
+    """No character beyond U+FFFF (and no invalid lead byte) in `data`: code point order is UTF-16 order."""
+    return data.isascii() or _BEYOND_BMP.search(data) is None
 
 
 def canonical_bytes(value: JsonValue) -> bytes:
@@ -60,7 +68,7 @@ def canonical_bytes(value: JsonValue) -> bytes:
         fast = _C_ENCODE(value).encode("utf-8")
     except (UnicodeEncodeError, ValueError, TypeError):
         fast = None
-    if fast is not None and (fast.isascii() or _BEYOND_BMP.search(fast) is None):
+    if fast is not None and _within_bmp(fast):
         return fast
     out: bytes = rfc8785.dumps(value)
     return out
@@ -134,9 +142,6 @@ def _safe_int(text: str) -> int:
 
 
 _UNDECIDED: Any = object()
-_BEYOND_BMP = re.compile(rb"[\xf0-\xff]")   # UTF-8 lead bytes of characters beyond U+FFFF (and invalid bytes)
-
-
 def _parsed_if_plainly_canonical(text: str, data: bytes) -> JsonValue:
     """The value of `data` when one C parse and one C encode prove it canonical, else _UNDECIDED.
 
@@ -145,11 +150,11 @@ def _parsed_if_plainly_canonical(text: str, data: bytes) -> JsonValue:
     character lies beyond U+FFFF (the case in which is_canonical_encoding itself takes the C encoder), and the C
     encoder gives back exactly `text`. Then is_canonical_encoding(value, data) is true by its own definition;
     anything else takes the general path, which gives the same answer or error as before."""
-    if not data.isascii() and _BEYOND_BMP.search(data) is not None:
+    if not _within_bmp(data):
         return _UNDECIDED
     try:
         value = json.loads(text, parse_float=_refuse_number, parse_constant=_refuse_number, parse_int=_safe_int)
-        again = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+        again = _C_ENCODE(value)
     except (_NotPlain, ValueError, TypeError, RecursionError):
         return _UNDECIDED
     return value if again == text else _UNDECIDED
@@ -169,9 +174,9 @@ def is_canonical_encoding(value: JsonValue, data: bytes) -> bool:
 def encodes_to(value: JsonValue, data: bytes) -> bool:
     """Whether `data` is exactly canonical_bytes(value), for a value already known to pass `_check` (e.g. one
     made only of str and lists or str-keyed dicts of them); is_canonical_encoding checks that first."""
-    if data.isascii() or _BEYOND_BMP.search(data) is None:
+    if _within_bmp(data):
         try:
-            fast = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+            fast = _C_ENCODE(value)
             return fast.encode("utf-8") == data
         except (UnicodeEncodeError, ValueError):
             return False          # e.g. a lone surrogate from a \ud800 escape: never canonical
