@@ -40,7 +40,3 @@ _.__dir__
 
 # pytest: an autouse fixture (tests/gui/conftest.py).
 _._vietnamese_and_drained
-
-# Not a framework name: Session.state_lag is set when a write committed but its outside copy (head.json /
-# state.json) could not be written. Nothing shows it yet (a status-bar warning is the intended reader).
-_.state_lag

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -28,6 +28,7 @@ Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 class Ctx:
     args: argparse.Namespace
     _password: str | None = None
+    _opened: list[Session] = field(default_factory=list)
 
     @property
     def vault(self) -> Path:
@@ -80,7 +81,14 @@ class Ctx:
             raise
         if session.must_change_password:
             self.info(tr("auth.change_password_now", user=username))
+        self._opened.append(session)
         return session
+
+    def warn_lagging_head(self) -> None:
+        """After the command: a write it committed whose outside copy (head.json) could not be written."""
+        for session in self._opened:
+            if session.state_lag:
+                self.info(tr("storage.head_lag", path=str(session.paths.root)))
 
     def emit(self, doc: JsonValue, human: str | list[str]) -> None:
         """Print the JSON document or the human lines; every line goes through `visible` (untrusted text)."""

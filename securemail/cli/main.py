@@ -98,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(tr("error.internal", kind=type(e).__name__), file=sys.stderr)
         return 70
+    finally:
+        ctx.warn_lagging_head()     # a write committed whose outside copy could not be written: say so, always
 
 
 if __name__ == "__main__":

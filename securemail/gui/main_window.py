@@ -114,7 +114,11 @@ class MainWindow(Retranslating, QMainWindow):
         self._user_label = named(QLabel(), "statusUser")
         self._role_label = named(QLabel(), "statusRole")
         self._vault_label = named(QLabel(), "statusVault")
-        for label in (self._user_label, self._role_label, self._vault_label):
+        # Shown while a committed write's outside copy (head.json) could not be written (Session.state_lag).
+        self._head_lag_label = named(QLabel(), "statusHeadLag")
+        self._head_lag_label.setProperty("messageKind", "error")
+        self._head_lag_label.hide()
+        for label in (self._head_lag_label, self._user_label, self._role_label, self._vault_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(label)
         # A long vault path is cut rather than widening the window (the full path is in its tooltip).
@@ -189,6 +193,10 @@ class MainWindow(Retranslating, QMainWindow):
         self._role_label.setText(t("Role: {role}", role=lbl(user.role)))
         self._vault_label.setText(t("Vault: {path}", path=str(session.paths.root)))
         self._vault_label.setToolTip(plain_tooltip(str(session.paths.root)) or "")
+        self._head_lag_label.setText(t("Head copy not written"))
+        self._head_lag_label.setToolTip(plain_tooltip(t(
+            "The copy of the log's head beside the vault (head.json) could not be written: free some space or make "
+            "the folder writable. Your changes are saved.")) or "")
 
     # ---- pages ---------------------------------------------------------------------------------------------
 
@@ -232,6 +240,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.bags.refresh()
 
     def _after_change(self, *_: object) -> None:
+        self._head_lag_label.setVisible(self.session.state_lag)
         self.items.reload()
         if self.intake is not None:
             self.intake.imported.refresh()

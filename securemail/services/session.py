@@ -115,6 +115,8 @@ class Session:
         self.signer = Signer(user.username, signing_key)
         self.clock = clock
         self.readonly = readonly
+        # True while a committed write's outside copy (head.json / state.json) could not be written: the CLI and
+        # the app say so; the next write that records it clears it.
         self.state_lag = False
         self._dek = bytearray(dek)
         self.vault_id = slots.vault_id
@@ -227,6 +229,7 @@ class Session:
             cp = self.ledger.last_checkpoint
             if cp is not None:
                 remember_checkpoint(self.paths, cp, self.authority, self.signer_chain())
+            self.state_lag = False      # the outside copy caught up with every write so far
         except StorageError:
             # The write is committed; only the outside copy of its head lags. The next write (or `checkpoint
             # export`) records a newer one. Never report "nothing was changed" here.

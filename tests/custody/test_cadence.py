@@ -214,6 +214,30 @@ def test_a_failed_head_write_is_no_failed_action(vault: VaultInfo, monkeypatch: 
         _note(session, "Ghi thêm.")       # committed: no exception reaches the caller
         monkeypatch.undo()
         assert session.state_lag and log_size(session.conn) == size + 1
+        _note(session, "Ghi lại được.")   # the next write records the head: nothing lags any more
+        assert not session.state_lag
+        assert read_head(vault.paths, [session._head_key], session.vault_id).head.size == size + 2
+
+
+def test_the_cli_says_when_the_head_copy_could_not_be_written(vault: VaultInfo, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from securemail.cli.main import main
+    from securemail.errors import StorageError
+
+    def read_only(*_a: object, **_k: object) -> None:
+        raise StorageError("storage.read_only", path="x")
+
+    from conftest import PASSWORD
+
+    monkeypatch.setattr(session_module, "write_head", read_only)
+    monkeypatch.setenv("SECUREMAIL_PASSWORD", PASSWORD)
+    code = main(["--lang", "en", "--vault", str(vault.path), "--user", "admin",
+                 "agency", "add", "TINHUY", "--name", "Tỉnh ủy"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "head.json" in err and "could not be written" in err
+    with vault.open() as session:     # the agency was added: the warning is about the outside copy only
+        assert session.conn.execute("SELECT 1 FROM agencies WHERE code = 'TINHUY'").fetchone()
 
 
 # ---- verify and the uncovered tail --------------------------------------------------------------------------
