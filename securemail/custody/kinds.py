@@ -66,6 +66,11 @@ DIRECTORY_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, US
                              AGENCY_ADDED, AGENCY_CHANGED, CHECKPOINT_WITNESSED, NORM_SET, SETTING_SET,
                              VAULT_REKEYED, HOLIDAYS_SET, PIN_ADDED, PIN_REVOKED, BUNDLE_IMPORTED})
 
+# The kinds whose projection item and bag events or the custody rules read (users, agencies, settings, norms, the
+# calendar): what a replay of one item's own events needs besides them (custody.partial_replay).
+SCENE_KINDS = frozenset({VAULT_CREATED, USER_ENROLLED, USER_ROLE_CHANGED, USER_REVOKED, USER_KEY_ROTATED,
+                         AGENCY_ADDED, AGENCY_CHANGED, NORM_SET, SETTING_SET, HOLIDAYS_SET})
+
 AUDIT_KINDS = frozenset({APP_LOGIN, APP_LOGIN_FAILED, APP_LOCKED, APP_EXPORTED, APP_PRINTED, APP_BACKUP})
 
 

@@ -13,8 +13,8 @@ from securemail.custody.authority import AUTHORITY_KINDS, Authority
 from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name, parse_note, signer_user
 from securemail.custody.events import Event, event_from_stored, event_leaf_hash
-from securemail.custody.foreign_replay import ForeignReplay
 from securemail.custody.merkle.proof_checks import verify_consistency, verify_inclusion
+from securemail.custody.partial_replay import PartialReplay
 from securemail.custody.rules import parse_time
 from securemail.domain.enums import Secrecy
 from securemail.domain.item import too_few_envelopes
@@ -221,7 +221,7 @@ def replay_and_judge(parsed: list[tuple[Event, bytes, str, list[bytes]]], office
     authority.apply_genesis(created, enrolled)
     _need(authority.office_key == office_key and authority.office_code == office and authority.vault_id == vault,
           "directory", "the genesis names another office key, office or vault")
-    replay = ForeignReplay()      # custody: the partner's own state rules, replayed on what it sent
+    replay = PartialReplay()      # custody: the partner's own state rules, replayed on what it sent
     try:
         replay.genesis(created, enrolled)
         for e in events[2:]:

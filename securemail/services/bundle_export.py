@@ -39,7 +39,8 @@ class Exported:
 
 def _bags_of(conn: Connection, tracking: str) -> list[str]:
     return [str(r[0]) for r in conn.execute(
-        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
+        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events INDEXED BY events_subject "
+        "WHERE subject = ? AND kind = ?",
         (tracking, K.ITEM_BAGGED)) if r[0]]
 
 

@@ -11,7 +11,9 @@ from securemail.clock import ICT, iso, parse_iso
 from securemail.crypto.canonical import JsonObject
 from securemail.custody import duetimes
 from securemail.custody import kinds as K
+from securemail.custody.events import Event
 from securemail.custody.ledger import LedgerWriter, read_events
+from securemail.custody.partial_replay import PartialReplay
 from securemail.custody.projection import ITEM_FIELDS
 from securemail.domain.enums import Role, Scope, ServiceClass
 from securemail.domain.errors import FieldError
@@ -217,7 +219,8 @@ def merge_by_time(foreign: list[TimelineEntry], own: list[TimelineEntry]) -> lis
 def own_timeline(session: Session, t: str) -> list[TimelineEntry]:
     """This vault's own events of item `t` (already checked visible)."""
     bags = [r[0] for r in session.conn.execute(
-        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events WHERE subject = ? AND kind = ?",
+        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events INDEXED BY events_subject "
+        "WHERE subject = ? AND kind = ?",
         (t, K.ITEM_BAGGED))]
     subjects = [t] + [K.bag_subject(b) for b in bags if b]
     marks = ",".join("?" for _ in subjects)
@@ -230,6 +233,7 @@ def own_timeline(session: Session, t: str) -> list[TimelineEntry]:
         events = sorted([*events, *read_events(session.conn, f"WHERE seq IN ({marks})", tuple(changes))],
                         key=lambda e: e.seq)
     here = Origin(session.office_code, session.vault_id, own=True)
+    refused = _refused_where_they_stood(session, [e for e in events if e.subject in subjects])
     out = []
     for e in events:
         if e.subject != t and t not in e.data.get("items", [t]) and e.seq not in changes:
@@ -238,8 +242,28 @@ def own_timeline(session: Session, t: str) -> list[TimelineEntry]:
         if e.seq in changes:
             data = {**e.data, "due_before": changes[e.seq][0], "due_after": changes[e.seq][1]}
         out.append(TimelineEntry(e.seq, e.kind, e.actor, e.cosigner, e.time, e.subject, data,
-                                 e.event_hash().hex(), authority.judge(e).holds(), here))
+                                 e.event_hash().hex(), authority.judge(e).holds() and e.seq not in refused, here))
     return out
+
+
+def _refused_where_they_stood(session: Session, own: list[Event]) -> set[int]:
+    """The seqs of the item's and its bags' events (`own`, in log order) that the custody rules refuse where the
+    item stood (a holder's missing co-signature, not the holder, a forbidden status move, ...): what `verify`
+    reports about them. Replayed in memory with the events that set the scene, as the writer applied them."""
+    marks = ",".join("?" for _ in K.SCENE_KINDS)
+    scene = read_events(session.conn, f"WHERE kind IN ({marks})", tuple(sorted(K.SCENE_KINDS)))
+    mine = {e.seq for e in own}
+    refused: set[int] = set()
+    replay = PartialReplay()
+    try:
+        for e in sorted([*own, *(e for e in scene if e.seq not in mine)], key=lambda e: e.seq):
+            if e.seq not in mine:
+                replay.apply(e)
+            elif replay.refusals(session.authority, e):
+                refused.add(e.seq)
+    finally:
+        replay.close()
+    return refused
 
 
 SEARCH_FILTERS = ("status", "secrecy", "service", "sender_agency", "recipient_agency", "doc_ref", "holder")

@@ -137,7 +137,8 @@ def overdue_items(session: Session, now: datetime | None = None, limit: int = 10
 
 
 def _noted(session: Session, tracking: str) -> bool:
-    return session.conn.execute("SELECT 1 FROM events WHERE subject = ? AND kind = ? LIMIT 1",
+    return session.conn.execute("SELECT 1 FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
+                                "LIMIT 1",
                                 (tracking, K.ITEM_NOTE)).fetchone() is not None
 
 

@@ -268,7 +268,8 @@ def outgoing_entries(session: Session, kind: m.RegisterKind, until: datetime) ->
 def _first_time(session: Session, tracking: str, kinds: tuple[str, ...]) -> datetime | None:
     """When the item first left this desk (handed over, delivered, or dispatched in a bag); None if it has not."""
     direct = session.conn.execute(
-        f"SELECT time FROM events WHERE subject = ? AND kind IN ({','.join('?' for _ in kinds)}) ORDER BY seq LIMIT 1",
+        "SELECT time FROM events INDEXED BY events_subject "
+        f"WHERE subject = ? AND kind IN ({','.join('?' for _ in kinds)}) ORDER BY seq LIMIT 1",
         (tracking, *kinds)).fetchone()
     if direct is not None:
         return _time(direct[0])

@@ -179,7 +179,8 @@ def manifest(session: Session, bag_id: str, out: Out) -> str:
 
 
 def _bag_closed_at(session: Session, bag: str) -> datetime | None:
-    row = session.conn.execute("SELECT time FROM events WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
+    row = session.conn.execute("SELECT time FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
+                               "ORDER BY seq DESC LIMIT 1",
                                (K.bag_subject(bag), K.BAG_CLOSED)).fetchone()
     return _time(row[0]) if row else None
 

@@ -519,10 +519,6 @@ def test_full_verify_also_uses_the_signed_verified_record(vault: VaultInfo,
 
 # ==== probes beyond the list: what the screen and the paper say; the forced password change ====================
 
-@pytest.mark.xfail(strict=True, reason="BUG: items.timeline marks signature_ok = Authority.judge(e).holds() only; the "
-                   "custody rule 'the holder co-signs an arrival' (rules.custody_refusals -> missing_cosignature) is "
-                   "not consulted, so the timeline and the custody PDF call this arrival valid while verify reports "
-                   "missing_cosignature")
 def test_timeline_does_not_call_a_forged_arrival_without_the_holders_cosignature_valid(
         held: str, vault: VaultInfo, insider: Insider) -> None:
     """verify reports missing_cosignature (a missing signature): the timeline's "signature ok" must not say ok."""

@@ -51,7 +51,8 @@ def fetch_bag(conn: Connection, bag: str) -> BagRecord | None:
     if row[2] == BagStatus.OPENED.value:  # what the signed opening found missing or extra
         found = conn.execute(
             "SELECT json_extract(body, '$.data.missing'), json_extract(body, '$.data.extra') FROM events "
-            "WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (K.bag_subject(row[0]), K.BAG_OPENED),
+            "INDEXED BY events_subject WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
+            (K.bag_subject(row[0]), K.BAG_OPENED),
         ).fetchone()
         missing = tuple(json.loads(found[0])) if found and found[0] else ()
         extra = tuple(json.loads(found[1])) if found and found[1] else ()

@@ -1,12 +1,15 @@
-"""The custody rules replayed on a partner's events, as the partner's own writer and verifier apply them.
+"""The custody rules replayed on part of a log's events, in order, as the log's own writer and verifier apply them.
 
-A bundle holds the partner's whole directory, every event of the items it names, and every event of the bags those
-items travelled in, but not the events of the other items in those bags. The events are applied in order to an
-in-memory projection (never on disk: it holds item data) with the same `custody_refusals`, `time_refusal` and
-`apply_event` as the partner's vault; an item of a bag that the bundle does not carry is stood in for, when the bag
+Two users: a partner's exchange bundle (services.bundle_checks: the partner's whole directory, every event of the
+items it names and of the bags they travelled in), and one item's timeline here (services.items: the events that
+shape the directory and the settings, the item's and its bags'), so that the timeline and the custody report call
+an event valid only where `verify` does. The events of the other items in those bags are not there. The events are
+applied in order to an in-memory projection (never on disk: it holds item data) with the same `custody_refusals`,
+`time_refusal` and `apply_event` as the vault; an item of a bag that is not carried is stood in for, when the bag
 is dispatched or opened, by a row holding only what the bag event says about it (in the bag, held by the bag's
 holder). What this catches: an event signed by someone allowed to sign its kind but unlawful where the item stood
-(not the holder, a status move the lifecycle forbids, a named-only envelope given to the wrong person, ...).
+(not the holder, a holder's missing co-signature, a status move the lifecycle forbids, a named-only envelope given
+to the wrong person, ...).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from securemail.storage.database import open_memory
 from securemail.storage.schema import migrate
 
 
-class ForeignReplay:
+class PartialReplay:
     def __init__(self) -> None:
         self.conn = open_memory()
         migrate(self.conn)
@@ -29,11 +32,24 @@ class ForeignReplay:
         self._last_time: dict[str, str] = {}
 
     def genesis(self, created: Event, enrolled: Event) -> None:
-        apply_event(self.conn, created)
-        apply_event(self.conn, enrolled)
+        self.apply(created)
+        self.apply(enrolled)
+
+    def apply(self, e: Event) -> bool:
+        """An event that only sets the scene (the directory, settings, norms, the calendar), judged elsewhere;
+        False when it cannot be applied (verify reports that one)."""
+        self.conn.execute("SAVEPOINT scene")
+        try:
+            apply_event(self.conn, e)
+        except Exception:
+            self.conn.execute("ROLLBACK TO scene")
+            return False
+        finally:
+            self.conn.execute("RELEASE scene")
+        return True
 
     def refusals(self, authority: Authority, e: Event) -> list[str]:
-        """What the partner's writer would have refused about `e` (already judged by `authority`, which has not
+        """What the log's writer would have refused about `e` (already judged by `authority`, which has not
         applied it yet); `e` is then applied. Empty: lawful."""
         out: list[str] = []
         t = time_refusal(e, self._last_time.get(e.subject))
