@@ -227,10 +227,8 @@ def test_the_cli_says_when_the_head_copy_could_not_be_written(vault: VaultInfo, 
     def read_only(*_a: object, **_k: object) -> None:
         raise StorageError("storage.read_only", path="x")
 
-    from conftest import PASSWORD
-
     monkeypatch.setattr(session_module, "write_head", read_only)
-    monkeypatch.setenv("SECUREMAIL_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SECUREMAIL_PASSWORD", "mat-khau-dai-1")     # the fixture vault's (tests/custody/conftest.py)
     code = main(["--lang", "en", "--vault", str(vault.path), "--user", "admin",
                  "agency", "add", "TINHUY", "--name", "Tỉnh ủy"])
     err = capsys.readouterr().err
