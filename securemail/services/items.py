@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
 from securemail.clock import ICT, iso, parse_iso
 from securemail.crypto.canonical import JsonObject
@@ -20,7 +21,6 @@ from securemail.domain.norms import Norm, due_at
 from securemail.domain.tracking import make_tracking, parse_tracking
 from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
-from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.queries.items import EITHER_AGENCY, ItemRecord, fetch_item, select_page
 from securemail.services.queries.timeline import Origin, TimelineEntry
@@ -57,12 +57,20 @@ def draft_to_data(draft: ItemDraft) -> JsonObject:
 
 
 def load_norms(session: Session) -> list[Norm]:
-    return duetimes.load_norms(session.conn)
+    return list(session.cache.get("norms", lambda: tuple(duetimes.load_norms(session.conn))))
 
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Days off, make-up working days (holidays.set events) and the office's working hours (setting.set)."""
-    return duetimes.load_calendar(session.conn)
+    return session.cache.get("calendar", lambda: duetimes.load_calendar(session.conn))
+
+
+def _suburban_by_agency(session: Session) -> Mapping[str, bool]:
+    """Every agency's code and whether it lies outside the inner city (agency.added / agency.changed events)."""
+    def load() -> Mapping[str, bool]:
+        return MappingProxyType({str(code): bool(suburban) for code, suburban in
+                                 session.conn.execute("SELECT code, suburban FROM agencies")})
+    return session.cache.get("agencies", load)
 
 
 def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> None:
@@ -70,8 +78,7 @@ def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> N
     before the appointment, not the 4 h of the inner city (TT 16/2017 Đ.4 k.4)."""
     if draft.service is not ServiceClass.HEN_GIO or draft.scope is not Scope.NOI_TINH or draft.appointed_at is None:
         return
-    row = session.conn.execute("SELECT suburban FROM agencies WHERE code = ?", (draft.recipient_agency,)).fetchone()
-    if row is None or not row[0]:
+    if not _suburban_by_agency(session).get(draft.recipient_agency, False):
         return
     hours = duetimes.suburban_lead_hours(session.conn)
     earliest = now.astimezone(ICT) + timedelta(hours=hours)
@@ -124,11 +131,10 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
     norms = load_norms(session)
     with fields_checked():
         draft = validate_item(raw, now=now, norms=norms)
+    agencies = _suburban_by_agency(session)
     for field, code in (("sender_agency", draft.sender_agency), ("recipient_agency", draft.recipient_agency)):
-        try:
-            get_agency(session, code)
-        except NotFoundError as e:
-            raise BadInputError("notfound.agency", field=field, code=code) from e
+        if code not in agencies:
+            raise BadInputError("notfound.agency", field=field, code=code)
     _check_suburban_lead(session, draft, now)
     norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
     due = due_at(now, norm, draft.appointed_at, load_calendar(session)) if norm is not None else None
