@@ -1,11 +1,13 @@
 """What one accept writes and executes, against the bare transaction of the accept row (docs/performance.md quotes it).
 
-    .venv/bin/python bench/accept_pages.py [--events 10000] [--n 100] [--data DIR]
+    .venv/bin/python bench/accept_pages.py [--events 10000] [--n 100] [--data DIR] [--drop-index NAME ...]
 
 On a scratch copy of the cached desk vault: SQL statements per accept (and the time of each, median), WAL frames
 (= database pages) written per commit, and the commit's time with synchronous FULL and OFF (OFF: the CPU of
 encrypting and writing the pages, without the fsync). WAL frames are counted from the WAL file's growth with
-automatic checkpoints off on the measured connections, so each commit appends its pages.
+automatic checkpoints off on the measured connections, so each commit appends its pages. `--drop-index` drops
+item indexes on the scratch copy first: what an accept would cost without them (a question for the schema, which
+this script does not change).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument("--drop-index", nargs="*", default=[], help="items indexes to drop on the scratch copy")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ctx = Context(size="default", data=args.data, tmp=Path(tmp), cores=1)
@@ -75,6 +78,11 @@ def main() -> int:
             last = s.conn.execute("SELECT max(time) FROM events").fetchone()[0]
             body, sigs = s.conn.execute("SELECT body, signatures FROM events ORDER BY seq DESC LIMIT 1").fetchone()
             dek = s.current_dek()
+        if args.drop_index:
+            conn = open_database(vault / "vault.db", dek)
+            for name in args.drop_index:
+                conn.execute(f'DROP INDEX "{name}"')
+            conn.close()
         clock = FixedClock(datetime.fromisoformat(last).astimezone(ICT) + timedelta(minutes=5))
         codes = workload.local_codes()
         per_statement: dict[tuple[int, str], list[float]] = defaultdict(list)
@@ -121,7 +129,7 @@ def main() -> int:
                 result[f"bare total, sync {sync}"].append(time.perf_counter() - start)
         bare.close()
         print(f"{args.events:,}-event desk vault, {args.n} accepts with synchronous FULL then {args.n} with OFF "
-              f"(medians)")
+              f"(medians){'; dropped: ' + ', '.join(args.drop_index) if args.drop_index else ''}")
         for name, values in result.items():
             m = statistics.median(values)
             print(f"  {name:28s} {m * 1e3:8.3f} ms" if "sync" in name else f"  {name:28s} {m:8.1f}")
