@@ -5,8 +5,9 @@ A cached value is used only while both hold:
 - no other connection has committed since it was read: `PRAGMA data_version` (SQLite's per-connection counter
   of commits made by any other connection, in this process or another desk's) is what it was;
 - this session has committed nothing but item, bag and audit events since then (their projection writes only
-  item, bag and incident rows, or nothing): any other own commit, and any rolled-back write, forgets it.
-Inside an open transaction nothing is cached or served: what a transaction reads may still be rolled back.
+  item, bag and incident rows, or nothing): any other own commit forgets it.
+Inside an open transaction nothing is cached or served: what a transaction reads may still be rolled back. So a
+rolled-back write leaves nothing behind, and what was remembered before it still describes the committed state.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ def leaves_directory_tables(kind: str) -> bool:
 
 
 class ReadCache:
+    """Values read from the session's connection, each under a name, kept while the rule above holds."""
+
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._values: dict[str, object] = {}
         self._token: tuple[int, int] | None = None
-        self._own = 0            # bumped by every own commit (or rollback) that may have changed the tables
+        self._own = 0            # bumped by every own commit that may have changed the tables
 
     def get(self, name: str, load: Callable[[], T]) -> T:
         """The value `load()` gives now: a remembered one when nothing can have changed it since."""
