@@ -65,20 +65,30 @@ def load_calendar(session: Session) -> WorkCalendar:
     return session.cache.get("calendar", lambda: duetimes.load_calendar(session.conn))
 
 
-def _suburban_by_agency(session: Session) -> Mapping[str, bool]:
-    """Every agency's code and whether it lies outside the inner city (agency.added / agency.changed events)."""
-    def load() -> Mapping[str, bool]:
-        return MappingProxyType({str(code): bool(suburban) for code, suburban in
-                                 session.conn.execute("SELECT code, suburban FROM agencies")})
-    return session.cache.get("agencies", load)
+@dataclass(frozen=True)
+class CounterInputs:
+    """What every accept reads besides the form, all changed only by directory events (norm.set, holidays.set,
+    setting.set, agency.added / agency.changed): remembered together by the session's read cache (ADR 0022)."""
+
+    norms: tuple[Norm, ...]
+    calendar: WorkCalendar
+    suburban: Mapping[str, bool]        # every agency's code: outside the inner city (ngoại thành)?
 
 
-def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> None:
+def counter_inputs(session: Session) -> CounterInputs:
+    def load() -> CounterInputs:
+        conn = session.conn
+        agencies = {str(code): bool(suburban) for code, suburban in conn.execute("SELECT code, suburban FROM agencies")}
+        return CounterInputs(tuple(duetimes.load_norms(conn)), duetimes.load_calendar(conn), MappingProxyType(agencies))
+    return session.cache.get("counter", load)
+
+
+def _check_suburban_lead(session: Session, inputs: CounterInputs, draft: ItemDraft, now: datetime) -> None:
     """Hẹn giờ nội tỉnh to an agency outside the inner city (ngoại thành): accepted at least 12 h (a setting)
     before the appointment, not the 4 h of the inner city (TT 16/2017 Đ.4 k.4)."""
     if draft.service is not ServiceClass.HEN_GIO or draft.scope is not Scope.NOI_TINH or draft.appointed_at is None:
         return
-    if not _suburban_by_agency(session).get(draft.recipient_agency, False):
+    if not inputs.suburban.get(draft.recipient_agency, False):
         return
     hours = duetimes.suburban_lead_hours(session.conn)
     earliest = now.astimezone(ICT) + timedelta(hours=hours)
@@ -128,16 +138,15 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
     stored as they came; `due_override` keeps the due time another post office gave it."""
     session.require(Permission.ACCEPT)
     now = session.clock.now()
-    norms = load_norms(session)
+    inputs = counter_inputs(session)
     with fields_checked():
-        draft = validate_item(raw, now=now, norms=norms)
-    agencies = _suburban_by_agency(session)
+        draft = validate_item(raw, now=now, norms=inputs.norms)
     for field, code in (("sender_agency", draft.sender_agency), ("recipient_agency", draft.recipient_agency)):
-        if code not in agencies:
+        if code not in inputs.suburban:
             raise BadInputError("notfound.agency", field=field, code=code)
-    _check_suburban_lead(session, draft, now)
-    norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
-    due = due_at(now, norm, draft.appointed_at, load_calendar(session)) if norm is not None else None
+    _check_suburban_lead(session, inputs, draft, now)
+    norm = next((n for n in inputs.norms if n.service == draft.service and n.scope == draft.scope), None)
+    due = due_at(now, norm, draft.appointed_at, inputs.calendar) if norm is not None else None
     due_text = due_override if due_override is not None else (iso(due) if due else None)
     with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
         if draft.tracking:

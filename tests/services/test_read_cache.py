@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from securemail.clock import parse_iso
 from securemail.domain.enums import Scope, ServiceClass
 from securemail.errors import BadInputError
 from securemail.services import directory, items, norms, workdays
@@ -50,12 +51,16 @@ def test_own_directory_commit_clears_it_and_a_transaction_is_never_served(vault)
     assert get() == 2                       # what was remembered before it still holds (nothing appended)
 
 
-def test_norm_changed_at_another_desk_is_used_by_the_next_accept(vault) -> None:  # type: ignore[no-untyped-def]
+def test_norm_changed_at_another_desk_is_used_by_the_next_accept(vault, kit) -> None:  # type: ignore[no-untyped-def]
     clerk = vault.open("clerk1")
     admin = vault.open("admin")
     before = _hoa_toc(clerk)
+    first = vault.accept(clerk, service="hoa-toc")          # due time from the norm as it was
+    due_before = parse_iso(kit.item(clerk, first).due_at)  # (the norm.set below recomputes it)
     norms.set_norm(admin, "hoa-toc", "noi-tinh", working_days_tenths=20, source="Quyết định của Cục BĐTW")
     assert before != 20 and _hoa_toc(clerk) == 20
+    second = vault.accept(clerk, service="hoa-toc")         # same clock: only the norm differs
+    assert parse_iso(kit.item(clerk, second).due_at) > due_before
     norms.set_norm(admin, "hoa-toc", "noi-tinh", working_days_tenths=30, source="Quyết định của Cục BĐTW")
     assert _hoa_toc(admin) == 30            # the admin's own commit
 
