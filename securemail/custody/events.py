@@ -73,13 +73,19 @@ def event_leaf_hash(body: bytes, signatures: bytes) -> bytes:
 
 
 def sign_event(event: Event, actor_key: SigningKey, cosigner_key: SigningKey | None = None) -> Event:
+    return sign_event_encoded(event, actor_key, cosigner_key)[0]
+
+
+def sign_event_encoded(event: Event, actor_key: SigningKey,
+                       cosigner_key: SigningKey | None = None) -> tuple[Event, bytes]:
+    """The signed event and its body bytes (what was signed): the writer stores them without encoding again."""
     body = event.body_bytes()
     sigs = [Signature(event.actor, "actor", actor_key.sign(Domain.EVENT, body))]
     if event.cosigner is not None:
         if cosigner_key is None:
             raise ValueError("event names a co-signer but no co-signer key was given")
         sigs.append(Signature(event.cosigner, "cosigner", cosigner_key.sign(Domain.COSIGN, body)))
-    return Event(**{**event.__dict__, "signatures": tuple(sigs)})
+    return Event(**{**event.__dict__, "signatures": tuple(sigs)}), body
 
 
 # vault, seq, time, kind, subject, actor, prev, data, cosigner, ((by, role, sig), ...): an Event's fields as plain

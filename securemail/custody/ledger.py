@@ -28,7 +28,7 @@ from securemail.custody.checkpoint import (
     user_signer_name,
 )
 from securemail.custody.consistency import stale_subjects
-from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event
+from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event_encoded
 from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
 from securemail.custody.rules import custody_refusals, parse_time, time_refusal
@@ -84,6 +84,8 @@ class LedgerWriter:
         self._wants_checkpoint = False
         self.last_checkpoint: Checkpoint | None = None     # signed by the last commit (None: none was due)
         self.last_head: tuple[int, bytes] | None = None    # (size, root) after the last commit that appended
+        self.last_kinds: frozenset[str] = frozenset()      # the kinds of event the last commit appended
+        self._kinds: set[str] = set()
 
     @property
     def origin(self) -> str:
@@ -107,7 +109,8 @@ class LedgerWriter:
         self._in_tx = True
         self._frontier = load_frontier(self._conn)
         self._wants_checkpoint = False
-        self.last_checkpoint, self.last_head = None, None
+        self.last_checkpoint, self.last_head, self.last_kinds = None, None, frozenset()
+        self._kinds = set()
         start_size = self._frontier.size
         try:
             refresh_authority(self._conn, self.authority)   # another desk may have changed the directory
@@ -116,7 +119,7 @@ class LedgerWriter:
             cp = self._write_checkpoint(self._frontier) if appended and self._checkpoint_due() else None
             head = (self._frontier.size, self._frontier.root()) if appended else None
             self._conn.execute("COMMIT")
-            self.last_checkpoint, self.last_head = cp, head
+            self.last_checkpoint, self.last_head, self.last_kinds = cp, head, frozenset(self._kinds)
         except BaseException:
             # SQLite has already rolled back after some errors (a full disk at COMMIT): a second ROLLBACK would
             # fail and hide the error that matters.
@@ -176,8 +179,8 @@ class LedgerWriter:
         draft = Event(vault=self._vault_id, seq=seq, time=iso(self._clock.now()), kind=kind, subject=subject,
                       actor=actor.username, prev=prev, data=data,
                       cosigner=cosigner.username if cosigner else None)
-        event = sign_event(draft, actor.key, cosigner.key if cosigner else None)
-        body, sigs = event.body_bytes(), event.signatures_bytes()      # encoded once (canonical JSON is slow)
+        event, body = sign_event_encoded(draft, actor.key, cosigner.key if cosigner else None)
+        sigs = event.signatures_bytes()      # the body is encoded once, when signed (canonical JSON is slow)
         if check:
             self._judge(event, body, row[1] if row else None, [actor.key] + ([cosigner.key] if cosigner else []))
             stale = stale_subjects(self._conn, event)
@@ -189,6 +192,7 @@ class LedgerWriter:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, kind, subject, event.actor, event.time, body, sigs.decode(), event_hash(body), leaf))
         self._frontier.append(leaf)
+        self._kinds.add(kind)
         self._conn.execute("INSERT OR REPLACE INTO merkle_frontier (id, state) VALUES (1, ?)",
                            (self._frontier.to_bytes(),))
         try:

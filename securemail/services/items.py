@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
 from securemail.clock import ICT, iso, parse_iso
 from securemail.crypto.canonical import JsonObject
@@ -22,7 +23,6 @@ from securemail.domain.norms import Norm, due_at
 from securemail.domain.tracking import make_tracking, parse_tracking
 from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
-from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.queries.items import EITHER_AGENCY, ItemRecord, fetch_item, select_page
 from securemail.services.queries.timeline import Origin, TimelineEntry
@@ -59,21 +59,38 @@ def draft_to_data(draft: ItemDraft) -> JsonObject:
 
 
 def load_norms(session: Session) -> list[Norm]:
-    return duetimes.load_norms(session.conn)
+    return list(session.cache.get("norms", lambda: tuple(duetimes.load_norms(session.conn))))
 
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Days off, make-up working days (holidays.set events) and the office's working hours (setting.set)."""
-    return duetimes.load_calendar(session.conn)
+    return session.cache.get("calendar", lambda: duetimes.load_calendar(session.conn))
 
 
-def _check_suburban_lead(session: Session, draft: ItemDraft, now: datetime) -> None:
+@dataclass(frozen=True)
+class CounterInputs:
+    """What every accept reads besides the form, all changed only by directory events (norm.set, holidays.set,
+    setting.set, agency.added / agency.changed): remembered together by the session's read cache (ADR 0022)."""
+
+    norms: tuple[Norm, ...]
+    calendar: WorkCalendar
+    suburban: Mapping[str, bool]        # every agency's code: outside the inner city (ngoại thành)?
+
+
+def counter_inputs(session: Session) -> CounterInputs:
+    def load() -> CounterInputs:
+        conn = session.conn
+        agencies = {str(code): bool(suburban) for code, suburban in conn.execute("SELECT code, suburban FROM agencies")}
+        return CounterInputs(tuple(duetimes.load_norms(conn)), duetimes.load_calendar(conn), MappingProxyType(agencies))
+    return session.cache.get("counter", load)
+
+
+def _check_suburban_lead(session: Session, inputs: CounterInputs, draft: ItemDraft, now: datetime) -> None:
     """Hẹn giờ nội tỉnh to an agency outside the inner city (ngoại thành): accepted at least 12 h (a setting)
     before the appointment, not the 4 h of the inner city (TT 16/2017 Đ.4 k.4)."""
     if draft.service is not ServiceClass.HEN_GIO or draft.scope is not Scope.NOI_TINH or draft.appointed_at is None:
         return
-    row = session.conn.execute("SELECT suburban FROM agencies WHERE code = ?", (draft.recipient_agency,)).fetchone()
-    if row is None or not row[0]:
+    if not inputs.suburban.get(draft.recipient_agency, False):
         return
     hours = duetimes.suburban_lead_hours(session.conn)
     earliest = now.astimezone(ICT) + timedelta(hours=hours)
@@ -123,17 +140,15 @@ def accept_item(session: Session, raw: Mapping[str, object], *, messenger: Exter
     stored as they came; `due_override` keeps the due time another post office gave it."""
     session.require(Permission.ACCEPT)
     now = session.clock.now()
-    norms = load_norms(session)
+    inputs = counter_inputs(session)
     with fields_checked():
-        draft = validate_item(raw, now=now, norms=norms)
+        draft = validate_item(raw, now=now, norms=inputs.norms)
     for field, code in (("sender_agency", draft.sender_agency), ("recipient_agency", draft.recipient_agency)):
-        try:
-            get_agency(session, code)
-        except NotFoundError as e:
-            raise BadInputError("notfound.agency", field=field, code=code) from e
-    _check_suburban_lead(session, draft, now)
-    norm = next((n for n in norms if n.service == draft.service and n.scope == draft.scope), None)
-    due = due_at(now, norm, draft.appointed_at, load_calendar(session)) if norm is not None else None
+        if code not in inputs.suburban:
+            raise BadInputError("notfound.agency", field=field, code=code)
+    _check_suburban_lead(session, inputs, draft, now)
+    norm = next((n for n in inputs.norms if n.service == draft.service and n.scope == draft.scope), None)
+    due = due_at(now, norm, draft.appointed_at, inputs.calendar) if norm is not None else None
     due_text = due_override if due_override is not None else (iso(due) if due else None)
     with session.write() as ledger:  # number allocated under the write lock: two desks never get the same one
         if draft.tracking:

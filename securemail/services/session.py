@@ -37,6 +37,7 @@ from securemail.errors import (
 )
 from securemail.services.password_strength import weakness
 from securemail.services.permissions import Permission, require
+from securemail.services.read_cache import ReadCache
 from securemail.services.rollback_guard import check_not_rolled_back, remember_checkpoint
 from securemail.storage.database import Connection, DatabaseError, storage_failure
 from securemail.storage.head import HeadReading, TreeHead, head_key, read_head, write_head
@@ -129,6 +130,8 @@ class Session:
         self.office_public_key: bytes = authority.office_key
         # Administrators only: the office key certifies the keys they issue (docs/adr/0006-key-hierarchy.md).
         self.office_signing_key = office_signing_key
+        # Norms, calendar, agencies: read once while no commit can have changed them (services/read_cache.py).
+        self.cache = ReadCache(conn)
         self.ledger = LedgerWriter(conn, vault_id=self.vault_id, office_code=self.office_code, authority=authority,
                                    checkpoint_signer=self.signer, office_key=office_signing_key, clock=clock)
 
@@ -220,6 +223,7 @@ class Session:
             self._record_commit()
 
     def _record_commit(self) -> None:
+        self.cache.committed(self.ledger.last_kinds)
         head = self.ledger.last_head
         if head is None:
             return
