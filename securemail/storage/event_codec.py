@@ -66,9 +66,9 @@ def store_body(canonical: bytes) -> bytes:
     return stored
 
 
-def load_body(stored: bytes | memoryview) -> bytes:
-    """The canonical bytes of a stored body; StoredFormError if it is not one."""
-    data = bytes(stored)
+def load_body(stored: object) -> bytes:
+    """The canonical bytes of a stored body (a column's value); StoredFormError if it is not one."""
+    data = _bytes_of(stored)
     if not data:
         raise StoredFormError("empty stored body")
     form = data[0]
@@ -77,6 +77,12 @@ def load_body(stored: bytes | memoryview) -> bytes:
     if form == _PACKED_DEFLATE:
         return _unpack_hex(_inflate(data[1:]))
     raise StoredFormError(f"unknown stored body form {form:#04x}")
+
+
+def _bytes_of(stored: object) -> bytes:
+    if isinstance(stored, bytes | bytearray | memoryview):
+        return bytes(stored)
+    raise StoredFormError(f"stored value is {type(stored).__name__}, not bytes")
 
 
 def _deflate(data: bytes) -> bytes:
@@ -134,9 +140,9 @@ def store_signatures(canonical: bytes) -> bytes:
     return bytes([_SIGS_VERBATIM]) + canonical
 
 
-def load_signatures(stored: bytes | memoryview) -> bytes:
-    """The canonical bytes of stored signatures; StoredFormError if they are not a stored form."""
-    data = bytes(stored)
+def load_signatures(stored: object) -> bytes:
+    """The canonical bytes of stored signatures (a column's value); StoredFormError if they are not a stored form."""
+    data = _bytes_of(stored)
     if not data:
         raise StoredFormError("empty stored signatures")
     if data[0] == _SIGS_VERBATIM:

@@ -21,6 +21,7 @@ from securemail.custody.verify.projection import Replay
 from securemail.custody.verify.rows import check_row, key_hints
 from securemail.services import directory
 from securemail.storage.schema import PROJECTION_TABLES
+from securemail.storage.event_codec import load_body
 
 if TYPE_CHECKING:
     from conftest import Insider, VaultInfo
@@ -50,8 +51,8 @@ def test_forged_and_edited_rows_are_found_by_every_process(vault: VaultInfo, ins
     stranger = Signer("clerk1", SigningKey.generate())                  # a key the directory never gave clerk1
     forged = insider.forge(K.ITEM_NOTE, "KT0000003VN", stranger, {"text": "Ghi giả."})
     spaced = vault.seqs["note3"]                                        # stored bytes no longer canonical
-    body = insider.conn.execute("SELECT body FROM events WHERE seq = ?", (spaced,)).fetchone()[0]
-    insider.rewrite(spaced, bytes(body).replace(b'","', b'", "', 1))
+    body = load_body(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (spaced,)).fetchone()[0])
+    insider.rewrite(spaced, body.replace(b'","', b'", "', 1))
     insider.cover_tracks()
     reports = three_ways(insider, monkeypatch)
     assert found(reports[0]) >= {("bad_signature", edited), ("bad_signature", forged.seq),
@@ -108,7 +109,7 @@ def test_a_worker_result_counts_only_for_the_key_the_authority_asks_for(vault: V
 def test_a_failing_event_inside_a_group_leaves_no_trace(vault: VaultInfo) -> None:
     with vault.open() as session:
         rows = session.conn.execute("SELECT body, signatures FROM events ORDER BY seq").fetchall()
-    events = [event_from_stored(bytes(body), sigs) for body, sigs in rows]
+    events = [event_from_row(body, sigs) for body, sigs in rows]
     accepted = next(e for e in events if e.kind == K.ITEM_ACCEPTED)
     middle = len(events) // 2
     hostile = [*events[:middle], accepted, *events[middle:]]          # the same item accepted twice

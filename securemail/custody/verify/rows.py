@@ -84,13 +84,7 @@ def plain_row(row: Sequence[Any]) -> Row:
 def row_bytes(row: Row) -> tuple[int, bytes, bytes]:
     """The seq and the canonical body and signatures of a stored row (storage.event_codec decodes them here, in
     the worker); StoredFormError if they do not decode."""
-    return int(row[0]), load_body(_stored_bytes(row[1])), load_signatures(_stored_bytes(row[2]))
-
-
-def _stored_bytes(value: object) -> bytes:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    raise StoredFormError(f"stored value is {type(value).__name__}, not bytes")
+    return int(row[0]), load_body(row[1]), load_signatures(row[2])
 
 
 def check_row(row: Row, hints: KeyHints, signatures_from: int) -> tuple[Any, ...]:
