@@ -16,7 +16,8 @@ Signatures, first byte:
   64 signature bytes: exactly `[{"by":..,"role":..,"sig":"<base64>"},..]` again;
 - 0x00: the canonical bytes as they are (anything the compact form would not give back byte for byte).
 Every encoding is decoded again before it is returned, so a stored value always gives back the very bytes given.
-Decoding is bounded: a body never inflates beyond MAX_BODY bytes (canonical.MAX_SIZE, the largest document).
+Decoding is bounded: a body never inflates beyond MAX_BODY bytes (canonical.MAX_SIZE, the largest document), nor
+unpacks beyond it (memory stays within twice the limit).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import re
 import zlib
 from typing import Final
 
+from securemail.crypto.canonical import MAX_SIZE
 from securemail.storage.event_dictionary import BODY_DICTIONARY_V1
 
-MAX_BODY: Final = 1024 * 1024      # = securemail.crypto.canonical.MAX_SIZE (a test keeps them equal)
+MAX_BODY: Final = MAX_SIZE         # the largest document the program parses (1 MiB)
 
 _PACKED_DEFLATE: Final = 0x01
 _DEFLATE: Final = 0x02

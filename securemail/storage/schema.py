@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from securemail.storage.database import Connection
+from securemail.storage.database import Connection, DatabaseError, is_disk_failure
 from securemail.storage.event_codec import store_body, store_signatures
 
 LEDGER_TABLES = ("events", "attachments", "checkpoints")
@@ -349,7 +349,12 @@ def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
         # The rebuilt events table left the old one's pages free inside the file (zeroed: secure_delete). They
         # would be reused by new events, but the file would stay its old size for years: rewrite it once, now.
         # VACUUM is atomic (an interruption leaves the file as it was) and SQLCipher re-encrypts what it writes.
-        conn.execute("VACUUM")
+        # Without room on the disk for the second copy it is skipped: the vault is migrated, only larger.
+        try:
+            conn.execute("VACUUM")
+        except DatabaseError as e:
+            if not is_disk_failure(e):
+                raise
     return schema_version(conn)
 
 

@@ -35,9 +35,9 @@ from securemail.custody.verify import verify_ledger
 from securemail.errors import StateError
 from securemail.storage import connect
 from securemail.storage.database import Connection
+from securemail.storage.event_codec import store_body, store_signatures
 from securemail.storage.keyslots import KeySlotFile, unlock_slot
 from securemail.storage.schema import LEDGER_TABLES
-from securemail.storage.event_codec import store_body, store_signatures
 
 if TYPE_CHECKING:
     from conftest import VaultInfo

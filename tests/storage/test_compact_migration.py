@@ -12,7 +12,7 @@ from securemail.custody.merkle.log import MerkleLog
 from securemail.services import transfers
 from securemail.services.audit import verify_vault
 from securemail.storage import schema
-from securemail.storage.database import open_memory
+from securemail.storage.database import DatabaseError, open_memory
 from securemail.storage.event_codec import load_body, load_signatures
 from securemail.storage.schema import COMPACT_EVENTS_SCHEMA, migrate, schema_version
 
@@ -133,4 +133,42 @@ def test_the_migration_keeps_damaged_rows_exactly():
     got = [(int(s), load_body(b), load_signatures(g).decode()) for s, b, g in
            conn.execute("SELECT seq, body, signatures FROM events ORDER BY seq")]
     assert got == odd
+    conn.close()
+
+
+class _FullDiskOnVacuum:
+    """A connection whose VACUUM finds no room on the disk (SQLite's own message for a full disk)."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, *args):
+        if sql == "VACUUM":
+            raise DatabaseError("database or disk is full")
+        return self.conn.execute(sql, *args)
+
+    def executemany(self, sql: str, rows):
+        return self.conn.executemany(sql, rows)
+
+
+def test_without_room_for_the_vacuum_the_vault_is_migrated_only_larger():
+    conn = open_memory()
+    migrate(conn, 13)
+    conn.execute("INSERT INTO events VALUES (1, 'k', 's', 'a', 't', x'7b7d', '[]', x'00', x'00')")
+    assert migrate(_FullDiskOnVacuum(conn)) == schema.SCHEMA_VERSION
+    assert load_body(conn.execute("SELECT body FROM events").fetchone()[0]) == b"{}"
+    conn.close()
+
+
+def test_any_other_vacuum_error_is_raised():
+    class Broken(_FullDiskOnVacuum):
+        def execute(self, sql: str, *args):
+            if sql == "VACUUM":
+                raise DatabaseError("file is not a database")
+            return self.conn.execute(sql, *args)
+
+    conn = open_memory()
+    migrate(conn, 13)
+    with pytest.raises(DatabaseError, match="not a database"):
+        migrate(Broken(conn))
     conn.close()

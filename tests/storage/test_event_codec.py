@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from securemail.crypto.canonical import MAX_SIZE, canonical_bytes
+from securemail.crypto.canonical import canonical_bytes
 from securemail.storage import event_codec
 from securemail.storage.event_codec import (
     MAX_BODY,
@@ -31,10 +31,6 @@ DICTIONARY_V1_SHA256 = "a0bc16343920d5817be3a1f904fc3a47100ad99e8d9b4350266a3100
 def test_the_dictionary_is_the_one_every_stored_body_was_made_with():
     assert hashlib.sha256(BODY_DICTIONARY_V1).hexdigest() == DICTIONARY_V1_SHA256
     assert len(BODY_DICTIONARY_V1) <= 32 * 1024       # deflate's window: more would never be reached
-
-
-def test_the_body_limit_is_the_largest_document():
-    assert MAX_BODY == MAX_SIZE
 
 
 _VI = st.sampled_from(["Nguyễn Thị Thu Hà", "Đặng Văn Hưng", "Ủy ban nhân dân tỉnh Gia Lai", "Bưu điện",
