@@ -271,6 +271,7 @@ CREATE INDEX events_subject ON events (subject, seq);
 CREATE INDEX events_kind ON events (kind, seq);
 """
 COMPACT_EVENTS_SCHEMA = 14
+VACUUM_PENDING = "vacuum_pending"   # meta key: set with migration 14 when it moved rows, removed after the VACUUM
 _BATCH = 2000
 
 
@@ -279,7 +280,9 @@ def _compact_events(conn: Connection) -> None:
         conn.execute(statement)
     rows = conn.execute("SELECT seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash "
                         "FROM events ORDER BY seq")
+    moved = False
     while batch := rows.fetchmany(_BATCH):
+        moved = True
         conn.executemany(
             "INSERT INTO events_compact (seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -288,6 +291,8 @@ def _compact_events(conn: Connection) -> None:
     after = _COMPACT_EVENTS_AFTER + _append_only_triggers(("events",)) + "\n" + _no_replace_triggers(("events",))
     for statement in _split(after):
         conn.execute(statement)
+    if moved:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, '14')", (VACUUM_PENDING,))
 
 
 def _raw(value: object) -> bytes:
@@ -345,17 +350,29 @@ def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
         except Exception:
             conn.execute("ROLLBACK")
             raise
-    if 0 < current < COMPACT_EVENTS_SCHEMA <= target:
-        # The rebuilt events table left the old one's pages free inside the file (zeroed: secure_delete). They
-        # would be reused by new events, but the file would stay its old size for years: rewrite it once, now.
-        # VACUUM is atomic (an interruption leaves the file as it was) and SQLCipher re-encrypts what it writes.
-        # Without room on the disk for the second copy it is skipped: the vault is migrated, only larger.
-        try:
-            conn.execute("VACUUM")
-        except DatabaseError as e:
-            if not is_disk_failure(e):
-                raise
+    if target >= COMPACT_EVENTS_SCHEMA:
+        _vacuum_if_pending(conn)
     return schema_version(conn)
+
+
+def _vacuum_if_pending(conn: Connection) -> None:
+    """Migration 14 left the old events table's pages free inside the file (zeroed: secure_delete). New events
+    would reuse them, but the file would stay its old size for years: it is rewritten once. VACUUM is atomic (an
+    interruption leaves the file as it was, and the mark makes the next opening try again) and SQLCipher
+    re-encrypts what it writes. Without room on the disk for the second copy it is given up: migrated, only
+    larger."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = ?", (VACUUM_PENDING,)).fetchone() is None:
+        return
+    try:
+        conn.execute("VACUUM")
+    except DatabaseError as e:
+        if not is_disk_failure(e):
+            raise
+    try:
+        conn.execute("DELETE FROM meta WHERE key = ?", (VACUUM_PENDING,))
+    except DatabaseError as e:
+        if not is_disk_failure(e):
+            raise       # (a full disk: the next opening tries again)
 
 
 def _split(script: str) -> list[str]:

@@ -88,6 +88,7 @@ def test_a_schema_13_vault_opens_migrated_with_the_same_bytes_and_root(schema_13
     assert all(bytes(body)[0] == 0x01 and bytes(sigs)[0] == 0x01 for body, sigs in stored)
     assert sum(len(bytes(b)) for b, _ in stored) < sum(len(b) for _, b, _ in canonical) / 2
     assert int(conn.execute("PRAGMA freelist_count").fetchone()[0]) == 0            # VACUUMed once
+    assert conn.execute("SELECT count(*) FROM meta WHERE key = ?", (schema.VACUUM_PENDING,)).fetchone()[0] == 0
     fresh = open_memory()
     migrate(fresh)
     assert _master(conn) == _master(fresh)        # the schema a new vault has (indexes, triggers, columns)
@@ -157,6 +158,33 @@ def test_without_room_for_the_vacuum_the_vault_is_migrated_only_larger():
     conn.execute("INSERT INTO events VALUES (1, 'k', 's', 'a', 't', x'7b7d', '[]', x'00', x'00')")
     assert migrate(_FullDiskOnVacuum(conn)) == schema.SCHEMA_VERSION
     assert load_body(conn.execute("SELECT body FROM events").fetchone()[0]) == b"{}"
+    assert not _vacuum_pending(conn)          # given up: not tried again at every opening
+    conn.close()
+
+
+def _vacuum_pending(conn) -> bool:
+    return conn.execute("SELECT 1 FROM meta WHERE key = ?", (schema.VACUUM_PENDING,)).fetchone() is not None
+
+
+def test_a_vacuum_killed_halfway_is_done_at_the_next_opening():
+    class Killed(_FullDiskOnVacuum):
+        def execute(self, sql: str, *args):
+            if sql == "VACUUM":
+                raise KeyboardInterrupt       # the process stops inside VACUUM (atomic: the file as it was)
+            return self.conn.execute(sql, *args)
+
+    conn = open_memory()
+    migrate(conn, 13)
+    conn.executemany("INSERT INTO events VALUES (?, 'k', 's', 'a', 't', ?, '[]', x'00', x'00')",
+                     [(seq, b"x" * 3000) for seq in range(1, 200)])
+    with pytest.raises(KeyboardInterrupt):
+        migrate(Killed(conn))
+    assert schema_version(conn) == schema.SCHEMA_VERSION and _vacuum_pending(conn)
+    assert int(conn.execute("PRAGMA freelist_count").fetchone()[0]) > 0
+    migrate(conn)                               # the next opening
+    assert not _vacuum_pending(conn)
+    assert int(conn.execute("PRAGMA freelist_count").fetchone()[0]) == 0
+    migrate(conn)                               # and never again
     conn.close()
 
 
@@ -169,6 +197,7 @@ def test_any_other_vacuum_error_is_raised():
 
     conn = open_memory()
     migrate(conn, 13)
+    conn.execute("INSERT INTO events VALUES (1, 'k', 's', 'a', 't', x'7b7d', '[]', x'00', x'00')")
     with pytest.raises(DatabaseError, match="not a database"):
         migrate(Broken(conn))
     conn.close()
