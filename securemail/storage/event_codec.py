@@ -1,16 +1,18 @@
 """The stored form of an event's signed bytes (schema 14, docs/adr/0021-compact-event-storage.md).
 
 The events table keeps each event's canonical body and signatures (RFC 8785 bytes, what is hashed and signed) in a
-compact form; these functions turn one into the other, exactly. Nothing else reads or writes `events.body` and
-`events.signatures`. Hashes and signatures are always over the canonical bytes; bundles, exports and receipts carry
-the canonical bytes too. A stored value that does not decode raises StoredFormError (a ValueError): the verifier
-reports it like any other damaged row, readers refuse it; nothing is guessed.
+compact form; these functions turn one into the other, exactly. Every reader and writer of `events.body` and
+`events.signatures` goes through them. Hashes and signatures are always over the canonical bytes; bundles, exports
+and receipts carry the canonical bytes too. A stored value that does not decode raises StoredFormError (a
+ValueError): the verifier reports it like any other damaged row, readers refuse it; nothing is guessed.
 
 Body, first byte:
 - 0x01: the body with every quoted run of 64 or 32 lowercase hex digits (prev, vault) replaced by 0x01 + 32 bytes
   or 0x02 + 16 bytes, then raw deflate (RFC 1951) with the preset dictionary BODY_DICTIONARY_V1;
 - 0x02: raw deflate of the body as is, same dictionary (bodies that hold a byte 0x01 or 0x02 themselves: canonical
-  JSON never does, but the codec keeps any bytes exactly).
+  JSON never does, but the codec keeps any bytes exactly);
+- 0x00: the bytes as they are, for a body larger than MAX_BODY (which verification refuses: only a damaged or
+  forged schema-13 row can hold one, and the migration keeps it as it was).
 Signatures, first byte:
 - 0x01: for each signature its role (0x01 actor, 0x02 cosigner), the signer's name (1 byte length, UTF-8) and the
   64 signature bytes: exactly `[{"by":..,"role":..,"sig":"<base64>"},..]` again;
@@ -34,6 +36,7 @@ MAX_BODY: Final = MAX_SIZE         # the largest document the program parses (1 
 
 _PACKED_DEFLATE: Final = 0x01
 _DEFLATE: Final = 0x02
+_BODY_VERBATIM: Final = 0x00
 _SIGS_VERBATIM: Final = 0x00
 _SIGS_COMPACT: Final = 0x01
 
@@ -58,7 +61,7 @@ class StoredFormError(ValueError):
 def store_body(canonical: bytes) -> bytes:
     """The stored form of a body's bytes (any bytes; they are kept exactly)."""
     if len(canonical) > MAX_BODY:
-        raise StoredFormError(f"body larger than {MAX_BODY} bytes")
+        return bytes([_BODY_VERBATIM]) + canonical    # nothing to inflate: refused when parsed, as before
     if _HASH_MARK in canonical or _ID_MARK in canonical:
         stored = bytes([_DEFLATE]) + _deflate(canonical)
     else:
@@ -74,6 +77,8 @@ def load_body(stored: object) -> bytes:
     if not data:
         raise StoredFormError("empty stored body")
     form = data[0]
+    if form == _BODY_VERBATIM:
+        return data[1:]
     if form == _DEFLATE:
         return _inflate(data[1:])
     if form == _PACKED_DEFLATE:
