@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import vaults
 import workload
 from bench_scale_vaults import ITEM, PASSWORD, START, working_copy
 from harness import default_data_dir
@@ -71,7 +72,7 @@ def scale_copy(events: int, where: Path) -> Copy:
 
 def desk_copy(events: int, where: Path) -> Copy:
     """A copy of bench/vaults.py's cached desk vault (bench/build_vaults.py builds it); the second clerk accepts."""
-    cached = default_data_dir() / f"desk-{events}"
+    cached = vaults.cache_path(default_data_dir(), events)
     if not (cached / "bench-complete").exists():
         raise SystemExit(f"{cached} is not built: run bench/build_vaults.py {events}")
     path = Path(tempfile.mkdtemp(dir=where)) / cached.name

@@ -5,6 +5,7 @@
 `make bench BENCH_SIZE=full` needs desk-10000, desk-100000 and desk-1000000 (bench/rows/verify_incremental.py,
 verify_full.py, size.py; accept.py uses desk-10000): `bench/build_vaults.py 10000 100000 1000000` builds them
 into BENCH_DATA, the same cache `bench/run.py` reads. Interrupted, it goes on from the last working day stored.
+From schema 14 on the folders are named desk-N-s14 (bench/vaults.py): an older cache is migrated as a copy.
 """
 
 from __future__ import annotations

@@ -13,13 +13,14 @@ import json
 import rfc8785
 
 from securemail.storage.database import Connection
+from securemail.storage.event_codec import load_body, load_signatures
 
 
 def not_rfc8785(conn: Connection) -> list[int]:
     """The sequence numbers of stored events whose body or signatures are not rfc8785's encoding of themselves."""
     bad = []
     for seq, body, sigs in conn.execute("SELECT seq, body, signatures FROM events ORDER BY seq"):
-        raw, signatures = bytes(body), str(sigs).encode()
+        raw, signatures = load_body(body), load_signatures(sigs)   # the canonical bytes (storage.event_codec)
         if rfc8785.dumps(json.loads(raw)) != raw or rfc8785.dumps(json.loads(signatures)) != signatures:
             bad.append(int(seq))
     return bad

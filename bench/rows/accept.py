@@ -23,6 +23,7 @@ from securemail.crypto.signing import Domain, SigningKey
 from securemail.services import items
 from securemail.services.session import open_session
 from securemail.storage.database import open_database
+from securemail.storage.event_codec import load_body, load_signatures
 
 ORDER = 30
 
@@ -33,8 +34,9 @@ def run(ctx: Context) -> list[Result]:
     vault = vaults.scratch_copy(ctx, vaults.desk_vault(ctx, events), "accept")
     with vaults.auditor(vault) as s:
         last = s.conn.execute("SELECT max(time) FROM events").fetchone()[0]
-        body, sigs = s.conn.execute("SELECT body, signatures FROM events WHERE kind = 'item.accepted' "
-                                    "ORDER BY seq DESC LIMIT 1").fetchone()
+        stored = s.conn.execute("SELECT body, signatures FROM events WHERE kind = 'item.accepted' "
+                                "ORDER BY seq DESC LIMIT 1").fetchone()
+        body, sigs = load_body(stored[0]), load_signatures(stored[1]).decode()   # the canonical bytes
         dek = s.current_dek()
     clock = FixedClock(datetime.fromisoformat(last).astimezone(ICT) + timedelta(minutes=5))
     bare_vault = vaults.scratch_copy(ctx, vault, "accept-bare")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import vaults
 from harness import Context, Result
 
+from securemail.storage.event_codec import load_body, load_signatures
+
 ORDER = 70
 
 
@@ -16,7 +18,8 @@ def run(ctx: Context) -> list[Result]:
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         delivered = int(s.conn.execute("SELECT count(*) FROM items WHERE status = 'delivered'").fetchone()[0])
         total = int(s.conn.execute("SELECT count(*) FROM items").fetchone()[0])
-        signed = int(s.conn.execute("SELECT sum(length(body) + length(signatures)) FROM events").fetchone()[0])
+        signed = sum(len(load_body(body)) + len(load_signatures(sigs))      # the canonical bytes, not as stored
+                     for body, sigs in s.conn.execute("SELECT body, signatures FROM events"))
     size = sum(p.stat().st_size for p in vault.iterdir() if p.name.startswith("vault.db"))
     return [Result(f"vault bytes per delivered item ({delivered:,} of {total:,} items)", size / delivered,
                    signed / delivered, "B", "the signed event bytes alone (body + signatures)")]

@@ -8,6 +8,7 @@ from typing import Any
 from securemail.crypto.canonical import canonical_bytes, encodes_to, loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
 from securemail.custody.merkle.hashing import leaf_hash
+from securemail.storage.event_codec import load_body, load_signatures
 
 EVENT_VERSION = 1
 
@@ -140,3 +141,17 @@ def event_from_stored(body: bytes, signatures: str | bytes) -> Event:
     field has the wrong type (so the Event is exactly what was hashed and signed)."""
     sigs = signatures.encode() if isinstance(signatures, str) else bytes(signatures)
     return event_from_doc(parse_canonical(body), sigs)
+
+
+def data_of_row(body: bytes) -> dict[str, Any]:
+    """The `data` object of an events row's stored body ({} if it has none); ValueError (StoredFormError) if the
+    body does not decode or parse. For lookups inside event data (which bag, what was missing); nothing judged."""
+    doc = loads_bounded(load_body(body))
+    data = doc.get("data") if isinstance(doc, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def event_from_row(body: bytes, signatures: bytes) -> Event:
+    """Rebuild an Event from an events row's stored body and signatures (storage.event_codec: schema 14 keeps them
+    compact); ValueError as event_from_stored, or StoredFormError (a ValueError) if they do not decode."""
+    return event_from_stored(load_body(body), load_signatures(signatures))

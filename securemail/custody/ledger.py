@@ -28,12 +28,13 @@ from securemail.custody.checkpoint import (
     user_signer_name,
 )
 from securemail.custody.consistency import stale_subjects
-from securemail.custody.events import Event, event_from_stored, event_hash, event_leaf_hash, sign_event_encoded
+from securemail.custody.events import Event, event_from_row, event_hash, event_leaf_hash, sign_event_encoded
 from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
 from securemail.custody.rules import custody_refusals, parse_time, time_refusal
 from securemail.errors import StateError
 from securemail.storage.database import Connection
+from securemail.storage.event_codec import store_body, store_signatures
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,8 @@ class LedgerWriter:
         self._conn.execute(
             "INSERT INTO events (seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, kind, subject, event.actor, event.time, body, sigs.decode(), event_hash(body), leaf))
+            (seq, kind, subject, event.actor, event.time, store_body(body), store_signatures(sigs), event_hash(body),
+             leaf))
         self._frontier.append(leaf)
         self._kinds.add(kind)
         self._conn.execute("INSERT OR REPLACE INTO merkle_frontier (id, state) VALUES (1, ?)",
@@ -329,4 +331,4 @@ def leaf_hashes(conn: Connection, end: int | None = None) -> list[bytes]:
 
 def read_events(conn: Connection, where: str = "", args: tuple[Any, ...] = ()) -> list[Event]:
     rows = conn.execute(f"SELECT body, signatures FROM events {where} ORDER BY seq", args).fetchall()
-    return [event_from_stored(bytes(b), s) for b, s in rows]
+    return [event_from_row(b, s) for b, s in rows]

@@ -18,7 +18,7 @@ from securemail.domain.enums import BagStatus, ItemStatus
 from securemail.domain.errors import IllegalTransition
 from securemail.domain.lifecycle import Action, next_status
 from securemail.domain.norms import DEFAULT_NORMS
-from securemail.storage.database import Connection, DatabaseError
+from securemail.storage.database import Connection, DatabaseError, is_disk_failure
 
 
 class ProjectionError(Exception):
@@ -51,6 +51,8 @@ def apply_event(conn: Connection, event: Event) -> None:
     except (KeyError, TypeError) as e:
         raise ProjectionError(f"malformed data in {event.kind} event {event.seq}: {e}") from e
     except DatabaseError as e:  # IntegrityError etc.: a duplicate item, user or bag
+        if is_disk_failure(e):
+            raise               # a full or read-only disk is not a conflict: the session names it
         raise ProjectionError(f"{event.kind} event {event.seq} conflicts with the current state: {e}") from e
 
 

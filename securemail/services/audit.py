@@ -26,6 +26,7 @@ from securemail.services.audit_trail import record_export
 from securemail.services.permissions import Permission
 from securemail.services.rollback_guard import remember_checkpoint
 from securemail.services.session import Session
+from securemail.storage.event_codec import StoredFormError, load_body
 from securemail.storage.files import atomic_write, read_input_file
 from securemail.storage.head import HeadStatus
 from securemail.storage.keyslots import KeySlotFile
@@ -122,7 +123,12 @@ def _since(state: JsonObject, session: Session, verified: tuple[int, bytes] | No
 def _directory_head(session: Session, size: int) -> str | None:
     row = session.conn.execute("SELECT body FROM events WHERE subject = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
                                (K.DIRECTORY, size)).fetchone()
-    return event_hash(bytes(row[0])).hex() if row else None
+    if row is None:
+        return None
+    try:
+        return event_hash(load_body(row[0])).hex()
+    except StoredFormError:
+        return None         # a damaged row: the full run reports it
 
 
 def verify_vault(session: Session, *, checkpoint_files: Sequence[Path] = (), full: bool = False,

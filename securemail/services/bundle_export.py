@@ -20,9 +20,10 @@ from securemail.services.audit_trail import record_export
 from securemail.services.bundle_format import FORMAT, VERSION
 from securemail.services.permissions import Permission
 from securemail.services.pins import active_pin
+from securemail.services.queries.bags import bags_of_item
 from securemail.services.session import Session
 from securemail.services.statements import signer_chain
-from securemail.storage.database import Connection
+from securemail.storage.event_codec import load_body, load_signatures
 from securemail.storage.files import write_user_file
 
 
@@ -35,13 +36,6 @@ class Exported:
     size: int
     root: bytes
     sha256: str
-
-
-def _bags_of(conn: Connection, tracking: str) -> list[str]:
-    return [str(r[0]) for r in conn.execute(
-        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events INDEXED BY events_subject "
-        "WHERE subject = ? AND kind = ?",
-        (tracking, K.ITEM_BAGGED)) if r[0]]
 
 
 def build_bundle(session: Session, to_code: str, trackings: list[str] | None) -> tuple[bytes, Exported]:
@@ -62,12 +56,12 @@ def build_bundle(session: Session, to_code: str, trackings: list[str] | None) ->
     chosen = sorted({r.tracking for r in rows})
     cp = session.checkpoint()         # covers the whole log: the newest events of the items go too
     size = cp.size
-    subjects = {K.DIRECTORY, *chosen, *(K.bag_subject(b) for t in chosen for b in _bags_of(conn, t))}
+    subjects = {K.DIRECTORY, *chosen, *(K.bag_subject(b) for t in chosen for b in bags_of_item(conn, t))}
     marks = ",".join("?" for _ in subjects)
     stored = conn.execute(f"SELECT seq, body, signatures FROM events WHERE seq <= ? AND subject IN ({marks}) "
                           "ORDER BY seq", (size, *sorted(subjects))).fetchall()
     log = MerkleLog.from_leaf_hashes(leaf_hashes(conn, size))
-    events = [{"body": b64(bytes(body)), "signatures": str(sigs),
+    events = [{"body": b64(load_body(body)), "signatures": load_signatures(sigs).decode(),
                "proof": [b64(h) for h in log.inclusion_proof(int(seq) - 1, size)]} for seq, body, sigs in stored]
     consistency = [{"size": int(m), "proof": [b64(h) for h in log.consistency_proof(int(m), size)]}
                    for (m,) in conn.execute("SELECT DISTINCT size FROM bundles_sent WHERE to_vault = ? AND size < ? "

@@ -31,6 +31,7 @@ from securemail.services.permissions import Permission
 from securemail.services.queries.imported import ImportableItem
 from securemail.services.queries.items import ItemRecord
 from securemail.services.session import Session, UserInfo
+from securemail.storage.event_codec import load_body, load_signatures
 
 
 @dataclass(frozen=True)
@@ -208,10 +209,10 @@ def links_problems(session: Session, *, after: int = 0) -> list[Problem]:
     for seq, body, sigs in conn.execute("SELECT seq, body, signatures FROM events WHERE kind IN (?, ?, ?) AND seq > ? "
                                         "ORDER BY seq", (K.ITEM_ACCEPTED, K.ITEM_RECEIVED, K.ITEM_DELIVERED,
                                                          int(after))):
-        raw = bytes(body)
+        raw = load_body(body)
         if b'"origin":' not in raw and b'"receipt":' not in raw:
             continue        # no such key anywhere in the body (inside a JSON string a quote is escaped): no link
-        e = event_from_stored(raw, str(sigs))
+        e = event_from_stored(raw, load_signatures(sigs))
         link = e.data.get("receipt") if e.kind == K.ITEM_DELIVERED else e.data.get("origin")
         if link is None:
             continue

@@ -24,6 +24,7 @@ from securemail.domain.tracking import make_tracking, parse_tracking
 from securemail.domain.workcalendar import WorkCalendar
 from securemail.errors import BadInputError, NotFoundError, PermissionDeniedError
 from securemail.services.permissions import Permission, allowed
+from securemail.services.queries.bags import bags_of_item
 from securemail.services.queries.items import EITHER_AGENCY, ItemRecord, fetch_item, select_page
 from securemail.services.queries.timeline import Origin, TimelineEntry
 from securemail.services.session import Session, field_error, fields_checked
@@ -233,11 +234,7 @@ def merge_by_time(foreign: list[TimelineEntry], own: list[TimelineEntry]) -> lis
 
 def own_timeline(session: Session, t: str) -> list[TimelineEntry]:
     """This vault's own events of item `t` (already checked visible)."""
-    bags = [r[0] for r in session.conn.execute(
-        "SELECT DISTINCT json_extract(body, '$.data.bag') FROM events INDEXED BY events_subject "
-        "WHERE subject = ? AND kind = ?",
-        (t, K.ITEM_BAGGED))]
-    subjects = [t] + [K.bag_subject(b) for b in bags if b]
+    subjects = [t] + [K.bag_subject(b) for b in bags_of_item(session.conn, t)]
     marks = ",".join("?" for _ in subjects)
     events = read_events(session.conn, f"WHERE subject IN ({marks})", tuple(subjects))
     authority = session.authority

@@ -28,7 +28,7 @@ from securemail.clock import ICT, parse_iso
 from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
 from securemail.custody.checkpoint import Checkpoint
-from securemail.custody.events import Event, event_from_stored
+from securemail.custody.events import Event, event_from_row, event_from_stored
 from securemail.documents import models as m
 from securemail.documents.register_layouts import (
     LayoutDataError,
@@ -43,6 +43,7 @@ from securemail.services.directory import get_agency
 from securemail.services.permissions import Permission, allowed
 from securemail.services.queries.items import ItemRecord, fetch_item
 from securemail.services.session import Session, load_user
+from securemail.storage.event_codec import load_body
 
 Out = Path | BinaryIO
 
@@ -135,7 +136,7 @@ def _event_rows(session: Session, kinds: Iterable[str], until: datetime) -> Iter
     rows = session.conn.execute(f"SELECT body, signatures FROM events WHERE kind IN ({marks}) ORDER BY seq",
                                 tuple(kinds)).fetchall()
     for body, sigs in rows:
-        e = event_from_stored(bytes(body), sigs)
+        e = event_from_row(body, sigs)
         t = _time(e.time)
         if t is not None and t < until:
             yield e, t
@@ -274,9 +275,9 @@ def _first_time(session: Session, tracking: str, kinds: tuple[str, ...]) -> date
     if direct is not None:
         return _time(direct[0])
     for (body,) in session.conn.execute("SELECT body FROM events WHERE kind = ? ORDER BY seq", (K.BAG_DISPATCHED,)):
-        data = json.loads(bytes(body)).get("data") or {}
-        if tracking in (data.get("items") or []):
-            return _time(json.loads(bytes(body)).get("time"))
+        doc = json.loads(load_body(body))
+        if tracking in ((doc.get("data") or {}).get("items") or []):
+            return _time(doc.get("time"))
     return None
 
 

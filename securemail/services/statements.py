@@ -26,7 +26,7 @@ from securemail.crypto.signing import Domain, b64, b64url, fingerprint, sha256, 
 from securemail.custody import kinds as K
 from securemail.custody.certs import Chain
 from securemail.custody.checkpoint import Checkpoint, office_signer_name
-from securemail.custody.events import event_from_stored, event_hash, event_leaf_hash
+from securemail.custody.events import event_from_row, event_hash, event_leaf_hash
 from securemail.custody.ledger import leaf_hashes, log_size
 from securemail.custody.merkle.tree import root_from_leaf_hashes
 from securemail.custody.note import parse_verifier_key, verifier_key
@@ -194,7 +194,7 @@ def _log_reason(session: Session, st: Statement) -> str | None:
         if row is None or int(row[0]) > n:
             return "not_in_log"
         try:
-            event = event_from_stored(bytes(row[1]), row[2])
+            event = event_from_row(row[1], row[2])
         except ValueError:
             return "not_in_log"
         sigs = event.signatures_bytes()

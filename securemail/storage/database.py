@@ -28,11 +28,20 @@ _MESSAGES = {"database or disk is full": _SQLITE_FULL, "disk I/O error": _SQLITE
              "unable to open database file": _SQLITE_CANTOPEN}
 
 
-def storage_failure(e: BaseException, folder: Path) -> StorageError | None:
-    """The user-facing error for a database error caused by the disk (None: something else, e.g. damage)."""
+def _primary_code(e: BaseException) -> int:
     code = getattr(e, "sqlite_errorcode", None)
     # Connection.backup() raises without the code: SQLite's fixed English texts for the same codes.
-    primary = code & 0xFF if isinstance(code, int) else _MESSAGES.get(str(e), 0)
+    return code & 0xFF if isinstance(code, int) else _MESSAGES.get(str(e), 0)
+
+
+def is_disk_failure(e: BaseException) -> bool:
+    """A database error caused by the disk (full, read-only, I/O), which storage_failure names for the user."""
+    return _primary_code(e) in (_SQLITE_FULL, _SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN, _SQLITE_IOERR)
+
+
+def storage_failure(e: BaseException, folder: Path) -> StorageError | None:
+    """The user-facing error for a database error caused by the disk (None: something else, e.g. damage)."""
+    primary = _primary_code(e)
     if primary == _SQLITE_FULL:
         return StorageError("storage.disk_full", path=str(folder))
     if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):

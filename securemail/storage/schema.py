@@ -7,7 +7,10 @@ Every other table is a projection of the ledger, rebuilt and compared by verific
 
 from __future__ import annotations
 
-from securemail.storage.database import Connection
+from collections.abc import Callable
+
+from securemail.storage.database import Connection, DatabaseError, is_disk_failure
+from securemail.storage.event_codec import store_body, store_signatures
 
 LEDGER_TABLES = ("events", "attachments", "checkpoints")
 
@@ -78,9 +81,9 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-def _append_only_triggers() -> str:
+def _append_only_triggers(tables: tuple[str, ...] = LEDGER_TABLES) -> str:
     out = []
-    for table in LEDGER_TABLES:
+    for table in tables:
         for op in ("UPDATE", "DELETE"):
             out.append(
                 f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
@@ -92,13 +95,13 @@ def _append_only_triggers() -> str:
 _KEYS = {"events": "seq", "attachments": "sha256", "checkpoints": "size"}
 
 
-def _no_replace_triggers() -> str:
+def _no_replace_triggers(tables: tuple[str, ...] = LEDGER_TABLES) -> str:
     """INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse inserts onto existing keys."""
     return "\n".join(
         f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
         f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) "
         f"BEGIN SELECT RAISE(ABORT, 'append-only ledger table: {table}'); END;"
-        for table, key in _KEYS.items())
+        for table in tables for key in (_KEYS[table],))
 
 
 _V4 = """
@@ -240,8 +243,69 @@ ANALYZE sqlite_schema;
 """
 
 
-# version -> SQL that brings the previous version to this one
-MIGRATIONS: dict[int, str] = {
+# Compact event storage (docs/adr/0021-compact-event-storage.md): the events table keeps each body and signatures
+# list in the stored form of securemail.storage.event_codec (deflate with a preset dictionary; signatures as bytes),
+# about a third of the canonical bytes. The canonical bytes, every hash, the Merkle tree and every signature are
+# unchanged; the codec gives back the very bytes it was given (it checks so before anything is written), whatever
+# they are, so a damaged or forged row stays exactly as damaged for verification to find. The table is rebuilt in
+# seq order (full pages; rewriting rows in place would leave each page as empty as the rows shrank), with the same
+# indexes and append-only triggers; signatures becomes a BLOB column. One transaction: a crash leaves the vault at
+# schema 13. Opening an existing vault then VACUUMs it once (see migrate) so that the file shrinks.
+_COMPACT_EVENTS_TABLE = """
+CREATE TABLE events_compact (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    time TEXT NOT NULL,
+    body BLOB NOT NULL,
+    signatures BLOB NOT NULL,
+    event_hash BLOB NOT NULL,
+    leaf_hash BLOB NOT NULL
+);
+"""
+_COMPACT_EVENTS_AFTER = """
+DROP TABLE events;
+ALTER TABLE events_compact RENAME TO events;
+CREATE INDEX events_subject ON events (subject, seq);
+CREATE INDEX events_kind ON events (kind, seq);
+"""
+COMPACT_EVENTS_SCHEMA = 14
+VACUUM_PENDING = "vacuum_pending"   # meta key: set with migration 14 when it moved rows, removed after the VACUUM
+_BATCH = 2000
+
+
+def _compact_events(conn: Connection) -> None:
+    for statement in _split(_COMPACT_EVENTS_TABLE):
+        conn.execute(statement)
+    rows = conn.execute("SELECT seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash "
+                        "FROM events ORDER BY seq")
+    moved = False
+    while batch := rows.fetchmany(_BATCH):
+        moved = True
+        conn.executemany(
+            "INSERT INTO events_compact (seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(seq, kind, subject, actor, time, store_body(_raw(body)), store_signatures(_raw(sigs)), eh, lh)
+             for seq, kind, subject, actor, time, body, sigs, eh, lh in batch])
+    after = _COMPACT_EVENTS_AFTER + _append_only_triggers(("events",)) + "\n" + _no_replace_triggers(("events",))
+    for statement in _split(after):
+        conn.execute(statement)
+    if moved:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, '14')", (VACUUM_PENDING,))
+
+
+def _raw(value: object) -> bytes:
+    """A stored value's exact bytes as schema 13 kept them (body BLOB; signatures TEXT, UTF-8)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    if isinstance(value, bytes | memoryview | bytearray):
+        return bytes(value)
+    return str(value).encode("utf-8")
+
+
+# version -> SQL that brings the previous version to this one, or a function that does (inside the transaction)
+MIGRATIONS: dict[int, str | Callable[[Connection], None]] = {
     1: _V1 + _append_only_triggers(),
     2: _V2,
     3: _no_replace_triggers(),
@@ -255,6 +319,7 @@ MIGRATIONS: dict[int, str] = {
     11: _VIEW_INDEXES,
     12: _BAG_ITEMS_BY_TRACKING,
     13: _TO_CONFIRM_INDEX,
+    14: _compact_events,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -272,16 +337,42 @@ def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
     if current > SCHEMA_VERSION:
         raise RuntimeError(f"database schema {current} is newer than this program ({SCHEMA_VERSION})")
     for version in range(current + 1, target + 1):
+        step = MIGRATIONS[version]
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _split(MIGRATIONS[version]):
-                conn.execute(statement)
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _split(step):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {int(version)}")
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")
             raise
+    if target >= COMPACT_EVENTS_SCHEMA:
+        _vacuum_if_pending(conn)
     return schema_version(conn)
+
+
+def _vacuum_if_pending(conn: Connection) -> None:
+    """Migration 14 left the old events table's pages free inside the file (zeroed: secure_delete). New events
+    would reuse them, but the file would stay its old size for years: it is rewritten once. VACUUM is atomic (an
+    interruption leaves the file as it was, and the mark makes the next opening try again) and SQLCipher
+    re-encrypts what it writes. Without room on the disk for the second copy it is given up: migrated, only
+    larger."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = ?", (VACUUM_PENDING,)).fetchone() is None:
+        return
+    try:
+        conn.execute("VACUUM")
+    except DatabaseError as e:
+        if not is_disk_failure(e):
+            raise
+    try:
+        conn.execute("DELETE FROM meta WHERE key = ?", (VACUUM_PENDING,))
+    except DatabaseError as e:
+        if not is_disk_failure(e):
+            raise       # (a full disk: the next opening tries again)
 
 
 def _split(script: str) -> list[str]:

@@ -31,6 +31,7 @@ from securemail.services.session import Session, open_session
 from securemail.services.vault_init import init_vault
 from securemail.storage import connect
 from securemail.storage.database import Connection
+from securemail.storage.event_codec import load_body, load_signatures, store_body, store_signatures
 from securemail.storage.head import TreeHead, head_key, write_head
 from securemail.storage.keyslots import KeySlotFile, unlock_slot
 from securemail.storage.schema import LEDGER_TABLES
@@ -179,24 +180,26 @@ class Insider:
 
     def body(self, seq: int) -> dict[str, Any]:
         row = self.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()
-        doc: dict[str, Any] = json.loads(bytes(row[0]))
+        doc: dict[str, Any] = json.loads(load_body(row[0]))
         return doc
 
     def signatures(self, seq: int) -> list[dict[str, str]]:
         row = self.conn.execute("SELECT signatures FROM events WHERE seq = ?", (seq,)).fetchone()
-        sigs: list[dict[str, str]] = json.loads(row[0])
+        sigs: list[dict[str, str]] = json.loads(load_signatures(row[0]))
         return sigs
 
     def rewrite(self, seq: int, body: bytes | None = None, signatures: list[dict[str, str]] | None = None, *,
                 fix_hashes: bool = True) -> None:
-        """Replace an event's body and/or signatures; with fix_hashes the stored hash columns follow."""
+        """Replace an event's body and/or signatures (canonical bytes, stored through storage.event_codec as the
+        program stores them); with fix_hashes the stored hash columns follow."""
         row = self.conn.execute("SELECT body, signatures FROM events WHERE seq = ?", (seq,)).fetchone()
-        new_body = bytes(row[0]) if body is None else body
-        new_sigs = row[1] if signatures is None else canonical_bytes(signatures).decode()
-        self.conn.execute("UPDATE events SET body = ?, signatures = ? WHERE seq = ?", (new_body, new_sigs, seq))
+        new_body = load_body(row[0]) if body is None else body
+        new_sigs = load_signatures(row[1]) if signatures is None else canonical_bytes(signatures)
+        self.conn.execute("UPDATE events SET body = ?, signatures = ? WHERE seq = ?",
+                          (store_body(new_body), store_signatures(new_sigs), seq))
         if fix_hashes:
             self.conn.execute("UPDATE events SET event_hash = ?, leaf_hash = ? WHERE seq = ?",
-                              (event_hash(new_body), event_leaf_hash(new_body, new_sigs.encode()), seq))
+                              (event_hash(new_body), event_leaf_hash(new_body, new_sigs), seq))
 
     def edit_body(self, seq: int, change: dict[str, Any], *, fix_hashes: bool = True) -> None:
         """Change fields of the body, re-encoded canonically: only the signatures stop matching."""

@@ -8,6 +8,7 @@ import pytest
 
 from securemail.crypto.canonical import MAX_DEPTH, MAX_SIZE, check_limits, loads_bounded, parse_canonical
 from securemail.custody.verify import verify_ledger
+from securemail.storage.event_codec import load_body, store_body, store_signatures
 
 if TYPE_CHECKING:
     from conftest import Insider, VaultInfo
@@ -37,7 +38,7 @@ def test_size_limit() -> None:
 
 
 def _raw_body(insider: Insider, seq: int) -> bytes:
-    return bytes(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
+    return load_body(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
 
 
 @pytest.mark.parametrize("where", ["body", "signatures"])
@@ -46,9 +47,9 @@ def test_deeply_nested_stored_event_is_named(vault: VaultInfo, insider: Insider,
     bomb = _deep(200_000)
     if where == "body":
         body = _raw_body(insider, seq).replace(b'"data":{', b'"data":{"x":' + bomb + b",", 1)
-        insider.conn.execute("UPDATE events SET body = ? WHERE seq = ?", (body, seq))
+        insider.conn.execute("UPDATE events SET body = ? WHERE seq = ?", (store_body(body), seq))
     else:
-        insider.conn.execute("UPDATE events SET signatures = ? WHERE seq = ?", (bomb.decode(), seq))
+        insider.conn.execute("UPDATE events SET signatures = ? WHERE seq = ?", (store_signatures(bomb), seq))
     report = verify_ledger(insider.conn, state_checkpoint=vault.state_checkpoint())
     assert not report
     malformed = [p for p in report.problems if p.code == "malformed_event"]

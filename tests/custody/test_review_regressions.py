@@ -15,6 +15,7 @@ from securemail.services import audit, bags, directory, items
 from securemail.services.cosign import cosigner
 from securemail.services.session import open_session
 from securemail.services.vault_init import init_vault
+from securemail.storage.event_codec import store_body, store_signatures
 
 P = "passwort-0123456789"
 ITEM = {"sender_agency": "SND", "recipient_agency": "REC", "secrecy": "mat", "service": "thuong", "scope": "noi-tinh"}
@@ -40,7 +41,7 @@ def _insert(conn, event: Event) -> None:  # type: ignore[no-untyped-def]
     body, sigs = event.body_bytes(), event.signatures_bytes()
     conn.execute("INSERT INTO events (seq, kind, subject, actor, time, body, signatures, event_hash, leaf_hash) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (event.seq, event.kind, event.subject, event.actor, event.time,
-                                                       body, sigs.decode(), event_hash(body),
+                                                       store_body(body), store_signatures(sigs), event_hash(body),
                                                        event_leaf_hash(body, sigs)))
 
 

@@ -23,6 +23,7 @@ from securemail.errors import PermissionDeniedError, RollbackError
 from securemail.services import directory
 from securemail.services.audit import export_checkpoint, verify_vault
 from securemail.storage import connect
+from securemail.storage.event_codec import load_body
 
 if TYPE_CHECKING:
     from conftest import Insider, VaultInfo
@@ -269,7 +270,7 @@ def test_g_stripped_cosignature_and_cosigner_name_of_a_handover(vault: VaultInfo
     seq = vault.seqs["handover1"]
     insider.edit_body(seq, {"cosigner": None})
     clerk = SigningKey(vault.keys["clerk1"])       # the clerk re-signs their own (now unilateral) handover
-    body = insider.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0]
+    body = load_body(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
     from securemail.crypto.signing import Domain
     sig = base64.b64encode(clerk.sign(Domain.EVENT, bytes(body))).decode()
     insider.rewrite(seq, signatures=[{"by": "clerk1", "role": "actor", "sig": sig}])
@@ -320,7 +321,7 @@ def test_h_events_before_revocation_stay_valid(vault: VaultInfo) -> None:
 
 def test_non_canonical_body_is_malformed(vault: VaultInfo, insider: Insider) -> None:
     seq = vault.seqs["deliver2"]
-    body = bytes(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
+    body = load_body(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
     insider.rewrite(seq, body.replace(b'"kind":', b'"kind": '))
     insider.cover_tracks()
     report = verify_ledger(insider.conn)

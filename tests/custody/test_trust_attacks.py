@@ -22,7 +22,7 @@ from securemail.crypto.canonical import canonical_bytes
 from securemail.crypto.signing import Domain, SigningKey, b64, b64url, sha256
 from securemail.custody import kinds as K
 from securemail.custody.certs import Certificate, Chain
-from securemail.custody.events import event_from_stored, sign_event
+from securemail.custody.events import event_from_row, sign_event
 from securemail.custody.ledger import LedgerRefused, LedgerWriter, Signer, latest_checkpoint, load_authority, log_size
 from securemail.custody.verify import VerificationReport, verify_ledger
 from securemail.errors import AuthenticationError, BadInputError, PermissionDeniedError, StateError, VaultError
@@ -497,7 +497,7 @@ def test_full_verify_also_uses_the_signed_verified_record(vault: VaultInfo,
     # the insider (an administrator, with the office key) rewrites that event, re-signed with their own key
     insider = make_insider()
     row = insider.conn.execute("SELECT body, signatures FROM events WHERE seq = ?", (last,)).fetchone()
-    event = event_from_stored(bytes(row[0]), row[1])
+    event = event_from_row(row[0], row[1])
     draft = dataclasses.replace(event, data={**event.data, "name": "UBND xã Hai"}, signatures=())
     forged = sign_event(draft, insider.user_key)
     insider.rewrite(last, forged.body_bytes(), json.loads(forged.signatures_bytes()))

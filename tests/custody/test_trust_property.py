@@ -35,6 +35,7 @@ from securemail.custody.verify import verify_ledger
 from securemail.errors import StateError
 from securemail.storage import connect
 from securemail.storage.database import Connection
+from securemail.storage.event_codec import store_body, store_signatures
 from securemail.storage.keyslots import KeySlotFile, unlock_slot
 from securemail.storage.schema import LEDGER_TABLES
 
@@ -171,7 +172,8 @@ class RawInsider:
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.execute("INSERT INTO events (seq, kind, subject, actor, time, body, signatures, event_hash, "
                           "leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (seq, kind, subject, actor, event.time, body, sigs.decode(), event_hash(body), leaf))
+                          (seq, kind, subject, actor, event.time, store_body(body), store_signatures(sigs),
+                           event_hash(body), leaf))
         self.conn.execute("INSERT OR REPLACE INTO merkle_frontier (id, state) VALUES (1, ?)", (frontier.to_bytes(),))
         self.conn.execute("COMMIT")
         return seq

@@ -18,6 +18,7 @@ from securemail.custody.verify.context import Context, External, Options, Restar
 from securemail.custody.verify.outside import OutsideStep
 from securemail.custody.verify.parse import RowReader
 from securemail.storage.database import open_memory
+from securemail.storage.event_codec import store_body, store_signatures
 
 KEY = SigningKey.generate()
 START = datetime(2026, 11, 27, 8, 0, tzinfo=ICT)
@@ -41,9 +42,10 @@ def event(seq: int, subject: str = "KT0000001VN", prev: str | None = None) -> Ev
 
 
 def row(e: Event, *, seq: int | None = None, leaf: bytes | None = None) -> tuple[object, ...]:
+    """An events row as stored (storage.event_codec's compact form)."""
     body, sigs = e.body_bytes(), e.signatures_bytes()
-    return (seq or e.seq, body, sigs.decode(), event_hash(body), leaf or event_leaf_hash(body, sigs), e.kind,
-            e.subject, e.actor, e.time)
+    return (seq or e.seq, store_body(body), store_signatures(sigs), event_hash(body),
+            leaf or event_leaf_hash(body, sigs), e.kind, e.subject, e.actor, e.time)
 
 
 def codes(ctx: Context) -> set[tuple[str, int | None]]:

@@ -11,7 +11,7 @@ import pytest
 from securemail.crypto.signing import Domain, SigningKey
 from securemail.custody import kinds as K
 from securemail.custody.authority import Check
-from securemail.custody.events import Event, event_from_stored
+from securemail.custody.events import Event, event_from_row
 from securemail.custody.ledger import Signer
 from securemail.custody.verify import VerificationReport, verify_ledger
 from securemail.custody.verify import parse as parse_step
@@ -20,6 +20,7 @@ from securemail.custody.verify import signatures as signature_step
 from securemail.custody.verify.projection import Replay
 from securemail.custody.verify.rows import check_row, key_hints
 from securemail.services import directory
+from securemail.storage.event_codec import load_body
 from securemail.storage.schema import PROJECTION_TABLES
 
 if TYPE_CHECKING:
@@ -50,8 +51,8 @@ def test_forged_and_edited_rows_are_found_by_every_process(vault: VaultInfo, ins
     stranger = Signer("clerk1", SigningKey.generate())                  # a key the directory never gave clerk1
     forged = insider.forge(K.ITEM_NOTE, "KT0000003VN", stranger, {"text": "Ghi giả."})
     spaced = vault.seqs["note3"]                                        # stored bytes no longer canonical
-    body = insider.conn.execute("SELECT body FROM events WHERE seq = ?", (spaced,)).fetchone()[0]
-    insider.rewrite(spaced, bytes(body).replace(b'","', b'", "', 1))
+    body = load_body(insider.conn.execute("SELECT body FROM events WHERE seq = ?", (spaced,)).fetchone()[0])
+    insider.rewrite(spaced, body.replace(b'","', b'", "', 1))
     insider.cover_tracks()
     reports = three_ways(insider, monkeypatch)
     assert found(reports[0]) >= {("bad_signature", edited), ("bad_signature", forged.seq),
@@ -80,35 +81,36 @@ def test_a_worker_result_counts_only_for_the_key_the_authority_asks_for(vault: V
         row = session.conn.execute(f"SELECT {parse_step.EVENT_COLUMNS} FROM events WHERE seq = ?",
                                    (vault.seqs["note3"],)).fetchone()
         hints = parse_step.directory_key_hints(session.conn)
-    event = event_from_stored(bytes(row[1]), row[2])
+    event = event_from_row(row[1], row[2])
+    body = load_body(row[1])          # the canonical bytes signed (stored compact: storage.event_codec)
     result = check_row(row, hints, 0)
     (role, sig, key, tried), = result[5]
     assert role == "actor" and key is not None and tried == ()
-    right = Check(key, Domain.EVENT, bytes(row[1]), sig)
-    other = Check(SigningKey.generate().public_raw(), Domain.EVENT, bytes(row[1]), sig)
-    cosign = Check(key, Domain.COSIGN, bytes(row[1]), sig)
-    assert signature_step.verdict_for(right, bytes(row[1]), result[5]) is True
-    assert signature_step.verdict_for(other, bytes(row[1]), result[5]) is None      # checked the usual way
-    assert signature_step.verdict_for(cosign, bytes(row[1]), result[5]) is None
+    right = Check(key, Domain.EVENT, body, sig)
+    other = Check(SigningKey.generate().public_raw(), Domain.EVENT, body, sig)
+    cosign = Check(key, Domain.COSIGN, body, sig)
+    assert signature_step.verdict_for(right, body, result[5]) is True
+    assert signature_step.verdict_for(other, body, result[5]) is None      # checked the usual way
+    assert signature_step.verdict_for(cosign, body, result[5]) is None
     assert event.signature_of("actor") is not None
     unhinted = check_row(row, key_hints([]), 0)[5]
-    assert signature_step.verdict_for(right, bytes(row[1]), unhinted) is None
+    assert signature_step.verdict_for(right, body, unhinted) is None
     wrong_hint = {event.actor: ((1, SigningKey.generate().public_raw()),)}
     failed = check_row(row, wrong_hint, 0)[5]
-    assert failed[0][2] is None and signature_step.verdict_for(right, bytes(row[1]), failed) is None
-    assert signature_step.verdict_for(Check(failed[0][3][0], Domain.EVENT, bytes(row[1]), sig), bytes(row[1]),
+    assert failed[0][2] is None and signature_step.verdict_for(right, body, failed) is None
+    assert signature_step.verdict_for(Check(failed[0][3][0], Domain.EVENT, body, sig), body,
                                       failed) is False
     # a log stuffed with made-up keys for the signer: a few are tried, the rest is left to the usual check
     stuffed = {event.actor: ((1, key), *((2 + i, SigningKey.generate().public_raw()) for i in range(10)))}
     capped = check_row(row, stuffed, 0)[5]
     assert capped[0][2] is None and len(capped[0][3]) == rows_step.MAX_TRIES
-    assert signature_step.verdict_for(right, bytes(row[1]), capped) is None
+    assert signature_step.verdict_for(right, body, capped) is None
 
 
 def test_a_failing_event_inside_a_group_leaves_no_trace(vault: VaultInfo) -> None:
     with vault.open() as session:
         rows = session.conn.execute("SELECT body, signatures FROM events ORDER BY seq").fetchall()
-    events = [event_from_stored(bytes(body), sigs) for body, sigs in rows]
+    events = [event_from_row(body, sigs) for body, sigs in rows]
     accepted = next(e for e in events if e.kind == K.ITEM_ACCEPTED)
     middle = len(events) // 2
     hostile = [*events[:middle], accepted, *events[middle:]]          # the same item accepted twice

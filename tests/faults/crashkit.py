@@ -40,6 +40,7 @@ from securemail.services.audit import verify_vault
 from securemail.services.backup import restore_vault
 from securemail.services.session import Session, open_session
 from securemail.services.vault_init import init_vault
+from securemail.storage.event_codec import load_body
 
 PASSWORDS = {
     "admin": "quản-trị-mật-khẩu-01",
@@ -312,10 +313,10 @@ class Desk:
             def check(s: Session) -> None:
                 account = s.authority.account(user)
                 assert account is not None and not account.active, f"revoked {user} is active"
-                revoked, rekeyed = s.conn.execute(
-                    "SELECT (SELECT max(seq) FROM events WHERE kind = ? AND body LIKE ?), "
-                    "(SELECT max(seq) FROM events WHERE kind = ?)",
-                    (K.USER_REVOKED, f'%"{user}"%', K.VAULT_REKEYED)).fetchone()
+                revoked = max(int(seq) for seq, body in s.conn.execute(
+                    "SELECT seq, body FROM events WHERE kind = ?", (K.USER_REVOKED,)) if f'"{user}"'.encode()
+                    in load_body(body))
+                rekeyed = s.conn.execute("SELECT max(seq) FROM events WHERE kind = ?", (K.VAULT_REKEYED,)).fetchone()[0]
                 assert rekeyed is not None and rekeyed > revoked, f"revocation of {user} not followed by a rekey"
                 assert not self._opens(user, SPARE_PASSWORD), f"revoked {user} still opens the vault"
             self.expectations.append((f"revoke {user}", check))

@@ -17,6 +17,7 @@ from securemail.l10n.catalogue import source_path
 from securemail.resources import ASSETS
 from securemail.services.demo import DEMO_PASSWORD, create_demo
 from securemail.storage import connect
+from securemail.storage.event_codec import load_body
 
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}|%\(?[a-z_]*\)?[sdr]|%\d|%n")
 MIN_FRAGMENT = 14  # shorter pieces ("Hủy", "Mật") are words that data may contain
@@ -60,7 +61,7 @@ def _bodies(vault: Path) -> list[tuple[int, str, dict[str, object]]]:
         rows = conn.execute("SELECT seq, kind, body FROM events ORDER BY seq").fetchall()
     finally:
         conn.close()
-    return [(seq, kind, json.loads(bytes(body))) for seq, kind, body in rows]
+    return [(seq, kind, json.loads(load_body(body))) for seq, kind, body in rows]
 
 
 def _demo(folder: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, dict[str, object]]]:

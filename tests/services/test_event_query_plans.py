@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from securemail.services import bags, bundle_export, items, norms, registers, reports
+from securemail.services import bags, items, norms, registers, reports
+from securemail.services.queries.bags import bags_of_item
 
 SUBJECT_READ = re.compile(r"\bFROM events\b.*\bsubject\s*=", re.IGNORECASE | re.DOTALL)
 
@@ -32,7 +33,7 @@ def test_every_read_of_one_subjects_events_uses_the_subject_index(vault) -> None
     try:
         items.timeline(auditor, t)
         bags.get_bag(auditor, bag)
-        bundle_export._bags_of(auditor.conn, t)
+        bags_of_item(auditor.conn, t)
         reports._bag_closed_at(auditor, bag)
         registers._first_time(auditor, t, ("item.handed_over", "item.delivered"))
         norms._noted(auditor, t)

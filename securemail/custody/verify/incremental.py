@@ -39,6 +39,7 @@ from securemail.custody.verify.projection import Replay, TableDiff, TableShape
 from securemail.custody.verify.report import VerificationReport
 from securemail.custody.verify.transitions import TransitionStep
 from securemail.storage.database import Connection, DatabaseError
+from securemail.storage.event_codec import load_body, load_signatures
 
 __all__ = ["Since", "run_incremental"]
 
@@ -168,14 +169,15 @@ class _IncrementalRun:
         rows = self.conn.execute("SELECT seq, body, signatures FROM events WHERE subject = ? AND seq <= ? "
                                  "ORDER BY seq", (subject, self.since.size)).fetchall()
         events, prev = [], None
-        for seq, body, sigs in rows:
-            event = event_from_stored(bytes(body), sigs)
+        for seq, stored, sigs in rows:
+            body = load_body(stored)
+            event = event_from_stored(body, load_signatures(sigs))
             if event.seq != int(seq) or event.subject != subject or event.prev != prev:
                 raise _CannotDecide
-            digest = event_hash(bytes(body))
+            digest = event_hash(body)
             prev = digest.hex()
             self.old_heads[subject] = (int(seq), digest)
-            events.append((event, bytes(body)))
+            events.append((event, body))
         return events
 
     def _old_head(self, subject: str) -> tuple[int, bytes] | None:

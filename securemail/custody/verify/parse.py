@@ -31,6 +31,7 @@ from securemail.custody.verify.rows import (
     unpack,
 )
 from securemail.storage.database import Connection, DatabaseError
+from securemail.storage.event_codec import StoredFormError, load_body
 
 __all__ = ["EVENT_COLUMNS", "ParsedRow", "RowReader", "RowStream", "directory_key_hints", "show"]
 
@@ -68,7 +69,7 @@ class RowReader:
     def accept(self, row: Row, result: Sequence[Any]) -> ParsedRow:
         """The row with what a worker found about it (rows.check_row), in the order of the log."""
         seq = int(row[0])
-        ehash, leaf, before, after, fields, verdicts = result
+        ehash, leaf, before, after, fields, verdicts, body = result
         self._check_position(seq)
         pos = len(self.row_seqs)
         self.row_seqs.append(seq)
@@ -77,14 +78,14 @@ class RowReader:
         for code, subject, detail in before:
             report(seq, subject, code, detail)
         if fields is None:
-            return ParsedRow(seq, pos, _body(row), leaf, None)
+            return ParsedRow(seq, pos, body, leaf, None)
         event = event_from_fields(fields)
         known = self.ctx.authority.vault_id
         if known is not None and event.vault != known:
             report(seq, event.subject, "malformed_event", f"event belongs to vault {event.vault}")
         for code, subject_, detail in after:
             report(seq, subject_, code, detail)
-        return ParsedRow(seq, pos, _body(row), leaf, event, verdicts)
+        return ParsedRow(seq, pos, body, leaf, event, verdicts)
 
     def hash_at(self, pos: int) -> bytes:
         return bytes(self.event_hashes[32 * pos:32 * pos + 32])
@@ -102,19 +103,23 @@ class RowReader:
 _NO_SIGNATURES: Final = 1 << 62      # RowReader.read without a signatures_from: the workers check no signature
 
 
-def _body(row: Row) -> bytes:
-    return bytes(row[1]) if row[1] is not None else b""
-
-
 def directory_key_hints(conn: Connection) -> KeyHints:
     """The keys the enrolments and key rotations name (rows.key_hints), read by the kind index."""
     try:
         rows = conn.execute("SELECT seq, body FROM events WHERE kind IN (?, ?) ORDER BY seq",
                             (K.USER_ENROLLED, K.USER_KEY_ROTATED))
-        return key_hints([(int(seq), bytes(body)) for seq, body in rows if isinstance(seq, int)
-                          and isinstance(body, bytes)])
+        return key_hints([(int(seq), body) for seq, body in _readable(rows)])
     except DatabaseError:
         return {}       # hints only: every signature is then checked the usual way (and the table reported)
+
+
+def _readable(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, bytes]]:
+    for seq, body in rows:
+        if isinstance(seq, int) and isinstance(body, bytes):
+            try:
+                yield seq, load_body(body)
+            except StoredFormError:
+                continue        # reported by the row's own check
 
 
 class RowStream:

@@ -26,6 +26,7 @@ from securemail.crypto.signing import Domain, unb64, verify
 from securemail.custody.authority import AUTHORITY_KINDS
 from securemail.custody.events import event_fields, event_hash, leaf_bytes
 from securemail.custody.merkle.hashing import leaf_hash
+from securemail.storage.event_codec import StoredFormError, load_body, load_signatures
 
 # A row as read: seq, body, signatures, event_hash, leaf_hash, kind, subject, actor, time (parse.EVENT_COLUMNS).
 Row = tuple[Any, ...]
@@ -81,28 +82,37 @@ def plain_row(row: Sequence[Any]) -> Row:
 
 
 def row_bytes(row: Row) -> tuple[int, bytes, bytes]:
-    seq, body_raw, sigs_raw = int(row[0]), row[1], row[2]
-    body = bytes(body_raw) if body_raw is not None else b""
-    sigs = sigs_raw.encode() if isinstance(sigs_raw, str) else bytes(sigs_raw or b"")
-    return seq, body, sigs
+    """The seq and the canonical body and signatures of a stored row (storage.event_codec decodes them here, in
+    the worker); StoredFormError if they do not decode."""
+    return int(row[0]), load_body(row[1]), load_signatures(row[2])
 
 
 def check_row(row: Row, hints: KeyHints, signatures_from: int) -> tuple[Any, ...]:
-    """(event hash, leaf hash, findings before the vault check, findings after it, event or None, verdicts).
+    """(event hash, leaf hash, findings before the vault check, findings after it, event or None, verdicts,
+    canonical body).
 
     The event is (vault, seq, time, kind, subject, actor, prev, data, cosigner, ((by, role, sig), ...)), exactly
-    the Event that event_from_doc built from the canonical bytes."""
-    seq, body, sigs = row_bytes(row)
+    the Event that event_from_doc built from the canonical bytes. A row whose stored form does not decode is
+    malformed; its hashes are then those of the stored bytes (they differ from the columns: reported too)."""
+    try:
+        seq, body, sigs = row_bytes(row)
+        unreadable = None
+    except StoredFormError as e:
+        seq, body, sigs = int(row[0]), _as_bytes(row[1]), _as_bytes(row[2])
+        unreadable = f"stored body or signatures unreadable: {e}"
     ehash = event_hash(body)
     leaf = leaf_hash(leaf_bytes(body, sigs))
     before: list[Finding] = []
     _stored(before, "event_hash", row[3], ehash)
     _stored(before, "leaf_hash", row[4], leaf)
+    if unreadable is not None:
+        before.append(("malformed_event", None, unreadable))
+        return ehash, leaf, before, [], None, (), body
     try:
         fields = event_fields(parse_canonical(body), sigs)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         before.append(("malformed_event", None, f"body or signatures unreadable: {type(e).__name__}: {e}"))
-        return ehash, leaf, before, [], None, ()
+        return ehash, leaf, before, [], None, (), body
     _vault, eseq, time, kind, subject, actor, _prev, _data, _cosigner, signatures = fields
     if eseq != seq:
         before.append(("reordered_event", subject, f"row seq {seq} holds the event signed as seq {eseq}"))
@@ -118,7 +128,13 @@ def check_row(row: Row, hints: KeyHints, signatures_from: int) -> tuple[Any, ...
             domain = _DOMAINS.get(role)
             if domain is not None:
                 verdicts.append(_verdict(role, by, sig, domain, body, hints, eseq))
-    return ehash, leaf, before, after, fields, tuple(verdicts)
+    return ehash, leaf, before, after, fields, tuple(verdicts), body
+
+
+def _as_bytes(value: object) -> bytes:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return b"" if value is None else str(value).encode("utf-8", "surrogatepass")
 
 
 def _verdict(role: str, by: str, sig: bytes, domain: Domain, body: bytes, hints: KeyHints, seq: int) -> Verdict:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
+from securemail.custody.events import data_of_row
 from securemail.domain.enums import BagStatus
 from securemail.storage.database import Connection
 
@@ -39,6 +39,17 @@ class BagRecord:
         return out
 
 
+def bags_of_item(conn: Connection, tracking: str) -> list[str]:
+    """Every bag the item was put in, from its item.bagged events (in order, once each)."""
+    bags: dict[str, None] = {}
+    for (body,) in conn.execute("SELECT body FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
+                                "ORDER BY seq", (tracking, K.ITEM_BAGGED)):
+        bag = data_of_row(body).get("bag")
+        if isinstance(bag, str) and bag:
+            bags[bag] = None
+    return list(bags)
+
+
 def bag_items(conn: Connection, bag: str) -> list[str]:
     return [str(r[0]) for r in conn.execute("SELECT tracking FROM bag_items WHERE bag = ? ORDER BY tracking", (bag,))]
 
@@ -49,13 +60,11 @@ def fetch_bag(conn: Connection, bag: str) -> BagRecord | None:
         return None
     missing = extra = None
     if row[2] == BagStatus.OPENED.value:  # what the signed opening found missing or extra
-        found = conn.execute(
-            "SELECT json_extract(body, '$.data.missing'), json_extract(body, '$.data.extra') FROM events "
-            "INDEXED BY events_subject WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
-            (K.bag_subject(row[0]), K.BAG_OPENED),
-        ).fetchone()
-        missing = tuple(json.loads(found[0])) if found and found[0] else ()
-        extra = tuple(json.loads(found[1])) if found and found[1] else ()
+        found = conn.execute("SELECT body FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
+                             "ORDER BY seq DESC LIMIT 1", (K.bag_subject(row[0]), K.BAG_OPENED)).fetchone()
+        data = data_of_row(found[0]) if found else {}
+        missing = tuple(data.get("missing") or ())
+        extra = tuple(data.get("extra") or ())
     bag_id, destination, status, seal, created_by, created_at, holder, last_seq, province = row
     return BagRecord(bag_id, destination, status, seal, created_by, created_at, holder, last_seq, province,
                      tuple(bag_items(conn, bag_id)), missing, extra)
