@@ -142,18 +142,35 @@ def _safe_int(text: str) -> int:
 
 
 _UNDECIDED: Any = object()
+# Two C decoders made once (json.loads with hooks builds a decoder per call): both refuse floats and NaN/Infinity;
+# the second also checks every integer's range, which costs a Python call per integer. The first is enough when the
+# text has no run of 16 digits: a JSON integer token of at most 15 digits lies within +-(10^15 - 1) < 2^53 - 1.
+_DECODE_PLAIN = json.JSONDecoder(parse_float=_refuse_number, parse_constant=_refuse_number).decode
+_DECODE_PLAIN_CHECKING_INTS = json.JSONDecoder(parse_float=_refuse_number, parse_constant=_refuse_number,
+                                               parse_int=_safe_int).decode
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_SIXTEEN_DIGITS = b"0" * 16
+
+
+def _has_sixteen_digits(data: bytes) -> bool:
+    """Whether `data` holds a run of 16 ASCII digits (a translate and a find: several times faster than a regex)."""
+    return _SIXTEEN_DIGITS in data.translate(_DIGITS_AS_ZERO)
+
+
 def _parsed_if_plainly_canonical(text: str, data: bytes) -> JsonValue:
     """The value of `data` when one C parse and one C encode prove it canonical, else _UNDECIDED.
 
-    Proven when: the parser met no float or NaN/Infinity and no integer beyond +-(2^53 - 1) (the hooks raise; so
-    `_check` holds, as every other value the parser makes is a str, bool, None, list or str-keyed dict), no
-    character lies beyond U+FFFF (the case in which is_canonical_encoding itself takes the C encoder), and the C
-    encoder gives back exactly `text`. Then is_canonical_encoding(value, data) is true by its own definition;
-    anything else takes the general path, which gives the same answer or error as before."""
+    Proven when: the parser met no float or NaN/Infinity and no integer beyond +-(2^53 - 1) (the hooks raise, or
+    the text has no run of 16 digits at all; so `_check` holds, as every other value the parser makes is a str,
+    bool, None, list or str-keyed dict), no character lies beyond U+FFFF (the case in which is_canonical_encoding
+    itself takes the C encoder), and the C encoder gives back exactly `text`. Then is_canonical_encoding(value,
+    data) is true by its own definition; anything else takes the general path, which gives the same answer or error
+    as before."""
     if not _within_bmp(data):
         return _UNDECIDED
+    decode = _DECODE_PLAIN_CHECKING_INTS if _has_sixteen_digits(data) else _DECODE_PLAIN
     try:
-        value = json.loads(text, parse_float=_refuse_number, parse_constant=_refuse_number, parse_int=_safe_int)
+        value = decode(text)
         again = _C_ENCODE(value)
     except (_NotPlain, ValueError, TypeError, RecursionError):
         return _UNDECIDED

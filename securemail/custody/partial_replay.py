@@ -26,8 +26,7 @@ from securemail.storage.schema import migrate
 
 class PartialReplay:
     def __init__(self) -> None:
-        self.conn = open_memory()
-        migrate(self.conn)
+        self.conn = open_memory(prepare=migrate)        # a fresh statement cache: see open_memory
         self.conn.execute("BEGIN")
         self._last_time: dict[str, str] = {}
 

@@ -216,18 +216,24 @@ def _item_status(conn: Connection, tracking: str) -> ItemStatus:
     return ItemStatus(row[0])
 
 
-def _require_holder(conn: Connection, tracking: str, who: str | None) -> None:
-    """Custody moves are made by (or taken from) whoever holds the item: the verifier checks it on replay."""
-    row = conn.execute("SELECT holder FROM items WHERE tracking = ?", (tracking,)).fetchone()
+def _require_holder(conn: Connection, tracking: str, who: str | None) -> str:
+    """Custody moves are made by (or taken from) whoever holds the item: the verifier checks it on replay.
+    Returns the item's stored status, read by the same statement (for the `_move` that follows: one read, not
+    two)."""
+    row = conn.execute("SELECT holder, status FROM items WHERE tracking = ?", (tracking,)).fetchone()
     if row is None:
         raise ProjectionError(f"no item {tracking!r}")
     if row[0] != who:
         raise ProjectionError(f"{tracking} is held by {row[0]!r}, not {who!r}")
+    status: str = row[1]
+    return status
 
 
 def _move(conn: Connection, tracking: str, action: Action, seq: int, sets: str = "",
-          values: tuple[Any, ...] = ()) -> None:
-    current = _item_status(conn, tracking)
+          values: tuple[Any, ...] = (), stored_status: str | None = None) -> None:
+    """The item's status moved by `action` (refused if illegal from its status), with `sets` updated too.
+    `stored_status`: as `_require_holder` just read it, nothing written since (else it is read here)."""
+    current = _item_status(conn, tracking) if stored_status is None else ItemStatus(stored_status)
     try:
         status = next_status(current, action)
     except IllegalTransition as exc:
@@ -253,36 +259,36 @@ def _item_accepted(conn: Connection, e: Event) -> None:
 
 @handles(K.ITEM_HANDED_OVER)
 def _item_handed_over(conn: Connection, e: Event) -> None:
-    _require_holder(conn, e.subject, e.actor)
+    current = _require_holder(conn, e.subject, e.actor)
     if e.data.get("from", e.actor) != e.actor or e.data.get("to") != e.cosigner:
         raise ProjectionError(f"hand-over {e.seq}: from/to do not match the signers")
-    _move(conn, e.subject, Action.HANDOVER, e.seq, "holder = ?", (e.data["to"],))
+    _move(conn, e.subject, Action.HANDOVER, e.seq, "holder = ?", (e.data["to"],), current)
 
 
 @handles(K.ITEM_ARRIVED)
 def _item_arrived(conn: Connection, e: Event) -> None:
+    current = None
     if e.cosigner is not None:  # taken from a user: they must be the holder and co-sign
-        _require_holder(conn, e.subject, e.cosigner)
+        current = _require_holder(conn, e.subject, e.cosigner)
         if e.data.get("from", e.cosigner) != e.cosigner:
             raise ProjectionError(f"arrival {e.seq}: the co-signer is not the holder")
     _move(conn, e.subject, Action.ARRIVE, e.seq, "holder = ?, location = ?, bag = NULL",
-          (e.actor, e.data.get("location")))
+          (e.actor, e.data.get("location")), current)
 
 
 @handles(K.ITEM_OUT_FOR_DELIVERY, K.ITEM_DELIVERY_FAILED, K.ITEM_NOTE)
 def _item_simple(conn: Connection, e: Event) -> None:
-    if e.kind != K.ITEM_NOTE:
-        _require_holder(conn, e.subject, e.actor)
+    current = _require_holder(conn, e.subject, e.actor) if e.kind != K.ITEM_NOTE else None
     if e.kind == K.ITEM_DELIVERY_FAILED:  # the first attempt stops the clock (TT 16/2017)
         _move(conn, e.subject, _ACTIONS[e.kind], e.seq, "first_attempt_at = COALESCE(first_attempt_at, ?)",
-              (e.time,))
+              (e.time,), current)
     else:
-        _move(conn, e.subject, _ACTIONS[e.kind], e.seq)
+        _move(conn, e.subject, _ACTIONS[e.kind], e.seq, stored_status=current)
 
 
 @handles(K.ITEM_DELIVERED)
 def _item_delivered(conn: Connection, e: Event) -> None:
-    _require_holder(conn, e.subject, e.actor)
+    current = _require_holder(conn, e.subject, e.actor)
     if e.data.get("to") != e.cosigner:  # the secretary named is the one who co-signed (or none: a person)
         raise ProjectionError(f"delivery {e.seq}: data.to does not match the co-signer")
     receipt = e.data["receipt"] if isinstance(e.data.get("receipt"), dict) else {}
@@ -291,7 +297,7 @@ def _item_delivered(conn: Connection, e: Event) -> None:
     # passes it on to the named person (item.passed_on).
     holder = e.cosigner if e.data.get("unopened") is True and e.cosigner is not None else None
     _move(conn, e.subject, Action.DELIVER, e.seq, "holder = ?, delivered_at = ?, delivered_to = ?, "
-          "first_attempt_at = COALESCE(first_attempt_at, ?)", (holder, e.time, to, e.time))
+          "first_attempt_at = COALESCE(first_attempt_at, ?)", (holder, e.time, to, e.time), current)
 
 
 @handles(K.ITEM_RECEIVED)
@@ -312,25 +318,25 @@ def _item_received(conn: Connection, e: Event) -> None:
 
 @handles(K.ITEM_PASSED_ON)
 def _item_passed_on(conn: Connection, e: Event) -> None:
-    _require_holder(conn, e.subject, e.actor)
+    current = _require_holder(conn, e.subject, e.actor)
     if e.data.get("to") != e.cosigner:
         raise ProjectionError(f"passing on {e.seq}: data.to does not match the co-signer")
     to = e.data.get("to") or (e.data.get("person") or {}).get("name")
-    _move(conn, e.subject, Action.PASS_ON, e.seq, "holder = NULL, delivered_to = ?", (to,))
+    _move(conn, e.subject, Action.PASS_ON, e.seq, "holder = NULL, delivered_to = ?", (to,), current)
 
 
 @handles(K.ITEM_RETURNED, K.ITEM_FORWARDED)
 def _item_redirected(conn: Connection, e: Event) -> None:
-    _require_holder(conn, e.subject, e.actor)
-    _move(conn, e.subject, _ACTIONS[e.kind], e.seq, "destination = ?", (e.data["destination"],))
+    current = _require_holder(conn, e.subject, e.actor)
+    _move(conn, e.subject, _ACTIONS[e.kind], e.seq, "destination = ?", (e.data["destination"],), current)
 
 
 @handles(K.ITEM_BAGGED)
 def _item_bagged(conn: Connection, e: Event) -> None:
     bag = e.data["bag"]
     _bag_status(conn, bag, {BagStatus.OPEN})
-    _require_holder(conn, e.subject, e.actor)
-    _move(conn, e.subject, Action.BAG, e.seq, "bag = ?", (bag,))
+    current = _require_holder(conn, e.subject, e.actor)
+    _move(conn, e.subject, Action.BAG, e.seq, "bag = ?", (bag,), current)
     conn.execute("INSERT INTO bag_items (bag, tracking) VALUES (?, ?)", (bag, e.subject))
 
 

@@ -17,6 +17,7 @@ from securemail.custody.verify import VerificationReport, verify_ledger
 from securemail.custody.verify import parse as parse_step
 from securemail.custody.verify import rows as rows_step
 from securemail.custody.verify import signatures as signature_step
+from securemail.custody.verify.context import Context, Options
 from securemail.custody.verify.projection import Replay
 from securemail.custody.verify.rows import check_row, key_hints
 from securemail.services import directory
@@ -58,7 +59,35 @@ def test_forged_and_edited_rows_are_found_by_every_process(vault: VaultInfo, ins
     assert found(reports[0]) >= {("bad_signature", edited), ("bad_signature", forged.seq),
                                  ("malformed_event", spaced)}
     assert found(reports[0]) == found(reports[1]) == found(reports[2])
+    in_order = [[(p.code, p.seq, p.item, p.detail) for p in r.problems] for r in reports]
+    assert in_order[0] == in_order[1] == in_order[2]        # the same findings, in the same order, word for word
     assert reports[0].signatures_checked == reports[1].signatures_checked == reports[2].signatures_checked
+
+
+def test_rows_primed_for_the_workers_report_nothing_until_they_are_read(insider: Insider,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The full run hands the first batches to the workers before its integrity check (RowStream.prime); what
+    they find is reported only when the rows are read, in order, exactly as without priming."""
+    insider.rewrite(3, b"{}")                                            # a body no event can be
+    monkeypatch.setattr(signature_step, "POOL_THRESHOLD", 0)
+    opts = Options(None, [], 0, None, None, 2, True)
+
+    def read(primed: bool) -> tuple[int, list[tuple[str, int | None]]]:
+        ctx = Context.for_full_run(insider.conn, opts)
+        try:
+            stream = parse_step.RowStream(ctx, parse_step.RowReader(ctx),
+                                          insider.conn.execute(f"SELECT {parse_step.EVENT_COLUMNS} FROM events "
+                                                               "ORDER BY seq"), signatures_from=0, hints={})
+            if primed:
+                stream.prime()
+                assert stream.ahead and ctx.problems == []
+            seen = sum(1 for _ in stream)
+            return seen, [(p.code, p.seq) for p in ctx.problems]
+        finally:
+            ctx.sigs.finish()
+
+    primed, plain = read(True), read(False)
+    assert primed == plain and ("malformed_event", 3) in primed[1]
 
 
 def test_a_replaced_key_is_told_from_a_forgery_by_every_process(vault: VaultInfo,

@@ -11,7 +11,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from securemail.crypto.canonical import canonical_bytes, is_canonical_encoding, parse_canonical
+from securemail.crypto.canonical import _has_sixteen_digits, canonical_bytes, is_canonical_encoding, parse_canonical
 
 _text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)),
                 max_size=8)
@@ -83,6 +83,8 @@ def _outcome(parse: Callable[[bytes], object], data: bytes) -> tuple[str, object
     b'{"a":1,"a":2}', b'{"b":1,"a":2}', b'{"a":"\\u00e9"}', '{"a":"é"}'.encode(), b'{"a":"\\ud800"}',
     '{"k":"\U0001f600"}'.encode(), b'{"t":"KT0000000000000001VN"}', b'{"a": 1}', b'', b'[1,2]', b'"\\u2028"',
     b'{"x":[true,false,null,{"y":"z"}]}', b'{"n":0012}', b'\xff',
+    b'{"n":999999999999999}', b'{"n":-999999999999999}', b'{"n":1000000000000000}', b'{"n":99999999999999999}',
+    b'{"n":9007199254740992,"s":"1234567890123456"}', b'{"s":"12345678901234567"}', b'[1,2,"123456789012345",3]',
 ])
 def test_one_parse_says_what_the_general_path_says(text: bytes) -> None:
     """The fast path (one C parse with number hooks, one C encode) gives the general path's value or error."""
@@ -95,3 +97,18 @@ def test_one_parse_agrees_on_every_spelling(value: object) -> None:
     for spelling in (rfc8785.dumps(value), json.dumps(value).encode(),
                      json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()):
         assert _outcome(parse_canonical, spelling) == _outcome(_general, spelling)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=-(2**64), max_value=2**64), st.text(alphabet="0123456789", max_size=20))
+def test_integers_near_and_beyond_the_safe_range_take_the_general_paths_answer(n: int, digits: str) -> None:
+    """Integers of up to 15 digits skip the range hook; 16 digits anywhere (even in a string) bring it back."""
+    for text in (json.dumps({"n": n}).encode(), json.dumps({"n": n, "s": digits}, sort_keys=True).encode()):
+        assert _outcome(parse_canonical, text) == _outcome(_general, text)
+
+
+def test_a_run_of_sixteen_digits_is_found_wherever_it_is() -> None:
+    assert not _has_sixteen_digits(b'{"n":999999999999999,"s":"123456789012345"}')
+    assert _has_sixteen_digits(b'{"n":1000000000000000}')
+    assert _has_sixteen_digits(b'{"s":"x1234567890123456y"}')
+    assert not _has_sixteen_digits(("\u0661" * 16).encode())      # only ASCII digits make a JSON integer

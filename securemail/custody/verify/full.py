@@ -39,9 +39,10 @@ class FullRun:
         ctx = self.ctx
         try:
             ctx.sigs.start()                                    # the workers start meanwhile
+            stream = self._stream()                             # and check the first rows meanwhile
             check_storage(ctx)                                  # (0) every page's HMAC
             self.merkle.at_size()                               # checkpoints of size 0
-            self._read_events()                                 # (1)-(5a) for each event
+            self._read_events(stream)                           # (1)-(5a) for each event
             self.directory.finish()                             # (2) a genesis never completed
             self.merkle.finish()                                # (4) checkpoints past the end, the frontier
             self.outside.finish(self.merkle.tree.size)          # (6) outside records past the end, witnesses
@@ -58,11 +59,23 @@ class FullRun:
                                   signatures_checked=ctx.sigs.checked, incremental_from=ctx.opts.incremental_from,
                                   frontier=self.merkle.tree.to_bytes())
 
-    def _read_events(self) -> None:
+    def _stream(self) -> RowStream | DatabaseError:
+        """The events' rows, the first batches already on their way to the workers (RowStream.prime); or the
+        error that kept them from being read, reported in its turn (by _read_events, after the integrity check)."""
         ctx = self.ctx
         try:
             stream = RowStream(ctx, self.rows, ctx.conn.execute(_EVENT_QUERY), hints=directory_key_hints(ctx.conn),
                                signatures_from=ctx.opts.incremental_from)
+        except DatabaseError as e:
+            return e
+        stream.prime()
+        return stream
+
+    def _read_events(self, stream: RowStream | DatabaseError) -> None:
+        ctx = self.ctx
+        try:
+            if isinstance(stream, DatabaseError):
+                raise stream
             for r in stream:                                                # (1) checked by the workers
                 self._event(r)
                 ctx.tick()

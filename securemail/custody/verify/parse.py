@@ -135,18 +135,30 @@ class RowStream:
         self.hints = hints
         self.error: DatabaseError | None = None
         self.batches = 0
+        self.ahead: deque[tuple[list[Row], Future[bytes] | bytes | Results]] = deque()
+
+    def prime(self) -> None:
+        """Read the first batches and hand them to the workers now, so that they work while this process does
+        something else first (the integrity check). Nothing is reported and nothing is accepted here: the rows
+        are yielded, in order, by iterating. A no-op without a pool (a batch would be checked here at once)."""
+        if self.ctx.sigs.pooled():
+            self._fill(self.ctx.sigs.tasks_ahead())
+
+    def _fill(self, limit: int) -> None:
+        sigs = self.ctx.sigs
+        while self.error is None and len(self.ahead) < limit:
+            batch = self._next_batch()
+            if not batch:
+                break
+            self.ahead.append((batch, sigs.run(check_rows_packed, batch, self.hints, self.signatures_from)
+                               if sigs.pooled() else check_rows(batch, self.hints, self.signatures_from)))
 
     def __iter__(self) -> Iterator[ParsedRow]:
         sigs = self.ctx.sigs
-        ahead: deque[tuple[list[Row], Future[bytes] | bytes | Results]] = deque()
+        ahead = self.ahead
         limit = sigs.tasks_ahead()
         while True:
-            while self.error is None and len(ahead) < limit:
-                batch = self._next_batch()
-                if not batch:
-                    break
-                ahead.append((batch, sigs.run(check_rows_packed, batch, self.hints, self.signatures_from)
-                              if sigs.pooled() else check_rows(batch, self.hints, self.signatures_from)))
+            self._fill(limit)
             if not ahead:
                 break
             batch, task = ahead.popleft()

@@ -31,13 +31,7 @@ class Replay:
     GROUP: Final = 64
 
     def __init__(self) -> None:
-        self.conn = open_memory()
-        migrate(self.conn)
-        # Secondary indexes only slow the replay down; primary keys stay.
-        names = [r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]
-        for name in names:
-            self.conn.execute(f'DROP INDEX "{name}"')
+        self.conn = open_memory(prepare=_projection_schema)   # a fresh statement cache: see open_memory
         self.conn.execute("BEGIN")
         self.group: list[Event] = []          # applied since the group's savepoint
 
@@ -72,6 +66,14 @@ class Replay:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _projection_schema(conn: Connection) -> None:
+    """The vault's schema without its secondary indexes: they only slow the replay down; primary keys stay."""
+    migrate(conn)
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]
+    for name in names:
+        conn.execute(f'DROP INDEX "{name}"')
 
 
 def compare_projection(ctx: Context, replay: Replay, where: Callable[[str], tuple[str, tuple[Any, ...]]]
