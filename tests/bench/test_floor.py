@@ -13,13 +13,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import floor
 
 from securemail.custody.verify.parse import BATCH_ROWS, FIRST_BATCH_ROWS
+from securemail.storage.event_codec import store_body, store_signatures
 
 
 def _row(seq: int, cosigned: bool) -> tuple[object, ...]:
     body = b'{"seq":%d,"v":1}' % seq
     sigs = '[{"by":"a","role":"actor","sig":"AA=="}' + (',{"by":"b","role":"cosigner","sig":"AA=="}'
                                                           if cosigned else "") + "]"
-    return (seq, body, sigs, b"", b"", "k", "s", "a", "t")
+    return (seq, store_body(body), store_signatures(sigs.encode()), b"", b"", "k", "s", "a", "t")   # as stored
 
 
 def test_floor_reads_parses_and_hashes_every_row_in_the_verifiers_batches() -> None:
@@ -34,7 +35,7 @@ def test_floor_reads_parses_and_hashes_every_row_in_the_verifiers_batches() -> N
 def test_floor_parses_for_real() -> None:
     """Not a byte count: an unreadable body fails the floor (it parses what a verifier must parse)."""
     with pytest.raises(ValueError):
-        floor.parse_and_hash([(1, b'{"seq":', "[]", b"", b"", "k", "s", "a", "t")])
+        floor.parse_and_hash([(1, store_body(b'{"seq":'), store_signatures(b"[]"), b"", b"", "k", "s", "a", "t")])
 
 
 def test_ceiling_is_the_bare_share_of_bare_plus_floor() -> None:
