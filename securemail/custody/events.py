@@ -8,6 +8,7 @@ from typing import Any
 from securemail.crypto.canonical import canonical_bytes, encodes_to, loads_bounded, parse_canonical
 from securemail.crypto.signing import Domain, SigningKey, b64, sha256, unb64
 from securemail.custody.merkle.hashing import leaf_hash
+from securemail.errors import VaultError
 from securemail.storage.event_codec import load_body, load_signatures
 
 EVENT_VERSION = 1
@@ -149,6 +150,12 @@ def data_of_row(body: bytes) -> dict[str, Any]:
     doc = loads_bounded(load_body(body))
     data = doc.get("data") if isinstance(doc, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def unreadable(seq: int) -> VaultError:
+    """What a reader (a timeline, a bag, the directory) says about a stored event it cannot decode or parse: the
+    vault was edited or damaged there; nothing of it is shown or guessed, and `verify --full` names the problem."""
+    return VaultError("vault.event_unreadable", seq=seq)
 
 
 def event_from_row(body: bytes, signatures: bytes) -> Event:

@@ -28,7 +28,14 @@ from securemail.custody.checkpoint import (
     user_signer_name,
 )
 from securemail.custody.consistency import stale_subjects
-from securemail.custody.events import Event, event_from_row, event_hash, event_leaf_hash, sign_event_encoded
+from securemail.custody.events import (
+    Event,
+    event_from_row,
+    event_hash,
+    event_leaf_hash,
+    sign_event_encoded,
+    unreadable,
+)
 from securemail.custody.merkle.compact_range import CompactRange
 from securemail.custody.projection import ProjectionError, apply_event
 from securemail.custody.rules import custody_refusals, parse_time, time_refusal
@@ -330,5 +337,11 @@ def leaf_hashes(conn: Connection, end: int | None = None) -> list[bytes]:
 
 
 def read_events(conn: Connection, where: str = "", args: tuple[Any, ...] = ()) -> list[Event]:
-    rows = conn.execute(f"SELECT body, signatures FROM events {where} ORDER BY seq", args).fetchall()
-    return [event_from_row(b, s) for b, s in rows]
+    """The events the clause selects, in log order; VaultError (vault.event_unreadable) for one that is damaged."""
+    out = []
+    for seq, body, sigs in conn.execute(f"SELECT seq, body, signatures FROM events {where} ORDER BY seq", args):
+        try:
+            out.append(event_from_row(body, sigs))
+        except ValueError as e:
+            raise unreadable(int(seq)) from e
+    return out

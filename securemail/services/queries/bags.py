@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from securemail.crypto.canonical import JsonObject
 from securemail.custody import kinds as K
-from securemail.custody.events import data_of_row
+from securemail.custody.events import data_of_row, unreadable
 from securemail.domain.enums import BagStatus
 from securemail.storage.database import Connection
 
@@ -39,12 +39,19 @@ class BagRecord:
         return out
 
 
+def _data(seq: int, body: bytes) -> JsonObject:
+    try:
+        return data_of_row(body)
+    except ValueError as e:
+        raise unreadable(int(seq)) from e
+
+
 def bags_of_item(conn: Connection, tracking: str) -> list[str]:
     """Every bag the item was put in, from its item.bagged events (in order, once each)."""
     bags: dict[str, None] = {}
-    for (body,) in conn.execute("SELECT body FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
-                                "ORDER BY seq", (tracking, K.ITEM_BAGGED)):
-        bag = data_of_row(body).get("bag")
+    for seq, body in conn.execute("SELECT seq, body FROM events INDEXED BY events_subject WHERE subject = ? "
+                                  "AND kind = ? ORDER BY seq", (tracking, K.ITEM_BAGGED)):
+        bag = _data(seq, body).get("bag")
         if isinstance(bag, str) and bag:
             bags[bag] = None
     return list(bags)
@@ -60,9 +67,9 @@ def fetch_bag(conn: Connection, bag: str) -> BagRecord | None:
         return None
     missing = extra = None
     if row[2] == BagStatus.OPENED.value:  # what the signed opening found missing or extra
-        found = conn.execute("SELECT body FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
+        found = conn.execute("SELECT seq, body FROM events INDEXED BY events_subject WHERE subject = ? AND kind = ? "
                              "ORDER BY seq DESC LIMIT 1", (K.bag_subject(row[0]), K.BAG_OPENED)).fetchone()
-        data = data_of_row(found[0]) if found else {}
+        data = _data(found[0], found[1]) if found else {}
         missing = tuple(data.get("missing") or ())
         extra = tuple(data.get("extra") or ())
     bag_id, destination, status, seal, created_by, created_at, holder, last_seq, province = row
