@@ -84,6 +84,9 @@ def fold_text(value: object) -> object:
     return unicodedata.normalize("NFC", value).casefold() if isinstance(value, str) else value
 
 
+STATEMENT_CACHE = 512     # prepared statements kept per vault connection (see open_database)
+
+
 def open_database(path: Path, dek: bytes | bytearray, *, create: bool = False, readonly: bool = False) -> Connection:
     """Open (or create) the encrypted database; raises DatabaseError if the key does not fit."""
     if not create and not path.exists():
@@ -92,7 +95,11 @@ def open_database(path: Path, dek: bytes | bytearray, *, create: bool = False, r
         # Create the file 0o600 first: SQLite gives -wal and -shm the same mode as the database.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     target = f"file:{path}?mode=ro" if readonly else str(path)
-    conn = sqlcipher3.connect(target, isolation_level=None, uri=readonly, check_same_thread=False)
+    # sqlcipher3's statement cache keeps 100 statements and, when full, evicts the newest: in a session that has run
+    # more distinct reads than that (the app's views, totals, timelines), every later statement - an accept's -
+    # was prepared again at each execute (accept 2.5-3.1 ms against 2.2-2.5 ms with room for 512, 2026-12-02).
+    conn = sqlcipher3.connect(target, isolation_level=None, uri=readonly, check_same_thread=False,
+                              cached_statements=STATEMENT_CACHE)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(raw_key_pragma(dek))
