@@ -60,12 +60,12 @@ def draft_to_data(draft: ItemDraft) -> JsonObject:
 
 
 def load_norms(session: Session) -> list[Norm]:
-    return list(session.cache.get("norms", lambda: tuple(duetimes.load_norms(session.conn))))
+    return list(counter_inputs(session).norms)
 
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Days off, make-up working days (holidays.set events) and the office's working hours (setting.set)."""
-    return session.cache.get("calendar", lambda: duetimes.load_calendar(session.conn))
+    return counter_inputs(session).calendar
 
 
 @dataclass(frozen=True)
