@@ -31,21 +31,19 @@ class PartialReplay:
         self._last_time: dict[str, str] = {}
 
     def genesis(self, created: Event, enrolled: Event) -> None:
-        self.apply(created)
-        self.apply(enrolled)
+        apply_event(self.conn, created)
+        apply_event(self.conn, enrolled)
 
-    def apply(self, e: Event) -> bool:
+    def apply(self, e: Event) -> None:
         """An event that only sets the scene (the directory, settings, norms, the calendar), judged elsewhere;
-        False when it cannot be applied (verify reports that one)."""
+        skipped when it cannot be applied (verify reports that one)."""
         self.conn.execute("SAVEPOINT scene")
         try:
             apply_event(self.conn, e)
         except Exception:
             self.conn.execute("ROLLBACK TO scene")
-            return False
         finally:
             self.conn.execute("RELEASE scene")
-        return True
 
     def refusals(self, authority: Authority, e: Event) -> list[str]:
         """What the log's writer would have refused about `e` (already judged by `authority`, which has not
